@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds gcbench, and runs the quick-start suite on
+# Fashion-MNIST; prints the results table. Extra arguments go to `gcbench run`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash ci/setup.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DGCBENCH_BUILD_TESTS=OFF
+cmake --build build -j "$(nproc)" --target gcbench gcbench_architecture_conv4 gcbench_dataset_fashion_mnist \
+  gcbench_gc_estimator_exact gcbench_gc_estimator_hutchinson
+./build/gcbench plugins
+./build/gcbench run suites/quickstart.toml "$@"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs, idempotently, every Debian package gcbench needs to build, test and run.
+# Safe to run again: apt-get skips what is already installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake git pkg-config
+  libtorch-dev            # LibTorch 1.13, CPU build
+  libbenchmark-dev        # Google Benchmark
+  libboost-dev            # Boost.DLL (header-only with std::filesystem)
+  libtomlplusplus-dev     # TOML++ for suite files
+  libfmt-dev              # formatting
+  libspdlog-dev           # logging
+  libcli11-dev            # command-line parsing
+  nlohmann-json3-dev      # run records
+  zlib1g-dev              # gzip IDX files
+  catch2                  # tests (v2)
+  dataset-fashion-mnist   # the quick-start's real data
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "setup: installing ${missing[*]}"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,28 @@
+# gcbench_add_plugin(NAME KIND <architecture|dataset|gc_estimator> SOURCES src... [LIBRARIES lib...])
+#
+# Builds a gcbench plugin: a shared library named gcbench_<KIND>_<NAME>.so in
+# GCBENCH_PLUGIN_OUTPUT_DIR (default: this folder's build folder), linked to the
+# plugin SDK, exporting only what GCBENCH_REGISTER_* exports.
+function(gcbench_add_plugin name)
+  cmake_parse_arguments(PLUGIN "" "KIND" "SOURCES;LIBRARIES" ${ARGN})
+  set(kinds architecture dataset gc_estimator)
+  if(NOT PLUGIN_KIND IN_LIST kinds)
+    message(FATAL_ERROR "gcbench_add_plugin(${name}): KIND must be one of ${kinds}, not '${PLUGIN_KIND}'")
+  endif()
+  if(NOT PLUGIN_SOURCES)
+    message(FATAL_ERROR "gcbench_add_plugin(${name}): give SOURCES")
+  endif()
+  set(target gcbench_${PLUGIN_KIND}_${name})
+  add_library(${target} MODULE ${PLUGIN_SOURCES})
+  target_link_libraries(${target} PRIVATE gcbench::sdk ${PLUGIN_LIBRARIES})
+  set(output_dir ${GCBENCH_PLUGIN_OUTPUT_DIR})
+  if(NOT output_dir)
+    set(output_dir ${CMAKE_CURRENT_BINARY_DIR})
+  endif()
+  set_target_properties(${target} PROPERTIES
+    PREFIX ""
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON
+    LIBRARY_OUTPUT_DIRECTORY ${output_dir})
+  install(TARGETS ${target} LIBRARY DESTINATION lib/gcbench/plugins)
+endfunction()

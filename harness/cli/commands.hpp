@@ -1,0 +1,37 @@
+// The gcbench sub-commands; each returns the process exit code.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/suite.hpp"
+#include "plugins/plugin_registry.hpp"
+
+namespace gcbench::cli {
+
+struct SuiteArguments {
+  std::filesystem::path suite;
+  std::vector<std::string> overrides;  // key=value
+  std::vector<std::string> plugin_folders;
+};
+
+struct LoadedSuite {
+  PluginRegistry registry;
+  Suite suite;
+};
+
+// Reads, overrides and validates a suite, discovering plugins from the default
+// folders, --plugin-path and the suite's own plugin_paths. Throws ConfigError.
+LoadedSuite load_suite(const SuiteArguments& arguments);
+
+int run_command(const SuiteArguments& arguments, const std::filesystem::path& out, std::optional<int> threads);
+int validate_command(const SuiteArguments& arguments);
+int keys_command();
+int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json);
+
+// Speed settings that must be in place before LibTorch allocates.
+void tune_process();
+
+}  // namespace gcbench::cli

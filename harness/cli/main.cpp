@@ -1,0 +1,56 @@
+// gcbench: measure how geometric complexity controls neural collapse and transfer.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "commands.hpp"
+#include "config/config_error.hpp"
+
+int main(int argc, char** argv) {
+  gcbench::cli::tune_process();
+
+  CLI::App app{"gcbench: geometric complexity, neural collapse and few-shot transfer benchmarks"};
+  app.require_subcommand(1);
+
+  gcbench::cli::SuiteArguments suite_arguments;
+  const auto add_suite_arguments = [&](CLI::App* command) {
+    command->add_option("SUITE", suite_arguments.suite, "suite file (TOML)")->required();
+    command->add_option("--set", suite_arguments.overrides, "override a suite key, e.g. --set training.lr=0.1")
+        ->type_name("KEY=VALUE");
+    command->add_option("--plugin-path", suite_arguments.plugin_folders, "extra plugin folder")->type_name("DIR");
+  };
+
+  auto* run = app.add_subcommand("run", "run every configuration of a suite and record the results");
+  add_suite_arguments(run);
+  std::string out = "results";
+  std::optional<int> threads;
+  run->add_option("--out", out, "results folder; runs go to OUT/<suite>/<timestamp>/")->capture_default_str();
+  run->add_option("--threads", threads, "LibTorch threads (default: the suite's runtime.threads, 0 = all cores)")
+      ->check(CLI::PositiveNumber);
+
+  auto* validate = app.add_subcommand("validate", "check a suite and every plugin it names, without running it");
+  add_suite_arguments(validate);
+
+  auto* plugins = app.add_subcommand("plugins", "list the plugins gcbench finds");
+  bool as_json = false;
+  std::vector<std::string> plugin_folders;
+  plugins->add_flag("--json", as_json, "print JSON");
+  plugins->add_option("--plugin-path", plugin_folders, "extra plugin folder")->type_name("DIR");
+
+  auto* keys = app.add_subcommand("keys", "list every suite key with its type, default and range");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (run->parsed()) return gcbench::cli::run_command(suite_arguments, out, threads);
+    if (validate->parsed()) return gcbench::cli::validate_command(suite_arguments);
+    if (keys->parsed()) return gcbench::cli::keys_command();
+    if (plugins->parsed()) return gcbench::cli::plugins_command(plugin_folders, as_json);
+  } catch (const gcbench::ConfigError& error) {
+    fmt::print(stderr, "invalid suite:\n{}\n", error.what());
+    return 2;
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "error: {}\n", error.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,54 @@
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "config/option_values.hpp"
+
+namespace gcbench::cli {
+
+int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json) {
+  auto folders = default_plugin_folders();
+  for (const auto& folder : plugin_folders) folders.emplace_back(folder);
+  const auto registry = PluginRegistry::discover(folders);
+
+  if (as_json) {
+    nlohmann::json out = {{"plugins", nlohmann::json::array()}, {"rejected", nlohmann::json::array()}};
+    for (const auto& plugin : registry.plugins()) {
+      nlohmann::json options = nlohmann::json::array();
+      for (const auto& spec : plugin.info.options) {
+        options.push_back({{"name", spec.name}, {"type", to_string(spec.type)},
+                           {"default", to_json(spec.default_value)}, {"help", spec.help}});
+      }
+      out["plugins"].push_back({{"kind", to_string(plugin.info.kind)}, {"name", plugin.info.name},
+                                {"version", plugin.info.version}, {"abi_version", plugin.abi_version},
+                                {"summary", plugin.info.summary}, {"file", plugin.file.string()},
+                                {"options", options}});
+    }
+    for (const auto& rejected : registry.rejected()) {
+      out["rejected"].push_back({{"file", rejected.file.string()}, {"reason", rejected.reason}});
+    }
+    fmt::print("{}\n", out.dump(2));
+    return 0;
+  }
+
+  fmt::print("{:<13} {:<13} {:<8} {:<4} {}\n", "KIND", "NAME", "VERSION", "ABI", "FILE");
+  for (const auto& plugin : registry.plugins()) {
+    fmt::print("{:<13} {:<13} {:<8} {:<4} {}\n", to_string(plugin.info.kind), plugin.info.name, plugin.info.version,
+               plugin.abi_version, plugin.file.string());
+    fmt::print("    {}\n", plugin.info.summary);
+    for (const auto& spec : plugin.info.options) {
+      fmt::print("      {} ({}, default {}): {}\n", spec.name, to_string(spec.type), to_json(spec.default_value).dump(),
+                 spec.help);
+    }
+  }
+  for (const auto& rejected : registry.rejected()) fmt::print(stderr, "rejected {}\n", rejected.reason);
+  if (registry.plugins().empty()) {
+    std::vector<std::string> searched;
+    for (const auto& f : folders) searched.push_back(f.string());
+    fmt::print(stderr, "no plugins found; searched {}\n", fmt::join(searched, ", "));
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace gcbench::cli

@@ -1,0 +1,48 @@
+// Dataset plugins: images as uint8 tensors, split into source and target classes.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gcbench {
+
+// source_train / source_test: the pre-training classes (train images and held-out
+// images of the same classes); target: the novel classes few-shot transfer is
+// measured on; val: validation classes, where a dataset has them.
+enum class SplitRole { source_train, source_test, target, val };
+
+std::string_view to_string(SplitRole role);
+
+struct ImageShape {
+  std::int64_t channels = 1;
+  std::int64_t height = 28;
+  std::int64_t width = 28;
+};
+
+struct ImageSet {
+  at::Tensor images;                     // uint8, [N, C, H, W]
+  at::Tensor labels;                     // int64, [N], in 0 .. class_names.size()-1
+  std::vector<std::string> class_names;  // index = label within this split
+};
+
+// Per-channel statistics of pixel values scaled to [0, 1].
+struct ChannelStats {
+  std::vector<double> mean;
+  std::vector<double> stddev;
+};
+
+class Dataset {
+ public:
+  virtual ~Dataset() = default;
+
+  virtual ImageShape image_shape() const = 0;
+  virtual std::vector<SplitRole> splits() const = 0;
+  // Throws std::runtime_error naming the file and what to do when data is missing or damaged.
+  virtual ImageSet load(SplitRole role) const = 0;
+  virtual ChannelStats normalization() const = 0;
+};
+
+}  // namespace gcbench

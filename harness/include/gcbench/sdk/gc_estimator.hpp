@@ -1,0 +1,33 @@
+// GC-estimator plugins: estimate GC(f, batch) = mean over x of ||J_f(x)||_F^2,
+// J_f(x) the Jacobian of the embedding with respect to the input.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace gcbench {
+
+// Maps a batch [B, ...] to embeddings [B, D], each row depending on its own
+// input alone (networks are in eval mode). Differentiable with torch autograd.
+using EmbeddingFunction = std::function<at::Tensor(const at::Tensor&)>;
+
+struct GcEstimate {
+  double value = 0.0;                     // the estimate of GC over the batch
+  std::optional<double> standard_error;   // set by stochastic estimators
+  std::vector<double> per_example;        // estimate of ||J_f(x)||_F^2 for each x
+  std::int64_t backward_passes = 0;       // autograd backward calls made
+};
+
+class GcEstimator {
+ public:
+  virtual ~GcEstimator() = default;
+  // `seed` fixes every random choice, so the same seed gives the same estimate.
+  virtual GcEstimate estimate(const EmbeddingFunction& f, const at::Tensor& inputs,
+                              std::uint64_t seed) const = 0;
+};
+
+}  // namespace gcbench

@@ -1,0 +1,58 @@
+// One run's configuration as typed values, read from a planned run's JSON.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gcbench/sdk/options.hpp"
+
+namespace gcbench {
+
+class PluginRegistry;
+
+struct PluginChoice {
+  std::string plugin;
+  Options options;
+};
+
+struct TrainingConfig {
+  std::int64_t epochs = 1;
+  std::int64_t max_steps = 0;  // 0: no limit
+  std::int64_t batch_size = 64;
+  double lr = 0.05;
+  double momentum = 0.9;
+  double weight_decay = 5e-4;
+};
+
+struct FewShotConfig {
+  std::int64_t ways = 5;
+  std::vector<std::int64_t> shots{1, 5};
+  std::int64_t queries = 15;
+  std::int64_t episodes = 600;
+};
+
+struct MeasureConfig {
+  std::vector<PluginChoice> gc_estimators;
+  std::int64_t gc_samples = 128;
+  std::int64_t accuracy_samples = 0;  // 0: all of source-train
+  std::int64_t batch_size = 256;
+  FewShotConfig fewshot;
+};
+
+struct RunConfig {
+  std::int64_t seed = 0;
+  PluginChoice dataset;
+  std::string dataset_root;  // empty: $GCBENCH_DATA/<plugin>, else the plugin's default
+  PluginChoice architecture;
+  TrainingConfig training;
+  MeasureConfig measure;
+  std::int64_t threads = 0;  // 0: all cores
+};
+
+// `config` must come from a validated suite; option types follow each plugin's declaration.
+RunConfig to_run_config(const nlohmann::json& config, const PluginRegistry& registry);
+
+}  // namespace gcbench

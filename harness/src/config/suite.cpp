@@ -1,0 +1,342 @@
+#include "config/suite.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "config/harness_schema.hpp"
+#include "config/option_values.hpp"
+#include "plugins/plugin_registry.hpp"
+
+namespace gcbench {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+
+const HarnessKey* find_harness_key(const std::string& path) {
+  for (const auto& key : harness_keys()) {
+    if (key.spec.name == path) return &key;
+  }
+  return nullptr;
+}
+
+std::string known_children(const std::string& table_path) {
+  std::set<std::string> names;
+  const std::string prefix = table_path.empty() ? "" : table_path + ".";
+  for (const auto& key : harness_keys()) {
+    if (!starts_with(key.spec.name, prefix)) continue;
+    const std::string rest = key.spec.name.substr(prefix.size());
+    names.insert(rest.substr(0, rest.find('.')));
+  }
+  for (const char* special : {kDatasetOptions, kArchitectureOptions, kEstimatorOptions, kSweep}) {
+    const std::string path = special;
+    if (starts_with(path, prefix)) names.insert(path.substr(prefix.size(), path.find('.', prefix.size()) - prefix.size()));
+  }
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+class Validator {
+ public:
+  Validator(const toml::table& table, const fs::path& file, const PluginRegistry& registry)
+      : table_(table), file_(file), registry_(registry) {}
+
+  Suite run() {
+    check_unknown_keys(table_, "");
+    resolve_harness_keys();
+    resolve_plugins();
+    resolve_sweep();
+    resolve_seeds();
+    if (!issues_.empty()) throw ConfigError(issues_);
+    Suite suite;
+    suite.name = base_["suite"]["name"].get<std::string>();
+    if (suite.name.empty()) suite.name = file_.stem().string();
+    suite.file = file_;
+    suite.base = base_;
+    suite.base.erase("suite");  // where results go, not what a run computes
+    suite.sweep = sweep_;
+    suite.seeds = seeds_;
+    return suite;
+  }
+
+ private:
+  void issue(const toml::node* node, std::string message) {
+    issues_.push_back({node ? location_of(*node) : file_.string(), std::move(message)});
+  }
+  void issue(const toml::key& key, std::string message) { issues_.push_back({location_of(key), std::move(message)}); }
+
+  void check_unknown_keys(const toml::table& table, const std::string& prefix) {
+    for (const auto& [key, node] : table) {
+      const std::string path = prefix + std::string(key.str());
+      const bool plugin_table = path == kDatasetOptions || path == kArchitectureOptions ||
+                                path == kEstimatorOptions || path == kSweep;
+      if (plugin_table) {
+        if (!node.is_table()) issue(&node, fmt::format("'{}' must be a table", path));
+        continue;
+      }
+      if (find_harness_key(path)) continue;
+      const bool is_section = std::any_of(harness_keys().begin(), harness_keys().end(), [&](const HarnessKey& k) {
+        return starts_with(k.spec.name, path + ".");
+      }) || starts_with(std::string(kDatasetOptions), path + ".");
+      if (is_section && node.is_table()) {
+        check_unknown_keys(*node.as_table(), path + ".");
+        continue;
+      }
+      const std::string section = prefix.empty() ? "" : prefix.substr(0, prefix.size() - 1);
+      issue(key, fmt::format("unknown key '{}'; {} allows: {}", path,
+                               section.empty() ? "the top level" : "[" + section + "]", known_children(section)));
+    }
+  }
+
+  void resolve_harness_keys() {
+    for (const auto& key : harness_keys()) {
+      const toml::node* node = table_.at_path(key.spec.name).node();
+      if (!node) {
+        if (key.required) issue(nullptr, fmt::format("missing required key '{}' ({})", key.spec.name, key.spec.help));
+        base_[key_pointer(key.spec.name)] = to_json(key.spec.default_value);
+        continue;
+      }
+      std::string problem;
+      if (auto value = to_option_value(*node, key.spec, problem)) {
+        base_[key_pointer(key.spec.name)] = to_json(*value);
+      } else {
+        issue(node, fmt::format("'{}' {}", key.spec.name, problem));
+        base_[key_pointer(key.spec.name)] = to_json(key.spec.default_value);
+      }
+    }
+  }
+
+  const PluginRecord* lookup(PluginKind kind, const std::string& name, const toml::node* where) {
+    try {
+      return &registry_.find(kind, name);
+    } catch (const PluginError& error) {
+      issue(where, error.what());
+      return nullptr;
+    }
+  }
+
+  // Fills `out` with every option of `plugin`, checking the keys given in `table_path`.
+  void resolve_options(const PluginRecord& plugin, const std::string& table_path, json& out) {
+    out = json::object();
+    const toml::table* given = table_.at_path(table_path).as_table();
+    for (const auto& spec : plugin.info.options) {
+      const toml::node* node = given ? given->get(spec.name) : nullptr;
+      std::string problem;
+      std::optional<OptionValue> value;
+      if (node && !(value = to_option_value(*node, spec, problem))) {
+        issue(node, fmt::format("'{}.{}' {} ({} plugin '{}')", table_path, spec.name, problem,
+                                to_string(plugin.info.kind), plugin.info.name));
+      }
+      out[spec.name] = to_json(value ? *value : spec.default_value);
+    }
+    if (!given) return;
+    for (const auto& [key, node] : *given) {
+      if (out.contains(std::string(key.str()))) continue;
+      std::vector<std::string> names;
+      for (const auto& spec : plugin.info.options) names.push_back(spec.name);
+      issue(key, fmt::format("unknown option '{}.{}'; {} plugin '{}' accepts: {}", table_path, key.str(),
+                               to_string(plugin.info.kind), plugin.info.name,
+                               names.empty() ? "no options" : fmt::format("{}", fmt::join(names, ", "))));
+    }
+  }
+
+  void resolve_plugins() {
+    const auto plugin_of = [&](PluginKind kind, const char* section, const char* options_path) {
+      const std::string name = base_[section]["plugin"].get<std::string>();
+      if (name.empty()) return;
+      const toml::node* where = table_.at_path(std::string(section) + ".plugin").node();
+      if (const PluginRecord* plugin = lookup(kind, name, where)) {
+        plugins_[section] = plugin;
+        resolve_options(*plugin, options_path, base_[section]["options"]);
+      }
+    };
+    plugin_of(PluginKind::dataset, "dataset", kDatasetOptions);
+    plugin_of(PluginKind::architecture, "architecture", kArchitectureOptions);
+
+    base_[kEstimatorOptions] = json::object();
+    const toml::node* listed_at = table_.at_path("measure.gc_estimators").node();
+    for (const auto& name : base_["measure"]["gc_estimators"]) {
+      if (const PluginRecord* plugin = lookup(PluginKind::gc_estimator, name, listed_at)) {
+        resolve_options(*plugin, std::string(kEstimatorOptions) + "." + name.get<std::string>(),
+                        base_[kEstimatorOptions][name.get<std::string>()]);
+      }
+    }
+    if (const toml::table* estimators = table_.at_path(kEstimatorOptions).as_table()) {
+      for (const auto& [key, node] : *estimators) {
+        if (!base_[kEstimatorOptions].contains(std::string(key.str()))) {
+          issue(&node, fmt::format("options for estimator '{}', which measure.gc_estimators does not list; add it "
+                                   "there or remove this table", key.str()));
+        }
+      }
+    }
+  }
+
+  // The declaration a swept key must satisfy, or nullptr with an issue raised.
+  const OptionSpec* spec_for_sweep_key(const std::string& key, const toml::node& where) {
+    const auto plugin_option = [&](const char* section, const std::string& prefix) -> const OptionSpec* {
+      auto found = plugins_.find(section);
+      if (found == plugins_.end()) return nullptr;
+      for (const auto& spec : found->second->info.options) {
+        if (prefix + spec.name == key) return &spec;
+      }
+      issue(&where, fmt::format("sweep key '{}' is not an option of {} plugin '{}'", key, section,
+                                found->second->info.name));
+      return nullptr;
+    };
+    if (starts_with(key, std::string(kDatasetOptions) + ".")) return plugin_option("dataset", std::string(kDatasetOptions) + ".");
+    if (starts_with(key, std::string(kArchitectureOptions) + ".")) return plugin_option("architecture", std::string(kArchitectureOptions) + ".");
+    if (starts_with(key, std::string(kEstimatorOptions) + ".")) {
+      const std::string rest = key.substr(std::string(kEstimatorOptions).size() + 1);
+      const std::string estimator = rest.substr(0, rest.find('.'));
+      if (!base_[kEstimatorOptions].contains(estimator)) {
+        issue(&where, fmt::format("sweep key '{}' names estimator '{}', which measure.gc_estimators does not list", key, estimator));
+        return nullptr;
+      }
+      const PluginRecord& plugin = registry_.find(PluginKind::gc_estimator, estimator);
+      for (const auto& spec : plugin.info.options) {
+        if (rest == estimator + "." + spec.name) return &spec;
+      }
+      issue(&where, fmt::format("sweep key '{}' is not an option of estimator '{}'", key, estimator));
+      return nullptr;
+    }
+    const HarnessKey* harness = find_harness_key(key);
+    if (!harness) {
+      issue(&where, fmt::format("sweep key '{}' is not a suite key or plugin option; `gcbench keys` lists the keys", key));
+      return nullptr;
+    }
+    if (starts_with(key, "suite.") || key == "dataset.plugin" || key == "architecture.plugin") {
+      issue(&where, fmt::format("'{}' cannot be swept; write one suite per dataset or architecture", key));
+      return nullptr;
+    }
+    return &harness->spec;
+  }
+
+  void collect_sweep_axes(const toml::table& table, const std::string& prefix) {
+    for (const auto& [name, node] : table) {
+      const std::string key = prefix + std::string(name.str());
+      if (const auto* nested = node.as_table()) {
+        collect_sweep_axes(*nested, key + ".");
+        continue;
+      }
+      const auto* values = node.as_array();
+      if (!values || values->empty()) {
+        issue(&node, fmt::format("sweep key '{}' needs a non-empty list of values", key));
+        continue;
+      }
+      const OptionSpec* spec = spec_for_sweep_key(key, node);
+      if (!spec) continue;
+      SweepAxis axis{key, {}};
+      for (const auto& element : *values) {
+        std::string problem;
+        if (auto value = to_option_value(element, *spec, problem)) {
+          axis.values.push_back(to_json(*value));
+        } else {
+          issue(&element, fmt::format("sweep value for '{}' {}", key, problem));
+        }
+      }
+      sweep_.push_back(std::move(axis));
+    }
+  }
+
+  void resolve_sweep() {
+    if (const toml::table* sweep = table_.at_path(kSweep).as_table()) collect_sweep_axes(*sweep, "");
+  }
+
+  void resolve_seeds() {
+    for (const auto& seed : base_["suite"]["seeds"]) seeds_.push_back(seed.get<std::int64_t>());
+    const toml::node* where = table_.at_path("suite.seeds").node();
+    if (seeds_.empty()) issue(where, "'suite.seeds' is empty; give at least one seed");
+    std::set<std::int64_t> unique(seeds_.begin(), seeds_.end());
+    if (unique.size() != seeds_.size()) issue(where, "'suite.seeds' repeats a seed; each seed gives one run");
+  }
+
+  const toml::table& table_;
+  fs::path file_;
+  const PluginRegistry& registry_;
+  std::vector<ConfigIssue> issues_;
+  json base_ = json::object();
+  std::map<std::string, const PluginRecord*> plugins_;
+  std::vector<SweepAxis> sweep_;
+  std::vector<std::int64_t> seeds_;
+};
+
+// Merges `from` into `into`: tables merge key by key, anything else replaces.
+void merge(toml::table& into, toml::table&& from) {
+  for (auto&& [key, node] : from) {
+    toml::table* existing = into.get_as<toml::table>(key);
+    if (existing && node.is_table()) {
+      merge(*existing, std::move(*node.as_table()));
+    } else {
+      into.insert_or_assign(key, std::move(node));
+    }
+  }
+}
+
+}  // namespace
+
+json::json_pointer key_pointer(const std::string& dotted_key) {
+  std::string pointer = "/" + dotted_key;
+  std::replace(pointer.begin(), pointer.end(), '.', '/');
+  return json::json_pointer(pointer);
+}
+
+Override parse_override(const std::string& text) {
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    throw ConfigError({{"--set " + text, "expected key=value, e.g. --set training.lr=0.1"}});
+  }
+  return {text.substr(0, equals), text.substr(equals + 1)};
+}
+
+toml::table read_suite_table(const fs::path& file, const std::vector<Override>& overrides) {
+  if (!fs::exists(file)) throw ConfigError({{file.string(), "no such suite file"}});
+  toml::table table;
+  try {
+    table = toml::parse_file(file.string());
+  } catch (const toml::parse_error& error) {
+    throw ConfigError({{fmt::format("{}:{}:{}", file.string(), error.source().begin.line,
+                                     error.source().begin.column),
+                         fmt::format("not valid TOML: {}", error.description())}});
+  }
+  for (const auto& override : overrides) {
+    const std::string where = "--set " + override.key + "=" + override.value;
+    // Parsed as one TOML line, so dotted and quoted keys work as in a suite file:
+    // --set 'sweep."training.lr"=[0.01, 0.1]'.
+    toml::table parsed;
+    try {
+      parsed = toml::parse(override.key + " = " + override.value, where);
+    } catch (const toml::parse_error&) {
+      try {  // a bare word: the text itself, as a TOML string (JSON's escapes are valid TOML)
+        parsed = toml::parse(override.key + " = " + nlohmann::json(override.value).dump(), where);
+      } catch (const toml::parse_error& error) {
+        throw ConfigError({{where, fmt::format("not a TOML key: {}", error.description())}});
+      }
+    }
+    merge(table, std::move(parsed));
+  }
+  return table;
+}
+
+std::vector<fs::path> suite_plugin_folders(const toml::table& table, const fs::path& file) {
+  std::vector<fs::path> folders;
+  if (const auto* paths = table.at_path("suite.plugin_paths").as_array()) {
+    for (const auto& element : *paths) {
+      if (auto path = element.value<std::string>()) {
+        fs::path folder(*path);
+        folders.push_back(folder.is_absolute() ? folder : file.parent_path() / folder);
+      }
+    }
+  }
+  return folders;
+}
+
+Suite validate_suite(toml::table table, const fs::path& file, const PluginRegistry& registry) {
+  Suite suite = Validator(table, file, registry).run();
+  suite.table = std::move(table);
+  return suite;
+}
+
+}  // namespace gcbench

@@ -1,0 +1,189 @@
+#include "plugins/plugin_registry.hpp"
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <sstream>
+
+namespace gcbench {
+namespace fs = std::filesystem;
+namespace dll = boost::dll;
+
+std::vector<fs::path> default_plugin_folders() {
+  std::vector<fs::path> folders;
+  const fs::path exe_dir = dll::program_location().parent_path();
+  folders.push_back(exe_dir / "plugins");                          // build tree
+  folders.push_back(exe_dir.parent_path() / "lib" / "gcbench" / "plugins");  // install tree
+  if (const char* env = std::getenv("GCBENCH_PLUGIN_PATH")) {
+    std::stringstream paths(env);
+    for (std::string folder; std::getline(paths, folder, ':');) {
+      if (!folder.empty()) folders.emplace_back(folder);
+    }
+  }
+  return folders;
+}
+
+bool looks_like_plugin_file(const fs::path& file) {
+  const std::string name = file.filename().string();
+  return name.rfind("gcbench_", 0) == 0 && file.extension() == ".so";
+}
+
+PluginRegistry PluginRegistry::discover(const std::vector<fs::path>& folders) {
+  PluginRegistry registry;
+  for (const auto& folder : folders) {
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) continue;
+    registry.folders_.push_back(folder);
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+      if (entry.is_regular_file() && looks_like_plugin_file(entry.path())) files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());  // the same order on every machine
+    for (const auto& file : files) {
+      try {
+        registry.load(file);
+      } catch (const PluginError& error) {
+        registry.rejected_.push_back({file, error.what()});
+      }
+    }
+  }
+  return registry;
+}
+
+void PluginRegistry::load(const fs::path& file) {
+  auto library = std::make_shared<dll::shared_library>();
+  boost::dll::fs::error_code ec;
+  library->load(file, dll::load_mode::rtld_now | dll::load_mode::rtld_local, ec);
+  if (ec) {
+    throw PluginError(fmt::format("{}: cannot be loaded as a shared library ({}); rebuild it against this gcbench",
+                                  file.string(), ec.message()));
+  }
+  using namespace plugin_abi;
+  for (const char* symbol : {kAbiVersionSymbol, kInfoSymbol, kFactorySymbol}) {
+    if (!library->has(symbol)) {
+      throw PluginError(fmt::format(
+          "{}: is not a gcbench plugin: the symbol '{}' is missing; register the plugin class with one "
+          "GCBENCH_REGISTER_* macro from <gcbench/plugin.hpp>",
+          file.string(), symbol));
+    }
+  }
+  // Check the ABI before calling anything that passes C++ types across the boundary.
+  const int abi = library->get_alias<AbiVersionFn>(kAbiVersionSymbol)();
+  if (abi != kAbiVersion) {
+    throw PluginError(fmt::format(
+        "{}: was built for plugin ABI version {}, but this gcbench expects ABI version {}; rebuild the plugin "
+        "against this gcbench's SDK",
+        file.string(), abi, kAbiVersion));
+  }
+  PluginRecord record{library->get_alias<InfoFn>(kInfoSymbol)(), file, abi};
+  if (record.info.name.empty()) {
+    throw PluginError(fmt::format("{}: declares an empty plugin name; set PluginInfo::name", file.string()));
+  }
+  for (const auto& existing : loaded_) {
+    if (existing.record.info.kind == record.info.kind && existing.record.info.name == record.info.name) {
+      throw PluginError(fmt::format("{}: {} plugin '{}' is already loaded from {}; this copy is ignored",
+                                    file.string(), to_string(record.info.kind), record.info.name,
+                                    existing.record.file.string()));
+    }
+  }
+  loaded_.push_back({std::move(record), std::move(library)});
+}
+
+std::vector<PluginRecord> PluginRegistry::plugins() const {
+  std::vector<PluginRecord> records;
+  for (const auto& loaded : loaded_) records.push_back(loaded.record);
+  return records;
+}
+
+const PluginRegistry::Loaded& PluginRegistry::find_loaded(PluginKind kind, const std::string& name) const {
+  std::vector<std::string> available;
+  for (const auto& loaded : loaded_) {
+    if (loaded.record.info.kind != kind) continue;
+    if (loaded.record.info.name == name) return loaded;
+    available.push_back(loaded.record.info.name);
+  }
+  std::string folders;
+  for (const auto& folder : folders_) folders += (folders.empty() ? "" : ", ") + folder.string();
+  std::string message = fmt::format("unknown {} plugin '{}'; available {} plugins: {}", to_string(kind), name,
+                                    to_string(kind), available.empty() ? "none" : fmt::format("{}", fmt::join(available, ", ")));
+  message += fmt::format(" (searched: {})", folders.empty() ? "no existing folder" : folders);
+  for (const auto& rejected : rejected_) message += "\n  rejected " + rejected.reason;
+  throw PluginError(message);
+}
+
+const PluginRecord& PluginRegistry::find(PluginKind kind, const std::string& name) const {
+  return find_loaded(kind, name).record;
+}
+
+namespace {
+
+// Deleting a plugin object runs code that lives in its library, so the library
+// is released only after the object.
+template <class T>
+std::shared_ptr<T> tie_to_library(std::unique_ptr<T> object, std::shared_ptr<dll::shared_library> library) {
+  return std::shared_ptr<T>(object.release(), [library](T* p) { delete p; });
+}
+
+template <class Factory, class... Args>
+auto create_checked(const PluginRecord& record, dll::shared_library& library, Args&&... args) {
+  try {
+    auto object = library.get_alias<Factory>(plugin_abi::kFactorySymbol)(std::forward<Args>(args)...);
+    if (!object) throw std::runtime_error("the factory returned nothing");
+    return object;
+  } catch (const std::exception& error) {
+    throw PluginError(fmt::format("{} plugin '{}' ({}) failed to start: {}", to_string(record.info.kind),
+                                  record.info.name, record.file.string(), error.what()));
+  }
+}
+
+// An Architecture hands out networks whose module code lives in the plugin: each
+// network's embedding keeps the library loaded too.
+class LibraryBoundArchitecture : public Architecture {
+ public:
+  LibraryBoundArchitecture(std::shared_ptr<Architecture> inner, std::shared_ptr<dll::shared_library> library)
+      : inner_(std::move(inner)), library_(std::move(library)) {}
+
+  Network build(const ImageShape& input, std::int64_t num_classes) const override {
+    Network network = inner_->build(input, num_classes);
+    if (!network.embedding || network.head.is_empty()) {
+      throw std::runtime_error("the architecture built a network without an embedding or a head");
+    }
+    using Holder = std::pair<std::shared_ptr<dll::shared_library>, std::shared_ptr<EmbeddingNet>>;
+    auto holder = std::make_shared<Holder>(library_, network.embedding);
+    network.embedding = std::shared_ptr<EmbeddingNet>(holder, holder->second.get());
+    return network;
+  }
+
+ private:
+  std::shared_ptr<Architecture> inner_;
+  std::shared_ptr<dll::shared_library> library_;
+};
+
+}  // namespace
+
+std::shared_ptr<Architecture> PluginRegistry::create_architecture(const std::string& name,
+                                                                  const Options& options) const {
+  const auto& loaded = find_loaded(PluginKind::architecture, name);
+  auto object = create_checked<plugin_abi::ArchitectureFactory>(loaded.record, *loaded.library, options);
+  return std::make_shared<LibraryBoundArchitecture>(tie_to_library(std::move(object), loaded.library),
+                                                    loaded.library);
+}
+
+std::shared_ptr<Dataset> PluginRegistry::create_dataset(const std::string& name, const fs::path& root,
+                                                        const Options& options) const {
+  const auto& loaded = find_loaded(PluginKind::dataset, name);
+  auto object = create_checked<plugin_abi::DatasetFactory>(loaded.record, *loaded.library, root, options);
+  return tie_to_library(std::move(object), loaded.library);
+}
+
+std::shared_ptr<GcEstimator> PluginRegistry::create_gc_estimator(const std::string& name,
+                                                                 const Options& options) const {
+  const auto& loaded = find_loaded(PluginKind::gc_estimator, name);
+  auto object = create_checked<plugin_abi::GcEstimatorFactory>(loaded.record, *loaded.library, options);
+  return tie_to_library(std::move(object), loaded.library);
+}
+
+}  // namespace gcbench

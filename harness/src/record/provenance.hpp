@@ -1,0 +1,20 @@
+// Where a result came from: versions, revision, machine.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace gcbench {
+
+std::string gcbench_version();
+std::string git_revision();  // "<sha>[-dirty]" at build time, or "unknown"
+std::string libtorch_version();
+
+// {"gcbench_version", "git_revision", "libtorch_version", "hostname", "threads", "cores"}
+nlohmann::json provenance(int threads);
+
+// UTC, e.g. "2026-11-29T01:02:03Z"; `compact` gives "20261129T010203Z" for folder names.
+std::string utc_timestamp(bool compact = false);
+
+}  // namespace gcbench

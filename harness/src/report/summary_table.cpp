@@ -1,0 +1,91 @@
+#include "report/summary_table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace gcbench {
+using nlohmann::json;
+
+namespace {
+
+std::string number(const json& value, const char* format = "{:.4g}") {
+  return value.is_number() ? fmt::format(fmt::runtime(format), value.get<double>()) : "-";
+}
+
+const json& at_path(const json& record, const std::string& pointer) {
+  static const json missing;
+  const json::json_pointer p(pointer);
+  return record.contains(p) ? record[p] : missing;
+}
+
+}  // namespace
+
+std::string summary_table(const std::vector<json>& records) {
+  if (records.empty()) return "no runs\n";
+  std::vector<std::string> swept, estimators, shots;
+  for (const auto& record : records) {
+    for (const auto& [key, value] : at_path(record, "/swept").items()) {
+      if (std::find(swept.begin(), swept.end(), key) == swept.end()) swept.push_back(key);
+    }
+    for (const auto& [name, value] : at_path(record, "/metrics/source/gc").items()) {
+      if (std::find(estimators.begin(), estimators.end(), name) == estimators.end()) estimators.push_back(name);
+    }
+    for (const auto& [k, value] : at_path(record, "/metrics/target/fewshot/ncm").items()) {
+      if (std::find(shots.begin(), shots.end(), k) == shots.end()) shots.push_back(k);
+    }
+  }
+
+  std::vector<std::string> header = swept;
+  header.insert(header.end(), {"seed", "status"});
+  for (const auto& name : estimators) header.push_back("GC " + name);
+  header.insert(header.end(), {"src NC", "tgt NC", "src acc"});
+  for (const auto& k : shots) header.push_back(k + "-shot acc");
+  header.push_back("time s");
+
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& record : records) {
+    std::vector<std::string> row;
+    for (const auto& key : swept) {
+      const auto& value = at_path(record, "/swept/" + key);
+      row.push_back(value.is_null() ? "-" : value.is_number() ? number(value) : value.dump());
+    }
+    row.push_back(std::to_string(record.value("seed", 0)));
+    row.push_back(record.value("status", "?"));
+    for (const auto& name : estimators) {
+      const auto& gc = at_path(record, "/metrics/source/gc/" + name);
+      std::string cell = number(gc.value("value", json()));
+      if (gc.contains("standard_error") && gc["standard_error"].is_number()) cell += " ±" + number(gc["standard_error"], "{:.2g}");
+      row.push_back(cell);
+    }
+    row.push_back(number(at_path(record, "/metrics/source/nc/cdnv")));
+    row.push_back(number(at_path(record, "/metrics/target/nc/cdnv")));
+    row.push_back(number(at_path(record, "/metrics/source/test_accuracy"), "{:.3f}"));
+    for (const auto& k : shots) {
+      const auto& acc = at_path(record, "/metrics/target/fewshot/ncm/" + k);
+      row.push_back(acc.is_object() ? fmt::format("{:.3f} ±{:.3f}", acc.value("mean", 0.0), acc.value("ci95", 0.0)) : "-");
+    }
+    row.push_back(number(record.value("seconds", json()), "{:.1f}"));
+    rows.push_back(std::move(row));
+  }
+
+  std::vector<std::size_t> width(header.size());
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    width[c] = header[c].size();
+    for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
+  }
+  const auto line = [&](const std::vector<std::string>& cells) {
+    std::string text;
+    for (std::size_t c = 0; c < cells.size(); ++c) text += fmt::format("{:>{}}  ", cells[c], width[c]);
+    text.erase(text.find_last_not_of(' ') + 1);
+    return text + "\n";
+  };
+  std::string table = line(header);
+  std::size_t total = 0;
+  for (auto w : width) total += w + 2;
+  table += std::string(total - 2, '-') + "\n";
+  for (const auto& row : rows) table += line(row);
+  return table;
+}
+
+}  // namespace gcbench

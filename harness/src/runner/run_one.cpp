@@ -1,0 +1,164 @@
+#include "runner/run_one.hpp"
+
+#include <ATen/ATen.h>
+#include <fmt/format.h>
+#include <torch/utils.h>
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <random>
+
+#include "data/image_batches.hpp"
+#include "measure/cdnv.hpp"
+#include "measure/embeddings.hpp"
+#include "measure/episodes.hpp"
+#include "measure/fewshot.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "train/pretrain.hpp"
+
+namespace gcbench {
+using nlohmann::json;
+
+RunDiverged::RunDiverged(std::int64_t step, double loss)
+    : std::runtime_error(fmt::format("training diverged at step {} (loss {}); lower training.lr", step, loss)),
+      step_(step) {}
+
+namespace {
+
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(json& timings) : timings_(timings) {}
+  template <class F>
+  auto operator()(const char* phase, F&& work) {
+    const auto start = std::chrono::steady_clock::now();
+    auto finish = [&] {
+      timings_[phase] = timings_.value(phase, 0.0) +
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    if constexpr (std::is_void_v<decltype(work())>) {
+      work();
+      finish();
+    } else {
+      auto result = work();
+      finish();
+      return result;
+    }
+  }
+
+ private:
+  json& timings_;
+};
+
+// The first `count` indices of a permutation of [0, n) fixed by `seed`.
+at::Tensor fixed_sample(std::int64_t n, std::int64_t count, std::uint64_t seed) {
+  std::vector<std::int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
+  order.resize(std::min(n, count));
+  std::sort(order.begin(), order.end());
+  return at::tensor(order, at::kLong);
+}
+
+json nc_of(const at::Tensor& embeddings, const ImageSet& split) {
+  const auto result = cdnv(embeddings, split.labels, static_cast<std::int64_t>(split.class_names.size()));
+  std::vector<std::vector<double>> pairwise;
+  const auto matrix = result.pairwise.contiguous();
+  for (std::int64_t i = 0; i < matrix.size(0); ++i) {
+    pairwise.emplace_back(matrix[i].data_ptr<double>(), matrix[i].data_ptr<double>() + matrix.size(1));
+  }
+  return {{"cdnv", result.mean}, {"cdnv_pairwise", pairwise}, {"classes", split.class_names},
+          {"examples", split.labels.size(0)}};
+}
+
+}  // namespace
+
+json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCache& datasets) {
+  json timings = json::object();
+  PhaseTimer timed(timings);
+  const auto seed = static_cast<std::uint64_t>(config.seed);
+
+  const auto data = timed("load_data", [&] { return datasets.get(config); });  // ~0 when an earlier run loaded it
+  const auto& train = data->source_train;
+  const auto num_source = static_cast<std::int64_t>(train.class_names.size());
+
+  Network network = timed("build", [&] {
+    torch::manual_seed(seed);
+    auto architecture = registry.create_architecture(config.architecture.plugin, config.architecture.options);
+    return architecture->build(data->shape, num_source);
+  });
+  json out;
+  out["network"] = {{"embedding_dim", network.embedding->dimension()},
+                    {"parameters", [&] {
+                       std::int64_t count = 0;
+                       for (const auto& p : network.embedding->parameters()) count += p.numel();
+                       for (const auto& p : network.head->parameters()) count += p.numel();
+                       return count;
+                     }()}};
+
+  const auto trained = timed("train", [&] { return pretrain(network, train, data->stats, config.training, seed); });
+  if (trained.diverged_at_step) throw RunDiverged(*trained.diverged_at_step, trained.final_loss);
+  out["training"] = {{"steps", trained.steps},
+                     {"epochs_completed", trained.epochs_completed},
+                     {"final_loss", trained.final_loss},
+                     {"running_train_accuracy", trained.running_train_accuracy}};
+
+  json& source = out["metrics"]["source"];
+  json& target = out["metrics"]["target"];
+  const auto batch = config.measure.batch_size;
+  timed("accuracy", [&] {
+    const auto n = train.images.size(0);
+    const auto sample = fixed_sample(n, config.measure.accuracy_samples > 0 ? config.measure.accuracy_samples : n,
+                                     seed ^ 0xacc);
+    const auto on_train = compute_outputs(network, train.images.index_select(0, sample), data->stats, batch, true);
+    source["train_accuracy"] = accuracy(on_train.logits, train.labels.index_select(0, sample));
+    source["train_accuracy_examples"] = sample.size(0);
+  });
+  const auto on_test = timed("embed", [&] { return compute_outputs(network, data->source_test.images, data->stats, batch, true); });
+  source["test_accuracy"] = accuracy(on_test.logits, data->source_test.labels);
+  const auto on_target = timed("embed", [&] { return compute_outputs(network, data->target.images, data->stats, batch, false); });
+
+  // GC on a fixed sample of source-train images, batch norm frozen (eval mode).
+  const auto gc_inputs = input_batch(train.images, fixed_sample(train.images.size(0), config.measure.gc_samples, seed ^ 0x6c),
+                                     data->stats);
+  const EmbeddingFunction f = [&network](const at::Tensor& x) { return network.embedding->forward(x); };
+  for (const auto& choice : config.measure.gc_estimators) {
+    auto estimator = registry.create_gc_estimator(choice.plugin, choice.options);
+    const auto start = std::chrono::steady_clock::now();
+    GcEstimate estimate;
+    try {
+      estimate = estimator->estimate(f, gc_inputs, seed);
+    } catch (const std::exception& error) {
+      throw PluginError(fmt::format("gc_estimator plugin '{}' failed: {}", choice.plugin, error.what()));
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    timings["gc"] = timings.value("gc", 0.0) + seconds;
+    source["gc"][choice.plugin] = {{"value", estimate.value},
+                                  {"standard_error", estimate.standard_error ? json(*estimate.standard_error) : json()},
+                                  {"backward_passes", estimate.backward_passes},
+                                  {"seconds", seconds},
+                                  {"examples", gc_inputs.size(0)}};
+  }
+
+  timed("nc", [&] {
+    source["nc"] = nc_of(on_test.embeddings, data->source_test);
+    target["nc"] = nc_of(on_target.embeddings, data->target);
+  });
+  timed("fewshot", [&] {
+    const EpisodeSampler sampler(data->target.labels, seed, "target");
+    const auto& fs = config.measure.fewshot;
+    for (const auto shots : fs.shots) {
+      const auto result = nearest_class_mean_accuracy(on_target.embeddings, sampler, fs.ways, shots, fs.queries, fs.episodes);
+      target["fewshot"]["ncm"][std::to_string(shots)] = {{"ways", result.ways}, {"shots", result.shots},
+                                                         {"queries", result.queries}, {"episodes", fs.episodes},
+                                                         {"mean", result.mean_accuracy}, {"ci95", result.ci95},
+                                                         {"per_episode", result.per_episode}};
+    }
+  });
+  out["evaluated_splits"] = {{"source", "source_test"}, {"target", "target"}, {"gc", "source_train"}};
+  out["data_root"] = data->root.string();
+  out["timings"] = timings;
+  return out;
+}
+
+}  // namespace gcbench

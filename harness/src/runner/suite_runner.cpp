@@ -1,0 +1,112 @@
+#include "runner/suite_runner.hpp"
+
+#include <ATen/Parallel.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "config/run_config.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "record/provenance.hpp"
+#include "record/record_writer.hpp"
+#include "runner/run_one.hpp"
+
+namespace gcbench {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+fs::path make_results_dir(const fs::path& root, const std::string& suite) {
+  const fs::path base = root / suite / utc_timestamp(true);
+  fs::path dir = base;
+  for (int attempt = 2; fs::exists(dir); ++attempt) dir = base.string() + "-" + std::to_string(attempt);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream out(file);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+int apply_threads(std::int64_t configured) {
+  const int threads = configured > 0 ? static_cast<int>(configured)
+                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // LibTorch's CPU build here starts with one thread.
+  if (at::get_num_threads() != threads) at::set_num_threads(threads);
+  return threads;
+}
+
+}  // namespace
+
+SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& runs, const PluginRegistry& registry,
+                          const fs::path& results_root) {
+  SuiteRunSummary summary;
+  summary.results_dir = make_results_dir(results_root, suite.name);
+  {
+    std::ostringstream resolved;
+    resolved << suite.table << '\n';
+    write_text(summary.results_dir / "suite.resolved.toml", resolved.str());
+    json plan = json::array();
+    for (const auto& run : runs) plan.push_back({{"index", run.index}, {"run_id", run.id}, {"seed", run.seed},
+                                                 {"swept", run.swept}, {"config", run.config}});
+    write_text(summary.results_dir / "plan.json", plan.dump(2) + "\n");
+  }
+  RecordWriter writer(summary.results_dir / "runs.jsonl");
+  DatasetCache datasets(registry);
+
+  for (const auto& run : runs) {
+    const RunConfig config = to_run_config(run.config, registry);
+    const int threads = apply_threads(config.threads);
+    spdlog::info("run {}/{} [{}] seed {} {}", run.index + 1, runs.size(), run.id, run.seed, run.swept.dump());
+
+    json record = {{"run_id", run.id},        {"suite", suite.name},        {"index", run.index},
+                   {"seed", run.seed},        {"swept", run.swept},         {"config", run.config},
+                   {"started_at", utc_timestamp()}, {"provenance", provenance(threads)}};
+    json plugins = {{"dataset", {{"name", config.dataset.plugin},
+                                 {"version", registry.find(PluginKind::dataset, config.dataset.plugin).info.version}}},
+                    {"architecture", {{"name", config.architecture.plugin},
+                                      {"version", registry.find(PluginKind::architecture, config.architecture.plugin).info.version}}}};
+    for (const auto& estimator : config.measure.gc_estimators) {
+      plugins["gc_estimators"][estimator.plugin] = registry.find(PluginKind::gc_estimator, estimator.plugin).info.version;
+    }
+    record["provenance"]["plugins"] = plugins;
+
+    const auto start = std::chrono::steady_clock::now();
+    bool data_unusable = false;
+    try {
+      record.update(run_one(config, registry, datasets));
+      record["status"] = "ok";
+    } catch (const RunDiverged& diverged) {
+      record["status"] = "diverged";
+      record["error"] = diverged.what();
+      record["training"]["diverged_at_step"] = diverged.step();
+      ++summary.diverged;
+    } catch (const DatasetUnavailable& error) {
+      record["status"] = "failed";
+      record["error"] = error.what();
+      ++summary.failed;
+      data_unusable = true;
+    } catch (const std::exception& error) {
+      record["status"] = "failed";
+      record["error"] = error.what();
+      ++summary.failed;
+    }
+    record["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    record["timings"]["total"] = record["seconds"];
+    writer.append(record);
+    summary.records.push_back(record);
+    if (record["status"] != "ok") spdlog::error("run {} {}: {}", run.id, record["status"].get<std::string>(), record["error"].get<std::string>());
+    if (data_unusable) {
+      spdlog::error("stopping the suite: no later run can load this dataset either");
+      break;
+    }
+  }
+  return summary;
+}
+
+}  // namespace gcbench

@@ -1,0 +1,79 @@
+// conv4: the few-shot baseline backbone. Four blocks of 3x3 conv, batch norm,
+// ReLU and 2x2 max-pool, then a linear map to the embedding.
+#include <gcbench/plugin.hpp>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/pooling.h>
+
+#include <stdexcept>
+
+namespace {
+
+class Conv4Embedding : public gcbench::EmbeddingNet {
+ public:
+  Conv4Embedding(const gcbench::ImageShape& input, std::int64_t width, std::int64_t embedding_dim) {
+    std::int64_t channels = input.channels, height = input.height, width_px = input.width;
+    for (int block = 0; block < 4; ++block) {
+      features_->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, width, 3).padding(1)));
+      features_->push_back(torch::nn::BatchNorm2d(width));
+      features_->push_back(torch::nn::ReLU());
+      features_->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
+      channels = width;
+      height /= 2;
+      width_px /= 2;
+    }
+    if (height < 1 || width_px < 1) {
+      throw std::invalid_argument("conv4 needs images of at least 16x16 pixels");
+    }
+    const std::int64_t flat = channels * height * width_px;
+    register_module("features", features_);
+    if (embedding_dim > 0) {
+      projection_ = register_module("projection", torch::nn::Linear(flat, embedding_dim));
+      dimension_ = embedding_dim;
+    } else {
+      dimension_ = flat;
+    }
+  }
+
+  at::Tensor forward(at::Tensor images) override {
+    auto x = features_->forward(images).flatten(1);
+    return projection_.is_empty() ? x : projection_->forward(x);
+  }
+
+  std::int64_t dimension() const override { return dimension_; }
+
+ private:
+  torch::nn::Sequential features_;
+  torch::nn::Linear projection_{nullptr};
+  std::int64_t dimension_ = 0;
+};
+
+class Conv4 : public gcbench::Architecture {
+ public:
+  explicit Conv4(const gcbench::Options& options)
+      : width_(options.get<std::int64_t>("width")), embedding_dim_(options.get<std::int64_t>("embedding_dim")) {}
+
+  gcbench::Network build(const gcbench::ImageShape& input, std::int64_t num_classes) const override {
+    auto embedding = std::make_shared<Conv4Embedding>(input, width_, embedding_dim_);
+    return {embedding, torch::nn::Linear(embedding->dimension(), num_classes)};
+  }
+
+ private:
+  std::int64_t width_;
+  std::int64_t embedding_dim_;
+};
+
+gcbench::PluginInfo conv4_info() {
+  using namespace gcbench::option;
+  return {gcbench::PluginKind::architecture, "conv4", "1.0.0",
+          "four conv-BN-ReLU-pool blocks and a linear embedding (few-shot baseline)",
+          {integer("width", 64, "channels of every conv block").at_least(1),
+           integer("embedding_dim", 64, "embedding size after a linear map (0: the flattened conv features)")
+               .at_least(0)}};
+}
+
+}  // namespace
+
+GCBENCH_REGISTER_ARCHITECTURE(Conv4, conv4_info)

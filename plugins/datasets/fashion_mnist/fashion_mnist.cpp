@@ -1,0 +1,148 @@
+// fashion_mnist: Zalando's Fashion-MNIST from the gzip'd IDX files that Debian's
+// dataset-fashion-mnist package installs, split into source and target classes.
+#include <ATen/ATen.h>
+#include <gcbench/plugin.hpp>
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <stdexcept>
+
+#include "idx_file.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+
+constexpr const char* kDefaultRoot = "/usr/share/datasets/fashion-mnist";
+const std::array<std::string, 10> kClassNames = {"t-shirt_top", "trouser", "pullover", "dress", "coat",
+                                                 "sandal",      "shirt",   "sneaker",  "bag",   "ankle_boot"};
+
+struct Images {
+  at::Tensor images;  // uint8 [N, 1, 28, 28]
+  at::Tensor labels;  // int64 [N], 0..9
+};
+
+fs::path locate(const fs::path& root, const std::string& stem) {
+  for (const auto& name : {stem + ".gz", stem}) {
+    if (fs::exists(root / name)) return root / name;
+  }
+  throw std::runtime_error((root / (stem + ".gz")).string() +
+                           ": not found. Install Debian's dataset-fashion-mnist package (ci/setup.sh does), or set "
+                           "dataset.root to a folder holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+                           "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz");
+}
+
+Images read_pair(const fs::path& root, const std::string& prefix) {
+  const auto images_file = locate(root, prefix + "-images-idx3-ubyte");
+  const auto labels_file = locate(root, prefix + "-labels-idx1-ubyte");
+  auto images = gcbench::idx::read(images_file);
+  auto labels = gcbench::idx::read(labels_file);
+  if (images.dims.size() != 3 || images.dims[1] != 28 || images.dims[2] != 28) {
+    throw std::runtime_error(images_file.string() + ": expected images of 28x28 pixels");
+  }
+  if (labels.dims.size() != 1 || labels.dims[0] != images.dims[0]) {
+    throw std::runtime_error(labels_file.string() + ": holds " + std::to_string(labels.dims[0]) + " labels for " +
+                             std::to_string(images.dims[0]) + " images in " + images_file.string());
+  }
+  for (auto label : labels.data) {
+    if (label > 9) throw std::runtime_error(labels_file.string() + ": label " + std::to_string(label) + " is not in 0..9");
+  }
+  const auto n = images.dims[0];
+  Images out;
+  out.images = at::from_blob(images.data.data(), {n, 1, 28, 28}, at::kByte).clone();
+  out.labels = at::from_blob(labels.data.data(), {n}, at::kByte).to(at::kLong);
+  return out;
+}
+
+std::vector<std::int64_t> checked_classes(const gcbench::Options& options, const char* name) {
+  const auto& classes = options.get<std::vector<std::int64_t>>(name);
+  if (classes.empty()) throw std::invalid_argument(std::string("option '") + name + "' lists no class");
+  std::set<std::int64_t> seen;
+  for (auto c : classes) {
+    if (c < 0 || c > 9) throw std::invalid_argument(std::string("option '") + name + "': class " + std::to_string(c) + " is not in 0..9");
+    if (!seen.insert(c).second) throw std::invalid_argument(std::string("option '") + name + "' repeats class " + std::to_string(c));
+  }
+  return classes;
+}
+
+class FashionMnist : public gcbench::Dataset {
+ public:
+  FashionMnist(const fs::path& root, const gcbench::Options& options)
+      : source_classes_(checked_classes(options, "source_classes")),
+        target_classes_(checked_classes(options, "target_classes")),
+        train_per_class_(options.get<std::int64_t>("train_per_class")),
+        test_per_class_(options.get<std::int64_t>("test_per_class")) {
+    for (auto c : source_classes_) {
+      if (std::count(target_classes_.begin(), target_classes_.end(), c)) {
+        throw std::invalid_argument("class " + std::to_string(c) + " (" + kClassNames[c] +
+                                    ") is in both source_classes and target_classes; a class belongs to one split");
+      }
+    }
+    const fs::path folder = root.empty() ? fs::path(kDefaultRoot) : root;
+    train_ = read_pair(folder, "train");
+    test_ = read_pair(folder, "t10k");
+  }
+
+  gcbench::ImageShape image_shape() const override { return {1, 28, 28}; }
+
+  std::vector<gcbench::SplitRole> splits() const override {
+    return {gcbench::SplitRole::source_train, gcbench::SplitRole::source_test, gcbench::SplitRole::target};
+  }
+
+  gcbench::ImageSet load(gcbench::SplitRole role) const override {
+    switch (role) {
+      case gcbench::SplitRole::source_train: return select(train_, source_classes_, train_per_class_);
+      case gcbench::SplitRole::source_test: return select(test_, source_classes_, test_per_class_);
+      case gcbench::SplitRole::target: return select(test_, target_classes_, test_per_class_);
+      default: throw std::invalid_argument("fashion_mnist has no val split");
+    }
+  }
+
+  gcbench::ChannelStats normalization() const override {
+    const auto pixels = load(gcbench::SplitRole::source_train).images.to(at::kDouble).div_(255.0);
+    return {{pixels.mean().item<double>()}, {pixels.std().item<double>()}};
+  }
+
+ private:
+  // The first `per_class` images of each class, in file order; labels renumbered 0..classes-1.
+  static gcbench::ImageSet select(const Images& from, const std::vector<std::int64_t>& classes, std::int64_t per_class) {
+    std::vector<std::int64_t> indices, labels;
+    std::vector<std::int64_t> taken(classes.size(), 0);
+    const auto* y = from.labels.data_ptr<std::int64_t>();
+    for (std::int64_t i = 0; i < from.labels.size(0); ++i) {
+      const auto position = std::find(classes.begin(), classes.end(), y[i]) - classes.begin();
+      if (position == static_cast<std::ptrdiff_t>(classes.size())) continue;
+      if (per_class > 0 && taken[position] >= per_class) continue;
+      ++taken[position];
+      indices.push_back(i);
+      labels.push_back(position);
+    }
+    gcbench::ImageSet set;
+    set.images = from.images.index_select(0, at::tensor(indices, at::kLong));
+    set.labels = at::tensor(labels, at::kLong);
+    for (auto c : classes) set.class_names.push_back(kClassNames[c]);
+    return set;
+  }
+
+  std::vector<std::int64_t> source_classes_;
+  std::vector<std::int64_t> target_classes_;
+  std::int64_t train_per_class_;
+  std::int64_t test_per_class_;
+  Images train_;
+  Images test_;
+};
+
+gcbench::PluginInfo fashion_mnist_info() {
+  using namespace gcbench::option;
+  return {gcbench::PluginKind::dataset, "fashion_mnist", "1.0.0",
+          "Fashion-MNIST (IDX files of Debian's dataset-fashion-mnist); source = train images of the source "
+          "classes, source_test and target = t10k images",
+          {integer_list("source_classes", {0, 1, 2, 3, 4}, "pre-training classes (0 t-shirt .. 4 coat)").at_least(0).at_most(9),
+           integer_list("target_classes", {5, 6, 7, 8, 9}, "novel classes for transfer (5 sandal .. 9 ankle boot)").at_least(0).at_most(9),
+           integer("train_per_class", 0, "source-train images per class, first in file order (0: all 6000)").at_least(0),
+           integer("test_per_class", 0, "source-test and target images per class (0: all 1000)").at_least(0)}};
+}
+
+}  // namespace
+
+GCBENCH_REGISTER_DATASET(FashionMnist, fashion_mnist_info)

@@ -1,0 +1,65 @@
+// hutchinson: for random probes v with E[v v^T] = I, E ||v^T J||^2 = ||J||_F^2.
+// All probes go through one backward pass (the batch replicated once per probe).
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <gcbench/plugin.hpp>
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace {
+
+class HutchinsonGc : public gcbench::GcEstimator {
+ public:
+  explicit HutchinsonGc(const gcbench::Options& options)
+      : probes_(options.get<std::int64_t>("probes")), distribution_(options.get<std::string>("distribution")) {
+    if (distribution_ != "rademacher" && distribution_ != "gaussian") {
+      throw std::invalid_argument("option 'distribution' is '" + distribution_ + "'; use \"rademacher\" or \"gaussian\"");
+    }
+  }
+
+  gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs,
+                               std::uint64_t seed) const override {
+    torch::AutoGradMode enable_grad(true);
+    const std::int64_t batch = inputs.size(0);
+    std::vector<std::int64_t> repeats(inputs.dim(), 1);
+    repeats[0] = probes_;
+    const auto x = inputs.detach().repeat(repeats).requires_grad_(true);  // [probes * batch, ...]
+    const auto y = f(x);                                                  // [probes * batch, D]
+
+    auto generator = at::detail::createCPUGenerator(seed);
+    at::Tensor v = distribution_ == "gaussian"
+                       ? at::randn(y.sizes(), generator, at::TensorOptions().dtype(at::kFloat))
+                       : at::randint(0, 2, y.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).mul_(2).sub_(1);
+    const auto grad = torch::autograd::grad({y}, {x}, {v.to(y.scalar_type())})[0];
+    const auto samples = grad.to(at::kDouble).pow(2).flatten(1).sum(1).view({probes_, batch});  // ||v^T J(x)||^2
+
+    const auto per_example = samples.mean(0);
+    gcbench::GcEstimate estimate;
+    estimate.value = per_example.mean().item<double>();
+    estimate.per_example.assign(per_example.data_ptr<double>(), per_example.data_ptr<double>() + batch);
+    // The estimate's randomness is the probes' alone: Var = sum_x Var_x / (probes * batch^2).
+    const double variance_sum = samples.var(0, /*unbiased=*/true).sum().item<double>();
+    estimate.standard_error = std::sqrt(variance_sum / static_cast<double>(probes_)) / static_cast<double>(batch);
+    estimate.backward_passes = 1;
+    return estimate;
+  }
+
+ private:
+  std::int64_t probes_;
+  std::string distribution_;
+};
+
+gcbench::PluginInfo hutchinson_info() {
+  using namespace gcbench::option;
+  return {gcbench::PluginKind::gc_estimator, "hutchinson", "1.0.0",
+          "Hutchinson estimate of GC with random probes, all in one backward pass",
+          {integer("probes", 8, "random probes per example (at least 2, for the standard error)").at_least(2),
+           string("distribution", "rademacher", "probe distribution: rademacher (lower variance) or gaussian")}};
+}
+
+}  // namespace
+
+GCBENCH_REGISTER_GC_ESTIMATOR(HutchinsonGc, hutchinson_info)

@@ -1,0 +1,193 @@
+#include <catch2/catch.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "config/suite.hpp"
+#include "plan/plan.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "record/record_writer.hpp"
+#include "runner/suite_runner.hpp"
+#include "support/fixtures.hpp"
+
+using gcbench::testing::TempDir;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string tiny_suite(const fs::path& data, const std::string& sweep) {
+  return R"(
+[suite]
+name = "tiny"
+seeds = [3]
+[dataset]
+plugin = "fashion_mnist"
+root = ")" + data.string() + R"("
+[architecture]
+plugin = "conv4"
+[architecture.options]
+width = 8
+embedding_dim = 16
+[training]
+epochs = 1
+batch_size = 16
+lr = 0.05
+[measure]
+gc_samples = 8
+[measure.fewshot]
+ways = 5
+shots = [1, 5]
+queries = 5
+episodes = 10
+[runtime]
+threads = 1
+[sweep]
+)" + sweep + "\n";
+}
+
+struct TinyRun {
+  gcbench::SuiteRunSummary summary;
+  std::vector<gcbench::PlannedRun> plan;
+};
+
+TinyRun run_tiny(const TempDir& dir, const std::string& sweep, const fs::path& data) {
+  const auto file = dir / "tiny.toml";
+  gcbench::testing::write_text(file, tiny_suite(data, sweep));
+  const auto registry = gcbench::PluginRegistry::discover({gcbench::testing::plugin_dir()});
+  const auto suite = gcbench::validate_suite(gcbench::read_suite_table(file, {}), file, registry);
+  TinyRun run;
+  run.plan = gcbench::plan_runs(suite);
+  run.summary = gcbench::run_suite(suite, run.plan, registry, dir / "results");
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("A tiny suite runs end to end on IDX fixtures and records every field", "[e2e]") {
+  TempDir dir;
+  gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
+  const auto run = run_tiny(dir, R"("training.lr" = [0.01, 0.05])", dir / "data");
+
+  REQUIRE(run.summary.records.size() == 2);
+  CHECK(run.summary.failed == 0);
+  const auto on_disk = gcbench::read_records(run.summary.results_dir / "runs.jsonl");
+  CHECK(on_disk.problems.empty());
+  REQUIRE(on_disk.records == run.summary.records);
+  CHECK(fs::exists(run.summary.results_dir / "suite.resolved.toml"));
+  CHECK(fs::exists(run.summary.results_dir / "plan.json"));
+
+  const json& record = on_disk.records[1];
+  CHECK(record["status"] == "ok");
+  CHECK(record["run_id"] == run.plan[1].id);
+  CHECK(record["seed"] == 3);
+  CHECK(record["swept"]["training.lr"] == 0.05);
+  CHECK(record["config"]["training"]["lr"] == 0.05);
+  CHECK(record["config"]["dataset"]["options"]["source_classes"] == json({0, 1, 2, 3, 4}));
+
+  const json& source = record["metrics"]["source"];
+  for (const char* estimator : {"exact", "hutchinson"}) {
+    INFO(estimator);
+    CHECK(source["gc"][estimator]["value"].get<double>() > 0);
+    CHECK(source["gc"][estimator]["examples"] == 8);
+    CHECK(source["gc"][estimator]["backward_passes"].get<int>() >= 1);
+    CHECK(source["gc"][estimator]["seconds"].get<double>() >= 0);
+  }
+  CHECK(source["gc"]["exact"]["standard_error"].is_null());
+  CHECK(source["gc"]["hutchinson"]["standard_error"].get<double>() > 0);
+  CHECK(source["train_accuracy"].get<double>() > 0.5);  // the bands are easy to learn
+  CHECK(source["test_accuracy"].is_number());
+  CHECK(source["nc"]["cdnv"].get<double>() > 0);
+  CHECK(source["nc"]["classes"].size() == 5);
+
+  const json& target = record["metrics"]["target"];
+  CHECK(target["nc"]["cdnv"].get<double>() > 0);
+  for (const char* shots : {"1", "5"}) {
+    INFO(shots << "-shot");
+    const json& fewshot = target["fewshot"]["ncm"][shots];
+    CHECK(fewshot["mean"].get<double>() > 0.2);
+    CHECK(fewshot["ci95"].get<double>() >= 0);
+    CHECK(fewshot["per_episode"].size() == 10);
+  }
+  for (const char* phase : {"load_data", "build", "train", "accuracy", "embed", "gc", "nc", "fewshot", "total"}) {
+    INFO(phase);
+    CHECK(record["timings"][phase].is_number());
+  }
+  CHECK(record["training"]["steps"] == 200 / 16);
+  CHECK(record["network"]["embedding_dim"] == 16);
+  CHECK_FALSE(record["provenance"]["git_revision"].get<std::string>().empty());
+  CHECK(record["provenance"]["libtorch_version"].get<std::string>().rfind("1.", 0) == 0);
+  CHECK(record["provenance"]["threads"] == 1);
+  CHECK(record["provenance"]["plugins"]["architecture"]["name"] == "conv4");
+}
+
+TEST_CASE("Two runs with the same seed see the same episodes and give the same accuracies", "[e2e]") {
+  TempDir dir;
+  gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
+  const auto first = run_tiny(dir, R"("training.epochs" = [1])", dir / "data");
+  const auto second = run_tiny(dir, R"("training.epochs" = [1])", dir / "data");
+  const auto& a = first.summary.records.at(0)["metrics"]["target"]["fewshot"]["ncm"];
+  const auto& b = second.summary.records.at(0)["metrics"]["target"]["fewshot"]["ncm"];
+  CHECK(a["5"]["per_episode"] == b["5"]["per_episode"]);
+  CHECK(first.summary.records[0]["run_id"] == second.summary.records[0]["run_id"]);
+}
+
+TEST_CASE("A diverging run is recorded as diverged and the suite goes on", "[e2e]") {
+  TempDir dir;
+  gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
+  const auto run = run_tiny(dir, R"("training.lr" = [1e12, 0.05])", dir / "data");
+  REQUIRE(run.summary.records.size() == 2);
+  CHECK(run.summary.records[0]["status"] == "diverged");
+  CHECK(run.summary.records[0]["training"]["diverged_at_step"].get<int>() >= 1);
+  CHECK_THAT(run.summary.records[0]["error"].get<std::string>(), Catch::Contains("lower training.lr"));
+  CHECK(run.summary.records[1]["status"] == "ok");
+  CHECK(run.summary.diverged == 1);
+}
+
+TEST_CASE("Missing data stops the suite with an error naming the file and the fix", "[e2e]") {
+  TempDir dir;
+  const auto run = run_tiny(dir, R"("training.lr" = [0.01, 0.05])", dir / "no-such-folder");
+  REQUIRE(run.summary.records.size() == 1);
+  CHECK(run.summary.records[0]["status"] == "failed");
+  CHECK_THAT(run.summary.records[0]["error"].get<std::string>(),
+             Catch::Contains("no-such-folder/train-images-idx3-ubyte.gz") && Catch::Contains("dataset-fashion-mnist"));
+}
+
+TEST_CASE("Killing gcbench mid-suite leaves every finished record intact", "[e2e][process]") {
+  TempDir dir;
+  gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
+  gcbench::testing::write_text(dir / "tiny.toml",
+                               tiny_suite(dir / "data", R"("training.lr" = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08])"));
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const std::string exe = gcbench::testing::gcbench_executable().string();
+    const std::string suite = (dir / "tiny.toml").string(), out = (dir / "results").string();
+    freopen("/dev/null", "w", stdout);
+    execl(exe.c_str(), exe.c_str(), "run", suite.c_str(), "--out", out.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  fs::path records;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::error_code ec;
+    for (const auto& entry : fs::recursive_directory_iterator(dir / "results", ec)) {
+      if (entry.path().filename() == "runs.jsonl" && fs::file_size(entry.path(), ec) > 0) records = entry.path();
+    }
+    if (!records.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  REQUIRE_FALSE(records.empty());
+  CHECK(WIFSIGNALED(status));
+  const auto file = gcbench::read_records(records);
+  CHECK(file.problems.empty());
+  REQUIRE(file.records.size() >= 1);
+  CHECK(file.records.size() < 8);
+  for (const auto& record : file.records) CHECK(record["status"] == "ok");
+}

@@ -1,0 +1,97 @@
+#include <ATen/ATen.h>
+#include <catch2/catch.hpp>
+
+#include "plugins/plugin_registry.hpp"
+#include "support/fixtures.hpp"
+
+
+
+namespace {
+
+const gcbench::PluginRegistry& registry() {
+  static const auto loaded = gcbench::PluginRegistry::discover({gcbench::testing::plugin_dir()});
+  return loaded;
+}
+
+gcbench::Options options_of(const std::string& name, std::map<std::string, gcbench::OptionValue> given = {}) {
+  for (const auto& spec : registry().find(gcbench::PluginKind::gc_estimator, name).info.options) {
+    given.emplace(spec.name, spec.default_value);  // keeps the given value where there is one
+  }
+  return gcbench::Options(given);
+}
+
+// A linear embedding x -> W x: its Jacobian is W at every x, so GC = ||W||_F^2.
+struct LinearEmbedding {
+  at::Tensor weight;
+  at::Tensor operator()(const at::Tensor& x) const { return x.flatten(1).matmul(weight.t()); }
+};
+
+}  // namespace
+
+TEST_CASE("exact gives ||W||_F^2 for a linear embedding", "[gc]") {
+  const LinearEmbedding f{at::randn({6, 16}, at::kDouble)};
+  const auto inputs = at::randn({10, 1, 4, 4}, at::kDouble);
+  const double expected = f.weight.pow(2).sum().item<double>();
+
+  SECTION("all directions in one pass") {
+    const auto estimate = registry().create_gc_estimator("exact", options_of("exact"))->estimate(f, inputs, 0);
+    CHECK(estimate.value == Catch::Detail::Approx(expected).epsilon(1e-12));
+    CHECK(estimate.backward_passes == 1);
+    CHECK_FALSE(estimate.standard_error.has_value());
+    REQUIRE(estimate.per_example.size() == 10);
+    for (double value : estimate.per_example) CHECK(value == Catch::Detail::Approx(expected).epsilon(1e-12));
+  }
+  SECTION("directions split over several passes") {
+    auto exact = registry().create_gc_estimator("exact", options_of("exact", {{"directions_per_pass", std::int64_t{4}}}));
+    const auto estimate = exact->estimate(f, inputs, 0);
+    CHECK(estimate.value == Catch::Detail::Approx(expected).epsilon(1e-12));
+    CHECK(estimate.backward_passes == 2);
+  }
+}
+
+TEST_CASE("exact matches a central finite-difference Jacobian of a tanh network", "[gc]") {
+  const auto w1 = at::randn({12, 5}, at::kDouble), w2 = at::randn({3, 12}, at::kDouble);
+  const auto f = [&](const at::Tensor& x) { return at::tanh(x.matmul(w1.t())).matmul(w2.t()); };
+  const auto inputs = at::randn({4, 5}, at::kDouble);
+
+  double finite_difference = 0.0;
+  const double h = 1e-5;
+  for (std::int64_t n = 0; n < 4; ++n) {
+    for (std::int64_t i = 0; i < 5; ++i) {
+      auto plus = inputs[n].clone().unsqueeze(0), minus = plus.clone();
+      plus[0][i] += h;
+      minus[0][i] -= h;
+      finite_difference += ((f(plus) - f(minus)) / (2 * h)).pow(2).sum().item<double>();
+    }
+  }
+  finite_difference /= 4;
+  const auto estimate = registry().create_gc_estimator("exact", options_of("exact"))->estimate(f, inputs, 0);
+  CHECK(estimate.value == Catch::Detail::Approx(finite_difference).epsilon(1e-4));
+}
+
+TEST_CASE("hutchinson falls within 3 standard errors of ||W||_F^2", "[gc]") {
+  const LinearEmbedding f{at::randn({8, 12}, at::kDouble)};
+  const auto inputs = at::randn({32, 12}, at::kDouble);
+  const double expected = f.weight.pow(2).sum().item<double>();
+
+  for (const std::string distribution : {"rademacher", "gaussian"}) {
+    DYNAMIC_SECTION(distribution << " probes") {
+      auto hutchinson = registry().create_gc_estimator(
+          "hutchinson", options_of("hutchinson", {{"probes", std::int64_t{16}}, {"distribution", distribution}}));
+      const auto estimate = hutchinson->estimate(f, inputs, 42);
+      REQUIRE(estimate.standard_error.has_value());
+      CHECK(*estimate.standard_error > 0);
+      CHECK(std::abs(estimate.value - expected) < 3 * *estimate.standard_error);
+      CHECK(estimate.backward_passes == 1);
+      SECTION("the same seed gives the same estimate") {
+        CHECK(hutchinson->estimate(f, inputs, 42).value == estimate.value);
+        CHECK(hutchinson->estimate(f, inputs, 43).value != estimate.value);
+      }
+    }
+  }
+}
+
+TEST_CASE("hutchinson refuses an unknown probe distribution", "[gc]") {
+  CHECK_THROWS_WITH(registry().create_gc_estimator("hutchinson", options_of("hutchinson", {{"distribution", std::string("uniform")}})),
+                    Catch::Contains("hutchinson") && Catch::Contains("rademacher"));
+}

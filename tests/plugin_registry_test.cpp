@@ -1,0 +1,73 @@
+#include <ATen/ATen.h>
+#include <catch2/catch.hpp>
+
+#include "plugins/plugin_registry.hpp"
+#include "support/fixtures.hpp"
+
+using gcbench::PluginKind;
+using gcbench::PluginRegistry;
+using gcbench::testing::plugin_dir;
+using gcbench::testing::test_plugin_dir;
+
+TEST_CASE("Discovery finds the four bundled plugins with their kinds", "[plugins]") {
+  const auto registry = PluginRegistry::discover({plugin_dir()});
+  std::set<std::pair<std::string, std::string>> found;
+  for (const auto& plugin : registry.plugins()) {
+    found.insert({std::string(gcbench::to_string(plugin.info.kind)), plugin.info.name});
+    CHECK(plugin.abi_version == gcbench::kAbiVersion);
+    CHECK_FALSE(plugin.info.version.empty());
+  }
+  CHECK(found == std::set<std::pair<std::string, std::string>>{{"architecture", "conv4"},
+                                                               {"dataset", "fashion_mnist"},
+                                                               {"gc_estimator", "exact"},
+                                                               {"gc_estimator", "hutchinson"}});
+  CHECK(registry.rejected().empty());
+}
+
+TEST_CASE("A plugin built for another ABI version is refused with both versions named", "[plugins]") {
+  const auto file = test_plugin_dir("wrong_abi") / "gcbench_architecture_wrong_abi.so";
+  PluginRegistry registry;
+  CHECK_THROWS_WITH(registry.load(file), Catch::Contains(file.string()) && Catch::Contains("ABI version 999") &&
+                                             Catch::Contains("expects ABI version " + std::to_string(gcbench::kAbiVersion)) &&
+                                             Catch::Contains("rebuild"));
+  SECTION("discovery keeps it out and says why") {
+    const auto discovered = PluginRegistry::discover({plugin_dir(), test_plugin_dir("wrong_abi")});
+    REQUIRE(discovered.rejected().size() == 1);
+    CHECK(discovered.rejected()[0].file == file);
+    CHECK_THROWS_WITH(discovered.find(PluginKind::architecture, "from_the_future"),
+                      Catch::Contains("unknown architecture plugin") && Catch::Contains("ABI version 999"));
+  }
+}
+
+TEST_CASE("A library missing a plugin symbol is refused, naming the symbol", "[plugins]") {
+  PluginRegistry registry;
+  CHECK_THROWS_WITH(registry.load(test_plugin_dir("no_factory") / "gcbench_architecture_no_factory.so"),
+                    Catch::Contains("not a gcbench plugin") && Catch::Contains("gcbench_plugin_info"));
+}
+
+TEST_CASE("An unknown plugin name lists the plugins of that kind that exist", "[plugins]") {
+  const auto registry = PluginRegistry::discover({plugin_dir()});
+  CHECK_THROWS_WITH(registry.find(PluginKind::gc_estimator, "exakt"),
+                    Catch::Contains("unknown gc_estimator plugin 'exakt'") && Catch::Contains("exact, hutchinson"));
+}
+
+TEST_CASE("A plugin whose constructor throws is reported with its name and message", "[plugins]") {
+  const auto registry = PluginRegistry::discover({test_plugin_dir("throwing")});
+  CHECK_THROWS_WITH(registry.create_architecture("throwing", {}),
+                    Catch::Contains("architecture plugin 'throwing'") && Catch::Contains("deliberate failure"));
+}
+
+TEST_CASE("A plugin's objects keep working after the registry that loaded them is gone", "[plugins]") {
+  std::shared_ptr<gcbench::Architecture> architecture;
+  {
+    const auto registry = PluginRegistry::discover({plugin_dir()});
+    architecture = registry.create_architecture(
+        "conv4", gcbench::Options({{"width", std::int64_t{8}}, {"embedding_dim", std::int64_t{16}}}));
+  }
+  auto network = architecture->build({1, 28, 28}, 5);
+  architecture.reset();  // the network alone now holds the library
+  network.embedding->eval();
+  const auto embedding = network.embedding->forward(at::randn({2, 1, 28, 28}));
+  CHECK(embedding.sizes() == at::IntArrayRef{2, 16});
+  CHECK(network.head->forward(embedding).sizes() == at::IntArrayRef{2, 5});
+}
