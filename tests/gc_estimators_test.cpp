@@ -1,23 +1,16 @@
 #include <ATen/ATen.h>
 #include <catch2/catch.hpp>
 
-#include "plugins/plugin_registry.hpp"
-#include "support/fixtures.hpp"
+#include "support/plugin_options.hpp"
 
 
 
 namespace {
 
-const gcbench::PluginRegistry& registry() {
-  static const auto loaded = gcbench::PluginRegistry::discover({gcbench::testing::plugin_dir()});
-  return loaded;
-}
+const gcbench::PluginRegistry& registry() { return gcbench::testing::bundled_plugins(); }
 
 gcbench::Options options_of(const std::string& name, std::map<std::string, gcbench::OptionValue> given = {}) {
-  for (const auto& spec : registry().find(gcbench::PluginKind::gc_estimator, name).info.options) {
-    given.emplace(spec.name, spec.default_value);  // keeps the given value where there is one
-  }
-  return gcbench::Options(given);
+  return gcbench::testing::options_for(gcbench::PluginKind::gc_estimator, name, std::move(given));
 }
 
 // A linear embedding x -> W x: its Jacobian is W at every x, so GC = ||W||_F^2.

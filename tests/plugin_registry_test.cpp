@@ -9,7 +9,7 @@ using gcbench::PluginRegistry;
 using gcbench::testing::plugin_dir;
 using gcbench::testing::test_plugin_dir;
 
-TEST_CASE("Discovery finds the four bundled plugins with their kinds", "[plugins]") {
+TEST_CASE("Discovery finds every bundled plugin with its kind", "[plugins]") {
   const auto registry = PluginRegistry::discover({plugin_dir()});
   std::set<std::pair<std::string, std::string>> found;
   for (const auto& plugin : registry.plugins()) {
@@ -18,6 +18,11 @@ TEST_CASE("Discovery finds the four bundled plugins with their kinds", "[plugins
     CHECK_FALSE(plugin.info.version.empty());
   }
   CHECK(found == std::set<std::pair<std::string, std::string>>{{"architecture", "conv4"},
+                                                               {"architecture", "mlp"},
+                                                               {"architecture", "resnet12"},
+                                                               {"architecture", "resnet18"},
+                                                               {"architecture", "vgg11"},
+                                                               {"architecture", "vgg13"},
                                                                {"dataset", "fashion_mnist"},
                                                                {"gc_estimator", "exact"},
                                                                {"gc_estimator", "hutchinson"}});

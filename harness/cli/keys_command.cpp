@@ -13,6 +13,7 @@ int keys_command() {
     std::string range;
     if (key.spec.min) range += fmt::format(", >= {}", *key.spec.min);
     if (key.spec.max) range += fmt::format(", <= {}", *key.spec.max);
+    if (!key.spec.choices.empty()) range += fmt::format(", one of {}", fmt::join(key.spec.choices, "|"));
     fmt::print("  {:<28} {} ({}, default {}{}): {}\n", key.spec.name, key.required ? "required" : "        ",
                to_string(key.spec.type), to_json(key.spec.default_value).dump(), range, key.spec.help);
   }

@@ -17,7 +17,10 @@ int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json
       nlohmann::json options = nlohmann::json::array();
       for (const auto& spec : plugin.info.options) {
         options.push_back({{"name", spec.name}, {"type", to_string(spec.type)},
-                           {"default", to_json(spec.default_value)}, {"help", spec.help}});
+                           {"default", to_json(spec.default_value)}, {"help", spec.help},
+                           {"min", spec.min ? nlohmann::json(*spec.min) : nlohmann::json()},
+                           {"max", spec.max ? nlohmann::json(*spec.max) : nlohmann::json()},
+                           {"choices", spec.choices}});
       }
       out["plugins"].push_back({{"kind", to_string(plugin.info.kind)}, {"name", plugin.info.name},
                                 {"version", plugin.info.version}, {"abi_version", plugin.abi_version},

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -53,7 +54,11 @@ std::optional<T> scalar(const toml::node& node, OptionType type, const OptionSpe
       return std::nullopt;
     }
   } else {
-    if (auto v = node.value_exact<std::string>()) return *v;
+    if (auto v = node.value_exact<std::string>()) {
+      if (spec.choices.empty() || std::find(spec.choices.begin(), spec.choices.end(), *v) != spec.choices.end()) return *v;
+      problem = fmt::format("is \"{}\"; allowed: {}", *v, fmt::join(spec.choices, ", "));
+      return std::nullopt;
+    }
   }
   problem = fmt::format("{}, got {}", expected, toml_type_name(node));
   return std::nullopt;

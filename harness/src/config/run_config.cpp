@@ -38,13 +38,28 @@ RunConfig to_run_config(const json& config, const PluginRegistry& registry) {
   run.training.batch_size = training.at("batch_size");
   run.training.lr = training.at("lr");
   run.training.momentum = training.at("momentum");
+  run.training.nesterov = training.at("nesterov");
+  run.training.schedule = training.at("schedule");
+  run.training.milestones = training.at("milestones").get<std::vector<std::int64_t>>();
+  run.training.gamma = training.at("gamma");
+  run.training.warmup_epochs = training.at("warmup_epochs");
+  run.training.l2 = training.at("l2");
   run.training.weight_decay = training.at("weight_decay");
+  run.training.gc_penalty = training.at("gc_penalty");
+  run.training.trajectory_every = training.at("trajectory_every");
+  run.training.trajectory_gc_samples = training.at("trajectory_gc_samples");
+  run.training.trajectory_nc_samples = training.at("trajectory_nc_samples");
+  run.training.checkpoint_every = training.at("checkpoint_every");
+  run.training.from_checkpoint = training.at("from_checkpoint");
+  const json estimators = config.value("estimators", json::object());
+  const auto estimator = [&](const std::string& name) {
+    return choice(registry, PluginKind::gc_estimator, name, estimators.value(name, json::object()));
+  };
+  run.training.gc_penalty_estimator = estimator(training.at("gc_penalty_estimator"));
+  run.training.trajectory_estimator = estimator(training.at("trajectory_estimator"));
 
   const json& measure = config.at("measure");
-  for (const auto& name : measure.at("gc_estimators")) {
-    run.measure.gc_estimators.push_back(choice(registry, PluginKind::gc_estimator, name,
-                                               config.value("estimators", json::object()).value(name, json::object())));
-  }
+  for (const auto& name : measure.at("gc_estimators")) run.measure.gc_estimators.push_back(estimator(name));
   run.measure.gc_samples = measure.at("gc_samples");
   run.measure.accuracy_samples = measure.at("accuracy_samples");
   run.measure.batch_size = measure.at("batch_size");

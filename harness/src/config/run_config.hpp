@@ -24,7 +24,21 @@ struct TrainingConfig {
   std::int64_t batch_size = 64;
   double lr = 0.05;
   double momentum = 0.9;
-  double weight_decay = 5e-4;
+  bool nesterov = false;
+  std::string schedule = "constant";  // constant, step, cosine
+  std::vector<std::int64_t> milestones;
+  double gamma = 0.1;
+  double warmup_epochs = 0.0;
+  double l2 = 0.0;              // loss += l2 * ||theta||^2
+  double weight_decay = 5e-4;   // decoupled: theta *= 1 - lr * weight_decay
+  double gc_penalty = 0.0;      // loss += gc_penalty * GC estimate
+  PluginChoice gc_penalty_estimator;
+  std::int64_t trajectory_every = 0;
+  std::int64_t trajectory_gc_samples = 32;
+  PluginChoice trajectory_estimator;
+  std::int64_t trajectory_nc_samples = 500;
+  std::int64_t checkpoint_every = 0;
+  std::string from_checkpoint;
 };
 
 struct FewShotConfig {

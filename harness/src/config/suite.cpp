@@ -156,19 +156,24 @@ class Validator {
     plugin_of(PluginKind::dataset, "dataset", kDatasetOptions);
     plugin_of(PluginKind::architecture, "architecture", kArchitectureOptions);
 
+    // Every estimator a run may use gets its options resolved, so a sweep that
+    // turns the GC penalty or trajectories on finds them.
     base_[kEstimatorOptions] = json::object();
-    const toml::node* listed_at = table_.at_path("measure.gc_estimators").node();
-    for (const auto& name : base_["measure"]["gc_estimators"]) {
-      if (const PluginRecord* plugin = lookup(PluginKind::gc_estimator, name, listed_at)) {
-        resolve_options(*plugin, std::string(kEstimatorOptions) + "." + name.get<std::string>(),
-                        base_[kEstimatorOptions][name.get<std::string>()]);
+    const auto use_estimator = [&](const std::string& name, const char* key) {
+      if (base_[kEstimatorOptions].contains(name)) return;
+      if (const PluginRecord* plugin = lookup(PluginKind::gc_estimator, name, table_.at_path(key).node())) {
+        resolve_options(*plugin, std::string(kEstimatorOptions) + "." + name, base_[kEstimatorOptions][name]);
       }
-    }
+    };
+    for (const auto& name : base_["measure"]["gc_estimators"]) use_estimator(name, "measure.gc_estimators");
+    use_estimator(base_["training"]["gc_penalty_estimator"], "training.gc_penalty_estimator");
+    use_estimator(base_["training"]["trajectory_estimator"], "training.trajectory_estimator");
     if (const toml::table* estimators = table_.at_path(kEstimatorOptions).as_table()) {
       for (const auto& [key, node] : *estimators) {
         if (!base_[kEstimatorOptions].contains(std::string(key.str()))) {
-          issue(&node, fmt::format("options for estimator '{}', which measure.gc_estimators does not list; add it "
-                                   "there or remove this table", key.str()));
+          issue(key, fmt::format("options for estimator '{}', which no key uses; name it in measure.gc_estimators "
+                                 "(or training.gc_penalty_estimator, training.trajectory_estimator) or remove this table",
+                                 key.str()));
         }
       }
     }
@@ -192,7 +197,7 @@ class Validator {
       const std::string rest = key.substr(std::string(kEstimatorOptions).size() + 1);
       const std::string estimator = rest.substr(0, rest.find('.'));
       if (!base_[kEstimatorOptions].contains(estimator)) {
-        issue(&where, fmt::format("sweep key '{}' names estimator '{}', which measure.gc_estimators does not list", key, estimator));
+        issue(&where, fmt::format("sweep key '{}' names estimator '{}', which no key uses; name it in measure.gc_estimators", key, estimator));
         return nullptr;
       }
       const PluginRecord& plugin = registry_.find(PluginKind::gc_estimator, estimator);

@@ -15,7 +15,9 @@
 #include "measure/episodes.hpp"
 #include "measure/fewshot.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "train/checkpoint.hpp"
 #include "train/pretrain.hpp"
+#include "train/trajectory.hpp"
 
 namespace gcbench {
 using nlohmann::json;
@@ -71,9 +73,56 @@ json nc_of(const at::Tensor& embeddings, const ImageSet& split) {
           {"examples", split.labels.size(0)}};
 }
 
+json train_or_restore(Network& network, const RunConfig& config, const PluginRegistry& registry,
+                      const LoadedData& data, const std::filesystem::path& run_dir) {
+  const auto& training = config.training;
+  if (!training.from_checkpoint.empty()) {
+    load_checkpoint(network, training.from_checkpoint);
+    return {{"from_checkpoint", training.from_checkpoint}, {"parameter_norm", parameter_norm(network)}};
+  }
+  const auto seed = static_cast<std::uint64_t>(config.seed);
+  TrainingHooks hooks;
+  std::shared_ptr<GcEstimator> penalty;
+  if (training.gc_penalty > 0) {
+    penalty = registry.create_gc_estimator(training.gc_penalty_estimator.plugin, training.gc_penalty_estimator.options);
+    hooks.gc_penalty = penalty.get();
+  }
+  std::unique_ptr<TrajectoryRecorder> trajectory;
+  if (training.trajectory_every > 0) {
+    const auto& train = data.source_train;
+    const auto& test = data.source_test;
+    const auto probe = fixed_sample(test.images.size(0), training.trajectory_nc_samples, seed ^ 0x7c);
+    trajectory = std::make_unique<TrajectoryRecorder>(
+        network,
+        registry.create_gc_estimator(training.trajectory_estimator.plugin, training.trajectory_estimator.options),
+        input_batch(train.images, fixed_sample(train.images.size(0), training.trajectory_gc_samples, seed ^ 0x7a), data.stats),
+        ImageSet{test.images.index_select(0, probe), test.labels.index_select(0, probe), test.class_names}, data.stats, seed);
+    hooks.observe = [&trajectory](const TrainingProgress& progress) { trajectory->record(progress); };
+  }
+  if (training.checkpoint_every > 0) {
+    hooks.epoch_end = [&](std::int64_t epoch) {
+      if (epoch % training.checkpoint_every == 0) save_checkpoint(network, run_dir / fmt::format("epoch-{:03d}.pt", epoch));
+    };
+  }
+
+  const auto trained = pretrain(network, data.source_train, data.stats, training, seed, hooks);
+  if (trained.diverged_at_step) throw RunDiverged(*trained.diverged_at_step, trained.final_loss);
+  save_checkpoint(network, run_dir / "final.pt");
+  json out = {{"steps", trained.steps},
+              {"epochs_completed", trained.epochs_completed},
+              {"final_loss", trained.final_loss},
+              {"running_train_accuracy", trained.running_train_accuracy},
+              {"parameter_norm", trained.parameter_norm},
+              {"checkpoint", (run_dir / "final.pt").string()}};
+  if (training.gc_penalty > 0) out["final_gc_penalty_estimate"] = trained.final_gc_penalty;
+  if (trajectory) out["trajectory"] = trajectory->points();
+  return out;
+}
+
 }  // namespace
 
-json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCache& datasets) {
+json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCache& datasets,
+             const std::filesystem::path& run_dir) {
   json timings = json::object();
   PhaseTimer timed(timings);
   const auto seed = static_cast<std::uint64_t>(config.seed);
@@ -96,12 +145,7 @@ json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
                        return count;
                      }()}};
 
-  const auto trained = timed("train", [&] { return pretrain(network, train, data->stats, config.training, seed); });
-  if (trained.diverged_at_step) throw RunDiverged(*trained.diverged_at_step, trained.final_loss);
-  out["training"] = {{"steps", trained.steps},
-                     {"epochs_completed", trained.epochs_completed},
-                     {"final_loss", trained.final_loss},
-                     {"running_train_accuracy", trained.running_train_accuracy}};
+  out["training"] = timed("train", [&] { return train_or_restore(network, config, registry, *data, run_dir); });
 
   json& source = out["metrics"]["source"];
   json& target = out["metrics"]["target"];

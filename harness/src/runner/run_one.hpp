@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "config/run_config.hpp"
@@ -22,8 +23,9 @@ class RunDiverged : public std::runtime_error {
   std::int64_t step_;
 };
 
-// {"training": {...}, "metrics": {"source": {...}, "target": {...}}, "timings": {...}, "plugins": {...}}
+// {"network", "training", "metrics": {"source", "target"}, "timings", ...}; checkpoints go to run_dir.
 // Throws RunDiverged, PluginError, or std::exception for anything else that stops the run.
-nlohmann::json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCache& datasets);
+nlohmann::json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCache& datasets,
+                       const std::filesystem::path& run_dir);
 
 }  // namespace gcbench

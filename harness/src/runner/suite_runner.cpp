@@ -1,6 +1,7 @@
 #include "runner/suite_runner.hpp"
 
 #include <ATen/Parallel.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -78,8 +79,12 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
 
     const auto start = std::chrono::steady_clock::now();
     bool data_unusable = false;
+    const fs::path run_dir = summary.results_dir / "runs" / fmt::format("{:03d}-{}", run.index, run.id);
+    record["run_dir"] = fs::relative(run_dir, summary.results_dir).string();
     try {
-      record.update(run_one(config, registry, datasets));
+      fs::create_directories(run_dir);
+      write_text(run_dir / "config.json", run.config.dump(2) + "\n");
+      record.update(run_one(config, registry, datasets, run_dir));
       record["status"] = "ok";
     } catch (const RunDiverged& diverged) {
       record["status"] = "diverged";
@@ -99,6 +104,7 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
     record["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     record["timings"]["total"] = record["seconds"];
     writer.append(record);
+    write_text(run_dir / "record.json", record.dump(2) + "\n");
     summary.records.push_back(record);
     if (record["status"] != "ok") spdlog::error("run {} {}: {}", run.id, record["status"].get<std::string>(), record["error"].get<std::string>());
     if (data_unusable) {

@@ -1,6 +1,7 @@
 #include "train/pretrain.hpp"
 
 #include <ATen/ATen.h>
+#include <torch/csrc/autograd/grad_mode.h>
 #include <torch/optim/sgd.h>
 
 #include <algorithm>
@@ -11,45 +12,96 @@
 #include <string>
 
 #include "data/image_batches.hpp"
+#include "train/lr_schedule.hpp"
 
 namespace gcbench {
 
-PretrainResult pretrain(Network& network, const ImageSet& source_train, const ChannelStats& stats,
-                        const TrainingConfig& config, std::uint64_t seed) {
-  if (source_train.images.size(0) < config.batch_size) {
-    throw std::invalid_argument("source_train has " + std::to_string(source_train.images.size(0)) +
-                                " images, fewer than training.batch_size = " + std::to_string(config.batch_size) +
-                                "; lower the batch size or use more data");
-  }
+namespace {
+std::vector<at::Tensor> all_parameters(Network& network) {
   auto parameters = network.embedding->parameters();
   for (const auto& p : network.head->parameters()) parameters.push_back(p);
-  torch::optim::SGD optimizer(parameters, torch::optim::SGDOptions(config.lr)
-                                              .momentum(config.momentum)
-                                              .weight_decay(config.weight_decay));
+  return parameters;
+}
+
+at::Tensor squared_norm(const std::vector<at::Tensor>& parameters) {
+  at::Tensor total = at::zeros({}, parameters.front().options());
+  for (const auto& p : parameters) total = total + p.pow(2).sum();
+  return total;
+}
+}  // namespace
+
+double parameter_norm(Network& network) {
+  torch::NoGradGuard no_grad;
+  return std::sqrt(squared_norm(all_parameters(network)).item<double>());
+}
+
+PretrainResult pretrain(Network& network, const ImageSet& source_train, const ChannelStats& stats,
+                        const TrainingConfig& config, std::uint64_t seed, const TrainingHooks& hooks) {
+  const std::int64_t n = source_train.images.size(0);
+  if (n < config.batch_size) {
+    throw std::invalid_argument("source_train has " + std::to_string(n) + " images, fewer than training.batch_size = " +
+                                std::to_string(config.batch_size) + "; lower the batch size or use more data");
+  }
+  if (config.gc_penalty > 0 && (!hooks.gc_penalty || !hooks.gc_penalty->differentiable())) {
+    throw std::invalid_argument("training.gc_penalty needs a differentiable GC estimator; '" +
+                                config.gc_penalty_estimator.plugin +
+                                "' has none. Set training.gc_penalty_estimator = \"hutchinson\"");
+  }
+  const auto parameters = all_parameters(network);
+  torch::optim::SGD optimizer(parameters,
+                              torch::optim::SGDOptions(config.lr).momentum(config.momentum).nesterov(config.nesterov));
   network.embedding->train();
   network.head->train();
 
-  const std::int64_t n = source_train.images.size(0);
+  // A last partial batch is dropped: batch norm is unstable on a handful of examples.
+  const std::int64_t steps_per_epoch = n / config.batch_size;
+  std::int64_t total_steps = steps_per_epoch * config.epochs;
+  if (config.max_steps > 0) total_steps = std::min(total_steps, config.max_steps);
+
   std::vector<std::int64_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 shuffle(seed);
+  const EmbeddingFunction f = [&network](const at::Tensor& x) { return network.embedding->forward(x); };
 
   PretrainResult result;
-  for (std::int64_t epoch = 0; epoch < config.epochs; ++epoch) {
+  double window_loss = 0.0, window_correct = 0.0, lr = config.lr;
+  std::int64_t window_steps = 0, window_seen = 0;
+  const auto report = [&] {
+    if (!hooks.observe) return;
+    TrainingProgress progress{result.steps, static_cast<double>(result.steps) / static_cast<double>(steps_per_epoch),
+                              std::nullopt, std::nullopt, lr};
+    if (window_steps > 0) {
+      progress.loss = window_loss / static_cast<double>(window_steps);
+      progress.accuracy = window_correct / static_cast<double>(window_seen);
+    }
+    hooks.observe(progress);
+    window_loss = window_correct = 0.0;
+    window_steps = window_seen = 0;
+  };
+  if (config.trajectory_every > 0) report();
+
+  for (std::int64_t epoch = 0; epoch < config.epochs && result.steps < total_steps; ++epoch) {
     std::shuffle(order.begin(), order.end(), shuffle);
-    double loss_sum = 0.0;
+    double loss_sum = 0.0, penalty_sum = 0.0;
     std::int64_t correct = 0, seen = 0, epoch_steps = 0;
-    // A last partial batch is dropped: batch norm is unstable on a handful of examples.
-    for (std::int64_t start = 0; start + config.batch_size <= n; start += config.batch_size) {
-      if (config.max_steps > 0 && result.steps >= config.max_steps) break;
-      const auto indices = at::tensor(std::vector<std::int64_t>(order.begin() + start,
-                                                                order.begin() + start + config.batch_size),
-                                      at::kLong);
+    for (std::int64_t batch = 0; batch < steps_per_epoch && result.steps < total_steps; ++batch) {
+      const auto begin = order.begin() + batch * config.batch_size;
+      const auto indices = at::tensor(std::vector<std::int64_t>(begin, begin + config.batch_size), at::kLong);
       const auto inputs = input_batch(source_train.images, indices, stats);
       const auto labels = source_train.labels.index_select(0, indices);
+      lr = learning_rate(config, result.steps, steps_per_epoch, total_steps);
+      for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
+
       optimizer.zero_grad();
       const auto logits = network.head->forward(network.embedding->forward(inputs));
-      const auto loss = at::nll_loss(at::log_softmax(logits, 1), labels);
+      const auto cross_entropy = at::nll_loss(at::log_softmax(logits, 1), labels);
+      at::Tensor loss = cross_entropy;
+      if (config.l2 > 0) loss = loss + config.l2 * squared_norm(parameters);
+      if (config.gc_penalty > 0) {
+        const auto gc = hooks.gc_penalty->differentiable_estimate(f, inputs, seed ^ (0x9e3779b97f4a7c15ULL * (result.steps + 1)));
+        loss = loss + config.gc_penalty * gc;
+        penalty_sum += gc.item<double>();
+      }
       const double loss_value = loss.item<double>();
       ++result.steps;
       if (!std::isfinite(loss_value)) {
@@ -59,17 +111,33 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
       }
       loss.backward();
       optimizer.step();
-      loss_sum += loss_value;
-      correct += logits.argmax(1).eq(labels).sum().item<std::int64_t>();
+      if (config.weight_decay > 0) {
+        torch::NoGradGuard no_grad;
+        for (auto& p : parameters) p.mul_(1.0 - lr * config.weight_decay);
+      }
+
+      const double ce = cross_entropy.item<double>();
+      const auto batch_correct = logits.argmax(1).eq(labels).sum().item<std::int64_t>();
+      loss_sum += ce;
+      correct += batch_correct;
       seen += config.batch_size;
       ++epoch_steps;
+      window_loss += ce;
+      window_correct += static_cast<double>(batch_correct);
+      window_seen += config.batch_size;
+      ++window_steps;
+      if (config.trajectory_every > 0 && result.steps % config.trajectory_every == 0) report();
     }
-    if (epoch_steps == 0) break;
     result.final_loss = loss_sum / static_cast<double>(epoch_steps);
     result.running_train_accuracy = static_cast<double>(correct) / static_cast<double>(seen);
-    result.epochs_completed = epoch + 1;
-    if (config.max_steps > 0 && result.steps >= config.max_steps) break;
+    result.final_gc_penalty = penalty_sum / static_cast<double>(epoch_steps);
+    if (epoch_steps == steps_per_epoch) {
+      result.epochs_completed = epoch + 1;
+      if (hooks.epoch_end) hooks.epoch_end(epoch + 1);
+    }
   }
+  if (config.trajectory_every > 0 && window_steps > 0) report();
+  result.parameter_norm = parameter_norm(network);
   return result;
 }
 

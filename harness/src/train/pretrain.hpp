@@ -1,24 +1,46 @@
-// Pre-training f and g on the source classes with SGD and cross-entropy.
+// Pre-training f and g on the source classes: SGD with momentum (optionally
+// Nesterov), a learning-rate schedule, an explicit L2 term, decoupled weight
+// decay and an optional GC penalty.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include "config/run_config.hpp"
 #include "gcbench/sdk/architecture.hpp"
+#include "gcbench/sdk/gc_estimator.hpp"
 
 namespace gcbench {
+
+struct TrainingProgress {
+  std::int64_t step = 0;                 // steps taken so far
+  double epoch = 0.0;                    // step / steps per epoch
+  std::optional<double> loss;            // mean cross-entropy since the last report; none at step 0
+  std::optional<double> accuracy;        // mean train-mode accuracy since the last report
+  double lr = 0.0;                       // the learning rate of the last step
+};
+
+struct TrainingHooks {
+  const GcEstimator* gc_penalty = nullptr;                 // required when config.gc_penalty > 0
+  std::function<void(const TrainingProgress&)> observe;   // at step 0 and every trajectory_every steps
+  std::function<void(std::int64_t epoch)> epoch_end;      // after each completed epoch, from 1
+};
 
 struct PretrainResult {
   std::int64_t steps = 0;
   std::int64_t epochs_completed = 0;
-  double final_loss = 0.0;            // mean loss over the last epoch's steps
-  double running_train_accuracy = 0.0;  // over the last epoch, in train mode
-  std::optional<std::int64_t> diverged_at_step;  // set when the loss became NaN or infinite
+  double final_loss = 0.0;               // mean cross-entropy over the last epoch
+  double running_train_accuracy = 0.0;   // over the last epoch, in train mode
+  double final_gc_penalty = 0.0;         // mean GC estimate of the penalty over the last epoch
+  double parameter_norm = 0.0;           // ||theta||_2 of f and g at the end
+  std::optional<std::int64_t> diverged_at_step;  // the loss became NaN or infinite
 };
 
-// Batches are drawn from a permutation fixed by `seed`; the network is left in train mode.
+// Batches come from a permutation fixed by `seed`; the network is left in train mode.
 PretrainResult pretrain(Network& network, const ImageSet& source_train, const ChannelStats& stats,
-                        const TrainingConfig& config, std::uint64_t seed);
+                        const TrainingConfig& config, std::uint64_t seed, const TrainingHooks& hooks = {});
+
+double parameter_norm(Network& network);
 
 }  // namespace gcbench

@@ -22,19 +22,8 @@ class HutchinsonGc : public gcbench::GcEstimator {
 
   gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs,
                                std::uint64_t seed) const override {
-    torch::AutoGradMode enable_grad(true);
+    const auto samples = probe_norms(f, inputs, seed, /*create_graph=*/false).detach().to(at::kDouble);
     const std::int64_t batch = inputs.size(0);
-    std::vector<std::int64_t> repeats(inputs.dim(), 1);
-    repeats[0] = probes_;
-    const auto x = inputs.detach().repeat(repeats).requires_grad_(true);  // [probes * batch, ...]
-    const auto y = f(x);                                                  // [probes * batch, D]
-
-    auto generator = at::detail::createCPUGenerator(seed);
-    at::Tensor v = distribution_ == "gaussian"
-                       ? at::randn(y.sizes(), generator, at::TensorOptions().dtype(at::kFloat))
-                       : at::randint(0, 2, y.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).mul_(2).sub_(1);
-    const auto grad = torch::autograd::grad({y}, {x}, {v.to(y.scalar_type())})[0];
-    const auto samples = grad.to(at::kDouble).pow(2).flatten(1).sum(1).view({probes_, batch});  // ||v^T J(x)||^2
 
     const auto per_example = samples.mean(0);
     gcbench::GcEstimate estimate;
@@ -47,7 +36,33 @@ class HutchinsonGc : public gcbench::GcEstimator {
     return estimate;
   }
 
+  bool differentiable() const override { return true; }
+
+  at::Tensor differentiable_estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs,
+                                     std::uint64_t seed) const override {
+    return probe_norms(f, inputs, seed, /*create_graph=*/true).mean();
+  }
+
  private:
+  // ||v^T J_f(x)||^2 for every probe v and example x: [probes, batch]. With
+  // create_graph the result can be differentiated again, for the GC penalty.
+  at::Tensor probe_norms(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs, std::uint64_t seed,
+                         bool create_graph) const {
+    torch::AutoGradMode enable_grad(true);
+    const std::int64_t batch = inputs.size(0);
+    std::vector<std::int64_t> repeats(inputs.dim(), 1);
+    repeats[0] = probes_;
+    const auto x = inputs.detach().repeat(repeats).requires_grad_(true);  // [probes * batch, ...]
+    const auto y = f(x);                                                  // [probes * batch, D]
+
+    auto generator = at::detail::createCPUGenerator(seed);
+    const auto options = at::TensorOptions().dtype(y.scalar_type());
+    const at::Tensor v = distribution_ == "gaussian" ? at::randn(y.sizes(), generator, options)
+                                                     : at::randint(0, 2, y.sizes(), generator, options).mul_(2).sub_(1);
+    const auto grad = torch::autograd::grad({y}, {x}, {v}, /*retain_graph=*/create_graph, create_graph)[0];
+    return grad.pow(2).flatten(1).sum(1).view({probes_, batch});
+  }
+
   std::int64_t probes_;
   std::string distribution_;
 };
@@ -57,7 +72,8 @@ gcbench::PluginInfo hutchinson_info() {
   return {gcbench::PluginKind::gc_estimator, "hutchinson", "1.0.0",
           "Hutchinson estimate of GC with random probes, all in one backward pass",
           {integer("probes", 8, "random probes per example (at least 2, for the standard error)").at_least(2),
-           string("distribution", "rademacher", "probe distribution: rademacher (lower variance) or gaussian")}};
+           string("distribution", "rademacher", "probe distribution (rademacher has lower variance)")
+               .one_of({"rademacher", "gaussian"})}};
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#define GCBENCH_ABI_VERSION 1
+#define GCBENCH_ABI_VERSION 2
 
 namespace gcbench {
 

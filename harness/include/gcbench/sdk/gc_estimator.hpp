@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 namespace gcbench {
@@ -28,6 +29,16 @@ class GcEstimator {
   // `seed` fixes every random choice, so the same seed gives the same estimate.
   virtual GcEstimate estimate(const EmbeddingFunction& f, const at::Tensor& inputs,
                               std::uint64_t seed) const = 0;
+
+  // The GC penalty (loss += lambda * GC) needs the estimate as a scalar tensor
+  // that autograd can differentiate with respect to f's parameters (double
+  // backward). Estimators that can, override both; the harness refuses the
+  // others for this use.
+  virtual bool differentiable() const { return false; }
+  virtual at::Tensor differentiable_estimate(const EmbeddingFunction& /*f*/, const at::Tensor& /*inputs*/,
+                                             std::uint64_t /*seed*/) const {
+    throw std::logic_error("this GC estimator has no differentiable estimate");
+  }
 };
 
 }  // namespace gcbench

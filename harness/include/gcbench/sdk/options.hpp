@@ -30,9 +30,11 @@ struct OptionSpec {
   std::string help;
   std::optional<double> min;  // inclusive; applies to every element of a list
   std::optional<double> max;  // inclusive
+  std::vector<std::string> choices;  // for strings and string lists: the allowed values, if set
 
   OptionSpec& at_least(double lower) { min = lower; return *this; }
   OptionSpec& at_most(double upper) { max = upper; return *this; }
+  OptionSpec& one_of(std::vector<std::string> allowed) { choices = std::move(allowed); return *this; }
 };
 
 namespace option {

@@ -1,0 +1,86 @@
+// resnet12: the few-shot standard backbone (as in RFS and LibFewShot): four
+// residual blocks of 64-160-320-640 channels, each three 3x3 conv-BN-LeakyReLU
+// layers with a 1x1 shortcut and a 2x2 max-pool, then global average pooling.
+#include <gcbench/plugin.hpp>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/pooling.h>
+
+namespace {
+namespace nn = torch::nn;
+
+nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel) {
+  return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).padding(kernel / 2).bias(false));
+}
+
+class ResidualBlockImpl : public nn::Module {
+ public:
+  ResidualBlockImpl(std::int64_t in, std::int64_t out, bool pool)
+      : body_(register_module("body", nn::Sequential(conv(in, out, 3), nn::BatchNorm2d(out), nn::LeakyReLU(leaky()),
+                                                     conv(out, out, 3), nn::BatchNorm2d(out), nn::LeakyReLU(leaky()),
+                                                     conv(out, out, 3), nn::BatchNorm2d(out)))),
+        shortcut_(register_module("shortcut", nn::Sequential(conv(in, out, 1), nn::BatchNorm2d(out)))),
+        pool_(pool) {}
+
+  at::Tensor forward(const at::Tensor& x) {
+    auto y = at::leaky_relu(body_->forward(x) + shortcut_->forward(x), 0.1);
+    return pool_ ? at::max_pool2d(y, {2, 2}) : y;
+  }
+
+ private:
+  static nn::LeakyReLUOptions leaky() { return nn::LeakyReLUOptions().negative_slope(0.1); }
+  nn::Sequential body_;
+  nn::Sequential shortcut_;
+  bool pool_;
+};
+TORCH_MODULE(ResidualBlock);
+
+class ResNet12Embedding : public gcbench::EmbeddingNet {
+ public:
+  ResNet12Embedding(const gcbench::ImageShape& input, const std::vector<std::int64_t>& widths) {
+    std::int64_t channels = input.channels, size = std::min(input.height, input.width);
+    for (const auto width : widths) {
+      const bool pool = size >= 2;
+      blocks_->push_back(ResidualBlock(channels, width, pool));
+      if (pool) size /= 2;
+      channels = width;
+    }
+    register_module("blocks", blocks_);
+    dimension_ = channels;
+  }
+
+  at::Tensor forward(at::Tensor images) override { return blocks_->forward(images).mean({2, 3}); }
+  std::int64_t dimension() const override { return dimension_; }
+
+ private:
+  nn::Sequential blocks_;
+  std::int64_t dimension_ = 0;
+};
+
+class ResNet12 : public gcbench::Architecture {
+ public:
+  explicit ResNet12(const gcbench::Options& options) : widths_(options.get<std::vector<std::int64_t>>("widths")) {
+    if (widths_.size() != 4) throw std::invalid_argument("option 'widths' needs 4 values, one per residual block");
+  }
+
+  gcbench::Network build(const gcbench::ImageShape& input, std::int64_t num_classes) const override {
+    auto embedding = std::make_shared<ResNet12Embedding>(input, widths_);
+    return {embedding, nn::Linear(embedding->dimension(), num_classes)};
+  }
+
+ private:
+  std::vector<std::int64_t> widths_;
+};
+
+gcbench::PluginInfo resnet12_info() {
+  using namespace gcbench::option;
+  return {gcbench::PluginKind::architecture, "resnet12", "1.0.0",
+          "few-shot ResNet-12 (RFS, LibFewShot): blocks of 64-160-320-640 channels, 640-d embedding",
+          {integer_list("widths", {64, 160, 320, 640}, "channels of the four residual blocks").at_least(1)}};
+}
+
+}  // namespace
+
+GCBENCH_REGISTER_ARCHITECTURE(ResNet12, resnet12_info)

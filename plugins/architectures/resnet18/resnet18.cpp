@@ -1,0 +1,91 @@
+// resnet18: CIFAR-style ResNet-18 (3x3 stem, no max-pool, stages 64-128-256-512
+// of two basic blocks, global average pool): the paper's network on CIFAR-FS.
+#include <gcbench/plugin.hpp>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/pooling.h>
+
+namespace {
+namespace nn = torch::nn;
+
+nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride) {
+  return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false));
+}
+
+class BasicBlockImpl : public nn::Module {
+ public:
+  BasicBlockImpl(std::int64_t in, std::int64_t out, std::int64_t stride)
+      : conv1_(register_module("conv1", conv(in, out, 3, stride))),
+        bn1_(register_module("bn1", nn::BatchNorm2d(out))),
+        conv2_(register_module("conv2", conv(out, out, 3, 1))),
+        bn2_(register_module("bn2", nn::BatchNorm2d(out))) {
+    if (stride != 1 || in != out) {
+      shortcut_ = register_module("shortcut", nn::Sequential(conv(in, out, 1, stride), nn::BatchNorm2d(out)));
+    }
+  }
+
+  at::Tensor forward(const at::Tensor& x) {
+    auto y = bn2_->forward(conv2_->forward(bn1_->forward(conv1_->forward(x)).relu()));
+    return (y + (shortcut_.is_empty() ? x : shortcut_->forward(x))).relu();
+  }
+
+ private:
+  nn::Conv2d conv1_;
+  nn::BatchNorm2d bn1_;
+  nn::Conv2d conv2_;
+  nn::BatchNorm2d bn2_;
+  nn::Sequential shortcut_{nullptr};
+};
+TORCH_MODULE(BasicBlock);
+
+class ResNet18Embedding : public gcbench::EmbeddingNet {
+ public:
+  ResNet18Embedding(const gcbench::ImageShape& input, std::int64_t width) {
+    stem_ = register_module("stem", nn::Sequential(conv(input.channels, width, 3, 1), nn::BatchNorm2d(width)));
+    std::int64_t channels = width;
+    for (int stage = 0; stage < 4; ++stage) {
+      const std::int64_t out = width << stage;
+      stages_->push_back(BasicBlock(channels, out, stage == 0 ? 1 : 2));
+      stages_->push_back(BasicBlock(out, out, 1));
+      channels = out;
+    }
+    register_module("stages", stages_);
+    dimension_ = channels;
+  }
+
+  at::Tensor forward(at::Tensor images) override {
+    auto x = stages_->forward(stem_->forward(images).relu());
+    return x.mean({2, 3});
+  }
+  std::int64_t dimension() const override { return dimension_; }
+
+ private:
+  nn::Sequential stem_{nullptr};
+  nn::Sequential stages_;
+  std::int64_t dimension_ = 0;
+};
+
+class ResNet18 : public gcbench::Architecture {
+ public:
+  explicit ResNet18(const gcbench::Options& options) : width_(options.get<std::int64_t>("width")) {}
+
+  gcbench::Network build(const gcbench::ImageShape& input, std::int64_t num_classes) const override {
+    auto embedding = std::make_shared<ResNet18Embedding>(input, width_);
+    return {embedding, nn::Linear(embedding->dimension(), num_classes)};
+  }
+
+ private:
+  std::int64_t width_;
+};
+
+gcbench::PluginInfo resnet18_info() {
+  using namespace gcbench::option;
+  return {gcbench::PluginKind::architecture, "resnet18", "1.0.0",
+          "CIFAR-style ResNet-18: 3x3 stem, no max-pool, stages of width x (1, 2, 4, 8); 8 x width embedding",
+          {integer("width", 64, "channels of the first stage (64: the standard 512-d embedding)").at_least(1)}};
+}
+
+}  // namespace
+
+GCBENCH_REGISTER_ARCHITECTURE(ResNet18, resnet18_info)

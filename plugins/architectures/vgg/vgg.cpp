@@ -1,0 +1,97 @@
+// vgg11 / vgg13: CIFAR-style VGG with batch norm (the paper's source-task network
+// on CIFAR-10, VGG-11 for its MNIST appendix). The depth is fixed at build time:
+// CMake builds this file once per plugin with GCBENCH_VGG_DEPTH set.
+#include <gcbench/plugin.hpp>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/pooling.h>
+
+#include <string>
+#include <vector>
+
+#ifndef GCBENCH_VGG_DEPTH
+#error "build with GCBENCH_VGG_DEPTH=11 or 13"
+#endif
+
+namespace {
+
+constexpr int kPool = 0;  // a 2x2 max-pool in the layer list
+
+std::vector<int> layers() {
+#if GCBENCH_VGG_DEPTH == 11
+  return {64, kPool, 128, kPool, 256, 256, kPool, 512, 512, kPool, 512, 512, kPool};
+#elif GCBENCH_VGG_DEPTH == 13
+  return {64, 64, kPool, 128, 128, kPool, 256, 256, kPool, 512, 512, kPool, 512, 512, kPool};
+#else
+#error "GCBENCH_VGG_DEPTH must be 11 or 13"
+#endif
+}
+
+class VggEmbedding : public gcbench::EmbeddingNet {
+ public:
+  VggEmbedding(const gcbench::ImageShape& input, double width_multiplier, std::int64_t embedding_dim) {
+    std::int64_t channels = input.channels, size = std::min(input.height, input.width);
+    for (int layer : layers()) {
+      if (layer == kPool) {
+        if (size >= 2) {  // small inputs (28 px) run out of pixels before the last pools
+          features_->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
+          size /= 2;
+        }
+        continue;
+      }
+      const auto out = std::max<std::int64_t>(1, static_cast<std::int64_t>(layer * width_multiplier));
+      features_->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, out, 3).padding(1).bias(false)));
+      features_->push_back(torch::nn::BatchNorm2d(out));
+      features_->push_back(torch::nn::ReLU());
+      channels = out;
+    }
+    features_->push_back(torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions(1)));
+    register_module("features", features_);
+    dimension_ = channels;
+    if (embedding_dim > 0) {
+      projection_ = register_module("projection", torch::nn::Linear(channels, embedding_dim));
+      dimension_ = embedding_dim;
+    }
+  }
+
+  at::Tensor forward(at::Tensor images) override {
+    auto x = features_->forward(images).flatten(1);
+    return projection_.is_empty() ? x : projection_->forward(x);
+  }
+  std::int64_t dimension() const override { return dimension_; }
+
+ private:
+  torch::nn::Sequential features_;
+  torch::nn::Linear projection_{nullptr};
+  std::int64_t dimension_ = 0;
+};
+
+class Vgg : public gcbench::Architecture {
+ public:
+  explicit Vgg(const gcbench::Options& options)
+      : width_(options.get<double>("width_multiplier")), embedding_dim_(options.get<std::int64_t>("embedding_dim")) {}
+
+  gcbench::Network build(const gcbench::ImageShape& input, std::int64_t num_classes) const override {
+    auto embedding = std::make_shared<VggEmbedding>(input, width_, embedding_dim_);
+    return {embedding, torch::nn::Linear(embedding->dimension(), num_classes)};
+  }
+
+ private:
+  double width_;
+  std::int64_t embedding_dim_;
+};
+
+gcbench::PluginInfo vgg_info() {
+  using namespace gcbench::option;
+  return {gcbench::PluginKind::architecture, "vgg" + std::to_string(GCBENCH_VGG_DEPTH), "1.0.0",
+          "CIFAR-style VGG-" + std::to_string(GCBENCH_VGG_DEPTH) +
+              " with batch norm; global average pool to a 512-d embedding",
+          {real("width_multiplier", 1.0, "scales every layer's channels (1: 64 .. 512)").at_least(0.01),
+           integer("embedding_dim", 0, "a linear map to this size after the pool (0: none, 512 x width)").at_least(0)}};
+}
+
+}  // namespace
+
+GCBENCH_REGISTER_ARCHITECTURE(Vgg, vgg_info)

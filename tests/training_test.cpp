@@ -1,0 +1,165 @@
+#include <ATen/ATen.h>
+#include <catch2/catch.hpp>
+#include <torch/csrc/autograd/grad_mode.h>
+#include <torch/utils.h>
+
+#include "data/image_batches.hpp"
+#include "support/fixtures.hpp"
+#include "support/plugin_options.hpp"
+#include "train/checkpoint.hpp"
+#include "train/lr_schedule.hpp"
+#include "train/pretrain.hpp"
+
+using gcbench::PluginKind;
+using gcbench::testing::bundled_plugins;
+using gcbench::testing::options_for;
+using gcbench::testing::TempDir;
+
+namespace {
+
+struct Fixture {
+  TempDir dir;
+  gcbench::ImageSet train;
+  gcbench::ChannelStats stats;
+  Fixture() {
+    gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 10);
+    auto dataset = bundled_plugins().create_dataset("fashion_mnist", dir / "data",
+                                                    options_for(PluginKind::dataset, "fashion_mnist"));
+    train = dataset->load(gcbench::SplitRole::source_train);
+    stats = dataset->normalization();
+  }
+};
+
+gcbench::Network conv4(std::uint64_t seed) {
+  torch::manual_seed(seed);
+  return bundled_plugins()
+      .create_architecture("conv4", options_for(PluginKind::architecture, "conv4",
+                                                {{"width", std::int64_t{8}}, {"embedding_dim", std::int64_t{16}}}))
+      ->build({1, 28, 28}, 5);
+}
+
+gcbench::TrainingConfig plain_sgd(std::int64_t steps) {
+  gcbench::TrainingConfig config;
+  config.epochs = 100;
+  config.max_steps = steps;
+  config.batch_size = 20;
+  config.lr = 0.05;
+  config.weight_decay = 0;
+  return config;
+}
+
+double exact_gc(gcbench::Network& network, const at::Tensor& inputs) {
+  network.embedding->eval();
+  auto exact = bundled_plugins().create_gc_estimator("exact", options_for(PluginKind::gc_estimator, "exact"));
+  return exact->estimate([&](const at::Tensor& x) { return network.embedding->forward(x); }, inputs, 0).value;
+}
+
+}  // namespace
+
+TEST_CASE("The training loss falls over 50 steps on a tiny generated dataset", "[training]") {
+  Fixture data;
+  auto network = conv4(0);
+  auto config = plain_sgd(50);
+  config.trajectory_every = 10;
+  std::vector<double> losses;
+  gcbench::TrainingHooks hooks;
+  hooks.observe = [&](const gcbench::TrainingProgress& progress) {
+    if (progress.loss) losses.push_back(*progress.loss);
+  };
+  const auto result = gcbench::pretrain(network, data.train, data.stats, config, 0, hooks);
+  CHECK(result.steps == 50);
+  REQUIRE(losses.size() == 5);
+  CHECK(losses.back() < 0.5 * losses.front());
+}
+
+TEST_CASE("The GC penalty lowers the measured GC against the same run without it", "[training]") {
+  Fixture data;
+  const auto probe = gcbench::input_batch(data.train.images, at::arange(16, at::kLong), data.stats);
+  auto plain = conv4(1), penalised = conv4(1);
+  auto config = plain_sgd(40);
+  gcbench::pretrain(plain, data.train, data.stats, config, 1);
+
+  config.gc_penalty = 0.05;
+  config.gc_penalty_estimator.plugin = "hutchinson";
+  auto hutchinson = bundled_plugins().create_gc_estimator("hutchinson", options_for(PluginKind::gc_estimator, "hutchinson"));
+  gcbench::TrainingHooks hooks;
+  hooks.gc_penalty = hutchinson.get();
+  const auto result = gcbench::pretrain(penalised, data.train, data.stats, config, 1, hooks);
+  CHECK(result.final_gc_penalty > 0);
+  CHECK(exact_gc(penalised, probe) < 0.5 * exact_gc(plain, probe));
+}
+
+TEST_CASE("The GC penalty refuses an estimator that is not differentiable", "[training]") {
+  Fixture data;
+  auto network = conv4(0);
+  auto config = plain_sgd(5);
+  config.gc_penalty = 1.0;
+  config.gc_penalty_estimator.plugin = "exact";
+  auto exact = bundled_plugins().create_gc_estimator("exact", options_for(PluginKind::gc_estimator, "exact"));
+  gcbench::TrainingHooks hooks;
+  hooks.gc_penalty = exact.get();
+  CHECK_THROWS_WITH(gcbench::pretrain(network, data.train, data.stats, config, 0, hooks),
+                    Catch::Contains("'exact' has none") && Catch::Contains("hutchinson"));
+}
+
+TEST_CASE("The L2 term lowers the parameter norm against the same run without it", "[training]") {
+  Fixture data;
+  auto plain = conv4(2), regularised = conv4(2);
+  auto config = plain_sgd(40);
+  const auto without = gcbench::pretrain(plain, data.train, data.stats, config, 2);
+  config.l2 = 0.05;
+  const auto with = gcbench::pretrain(regularised, data.train, data.stats, config, 2);
+  CHECK(with.parameter_norm < without.parameter_norm);
+  SECTION("and so does decoupled weight decay") {
+    auto decayed = conv4(2);
+    config.l2 = 0;
+    config.weight_decay = 0.5;
+    CHECK(gcbench::pretrain(decayed, data.train, data.stats, config, 2).parameter_norm < without.parameter_norm);
+  }
+}
+
+TEST_CASE("A checkpoint round trip gives identical embeddings", "[training]") {
+  Fixture data;
+  auto trained = conv4(3);
+  gcbench::pretrain(trained, data.train, data.stats, plain_sgd(10), 3);
+  gcbench::save_checkpoint(trained, data.dir / "ckpt" / "final.pt");
+
+  auto restored = conv4(99);
+  gcbench::load_checkpoint(restored, data.dir / "ckpt" / "final.pt");
+  trained.embedding->eval();
+  restored.embedding->eval();
+  torch::NoGradGuard no_grad;
+  const auto inputs = gcbench::input_batch(data.train.images, at::arange(8, at::kLong), data.stats);
+  CHECK(at::equal(trained.embedding->forward(inputs), restored.embedding->forward(inputs)));
+  CHECK(at::equal(trained.head->weight, restored.head->weight));
+
+  SECTION("a checkpoint of another architecture is refused, naming the file") {
+    auto other = bundled_plugins().create_architecture("mlp", options_for(PluginKind::architecture, "mlp"))->build({1, 28, 28}, 5);
+    CHECK_THROWS_WITH(gcbench::load_checkpoint(other, data.dir / "ckpt" / "final.pt"),
+                      Catch::Contains("final.pt") && Catch::Contains("does not fit"));
+  }
+}
+
+TEST_CASE("Learning-rate schedules give the documented rates", "[training]") {
+  gcbench::TrainingConfig config;
+  config.lr = 0.1;
+  SECTION("step decay at the milestones") {
+    config.schedule = "step";
+    config.milestones = {2, 4};
+    CHECK(gcbench::learning_rate(config, 0, 10, 60) == Catch::Detail::Approx(0.1));
+    CHECK(gcbench::learning_rate(config, 19, 10, 60) == Catch::Detail::Approx(0.1));
+    CHECK(gcbench::learning_rate(config, 20, 10, 60) == Catch::Detail::Approx(0.01));
+    CHECK(gcbench::learning_rate(config, 45, 10, 60) == Catch::Detail::Approx(0.001));
+  }
+  SECTION("cosine from lr to zero") {
+    config.schedule = "cosine";
+    CHECK(gcbench::learning_rate(config, 0, 10, 100) == Catch::Detail::Approx(0.1));
+    CHECK(gcbench::learning_rate(config, 50, 10, 100) == Catch::Detail::Approx(0.05));
+  }
+  SECTION("linear warm-up first") {
+    config.warmup_epochs = 1;
+    CHECK(gcbench::learning_rate(config, 0, 10, 100) == Catch::Detail::Approx(0.01));
+    CHECK(gcbench::learning_rate(config, 9, 10, 100) == Catch::Detail::Approx(0.1));
+    CHECK(gcbench::learning_rate(config, 10, 10, 100) == Catch::Detail::Approx(0.1));
+  }
+}
