@@ -54,13 +54,48 @@ TEST_CASE("An episode asking for more images than a class has is refused", "[few
   CHECK_THROWS_WITH(sampler.episode(0, 6, 1, 1), Catch::Contains("the split has 5"));
 }
 
-TEST_CASE("Nearest class mean classifies well-separated classes perfectly", "[fewshot]") {
-  const auto y = labels(5, 40);
-  const auto embeddings = at::one_hot(y, 5).to(at::kFloat) * 10 + at::randn({200, 5}) * 0.1;
+TEST_CASE("Every classifier is perfect on well-separated episodes", "[fewshot]") {
+  const auto y = labels(8, 40);
+  const auto embeddings = at::one_hot(y, 8).to(at::kFloat) * 10 + at::randn({320, 8}) * 0.1;
   const gcbench::EpisodeSampler sampler(y, 3, "target");
-  const auto result = gcbench::nearest_class_mean_accuracy(embeddings, sampler, 5, 1, 15, 20);
-  CHECK(result.mean_accuracy == 1.0);
-  CHECK(result.per_episode.size() == 20);
+  for (const std::string name : {"ncm", "ncm_cosine", "linear_probe"}) {
+    for (const std::int64_t shots : {1, 5}) {
+      DYNAMIC_SECTION(name << " " << shots << "-shot") {
+        const auto episodes = gcbench::episode_indices(sampler, 5, shots, 15, 20);
+        const auto result = gcbench::fewshot_accuracy(embeddings, episodes, gcbench::parse_classifier(name), 5, shots, 15);
+        CHECK(result.mean_accuracy == 1.0);
+        CHECK(result.per_episode.size() == 20);
+        CHECK(result.ci95 == 0.0);
+      }
+    }
+  }
+}
+
+TEST_CASE("Batched nearest class mean agrees with a per-episode loop", "[fewshot]") {
+  const auto y = labels(6, 30);
+  const auto embeddings = at::randn({180, 4}) + at::one_hot(y, 6).narrow(1, 0, 4).to(at::kFloat);
+  const gcbench::EpisodeSampler sampler(y, 9, "target");
+  const auto batched = gcbench::fewshot_accuracy(embeddings, gcbench::episode_indices(sampler, 5, 5, 10, 30),
+                                                 gcbench::FewShotClassifier::ncm, 5, 5, 10);
+  for (std::int64_t e = 0; e < 30; ++e) {
+    const auto episode = sampler.episode(e, 5, 5, 10);
+    const auto support = embeddings.index_select(0, at::tensor(episode.support, at::kLong)).view({5, 5, 4}).mean(1);
+    const auto query = embeddings.index_select(0, at::tensor(episode.query, at::kLong));
+    const auto truth = at::arange(5, at::kLong).repeat_interleave(10);
+    const double accuracy = at::cdist(query, support).argmin(1).eq(truth).to(at::kDouble).mean().item<double>();
+    CHECK(batched.per_episode[e] == Catch::Detail::Approx(accuracy));
+  }
+}
+
+TEST_CASE("The linear probe beats chance on overlapping classes and differs from NCM", "[fewshot]") {
+  const auto y = labels(5, 60);
+  const auto embeddings = at::one_hot(y, 5).to(at::kFloat) + at::randn({300, 5}) * 0.6;
+  const gcbench::EpisodeSampler sampler(y, 4, "target");
+  const auto episodes = gcbench::episode_indices(sampler, 5, 5, 15, 40);
+  const auto probe = gcbench::fewshot_accuracy(embeddings, episodes, gcbench::FewShotClassifier::linear_probe, 5, 5, 15);
+  CHECK(probe.mean_accuracy > 0.5);
+  CHECK(probe.mean_accuracy < 1.0);
+  CHECK(probe.ci95 > 0);
 }
 
 TEST_CASE("The 95% interval uses Student's t", "[fewshot]") {

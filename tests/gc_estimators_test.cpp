@@ -88,3 +88,57 @@ TEST_CASE("hutchinson refuses an unknown probe distribution", "[gc]") {
   CHECK_THROWS_WITH(registry().create_gc_estimator("hutchinson", options_of("hutchinson", {{"distribution", std::string("uniform")}})),
                     Catch::Contains("hutchinson") && Catch::Contains("rademacher"));
 }
+
+TEST_CASE("output_sampling is unbiased for ||W||_F^2 and exact when it samples every coordinate", "[gc]") {
+  const LinearEmbedding f{at::randn({16, 12}, at::kDouble)};
+  const auto inputs = at::randn({64, 12}, at::kDouble);
+  const double expected = f.weight.pow(2).sum().item<double>();
+  SECTION("4 of 16 coordinates") {
+    const auto estimate = registry()
+                              .create_gc_estimator("output_sampling", options_of("output_sampling", {{"outputs", std::int64_t{4}}}))
+                              ->estimate(f, inputs, 5);
+    REQUIRE(estimate.standard_error.has_value());
+    CHECK(*estimate.standard_error > 0);
+    CHECK(std::abs(estimate.value - expected) < 3 * *estimate.standard_error);
+  }
+  SECTION("all 16") {
+    const auto estimate = registry()
+                              .create_gc_estimator("output_sampling", options_of("output_sampling", {{"outputs", std::int64_t{16}}}))
+                              ->estimate(f, inputs, 5);
+    CHECK(estimate.value == Catch::Detail::Approx(expected).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("sampled equals exact with every axis whole, and stays within 3 standard errors when cut", "[gc]") {
+  const auto w1 = at::randn({24, 10}, at::kDouble), w2 = at::randn({12, 24}, at::kDouble) / 4;
+  const auto f = [&](const at::Tensor& x) { return at::tanh(x.matmul(w1.t())).matmul(w2.t()); };
+  const auto inputs = at::randn({48, 10}, at::kDouble);
+  const double exact = registry().create_gc_estimator("exact", options_of("exact"))->estimate(f, inputs, 0).value;
+
+  SECTION("whole") {
+    const auto estimate = registry().create_gc_estimator("sampled", options_of("sampled"))->estimate(f, inputs, 0);
+    CHECK(estimate.value == Catch::Detail::Approx(exact).epsilon(1e-12));
+    CHECK_FALSE(estimate.standard_error.has_value());
+  }
+  const std::vector<std::pair<const char*, std::map<std::string, gcbench::OptionValue>>> cuts = {
+      {"half the examples", {{"example_fraction", 0.5}}},
+      {"a quarter of the Jacobian entries", {{"entry_fraction", 0.25}}},
+      {"3 of 12 outputs", {{"outputs", std::int64_t{3}}}},
+      {"all three axes", {{"example_fraction", 0.5}, {"entry_fraction", 0.5}, {"outputs", std::int64_t{6}}}}};
+  for (const auto& [label, options] : cuts) {
+    DYNAMIC_SECTION(label) {
+      const auto estimate = registry().create_gc_estimator("sampled", options_of("sampled", options))->estimate(f, inputs, 11);
+      REQUIRE(estimate.standard_error.has_value());
+      CHECK(std::abs(estimate.value - exact) < 3 * *estimate.standard_error);
+    }
+  }
+}
+
+TEST_CASE("hutchinson falls within 3 standard errors of exact on a nonlinear network", "[gc]") {
+  const auto w1 = at::randn({24, 10}, at::kDouble), w2 = at::randn({12, 24}, at::kDouble) / 4;
+  const auto f = [&](const at::Tensor& x) { return at::tanh(x.matmul(w1.t())).matmul(w2.t()); };
+  const auto inputs = at::randn({48, 10}, at::kDouble);
+  const double exact = registry().create_gc_estimator("exact", options_of("exact"))->estimate(f, inputs, 0).value;
+  const auto estimate = registry().create_gc_estimator("hutchinson", options_of("hutchinson"))->estimate(f, inputs, 3);
+  CHECK(std::abs(estimate.value - exact) < 3 * *estimate.standard_error);
+}

@@ -25,7 +25,9 @@ TEST_CASE("Discovery finds every bundled plugin with its kind", "[plugins]") {
                                                                {"architecture", "vgg13"},
                                                                {"dataset", "fashion_mnist"},
                                                                {"gc_estimator", "exact"},
-                                                               {"gc_estimator", "hutchinson"}});
+                                                               {"gc_estimator", "hutchinson"},
+                                                               {"gc_estimator", "output_sampling"},
+                                                               {"gc_estimator", "sampled"}});
   CHECK(registry.rejected().empty());
 }
 
@@ -53,7 +55,7 @@ TEST_CASE("A library missing a plugin symbol is refused, naming the symbol", "[p
 TEST_CASE("An unknown plugin name lists the plugins of that kind that exist", "[plugins]") {
   const auto registry = PluginRegistry::discover({plugin_dir()});
   CHECK_THROWS_WITH(registry.find(PluginKind::gc_estimator, "exakt"),
-                    Catch::Contains("unknown gc_estimator plugin 'exakt'") && Catch::Contains("exact, hutchinson"));
+                    Catch::Contains("unknown gc_estimator plugin 'exakt'") && Catch::Contains("exact, hutchinson, output_sampling, sampled"));
 }
 
 TEST_CASE("A plugin whose constructor throws is reported with its name and message", "[plugins]") {

@@ -31,7 +31,4 @@ int validate_command(const SuiteArguments& arguments);
 int keys_command();
 int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json);
 
-// Speed settings that must be in place before LibTorch allocates.
-void tune_process();
-
 }  // namespace gcbench::cli

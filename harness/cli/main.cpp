@@ -5,9 +5,10 @@
 
 #include "commands.hpp"
 #include "config/config_error.hpp"
+#include "runtime/process_tuning.hpp"
 
 int main(int argc, char** argv) {
-  gcbench::cli::tune_process();
+  gcbench::tune_allocator();
 
   CLI::App app{"gcbench: geometric complexity, neural collapse and few-shot transfer benchmarks"};
   app.require_subcommand(1);

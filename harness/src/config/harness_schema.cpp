@@ -43,6 +43,9 @@ const std::vector<HarnessKey>& harness_keys() {
       {integer_list("measure.fewshot.shots", {1, 5}, "support images per class, one result each").at_least(1)},
       {integer("measure.fewshot.queries", 15, "query images per class per episode").at_least(1)},
       {integer("measure.fewshot.episodes", 600, "episodes per shot count").at_least(1)},
+      {string_list("measure.fewshot.classifiers", {"ncm", "ncm_cosine", "linear_probe"},
+                   "nearest class mean (Euclidean, cosine) and an L-BFGS logistic-regression probe")
+           .one_of({"ncm", "ncm_cosine", "linear_probe"})},
 
       {integer("runtime.threads", 0, "LibTorch intra-op threads (0: all cores)").at_least(0)},
   };

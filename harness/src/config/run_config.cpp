@@ -68,6 +68,7 @@ RunConfig to_run_config(const json& config, const PluginRegistry& registry) {
   run.measure.fewshot.shots = fewshot.at("shots").get<std::vector<std::int64_t>>();
   run.measure.fewshot.queries = fewshot.at("queries");
   run.measure.fewshot.episodes = fewshot.at("episodes");
+  run.measure.fewshot.classifiers = fewshot.at("classifiers").get<std::vector<std::string>>();
 
   run.threads = config.at("runtime").at("threads");
   return run;

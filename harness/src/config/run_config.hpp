@@ -46,6 +46,7 @@ struct FewShotConfig {
   std::vector<std::int64_t> shots{1, 5};
   std::int64_t queries = 15;
   std::int64_t episodes = 600;
+  std::vector<std::string> classifiers{"ncm", "ncm_cosine", "linear_probe"};
 };
 
 struct MeasureConfig {

@@ -23,7 +23,8 @@ const json& at_path(const json& record, const std::string& pointer) {
 
 std::string summary_table(const std::vector<json>& records) {
   if (records.empty()) return "no runs\n";
-  std::vector<std::string> swept, estimators, shots;
+  std::vector<std::string> swept, estimators;
+  std::vector<std::pair<std::string, std::string>> fewshot;  // (classifier, shots)
   for (const auto& record : records) {
     for (const auto& [key, value] : at_path(record, "/swept").items()) {
       if (std::find(swept.begin(), swept.end(), key) == swept.end()) swept.push_back(key);
@@ -31,8 +32,10 @@ std::string summary_table(const std::vector<json>& records) {
     for (const auto& [name, value] : at_path(record, "/metrics/source/gc").items()) {
       if (std::find(estimators.begin(), estimators.end(), name) == estimators.end()) estimators.push_back(name);
     }
-    for (const auto& [k, value] : at_path(record, "/metrics/target/fewshot/ncm").items()) {
-      if (std::find(shots.begin(), shots.end(), k) == shots.end()) shots.push_back(k);
+    for (const auto& [classifier, results] : at_path(record, "/metrics/target/fewshot").items()) {
+      for (const auto& [k, value] : results.items()) {
+        if (std::find(fewshot.begin(), fewshot.end(), std::pair(classifier, k)) == fewshot.end()) fewshot.emplace_back(classifier, k);
+      }
     }
   }
 
@@ -40,7 +43,7 @@ std::string summary_table(const std::vector<json>& records) {
   header.insert(header.end(), {"seed", "status"});
   for (const auto& name : estimators) header.push_back("GC " + name);
   header.insert(header.end(), {"src NC", "tgt NC", "src acc"});
-  for (const auto& k : shots) header.push_back(k + "-shot acc");
+  for (const auto& [classifier, k] : fewshot) header.push_back(k + "-shot " + classifier);
   header.push_back("time s");
 
   std::vector<std::vector<std::string>> rows;
@@ -61,8 +64,8 @@ std::string summary_table(const std::vector<json>& records) {
     row.push_back(number(at_path(record, "/metrics/source/nc/cdnv")));
     row.push_back(number(at_path(record, "/metrics/target/nc/cdnv")));
     row.push_back(number(at_path(record, "/metrics/source/test_accuracy"), "{:.3f}"));
-    for (const auto& k : shots) {
-      const auto& acc = at_path(record, "/metrics/target/fewshot/ncm/" + k);
+    for (const auto& [classifier, k] : fewshot) {
+      const auto& acc = at_path(record, "/metrics/target/fewshot/" + classifier + "/" + k);
       row.push_back(acc.is_object() ? fmt::format("{:.3f} ±{:.3f}", acc.value("mean", 0.0), acc.value("ci95", 0.0)) : "-");
     }
     row.push_back(number(record.value("seconds", json()), "{:.1f}"));

@@ -9,7 +9,7 @@
 namespace gcbench {
 
 // Columns: each swept key, seed, status, source GC (per estimator), source and
-// target NC (CDNV), test accuracy, k-shot NCM accuracy with its 95% CI, seconds.
+// target NC (CDNV), test accuracy, each classifier's k-shot accuracy with its 95% CI, seconds.
 std::string summary_table(const std::vector<nlohmann::json>& records);
 
 }  // namespace gcbench

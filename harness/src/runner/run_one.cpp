@@ -10,10 +10,10 @@
 #include <random>
 
 #include "data/image_batches.hpp"
-#include "measure/cdnv.hpp"
 #include "measure/embeddings.hpp"
 #include "measure/episodes.hpp"
 #include "measure/fewshot.hpp"
+#include "measure/nc_metrics.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "train/checkpoint.hpp"
 #include "train/pretrain.hpp"
@@ -62,15 +62,29 @@ at::Tensor fixed_sample(std::int64_t n, std::int64_t count, std::uint64_t seed) 
   return at::tensor(order, at::kLong);
 }
 
-json nc_of(const at::Tensor& embeddings, const ImageSet& split) {
-  const auto result = cdnv(embeddings, split.labels, static_cast<std::int64_t>(split.class_names.size()));
-  std::vector<std::vector<double>> pairwise;
-  const auto matrix = result.pairwise.contiguous();
-  for (std::int64_t i = 0; i < matrix.size(0); ++i) {
-    pairwise.emplace_back(matrix[i].data_ptr<double>(), matrix[i].data_ptr<double>() + matrix.size(1));
-  }
-  return {{"cdnv", result.mean}, {"cdnv_pairwise", pairwise}, {"classes", split.class_names},
-          {"examples", split.labels.size(0)}};
+std::vector<std::vector<double>> rows_of(const at::Tensor& matrix) {
+  const auto m = matrix.to(at::kDouble).contiguous();
+  std::vector<std::vector<double>> rows;
+  for (std::int64_t i = 0; i < m.size(0); ++i) rows.emplace_back(m[i].data_ptr<double>(), m[i].data_ptr<double>() + m.size(1));
+  return rows;
+}
+
+// The NC family on a split; NC3 and NC4 where the split's classes are the head's.
+json nc_of(const at::Tensor& embeddings, const ImageSet& split, const std::optional<at::Tensor>& head_weight = std::nullopt,
+           const std::optional<at::Tensor>& predicted = std::nullopt) {
+  const auto nc = nc_metrics(embeddings, split.labels, static_cast<std::int64_t>(split.class_names.size()), head_weight, predicted);
+  json out = {{"cdnv", nc.cdnv},
+              {"cdnv_pairwise", rows_of(nc.cdnv_pairwise)},
+              {"nc1", nc.nc1},
+              {"nc1_sigma_b_rank", nc.nc1_rank},
+              {"nc2_equinorm", nc.nc2_equinorm},
+              {"nc2_equiangularity", nc.nc2_equiangularity},
+              {"nc2_etf_distance", nc.nc2_etf_distance},
+              {"classes", split.class_names},
+              {"examples", split.labels.size(0)}};
+  if (nc.nc3) out["nc3"] = *nc.nc3;
+  if (nc.nc4) out["nc4"] = *nc.nc4;
+  return out;
 }
 
 json train_or_restore(Network& network, const RunConfig& config, const PluginRegistry& registry,
@@ -185,18 +199,23 @@ json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
   }
 
   timed("nc", [&] {
-    source["nc"] = nc_of(on_test.embeddings, data->source_test);
+    source["nc"] = nc_of(on_test.embeddings, data->source_test, network.head->weight.detach(), on_test.logits.argmax(1));
     target["nc"] = nc_of(on_target.embeddings, data->target);
   });
   timed("fewshot", [&] {
     const EpisodeSampler sampler(data->target.labels, seed, "target");
     const auto& fs = config.measure.fewshot;
     for (const auto shots : fs.shots) {
-      const auto result = nearest_class_mean_accuracy(on_target.embeddings, sampler, fs.ways, shots, fs.queries, fs.episodes);
-      target["fewshot"]["ncm"][std::to_string(shots)] = {{"ways", result.ways}, {"shots", result.shots},
-                                                         {"queries", result.queries}, {"episodes", fs.episodes},
-                                                         {"mean", result.mean_accuracy}, {"ci95", result.ci95},
-                                                         {"per_episode", result.per_episode}};
+      const auto episodes = episode_indices(sampler, fs.ways, shots, fs.queries, fs.episodes);
+      for (const auto& name : fs.classifiers) {
+        const auto start = std::chrono::steady_clock::now();
+        const auto result = fewshot_accuracy(on_target.embeddings, episodes, parse_classifier(name), fs.ways, shots, fs.queries);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        target["fewshot"][name][std::to_string(shots)] = {{"ways", result.ways}, {"shots", result.shots},
+                                                          {"queries", result.queries}, {"episodes", fs.episodes},
+                                                          {"mean", result.mean_accuracy}, {"ci95", result.ci95},
+                                                          {"per_episode", result.per_episode}, {"seconds", seconds}};
+      }
     }
   });
   out["evaluated_splits"] = {{"source", "source_test"}, {"target", "target"}, {"gc", "source_train"}};

@@ -1,18 +1,17 @@
 #include "runner/suite_runner.hpp"
 
-#include <ATen/Parallel.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <fstream>
-#include <thread>
 
 #include "config/run_config.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "record/provenance.hpp"
 #include "record/record_writer.hpp"
 #include "runner/run_one.hpp"
+#include "runtime/process_tuning.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -32,14 +31,6 @@ void write_text(const fs::path& file, const std::string& text) {
   std::ofstream out(file);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + file.string());
-}
-
-int apply_threads(std::int64_t configured) {
-  const int threads = configured > 0 ? static_cast<int>(configured)
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // LibTorch's CPU build here starts with one thread.
-  if (at::get_num_threads() != threads) at::set_num_threads(threads);
-  return threads;
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "measure/cdnv.hpp"
+#include "measure/nc_metrics.hpp"
 #include "measure/embeddings.hpp"
 
 namespace gcbench {
@@ -23,7 +23,7 @@ void TrajectoryRecorder::record(const TrainingProgress& progress) {
   const auto outputs = compute_outputs(network_, nc_probe_.images, stats_, 256, false);
   const EmbeddingFunction f = [this](const at::Tensor& x) { return network_.embedding->forward(x); };
   const auto gc = estimator_->estimate(f, gc_inputs_, seed_);
-  const auto nc = cdnv(outputs.embeddings, nc_probe_.labels, static_cast<std::int64_t>(nc_probe_.class_names.size()));
+  const auto nc = nc_metrics(outputs.embeddings, nc_probe_.labels, static_cast<std::int64_t>(nc_probe_.class_names.size()));
   network_.embedding->train();
   network_.head->train();
 
@@ -34,7 +34,8 @@ void TrajectoryRecorder::record(const TrainingProgress& progress) {
                      {"accuracy", progress.accuracy ? json(*progress.accuracy) : json()},
                      {"gc", gc.value},
                      {"gc_standard_error", gc.standard_error ? json(*gc.standard_error) : json()},
-                     {"nc_cdnv", nc.mean},
+                     {"nc_cdnv", nc.cdnv},
+                     {"nc1", nc.nc1},
                      {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}});
 }
 

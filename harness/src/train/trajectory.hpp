@@ -20,7 +20,7 @@ class TrajectoryRecorder {
 
   void record(const TrainingProgress& progress);
 
-  // [{"step", "epoch", "lr", "loss", "accuracy", "gc", "gc_standard_error", "nc_cdnv", "seconds"}, ...]
+  // [{"step", "epoch", "lr", "loss", "accuracy", "gc", "gc_standard_error", "nc_cdnv", "nc1", "seconds"}, ...]
   const nlohmann::json& points() const { return points_; }
 
  private:

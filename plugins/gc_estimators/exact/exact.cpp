@@ -1,7 +1,7 @@
 // exact: the full Jacobian norm, ||J_f(x)||_F^2 = sum over output dimensions d
-// of ||grad_x f_d(x)||^2. Several output directions share one backward pass:
-// the batch is replicated once per direction, and each copy is seeded with its
-// own one-hot direction.
+// of ||grad_x f_d(x)||^2. The batch is replicated c = directions_per_pass times
+// and sent forward once; each backward pass then seeds every copy with its own
+// one-hot direction, so D directions take ceil(D / c) passes over one graph.
 #include <ATen/ATen.h>
 #include <gcbench/plugin.hpp>
 #include <torch/csrc/autograd/autograd.h>
@@ -24,19 +24,23 @@ class ExactGc : public gcbench::GcEstimator {
       torch::NoGradGuard no_grad;
       dimension = f(inputs.slice(0, 0, 1)).size(1);
     }
+    const std::int64_t copies = std::min(directions_per_pass_, dimension);
+    std::vector<std::int64_t> repeats(inputs.dim(), 1);
+    repeats[0] = copies;
+    const auto x = inputs.detach().repeat(repeats).requires_grad_(true);  // [copies * batch, ...]
+    const auto y = f(x);                                                  // [copies * batch, D]
+
     at::Tensor per_example = at::zeros({batch}, at::kDouble);
     gcbench::GcEstimate estimate;
-    for (std::int64_t first = 0; first < dimension; first += directions_per_pass_) {
-      const std::int64_t count = std::min(directions_per_pass_, dimension - first);
-      std::vector<std::int64_t> repeats(inputs.dim(), 1);
-      repeats[0] = count;
-      const auto x = inputs.detach().repeat(repeats).requires_grad_(true);  // [count * batch, ...]
-      const auto y = f(x);                                                  // [count * batch, D]
-      // Copy j of the batch takes direction first + j.
-      const auto directions = at::arange(first, first + count, at::kLong).repeat_interleave(batch);
-      const auto seed_grad = at::one_hot(directions, dimension).to(y.scalar_type());
-      const auto grad = torch::autograd::grad({y}, {x}, {seed_grad})[0];
-      per_example += grad.to(at::kDouble).pow(2).flatten(1).sum(1).view({count, batch}).sum(0);
+    for (std::int64_t first = 0; first < dimension; first += copies) {
+      const std::int64_t count = std::min(copies, dimension - first);
+      // Copy j of the batch takes direction first + j; copies past the last direction get none.
+      auto directions = at::arange(first, first + copies, at::kLong).clamp_max(dimension - 1).repeat_interleave(batch);
+      auto seed_grad = at::one_hot(directions, dimension).to(y.scalar_type());
+      if (count < copies) seed_grad.slice(0, count * batch).zero_();
+      const bool last = first + copies >= dimension;
+      const auto grad = torch::autograd::grad({y}, {x}, {seed_grad}, /*retain_graph=*/!last)[0];
+      per_example += grad.slice(0, 0, count * batch).to(at::kDouble).pow(2).flatten(1).sum(1).view({count, batch}).sum(0);
       ++estimate.backward_passes;
     }
     estimate.value = per_example.mean().item<double>();
@@ -52,7 +56,7 @@ gcbench::PluginInfo exact_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::gc_estimator, "exact", "1.0.0",
           "exact GC: every output direction's input gradient, several directions per backward pass",
-          {integer("directions_per_pass", 8, "output directions batched into one backward pass (memory x this)")
+          {integer("directions_per_pass", 8, "copies of the batch sent forward once; directions per backward pass (memory x this)")
                .at_least(1)}};
 }
 

@@ -1,0 +1,101 @@
+// sampled: the paper's Section 4.2 estimator, cutting the work along three axes,
+// each unbiased on its own:
+//   examples  - a random subset of the batch (without replacement);
+//   entries   - a random mask over the Jacobian's input entries, kept with
+//               probability entry_fraction and rescaled by its inverse;
+//   outputs   - a random subset of k embedding coordinates, rescaled by D / k.
+// With every axis at its full size it computes the exact GC.
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <gcbench/plugin.hpp>
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace {
+
+class SampledGc : public gcbench::GcEstimator {
+ public:
+  explicit SampledGc(const gcbench::Options& options)
+      : example_fraction_(options.get<double>("example_fraction")),
+        entry_fraction_(options.get<double>("entry_fraction")),
+        outputs_(options.get<std::int64_t>("outputs")),
+        directions_per_pass_(options.get<std::int64_t>("directions_per_pass")) {}
+
+  gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs,
+                               std::uint64_t seed) const override {
+    torch::AutoGradMode enable_grad(true);
+    auto generator = at::detail::createCPUGenerator(seed);
+    const std::int64_t batch = inputs.size(0);
+    const std::int64_t examples =
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(example_fraction_ * static_cast<double>(batch))));
+    const auto sampled_rows = at::randperm(batch, generator, at::kLong).slice(0, 0, examples);
+    const auto rows = std::get<0>(sampled_rows.sort());
+    const auto x0 = inputs.index_select(0, rows).detach();
+
+    std::int64_t dimension = 0;
+    {
+      torch::NoGradGuard no_grad;
+      dimension = f(x0.slice(0, 0, 1)).size(1);
+    }
+    const std::int64_t k = outputs_ == 0 ? dimension : std::min(outputs_, dimension);
+    const auto chosen = k == dimension
+                            ? at::arange(dimension, at::kLong).expand({examples, dimension})
+                            : at::rand({examples, dimension}, generator, at::kDouble).argsort(/*dim=*/1, /*descending=*/false).slice(1, 0, k);
+
+    gcbench::GcEstimate estimate;
+    at::Tensor per_example = at::zeros({examples}, at::kDouble);
+    for (std::int64_t first = 0; first < k; first += directions_per_pass_) {
+      const std::int64_t count = std::min(directions_per_pass_, k - first);
+      std::vector<std::int64_t> repeats(x0.dim(), 1);
+      repeats[0] = count;
+      const auto x = x0.repeat(repeats).requires_grad_(true);
+      const auto y = f(x);
+      const auto directions = chosen.slice(1, first, first + count).t().reshape({-1});
+      const auto grad = torch::autograd::grad({y}, {x}, {at::one_hot(directions, dimension).to(y.scalar_type())})[0];
+      auto squared = grad.to(at::kDouble).pow(2).flatten(1);
+      if (entry_fraction_ < 1.0) {
+        const auto keep = at::rand(squared.sizes(), generator, at::kDouble).lt(entry_fraction_);
+        squared = squared * keep / entry_fraction_;
+      }
+      per_example += squared.sum(1).view({count, examples}).sum(0);
+      ++estimate.backward_passes;
+    }
+    per_example *= static_cast<double>(dimension) / static_cast<double>(k);
+
+    estimate.value = per_example.mean().item<double>();
+    estimate.per_example.assign(per_example.data_ptr<double>(), per_example.data_ptr<double>() + examples);
+    const bool stochastic = examples < batch || entry_fraction_ < 1.0 || k < dimension;
+    if (stochastic && examples >= 2) {
+      // Treats each sampled example's value as one draw: exact for the example axis
+      // (with the finite-population correction), conservative for the other two.
+      const double correction = examples < batch ? static_cast<double>(batch - examples) / static_cast<double>(batch - 1) : 1.0;
+      const double variance = per_example.var(0, /*unbiased=*/true).item<double>();
+      estimate.standard_error =
+          std::sqrt(variance / static_cast<double>(examples) * (examples < batch ? correction : 1.0));
+    }
+    return estimate;
+  }
+
+ private:
+  double example_fraction_;
+  double entry_fraction_;
+  std::int64_t outputs_;
+  std::int64_t directions_per_pass_;
+};
+
+gcbench::PluginInfo sampled_info() {
+  using namespace gcbench::option;
+  return {gcbench::PluginKind::gc_estimator, "sampled", "1.0.0",
+          "the paper's Sec. 4.2 estimator: sub-sampled examples, Jacobian entries and output dimensions",
+          {real("example_fraction", 1.0, "fraction of the batch's examples used").at_least(1e-6).at_most(1),
+           real("entry_fraction", 1.0, "probability of keeping each Jacobian input entry").at_least(1e-6).at_most(1),
+           integer("outputs", 0, "embedding coordinates sampled per example (0: all)").at_least(0),
+           integer("directions_per_pass", 8, "output directions batched into one backward pass").at_least(1)}};
+}
+
+}  // namespace
+
+GCBENCH_REGISTER_GC_ESTIMATOR(SampledGc, sampled_info)
