@@ -56,7 +56,7 @@ gcbench::PluginInfo exact_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::gc_estimator, "exact", "1.0.0",
           "exact GC: every output direction's input gradient, several directions per backward pass",
-          {integer("directions_per_pass", 8, "copies of the batch sent forward once; directions per backward pass (memory x this)")
+          {integer("directions_per_pass", 4, "copies of the batch sent forward once; directions per backward pass (memory x this)")
                .at_least(1)}};
 }
 
