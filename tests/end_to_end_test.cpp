@@ -191,3 +191,40 @@ TEST_CASE("Killing gcbench mid-suite leaves every finished record intact", "[e2e
   CHECK(file.records.size() < 8);
   for (const auto& record : file.records) CHECK(record["status"] == "ok");
 }
+
+TEST_CASE("A source-only dataset records source metrics and no target", "[e2e]") {
+  TempDir dir;
+  gcbench::testing::write_cifar10_fixture(dir / "cifar10", 20);
+  const auto file = dir / "source_only.toml";
+  gcbench::testing::write_text(file, R"(
+[dataset]
+plugin = "cifar10"
+root = ")" + (dir / "cifar10").string() + R"("
+[dataset.options]
+records_per_file = 20
+[architecture]
+plugin = "conv4"
+[architecture.options]
+width = 8
+[training]
+batch_size = 20
+augment = true
+trajectory_every = 2
+[measure]
+gc_samples = 4
+gc_estimators = ["hutchinson"]
+[runtime]
+threads = 1
+)");
+  const auto registry = gcbench::PluginRegistry::discover({gcbench::testing::plugin_dir()});
+  const auto suite = gcbench::validate_suite(gcbench::read_suite_table(file, {}), file, registry);
+  const auto summary = gcbench::run_suite(suite, gcbench::plan_runs(suite), registry, dir / "results");
+  REQUIRE(summary.records.size() == 1);
+  const auto& record = summary.records[0];
+  CHECK(record["status"] == "ok");
+  CHECK(record["metrics"]["target"].is_null());
+  CHECK(record["evaluated_splits"]["target"].is_null());
+  CHECK(record["metrics"]["source"]["nc"]["nc4"].is_number());
+  CHECK(record["training"]["trajectory"].size() == 4);  // steps 0, 2, 4 and 5
+  CHECK(fs::exists(summary.results_dir / record["run_dir"].get<std::string>() / "final.pt"));
+}

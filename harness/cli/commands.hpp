@@ -29,6 +29,9 @@ LoadedSuite load_suite(const SuiteArguments& arguments);
 int run_command(const SuiteArguments& arguments, const std::filesystem::path& out, std::optional<int> threads);
 int validate_command(const SuiteArguments& arguments);
 int keys_command();
+// action "verify" or "prepare": loads every split (building caches), checks counts and split membership.
+int data_command(const std::string& action, const std::string& name, const std::string& root,
+                 const std::vector<std::string>& overrides, const std::vector<std::string>& plugin_folders);
 int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json);
 
 }  // namespace gcbench::cli

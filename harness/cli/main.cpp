@@ -40,11 +40,31 @@ int main(int argc, char** argv) {
 
   auto* keys = app.add_subcommand("keys", "list every suite key with its type, default and range");
 
+  auto* data = app.add_subcommand("data", "check or prepare a dataset's files");
+  data->require_subcommand(1);
+  std::string dataset_name, dataset_root;
+  std::vector<std::string> dataset_overrides;
+  std::vector<CLI::App*> data_actions;
+  for (const auto& [action, help] : {std::pair<std::string, std::string>{"verify", "check files, sizes, class counts and splits"},
+                                     {"prepare", "decode once into the cache later runs reuse, then verify"}}) {
+    auto* command = data->add_subcommand(action, help);
+    command->add_option("NAME", dataset_name, "dataset plugin name")->required();
+    command->add_option("ROOT", dataset_root, "data folder (default: $GCBENCH_DATA/NAME, else the plugin's own)");
+    command->add_option("--set", dataset_overrides, "a plugin option, e.g. --set holdout_per_class=50")->type_name("OPTION=VALUE");
+    command->add_option("--plugin-path", plugin_folders, "extra plugin folder")->type_name("DIR");
+    data_actions.push_back(command);
+  }
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (run->parsed()) return gcbench::cli::run_command(suite_arguments, out, threads);
     if (validate->parsed()) return gcbench::cli::validate_command(suite_arguments);
     if (keys->parsed()) return gcbench::cli::keys_command();
+    for (auto* action : data_actions) {
+      if (action->parsed()) {
+        return gcbench::cli::data_command(action->get_name(), dataset_name, dataset_root, dataset_overrides, plugin_folders);
+      }
+    }
     if (plugins->parsed()) return gcbench::cli::plugins_command(plugin_folders, as_json);
   } catch (const gcbench::ConfigError& error) {
     fmt::print(stderr, "invalid suite:\n{}\n", error.what());

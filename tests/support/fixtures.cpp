@@ -4,7 +4,11 @@
 #include <random>
 #include <stdexcept>
 
+#include <ATen/ATen.h>
+
+#include "cifar_binary.hpp"
 #include "idx_file.hpp"
+#include "jpeg_codec.hpp"
 
 namespace gcbench::testing {
 namespace fs = std::filesystem;
@@ -45,6 +49,98 @@ void write_fashion_mnist_fixture(const fs::path& folder, std::int64_t train_per_
   fs::create_directories(folder);
   write_split(folder, "train", train_per_class, 1);
   write_split(folder, "t10k", test_per_class, 2);
+}
+
+namespace {
+const std::vector<std::string> kCifar100Names = {
+    "apple", "aquarium_fish", "baby", "bear", "beaver", "bed", "bee", "beetle", "bicycle", "bottle", "bowl", "boy",
+    "bridge", "bus", "butterfly", "camel", "can", "castle", "caterpillar", "cattle", "chair", "chimpanzee", "clock",
+    "cloud", "cockroach", "couch", "crab", "crocodile", "cup", "dinosaur", "dolphin", "elephant", "flatfish", "forest",
+    "fox", "girl", "hamster", "house", "kangaroo", "keyboard", "lamp", "lawn_mower", "leopard", "lion", "lizard",
+    "lobster", "man", "maple_tree", "motorcycle", "mountain", "mouse", "mushroom", "oak_tree", "orange", "orchid",
+    "otter", "palm_tree", "pear", "pickup_truck", "pine_tree", "plain", "plate", "poppy", "porcupine", "possum",
+    "rabbit", "raccoon", "ray", "road", "rocket", "rose", "sea", "seal", "shark", "shrew", "skunk", "skyscraper",
+    "snail", "snake", "spider", "squirrel", "streetcar", "sunflower", "sweet_pepper", "table", "tank", "telephone",
+    "television", "tiger", "tractor", "train", "trout", "tulip", "turtle", "wardrobe", "whale", "willow_tree", "wolf",
+    "woman", "worm"};
+
+std::vector<std::uint8_t> flat_image(int c0, int c1, int c2) {
+  std::vector<std::uint8_t> image;
+  for (int value : {c0, c1, c2}) image.insert(image.end(), 1024, static_cast<std::uint8_t>(value));
+  return image;
+}
+
+void write_lines(const fs::path& file, const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  write_text(file, text);
+}
+}  // namespace
+
+void write_cifar100_fixture(const fs::path& folder, std::int64_t per_class) {
+  fs::create_directories(folder);
+  std::vector<std::vector<std::uint8_t>> train_labels, train_images, test_labels, test_images;
+  for (std::int64_t i = 0; i < per_class; ++i) {
+    for (int c = 0; c < 100; ++c) {
+      auto& labels = i + 1 < per_class ? train_labels : test_labels;
+      auto& images = i + 1 < per_class ? train_images : test_images;
+      labels.push_back({static_cast<std::uint8_t>(c / 5), static_cast<std::uint8_t>(c)});
+      images.push_back(flat_image(static_cast<int>((c + 7 * i) % 256), c, static_cast<int>(i)));
+    }
+  }
+  cifar::write(folder / "train.bin", train_labels, train_images);
+  cifar::write(folder / "test.bin", test_labels, test_images);
+  write_lines(folder / "fine_label_names.txt", kCifar100Names);
+}
+
+void write_cifar10_fixture(const fs::path& folder, std::int64_t records_per_file) {
+  fs::create_directories(folder);
+  for (int batch = 1; batch <= 6; ++batch) {
+    std::vector<std::vector<std::uint8_t>> labels, images;
+    for (std::int64_t i = 0; i < records_per_file; ++i) {
+      labels.push_back({static_cast<std::uint8_t>(i % 10)});
+      images.push_back(flat_image(static_cast<int>(i % 10) * 20, batch, static_cast<int>(i)));
+    }
+    cifar::write(folder / (batch <= 5 ? "data_batch_" + std::to_string(batch) + ".bin" : "test_batch.bin"), labels, images);
+  }
+  write_lines(folder / "batches.meta.txt",
+              {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"});
+}
+
+const std::vector<std::string>& mini_imagenet_test_wnids() {
+  static const std::vector<std::string> wnids = {
+      "n01930112", "n01981276", "n02099601", "n02110063", "n02110341", "n02116738", "n02129165",
+      "n02219486", "n02443484", "n02871525", "n03127925", "n03146219", "n03272010", "n03544143",
+      "n03775546", "n04146614", "n04149813", "n04418357", "n04522168", "n07613480"};
+  return wnids;
+}
+
+void write_mini_imagenet_fixture(const fs::path& folder, std::int64_t per_class) {
+  const std::vector<std::string> val = {"n01855672", "n02091244", "n02114548", "n02138441", "n02174001", "n02950826",
+                                        "n02971356", "n02981792", "n03075370", "n03417042", "n03535780", "n03584254",
+                                        "n03770439", "n03773504", "n03980874", "n09256479"};
+  std::vector<std::string> train;
+  for (int c = 0; c < 64; ++c) train.push_back("n9" + std::to_string(1000000 + c) + "0");
+  fs::create_directories(folder / "images");
+  int colour = 0;
+  for (const auto& [name, wnids] : {std::pair<std::string, std::vector<std::string>>{"train", train},
+                                    {"val", val}, {"test", mini_imagenet_test_wnids()}}) {
+    std::vector<std::string> rows = {"filename,label"};
+    for (const auto& wnid : wnids) {
+      ++colour;
+      for (std::int64_t i = 0; i < per_class; ++i) {
+        const std::string file = wnid + std::to_string(100000000 + i).substr(1) + ".jpg";
+        const bool odd_size = i % 3 == 2;
+        auto image = at::empty({3, odd_size ? 90 : 84, odd_size ? 100 : 84}, at::kByte);
+        image[0].fill_(colour % 256);
+        image[1].fill_((2 * colour) % 256);
+        image[2].fill_(255 - colour % 256);
+        jpeg::encode(folder / "images" / file, image);
+        rows.push_back(file + "," + wnid);
+      }
+    }
+    write_lines(folder / (name + ".csv"), rows);
+  }
 }
 
 fs::path plugin_dir() { return GCBENCH_TEST_PLUGIN_DIR; }

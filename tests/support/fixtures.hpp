@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace gcbench::testing {
 
@@ -26,6 +27,22 @@ class TempDir {
 // by a bright band whose position depends on the class, plus seeded noise.
 void write_fashion_mnist_fixture(const std::filesystem::path& folder, std::int64_t train_per_class,
                                  std::int64_t test_per_class);
+
+// The CIFAR-100 binary release in miniature: `per_class` pooled images of each of
+// the 100 classes (all but the last in train.bin), fine_label_names.txt with the
+// real names. Image i of class c is filled with the value (c + 7 i) % 256 in
+// channel 0, c in channel 1 and i in channel 2.
+void write_cifar100_fixture(const std::filesystem::path& folder, std::int64_t per_class);
+
+// cifar-10-batches-bin in miniature: `records_per_file` records per batch file,
+// labels cycling 0..9, batches.meta.txt with the real names.
+void write_cifar10_fixture(const std::filesystem::path& folder, std::int64_t records_per_file);
+
+// The Ravi-Larochelle mini-ImageNet layout in miniature: the real val and test
+// classes, 64 made-up train classes, `per_class` JPEGs each. Class c's images are
+// a flat colour (c, 2c, 255 - c); every third image is 100x90 so it gets resized.
+void write_mini_imagenet_fixture(const std::filesystem::path& folder, std::int64_t per_class);
+const std::vector<std::string>& mini_imagenet_test_wnids();
 
 // The folder CMake builds the real plugins into.
 std::filesystem::path plugin_dir();

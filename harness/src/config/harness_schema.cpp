@@ -20,6 +20,7 @@ const std::vector<HarnessKey>& harness_keys() {
       {real("training.lr", 0.05, "SGD learning rate").at_least(1e-12)},
       {real("training.momentum", 0.9, "SGD momentum").at_least(0).at_most(0.999999)},
       {boolean("training.nesterov", false, "Nesterov momentum")},
+      {boolean("training.augment", false, "random crop after 4-pixel padding and horizontal flip (training only)")},
       {string("training.schedule", "constant", "learning-rate schedule").one_of({"constant", "step", "cosine"})},
       {integer_list("training.milestones", {}, "step schedule: epochs at which lr is multiplied by gamma").at_least(1)},
       {real("training.gamma", 0.1, "step schedule: the factor at each milestone").at_least(0).at_most(1)},

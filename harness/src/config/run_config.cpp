@@ -39,6 +39,7 @@ RunConfig to_run_config(const json& config, const PluginRegistry& registry) {
   run.training.lr = training.at("lr");
   run.training.momentum = training.at("momentum");
   run.training.nesterov = training.at("nesterov");
+  run.training.augment = training.at("augment");
   run.training.schedule = training.at("schedule");
   run.training.milestones = training.at("milestones").get<std::vector<std::int64_t>>();
   run.training.gamma = training.at("gamma");

@@ -25,6 +25,7 @@ struct TrainingConfig {
   double lr = 0.05;
   double momentum = 0.9;
   bool nesterov = false;
+  bool augment = false;         // random crop (4-pixel padding) and horizontal flip; never for measurement
   std::string schedule = "constant";  // constant, step, cosine
   std::vector<std::int64_t> milestones;
   double gamma = 0.1;

@@ -1,5 +1,6 @@
 #include "runner/dataset_cache.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "config/option_values.hpp"
@@ -26,7 +27,10 @@ std::shared_ptr<const LoadedData> DatasetCache::get(const RunConfig& config) {
     data->stats = dataset->normalization();
     data->source_train = dataset->load(SplitRole::source_train);
     data->source_test = dataset->load(SplitRole::source_test);
-    data->target = dataset->load(SplitRole::target);
+    const auto splits = dataset->splits();
+    if (std::find(splits.begin(), splits.end(), SplitRole::target) != splits.end()) {
+      data->target = dataset->load(SplitRole::target);
+    }
   } catch (const std::exception& error) {
     throw DatasetUnavailable("dataset plugin '" + config.dataset.plugin + "': " + error.what());
   }

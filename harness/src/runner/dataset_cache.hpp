@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -25,7 +26,7 @@ struct LoadedData {
   ChannelStats stats;
   ImageSet source_train;
   ImageSet source_test;
-  ImageSet target;
+  std::optional<ImageSet> target;  // absent for source-only datasets (e.g. cifar10)
   std::filesystem::path root;  // as resolved
 };
 

@@ -174,7 +174,9 @@ json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
   });
   const auto on_test = timed("embed", [&] { return compute_outputs(network, data->source_test.images, data->stats, batch, true); });
   source["test_accuracy"] = accuracy(on_test.logits, data->source_test.labels);
-  const auto on_target = timed("embed", [&] { return compute_outputs(network, data->target.images, data->stats, batch, false); });
+  const auto on_target = timed("embed", [&] {
+    return data->target ? compute_outputs(network, data->target->images, data->stats, batch, false) : Outputs{};
+  });
 
   // GC on a fixed sample of source-train images, batch norm frozen (eval mode).
   const auto gc_inputs = input_batch(train.images, fixed_sample(train.images.size(0), config.measure.gc_samples, seed ^ 0x6c),
@@ -200,10 +202,11 @@ json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
 
   timed("nc", [&] {
     source["nc"] = nc_of(on_test.embeddings, data->source_test, network.head->weight.detach(), on_test.logits.argmax(1));
-    target["nc"] = nc_of(on_target.embeddings, data->target);
+    if (data->target) target["nc"] = nc_of(on_target.embeddings, *data->target);
   });
   timed("fewshot", [&] {
-    const EpisodeSampler sampler(data->target.labels, seed, "target");
+    if (!data->target) return;
+    const EpisodeSampler sampler(data->target->labels, seed, "target");
     const auto& fs = config.measure.fewshot;
     for (const auto shots : fs.shots) {
       const auto episodes = episode_indices(sampler, fs.ways, shots, fs.queries, fs.episodes);
@@ -218,7 +221,8 @@ json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
       }
     }
   });
-  out["evaluated_splits"] = {{"source", "source_test"}, {"target", "target"}, {"gc", "source_train"}};
+  out["evaluated_splits"] = {{"source", "source_test"}, {"target", data->target ? json("target") : json()}, {"gc", "source_train"}};
+  if (!data->target) out["metrics"]["target"] = nullptr;  // a source-only dataset
   out["data_root"] = data->root.string();
   out["timings"] = timings;
   return out;

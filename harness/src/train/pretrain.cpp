@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "data/image_batches.hpp"
+#include "data/batch_prefetcher.hpp"
 #include "train/lr_schedule.hpp"
 
 namespace gcbench {
@@ -84,11 +84,12 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
     std::shuffle(order.begin(), order.end(), shuffle);
     double loss_sum = 0.0, penalty_sum = 0.0;
     std::int64_t correct = 0, seen = 0, epoch_steps = 0;
-    for (std::int64_t batch = 0; batch < steps_per_epoch && result.steps < total_steps; ++batch) {
-      const auto begin = order.begin() + batch * config.batch_size;
-      const auto indices = at::tensor(std::vector<std::int64_t>(begin, begin + config.batch_size), at::kLong);
-      const auto inputs = input_batch(source_train.images, indices, stats);
-      const auto labels = source_train.labels.index_select(0, indices);
+    const std::int64_t epoch_steps_planned = std::min(steps_per_epoch, total_steps - result.steps);
+    BatchPrefetcher batches(source_train, stats, order, config.batch_size, epoch_steps_planned, config.augment,
+                            seed ^ (0x5bd1e995ULL * static_cast<std::uint64_t>(epoch + 1)));
+    while (auto batch = batches.next()) {
+      const auto& inputs = batch->inputs;
+      const auto& labels = batch->labels;
       lr = learning_rate(config, result.steps, steps_per_epoch, total_steps);
       for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
 

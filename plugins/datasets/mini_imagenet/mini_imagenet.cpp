@@ -1,0 +1,198 @@
+// mini_imagenet: mini-ImageNet in the Ravi-Larochelle layout: train.csv, val.csv,
+// test.csv ("filename,label" rows, 600 per class; 64 / 16 / 20 classes) and an
+// images/ folder of JPEGs, resized to 84x84 when they are not already. Decoded
+// once, on several threads, into a uint8 cache that later runs reuse and that is
+// rebuilt when a CSV or an image changes. train.csv's classes are the source,
+// each keeping a fixed hold-out (its last `holdout_per_class` rows) as
+// source_test; test.csv's classes are the target; val.csv's are val.
+#include <ATen/ATen.h>
+#include <gcbench/plugin.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "image_cache.hpp"
+#include "jpeg_codec.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+
+const std::set<std::string> kTestWnids = {"n01930112", "n01981276", "n02099601", "n02110063", "n02110341",
+                                          "n02116738", "n02129165", "n02219486", "n02443484", "n02871525",
+                                          "n03127925", "n03146219", "n03272010", "n03544143", "n03775546",
+                                          "n04146614", "n04149813", "n04418357", "n04522168", "n07613480"};
+const std::set<std::string> kValWnids = {"n01855672", "n02091244", "n02114548", "n02138441", "n02174001", "n02950826",
+                                         "n02971356", "n02981792", "n03075370", "n03417042", "n03535780", "n03584254",
+                                         "n03770439", "n03773504", "n03980874", "n09256479"};
+constexpr const char* kWhere =
+    "mini_imagenet reads the Ravi-Larochelle layout (train.csv, val.csv, test.csv and images/); point dataset.root "
+    "at that folder or set GCBENCH_DATA";
+
+struct CsvSplit {
+  std::vector<std::string> wnids;  // sorted; label = position
+  std::vector<fs::path> files;
+  std::vector<std::int64_t> labels;
+  std::vector<std::string> rows;   // "train.csv:17", for messages
+};
+
+CsvSplit read_csv(const fs::path& root, const std::string& name, std::int64_t per_class, std::size_t expected_classes,
+                  const std::set<std::string>* expected_wnids) {
+  const fs::path csv = root / name;
+  std::ifstream in(csv);
+  if (!in) throw std::runtime_error(csv.string() + ": not found; " + kWhere);
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line != "filename,label") throw std::runtime_error(csv.string() + ":1: expected the header 'filename,label'");
+  std::vector<std::pair<std::string, std::string>> entries;
+  std::vector<std::string> rows;
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const auto comma = line.find(',');
+    if (comma == std::string::npos || comma == 0 || comma + 1 == line.size()) {
+      throw std::runtime_error(csv.string() + ":" + std::to_string(number) + ": expected 'filename,label', got '" + line + "'");
+    }
+    entries.emplace_back(line.substr(0, comma), line.substr(comma + 1));
+    rows.push_back(csv.string() + ":" + std::to_string(number));
+  }
+  std::map<std::string, std::int64_t> counts;
+  for (const auto& entry : entries) ++counts[entry.second];
+  CsvSplit split;
+  for (const auto& [wnid, count] : counts) {
+    if (count != per_class) {
+      throw std::runtime_error(csv.string() + ": lists " + std::to_string(count) + " images of class " + wnid +
+                               ", expected " + std::to_string(per_class) + "; the file is truncated or not the standard split");
+    }
+    if (expected_wnids && !expected_wnids->count(wnid)) {
+      throw std::runtime_error(csv.string() + ": class " + wnid + " is not in the Ravi-Larochelle " + name + " split");
+    }
+    split.wnids.push_back(wnid);
+  }
+  if (split.wnids.size() != expected_classes) {
+    throw std::runtime_error(csv.string() + ": has " + std::to_string(split.wnids.size()) + " classes, expected " +
+                             std::to_string(expected_classes));
+  }
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    split.files.push_back(root / "images" / entries[i].first);
+    split.labels.push_back(std::lower_bound(split.wnids.begin(), split.wnids.end(), entries[i].second) - split.wnids.begin());
+  }
+  split.rows = std::move(rows);
+  return split;
+}
+
+class MiniImageNet : public gcbench::Dataset {
+ public:
+  MiniImageNet(const fs::path& root, const gcbench::Options& options)
+      : root_(root),
+        per_class_(options.get<std::int64_t>("images_per_class")),
+        holdout_(options.get<std::int64_t>("holdout_per_class")),
+        size_(options.get<std::int64_t>("image_size")),
+        use_cache_(options.get<bool>("cache")),
+        cache_dir_(options.get<std::string>("cache_dir")) {
+    if (root.empty()) throw std::runtime_error(std::string("no data folder given; ") + kWhere);
+    if (holdout_ >= per_class_) throw std::invalid_argument("holdout_per_class must be below images_per_class");
+    const bool check = options.get<bool>("check_class_lists");
+    train_ = read_csv(root, "train.csv", per_class_, 64, nullptr);
+    val_ = read_csv(root, "val.csv", per_class_, 16, check ? &kValWnids : nullptr);
+    test_ = read_csv(root, "test.csv", per_class_, 20, check ? &kTestWnids : nullptr);
+    for (const auto& wnid : train_.wnids) {
+      if (kValWnids.count(wnid) || kTestWnids.count(wnid)) {
+        throw std::runtime_error((root / "train.csv").string() + ": class " + wnid + " belongs to the val or test split");
+      }
+    }
+  }
+
+  gcbench::ImageShape image_shape() const override { return {3, size_, size_}; }
+
+  std::vector<gcbench::SplitRole> splits() const override {
+    using gcbench::SplitRole;
+    return {SplitRole::source_train, SplitRole::source_test, SplitRole::target, SplitRole::val};
+  }
+
+  gcbench::ImageSet load(gcbench::SplitRole role) const override {
+    switch (role) {
+      case gcbench::SplitRole::source_train: return part(train_, "train", 0, per_class_ - holdout_);
+      case gcbench::SplitRole::source_test: return part(train_, "train", per_class_ - holdout_, per_class_);
+      case gcbench::SplitRole::target: return part(test_, "test", 0, per_class_);
+      case gcbench::SplitRole::val: return part(val_, "val", 0, per_class_);
+    }
+    throw std::invalid_argument("unknown split");
+  }
+
+  gcbench::ChannelStats normalization() const override {
+    const auto pixels = load(gcbench::SplitRole::source_train).images.to(at::kDouble).div_(255.0);
+    const auto mean = pixels.mean({0, 2, 3});
+    const auto stddev = pixels.std({0, 2, 3}, /*unbiased=*/false);
+    return {{mean[0].item<double>(), mean[1].item<double>(), mean[2].item<double>()},
+            {stddev[0].item<double>(), stddev[1].item<double>(), stddev[2].item<double>()}};
+  }
+
+ private:
+  fs::path cache_folder() const {
+    if (!cache_dir_.empty()) return cache_dir_;
+    return root_ / ".gcbench-cache";
+  }
+
+  // Every image of a CSV, decoded or from the cache.
+  const at::Tensor& images_of(const CsvSplit& split, const std::string& name) const {
+    auto& decoded = decoded_[name];
+    if (decoded.defined()) return decoded;
+    const auto key = gcbench::image_cache::fingerprint(root_ / (name + ".csv"), split.files, split.rows) +
+                     "-" + std::to_string(size_);
+    const auto file = cache_folder() / ("mini_imagenet-" + name + "-" + std::to_string(size_) + ".u8");
+    if (use_cache_) {
+      if (auto cached = gcbench::image_cache::read(file, key)) return decoded = *cached;
+    }
+    const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    decoded = gcbench::jpeg::decode_all(split.files, size_, threads);
+    if (use_cache_) gcbench::image_cache::write(file, key, decoded);  // a read-only folder only costs the reuse
+    return decoded;
+  }
+
+  // Rows [first, last) of each class, in CSV order.
+  gcbench::ImageSet part(const CsvSplit& split, const std::string& name, std::int64_t first, std::int64_t last) const {
+    const auto& images = images_of(split, name);
+    std::vector<std::int64_t> indices, labels;
+    for (std::size_t c = 0; c < split.wnids.size(); ++c) {
+      std::int64_t seen = 0;
+      for (std::size_t i = 0; i < split.labels.size(); ++i) {
+        if (split.labels[i] != static_cast<std::int64_t>(c)) continue;
+        if (seen >= first && seen < last) {
+          indices.push_back(static_cast<std::int64_t>(i));
+          labels.push_back(static_cast<std::int64_t>(c));
+        }
+        ++seen;
+      }
+    }
+    return {images.index_select(0, at::tensor(indices, at::kLong)), at::tensor(labels, at::kLong), split.wnids};
+  }
+
+  fs::path root_;
+  std::int64_t per_class_, holdout_, size_;
+  bool use_cache_;
+  std::string cache_dir_;
+  CsvSplit train_, val_, test_;
+  mutable std::map<std::string, at::Tensor> decoded_;
+};
+
+gcbench::PluginInfo mini_imagenet_info() {
+  using namespace gcbench::option;
+  return {gcbench::PluginKind::dataset, "mini_imagenet", "1.0.0",
+          "mini-ImageNet (Ravi-Larochelle CSVs + JPEGs): 64 source, 16 val, 20 target classes; decoded once into a cache",
+          {integer("holdout_per_class", 100, "source images per class held out as source_test").at_least(1),
+           integer("images_per_class", 600, "rows per class each CSV must list (600 for the real split)").at_least(2),
+           integer("image_size", 84, "images are resized to this square size").at_least(8),
+           boolean("cache", true, "keep decoded images in a cache file and reuse it"),
+           string("cache_dir", "", "cache folder (default: <root>/.gcbench-cache)"),
+           boolean("check_class_lists", true, "require the standard Ravi-Larochelle val and test classes")}};
+}
+
+}  // namespace
+
+GCBENCH_REGISTER_DATASET(MiniImageNet, mini_imagenet_info)

@@ -1,0 +1,78 @@
+// mini-ImageNet loading: 2,000 generated 84x84 JPEGs (20 per class, the real
+// class lists) decoded on every core without the cache, decoded and written to
+// the cache, and read back from the cache. Run by hand: ./build/bench_data_loading
+#include <benchmark/benchmark.h>
+
+#include "plugins/plugin_registry.hpp"
+#include "runtime/process_tuning.hpp"
+#include "support/fixtures.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+
+const gcbench::PluginRegistry& registry() {
+  static const auto loaded = gcbench::PluginRegistry::discover(gcbench::default_plugin_folders());
+  return loaded;
+}
+
+const fs::path& folder() {
+  static gcbench::testing::TempDir dir("gcbench-bench-mini");
+  static const bool written = (gcbench::testing::write_mini_imagenet_fixture(dir / "mini", 20), true);
+  (void)written;
+  static const fs::path root = dir / "mini";
+  return root;
+}
+
+gcbench::Options options(bool cache) {
+  std::map<std::string, gcbench::OptionValue> values;
+  for (const auto& spec : registry().find(gcbench::PluginKind::dataset, "mini_imagenet").info.options) {
+    values.emplace(spec.name, spec.default_value);
+  }
+  values["images_per_class"] = std::int64_t{20};
+  values["holdout_per_class"] = std::int64_t{5};
+  values["cache"] = cache;
+  return gcbench::Options(values);
+}
+
+// Every split loaded once: 2,000 images.
+void load_all(bool cache) {
+  auto dataset = registry().create_dataset("mini_imagenet", folder(), options(cache));
+  for (const auto role : dataset->splits()) benchmark::DoNotOptimize(dataset->load(role).images.data_ptr());
+}
+
+void decode_without_cache(benchmark::State& state) {
+  for (auto _ : state) load_all(false);
+  state.SetItemsProcessed(state.iterations() * 2000);
+}
+
+void decode_and_write_cache(benchmark::State& state) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    fs::remove_all(folder() / ".gcbench-cache");
+    state.ResumeTiming();
+    load_all(true);
+  }
+  state.SetItemsProcessed(state.iterations() * 2000);
+}
+
+void read_from_cache(benchmark::State& state) {
+  load_all(true);  // make sure the cache exists
+  for (auto _ : state) load_all(true);
+  state.SetItemsProcessed(state.iterations() * 2000);
+}
+
+}  // namespace
+
+BENCHMARK(decode_without_cache)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(decode_and_write_cache)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(read_from_cache)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+int main(int argc, char** argv) {
+  gcbench::tune_allocator();
+  gcbench::apply_threads(0);
+  benchmark::Initialize(&argc, argv);
+  folder();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
