@@ -3,17 +3,14 @@
 // the cache, and read back from the cache. Run by hand: ./build/bench_data_loading
 #include <benchmark/benchmark.h>
 
-#include "plugins/plugin_registry.hpp"
 #include "runtime/process_tuning.hpp"
 #include "support/fixtures.hpp"
+#include "support/plugin_options.hpp"
 
 namespace {
 namespace fs = std::filesystem;
 
-const gcbench::PluginRegistry& registry() {
-  static const auto loaded = gcbench::PluginRegistry::discover(gcbench::default_plugin_folders());
-  return loaded;
-}
+const gcbench::PluginRegistry& registry() { return gcbench::testing::bundled_plugins(); }
 
 const fs::path& folder() {
   static gcbench::testing::TempDir dir("gcbench-bench-mini");
@@ -24,14 +21,8 @@ const fs::path& folder() {
 }
 
 gcbench::Options options(bool cache) {
-  std::map<std::string, gcbench::OptionValue> values;
-  for (const auto& spec : registry().find(gcbench::PluginKind::dataset, "mini_imagenet").info.options) {
-    values.emplace(spec.name, spec.default_value);
-  }
-  values["images_per_class"] = std::int64_t{20};
-  values["holdout_per_class"] = std::int64_t{5};
-  values["cache"] = cache;
-  return gcbench::Options(values);
+  return gcbench::testing::options_for(gcbench::PluginKind::dataset, "mini_imagenet",
+                                       {{"images_per_class", std::int64_t{20}}, {"holdout_per_class", std::int64_t{5}}, {"cache", cache}});
 }
 
 // Every split loaded once: 2,000 images.

@@ -13,19 +13,14 @@
 #include "measure/episodes.hpp"
 #include "measure/fewshot.hpp"
 #include "measure/nc_metrics.hpp"
-#include "plugins/plugin_registry.hpp"
 #include "runtime/process_tuning.hpp"
+#include "support/plugin_options.hpp"
 
 namespace {
 
-const gcbench::PluginRegistry& registry() {
-  static const auto loaded = gcbench::PluginRegistry::discover(gcbench::default_plugin_folders());
-  return loaded;
-}
-
+const gcbench::PluginRegistry& registry() { return gcbench::testing::bundled_plugins(); }
 gcbench::Options options(gcbench::PluginKind kind, const std::string& name, std::map<std::string, gcbench::OptionValue> given = {}) {
-  for (const auto& spec : registry().find(kind, name).info.options) given.emplace(spec.name, spec.default_value);
-  return gcbench::Options(given);
+  return gcbench::testing::options_for(kind, name, std::move(given));
 }
 
 struct Model {

@@ -6,22 +6,14 @@
 #include <benchmark/benchmark.h>
 #include <torch/utils.h>
 
-#include "plugins/plugin_registry.hpp"
 #include "runtime/process_tuning.hpp"
+#include "support/plugin_options.hpp"
 #include "train/pretrain.hpp"
 
 namespace {
 
-const gcbench::PluginRegistry& registry() {
-  static const auto loaded = gcbench::PluginRegistry::discover(gcbench::default_plugin_folders());
-  return loaded;
-}
-
-gcbench::Options defaults(gcbench::PluginKind kind, const std::string& name) {
-  std::map<std::string, gcbench::OptionValue> values;
-  for (const auto& spec : registry().find(kind, name).info.options) values.emplace(spec.name, spec.default_value);
-  return gcbench::Options(values);
-}
+using gcbench::testing::options_for;
+const gcbench::PluginRegistry& registry() { return gcbench::testing::bundled_plugins(); }
 
 void training_step(benchmark::State& state, const std::string& architecture, std::int64_t pixels, bool gc_penalty) {
   constexpr std::int64_t kBatch = 64;
@@ -31,9 +23,9 @@ void training_step(benchmark::State& state, const std::string& architecture, std
                          at::randint(0, 10, {kBatch}, at::kLong), std::vector<std::string>(10, "class")};
   const gcbench::ChannelStats stats{{0.5, 0.5, 0.5}, {0.25, 0.25, 0.25}};
   auto network = registry()
-                     .create_architecture(architecture, defaults(gcbench::PluginKind::architecture, architecture))
+                     .create_architecture(architecture, options_for(gcbench::PluginKind::architecture, architecture))
                      ->build({3, pixels, pixels}, 10);
-  auto hutchinson = registry().create_gc_estimator("hutchinson", defaults(gcbench::PluginKind::gc_estimator, "hutchinson"));
+  auto hutchinson = registry().create_gc_estimator("hutchinson", options_for(gcbench::PluginKind::gc_estimator, "hutchinson"));
 
   gcbench::TrainingConfig config;
   config.batch_size = kBatch;
