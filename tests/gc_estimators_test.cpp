@@ -71,12 +71,21 @@ TEST_CASE("hutchinson falls within 3 standard errors of ||W||_F^2", "[gc]") {
   for (const std::string distribution : {"rademacher", "gaussian"}) {
     DYNAMIC_SECTION(distribution << " probes") {
       auto hutchinson = registry().create_gc_estimator(
-          "hutchinson", options_of("hutchinson", {{"probes", std::int64_t{16}}, {"distribution", distribution}}));
+          "hutchinson", options_of("hutchinson", {{"probes", std::int64_t{16}}, {"probes_per_pass", std::int64_t{16}},
+                                                  {"distribution", distribution}}));
       const auto estimate = hutchinson->estimate(f, inputs, 42);
       REQUIRE(estimate.standard_error.has_value());
       CHECK(*estimate.standard_error > 0);
       CHECK(std::abs(estimate.value - expected) < 3 * *estimate.standard_error);
       CHECK(estimate.backward_passes == 1);
+      SECTION("probes split over several passes estimate the same quantity") {
+        auto chunked = registry().create_gc_estimator(
+            "hutchinson", options_of("hutchinson", {{"probes", std::int64_t{16}}, {"probes_per_pass", std::int64_t{5}},
+                                                    {"distribution", distribution}}));
+        const auto split = chunked->estimate(f, inputs, 42);
+        CHECK(split.backward_passes == 4);
+        CHECK(std::abs(split.value - expected) < 3 * *split.standard_error);
+      }
       SECTION("the same seed gives the same estimate") {
         CHECK(hutchinson->estimate(f, inputs, 42).value == estimate.value);
         CHECK(hutchinson->estimate(f, inputs, 43).value != estimate.value);

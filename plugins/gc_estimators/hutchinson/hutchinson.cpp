@@ -6,6 +6,7 @@
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -14,7 +15,9 @@ namespace {
 class HutchinsonGc : public gcbench::GcEstimator {
  public:
   explicit HutchinsonGc(const gcbench::Options& options)
-      : probes_(options.get<std::int64_t>("probes")), distribution_(options.get<std::string>("distribution")) {
+      : probes_(options.get<std::int64_t>("probes")),
+        probes_per_pass_(options.get<std::int64_t>("probes_per_pass")),
+        distribution_(options.get<std::string>("distribution")) {
     if (distribution_ != "rademacher" && distribution_ != "gaussian") {
       throw std::invalid_argument("option 'distribution' is '" + distribution_ + "'; use \"rademacher\" or \"gaussian\"");
     }
@@ -32,7 +35,7 @@ class HutchinsonGc : public gcbench::GcEstimator {
     // The estimate's randomness is the probes' alone: Var = sum_x Var_x / (probes * batch^2).
     const double variance_sum = samples.var(0, /*unbiased=*/true).sum().item<double>();
     estimate.standard_error = std::sqrt(variance_sum / static_cast<double>(probes_)) / static_cast<double>(batch);
-    estimate.backward_passes = 1;
+    estimate.backward_passes = passes();
     return estimate;
   }
 
@@ -50,28 +53,38 @@ class HutchinsonGc : public gcbench::GcEstimator {
                          bool create_graph) const {
     torch::AutoGradMode enable_grad(true);
     const std::int64_t batch = inputs.size(0);
-    std::vector<std::int64_t> repeats(inputs.dim(), 1);
-    repeats[0] = probes_;
-    const auto x = inputs.detach().repeat(repeats).requires_grad_(true);  // [probes * batch, ...]
-    const auto y = f(x);                                                  // [probes * batch, D]
-
     auto generator = at::detail::createCPUGenerator(seed);
-    const auto options = at::TensorOptions().dtype(y.scalar_type());
-    const at::Tensor v = distribution_ == "gaussian" ? at::randn(y.sizes(), generator, options)
-                                                     : at::randint(0, 2, y.sizes(), generator, options).mul_(2).sub_(1);
-    const auto grad = torch::autograd::grad({y}, {x}, {v}, /*retain_graph=*/create_graph, create_graph)[0];
-    return grad.pow(2).flatten(1).sum(1).view({probes_, batch});
+    std::vector<at::Tensor> chunks;
+    // Large replicas outgrow the caches and slow down more than linearly, so the
+    // probes go through in passes of at most probes_per_pass.
+    for (std::int64_t done = 0; done < probes_; done += probes_per_pass_) {
+      const std::int64_t count = std::min(probes_per_pass_, probes_ - done);
+      std::vector<std::int64_t> repeats(inputs.dim(), 1);
+      repeats[0] = count;
+      const auto x = inputs.detach().repeat(repeats).requires_grad_(true);  // [count * batch, ...]
+      const auto y = f(x);                                                  // [count * batch, D]
+      const auto options = at::TensorOptions().dtype(y.scalar_type());
+      const at::Tensor v = distribution_ == "gaussian" ? at::randn(y.sizes(), generator, options)
+                                                       : at::randint(0, 2, y.sizes(), generator, options).mul_(2).sub_(1);
+      const auto grad = torch::autograd::grad({y}, {x}, {v}, /*retain_graph=*/create_graph, create_graph)[0];
+      chunks.push_back(grad.pow(2).flatten(1).sum(1).view({count, batch}));
+    }
+    return at::cat(chunks);
   }
 
+  std::int64_t passes() const { return (probes_ + probes_per_pass_ - 1) / probes_per_pass_; }
+
   std::int64_t probes_;
+  std::int64_t probes_per_pass_;
   std::string distribution_;
 };
 
 gcbench::PluginInfo hutchinson_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::gc_estimator, "hutchinson", "1.0.0",
-          "Hutchinson estimate of GC with random probes, all in one backward pass",
+          "Hutchinson estimate of GC with random probes, up to probes_per_pass of them in one backward pass",
           {integer("probes", 8, "random probes per example (at least 2, for the standard error)").at_least(2),
+           integer("probes_per_pass", 8, "probes sent through one backward pass (memory x this)").at_least(1),
            string("distribution", "rademacher", "probe distribution (rademacher has lower variance)")
                .one_of({"rademacher", "gaussian"})}};
 }
