@@ -17,10 +17,11 @@ const gcbench::PluginRegistry& registry() { return gcbench::testing::bundled_plu
 
 void training_step(benchmark::State& state, const std::string& architecture, std::int64_t pixels, bool gc_penalty) {
   constexpr std::int64_t kBatch = 64;
+  constexpr std::int64_t kSteps = 8;  // per pretrain() call, as within an epoch: the prefetch thread is started once
   gcbench::apply_threads(0);
   torch::manual_seed(0);
-  gcbench::ImageSet data{at::randint(0, 256, {kBatch, 3, pixels, pixels}, at::kByte),
-                         at::randint(0, 10, {kBatch}, at::kLong), std::vector<std::string>(10, "class")};
+  gcbench::ImageSet data{at::randint(0, 256, {kBatch * kSteps, 3, pixels, pixels}, at::kByte),
+                         at::randint(0, 10, {kBatch * kSteps}, at::kLong), std::vector<std::string>(10, "class")};
   const gcbench::ChannelStats stats{{0.5, 0.5, 0.5}, {0.25, 0.25, 0.25}};
   auto network = registry()
                      .create_architecture(architecture, options_for(gcbench::PluginKind::architecture, architecture))
@@ -29,7 +30,7 @@ void training_step(benchmark::State& state, const std::string& architecture, std
 
   gcbench::TrainingConfig config;
   config.batch_size = kBatch;
-  config.max_steps = 1;
+  config.max_steps = kSteps;
   config.gc_penalty = gc_penalty ? 1e-3 : 0.0;
   config.gc_penalty_estimator.plugin = "hutchinson";
   gcbench::TrainingHooks hooks;
@@ -37,7 +38,7 @@ void training_step(benchmark::State& state, const std::string& architecture, std
 
   gcbench::pretrain(network, data, stats, config, 0, hooks);  // warm-up: first allocations
   for (auto _ : state) gcbench::pretrain(network, data, stats, config, 0, hooks);
-  state.SetItemsProcessed(state.iterations() * kBatch);
+  state.SetItemsProcessed(state.iterations() * kBatch * kSteps);
   state.counters["threads"] = at::get_num_threads();
 }
 

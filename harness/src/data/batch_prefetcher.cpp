@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <omp.h>
 
 #include "data/image_batches.hpp"
 
@@ -49,6 +50,10 @@ BatchPrefetcher::~BatchPrefetcher() {
 }
 
 void BatchPrefetcher::produce() {
+  // LibTorch parallelises with OpenMP; a second thread team here would spin
+  // against the training step's team for the same cores. Batches are small work:
+  // this thread makes them alone.
+  omp_set_num_threads(1);
   try {
     for (std::int64_t step = 0; step < steps_; ++step) {
       {
