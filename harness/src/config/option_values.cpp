@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "config/config_error.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -152,6 +154,18 @@ nlohmann::json to_json(const toml::node& node) {
   std::ostringstream text;  // dates and times, as TOML writes them
   node.visit([&text](const auto& typed) { text << typed; });
   return text.str();
+}
+
+toml::table parse_assignment(const std::string& key, const std::string& value, const std::string& where) {
+  try {
+    return toml::parse(key + " = " + value, where);
+  } catch (const toml::parse_error&) {
+    try {  // a bare word: the text itself, as a TOML string (JSON's escapes are valid TOML)
+      return toml::parse(key + " = " + nlohmann::json(value).dump(), where);
+    } catch (const toml::parse_error& error) {
+      throw ConfigError({{where, fmt::format("not a TOML key: {}", error.description())}});
+    }
+  }
 }
 
 std::string location_of(const toml::source_region& source) {

@@ -24,6 +24,11 @@ nlohmann::json to_json(const OptionValue& value);
 // A plain TOML value as JSON (tables and arrays recursively).
 nlohmann::json to_json(const toml::node& node);
 
+// `key = value` read as one TOML line (so dotted and quoted keys work as in a file);
+// a value that is not TOML is taken as the text itself. `where` names the source in
+// locations. Throws ConfigError when the key is not a TOML key.
+toml::table parse_assignment(const std::string& key, const std::string& value, const std::string& where);
+
 // "file:line:column" of a TOML node or key; just "--set key=value" for command-line overrides.
 std::string location_of(const toml::source_region& source);
 inline std::string location_of(const toml::node& node) { return location_of(node.source()); }

@@ -22,12 +22,7 @@ Options plugin_options(const PluginRecord& plugin, const std::vector<Override>& 
                                            plugin.info.name, override.key, fmt::join(names, ", "))});
       continue;
     }
-    toml::table parsed;
-    try {
-      parsed = toml::parse("value = " + override.value, where);
-    } catch (const toml::parse_error&) {
-      parsed = toml::parse("value = " + nlohmann::json(override.value).dump(), where);
-    }
+    const toml::table parsed = parse_assignment("value", override.value, where);
     std::string problem;
     if (auto value = to_option_value(*parsed.get("value"), *spec, problem)) {
       values[spec->name] = *value;

@@ -308,18 +308,8 @@ toml::table read_suite_table(const fs::path& file, const std::vector<Override>& 
   }
   for (const auto& override : overrides) {
     const std::string where = "--set " + override.key + "=" + override.value;
-    // Parsed as one TOML line, so dotted and quoted keys work as in a suite file:
-    // --set 'sweep."training.lr"=[0.01, 0.1]'.
-    toml::table parsed;
-    try {
-      parsed = toml::parse(override.key + " = " + override.value, where);
-    } catch (const toml::parse_error&) {
-      try {  // a bare word: the text itself, as a TOML string (JSON's escapes are valid TOML)
-        parsed = toml::parse(override.key + " = " + nlohmann::json(override.value).dump(), where);
-      } catch (const toml::parse_error& error) {
-        throw ConfigError({{where, fmt::format("not a TOML key: {}", error.description())}});
-      }
-    }
+    // --set 'sweep."training.lr"=[0.01, 0.1]' works as in a suite file.
+    toml::table parsed = parse_assignment(override.key, override.value, where);
     merge(table, std::move(parsed));
   }
   return table;

@@ -26,22 +26,28 @@ void NcAccumulator::add_to_means(const at::Tensor& embeddings, const at::Tensor&
 }
 
 at::Tensor NcAccumulator::class_means() const {
-  for (std::int64_t c = 0; c < classes_; ++c) {
-    if (counts_[c].item<double>() == 0) throw std::invalid_argument("NC metrics: class " + std::to_string(c) + " has no examples");
+  const auto empty = counts_.eq(0).nonzero();
+  if (empty.numel() > 0) {
+    throw std::invalid_argument("NC metrics: class " + std::to_string(empty[0][0].item<std::int64_t>()) + " has no examples");
   }
   return sums_ / counts_.unsqueeze(1);
 }
 
+const at::Tensor& NcAccumulator::frozen_means() {
+  if (!means_.defined()) means_ = class_means();
+  return means_;
+}
+
 void NcAccumulator::add_to_scatter(const at::Tensor& embeddings, const at::Tensor& labels) {
   const auto y = labels.to(at::kLong);
-  const auto centred = embeddings.to(at::kDouble) - class_means().index_select(0, y);
+  const auto centred = embeddings.to(at::kDouble) - frozen_means().index_select(0, y);
   within_.addmm_(centred.t(), centred);
   squared_dist_.index_add_(0, y, centred.pow(2).sum(1));
   scatter_count_ += embeddings.size(0);
 }
 
 void NcAccumulator::add_predictions(const at::Tensor& embeddings, const at::Tensor& predicted) {
-  const auto nearest = at::cdist(embeddings.to(at::kDouble), class_means()).argmin(1);
+  const auto nearest = at::cdist(embeddings.to(at::kDouble), frozen_means()).argmin(1);
   agreements_ += nearest.eq(predicted.to(at::kLong)).sum().item<std::int64_t>();
   predictions_ += embeddings.size(0);
 }

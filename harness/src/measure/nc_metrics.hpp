@@ -48,12 +48,15 @@ class NcAccumulator {
   at::Tensor class_means() const;  // float64 [C, D]; valid after pass 1
 
  private:
+  const at::Tensor& frozen_means();  // pass 1's means, computed once when pass 2 starts
+
   std::int64_t classes_;
   std::int64_t dimension_;
   at::Tensor counts_;         // float64 [C]
   at::Tensor sums_;           // float64 [C, D]
   at::Tensor within_;         // float64 [D, D], sum of (x - mu_y)(x - mu_y)^T
   at::Tensor squared_dist_;   // float64 [C], sum of ||x - mu_y||^2
+  at::Tensor means_;          // set by the first pass-2 call
   std::int64_t scatter_count_ = 0;
   std::int64_t agreements_ = 0;
   std::int64_t predictions_ = 0;

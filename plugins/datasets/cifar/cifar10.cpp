@@ -45,7 +45,7 @@ class Cifar10 : public gcbench::Dataset {
                                 " split: all 10 classes are source classes");
   }
 
-  gcbench::ChannelStats normalization() const override { return gcbench::cifar::channel_stats(train_.images); }
+  gcbench::ChannelStats normalization() const override { return gcbench::channel_stats(train_.images); }
 
  private:
   std::vector<std::string> names_;

@@ -87,7 +87,7 @@ class CifarFs : public gcbench::Dataset {
   }
 
   gcbench::ChannelStats normalization() const override {
-    return gcbench::cifar::channel_stats(load(gcbench::SplitRole::source_train).images);
+    return gcbench::channel_stats(load(gcbench::SplitRole::source_train).images);
   }
 
  private:

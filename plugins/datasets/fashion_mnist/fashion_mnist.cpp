@@ -99,8 +99,7 @@ class FashionMnist : public gcbench::Dataset {
   }
 
   gcbench::ChannelStats normalization() const override {
-    const auto pixels = load(gcbench::SplitRole::source_train).images.to(at::kDouble).div_(255.0);
-    return {{pixels.mean().item<double>()}, {pixels.std().item<double>()}};
+    return gcbench::channel_stats(load(gcbench::SplitRole::source_train).images);
   }
 
  private:

@@ -126,11 +126,7 @@ class MiniImageNet : public gcbench::Dataset {
   }
 
   gcbench::ChannelStats normalization() const override {
-    const auto pixels = load(gcbench::SplitRole::source_train).images.to(at::kDouble).div_(255.0);
-    const auto mean = pixels.mean({0, 2, 3});
-    const auto stddev = pixels.std({0, 2, 3}, /*unbiased=*/false);
-    return {{mean[0].item<double>(), mean[1].item<double>(), mean[2].item<double>()},
-            {stddev[0].item<double>(), stddev[1].item<double>(), stddev[2].item<double>()}};
+    return gcbench::channel_stats(load(gcbench::SplitRole::source_train).images);
   }
 
  private:

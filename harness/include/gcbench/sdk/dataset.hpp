@@ -34,6 +34,10 @@ struct ChannelStats {
   std::vector<double> stddev;
 };
 
+// Per-channel mean and (population) standard deviation of uint8 images
+// [N, C, H, W] scaled to [0, 1]: what most datasets return from normalization().
+ChannelStats channel_stats(const at::Tensor& images);
+
 class Dataset {
  public:
   virtual ~Dataset() = default;
