@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds gcbench, and runs the quick-start suite on
-# Fashion-MNIST; prints the results table. Extra arguments go to `gcbench run`.
+# Installs what is missing, builds gcbench, runs the quick-start suite on
+# Fashion-MNIST, prints the results table and writes the report (report.md and
+# report.html beside the records). Extra arguments go to `gcbench run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh
@@ -9,3 +10,4 @@ cmake --build build -j "$(nproc)" --target gcbench gcbench_architecture_conv4 gc
   gcbench_gc_estimator_exact gcbench_gc_estimator_hutchinson
 ./build/gcbench plugins
 ./build/gcbench run suites/quickstart.toml "$@"
+[ $# -gt 0 ] || ./build/gcbench report results/quickstart

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs, idempotently, every Debian package gcbench needs to build, test and run.
 # Safe to run again: apt-get skips what is already installed.
+#   bash ci/setup.sh           what building and running gcbench needs
+#   bash ci/setup.sh --tests   that, and what the tests alone need (a headless browser)
 set -euo pipefail
 
 packages=(
@@ -18,7 +20,11 @@ packages=(
   libturbojpeg0-dev       # mini-ImageNet JPEG decoding
   catch2                  # tests (v2)
   dataset-fashion-mnist   # the quick-start's real data
+  gnuplot-nox             # `gcbench report` draws its plots with gnuplot
 )
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(chromium)    # the report test renders report.html headless
+fi
 
 missing=()
 for p in "${packages[@]}"; do

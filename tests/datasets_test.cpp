@@ -10,6 +10,8 @@
 #include "support/fixtures.hpp"
 #include "support/plugin_options.hpp"
 
+using gcbench::testing::run_command;
+
 using gcbench::PluginKind;
 using gcbench::SplitRole;
 using gcbench::testing::bundled_plugins;
@@ -40,15 +42,6 @@ void check_disjoint(const gcbench::Dataset& dataset) {
     for (const auto& name : classes_of(dataset.load(role))) CHECK(seen.insert(name).second);
   }
   CHECK(classes_of(dataset.load(SplitRole::source_test)) == classes_of(dataset.load(SplitRole::source_train)));
-}
-
-std::string run_command(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  char buffer[512];
-  while (fgets(buffer, sizeof(buffer), pipe)) output += buffer;
-  const int status = pclose(pipe);
-  return std::to_string(WEXITSTATUS(status)) + "\n" + output;
 }
 
 }  // namespace

@@ -1,3 +1,5 @@
+// LibTorch defines glog's CHECK; included first, Catch's CHECK replaces it.
+#include <c10/util/Logging.h>
 #include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/wait.h>
@@ -58,7 +60,7 @@ TinyRun run_tiny(const TempDir& dir, const std::string& sweep, const fs::path& d
   const auto file = dir / "tiny.toml";
   gcbench::testing::write_text(file, tiny_suite(data, sweep));
   const auto registry = gcbench::PluginRegistry::discover({gcbench::testing::plugin_dir()});
-  const auto suite = gcbench::validate_suite(gcbench::read_suite_table(file, {}), file, registry);
+  const auto suite = gcbench::validate_suite(file, {}, registry);
   TinyRun run;
   run.plan = gcbench::plan_runs(suite);
   run.summary = gcbench::run_suite(suite, run.plan, registry, dir / "results");
@@ -217,7 +219,7 @@ gc_estimators = ["hutchinson"]
 threads = 1
 )");
   const auto registry = gcbench::PluginRegistry::discover({gcbench::testing::plugin_dir()});
-  const auto suite = gcbench::validate_suite(gcbench::read_suite_table(file, {}), file, registry);
+  const auto suite = gcbench::validate_suite(file, {}, registry);
   const auto summary = gcbench::run_suite(suite, gcbench::plan_runs(suite), registry, dir / "results");
   REQUIRE(summary.records.size() == 1);
   const auto& record = summary.records[0];

@@ -1,3 +1,5 @@
+// LibTorch defines glog's CHECK; included first, Catch's CHECK replaces it.
+#include <c10/util/Logging.h>
 #include <catch2/catch.hpp>
 
 #include "config/suite.hpp"
@@ -34,7 +36,7 @@ lr = 0.05
 gcbench::Suite validate(const TempDir& dir, const std::string& text, std::vector<gcbench::Override> overrides = {}) {
   const auto file = dir / "suite.toml";
   gcbench::testing::write_text(file, text);
-  return gcbench::validate_suite(gcbench::read_suite_table(file, overrides), file, registry());
+  return gcbench::validate_suite(file, overrides, registry());
 }
 
 std::string issues_of(const TempDir& dir, const std::string& text, std::vector<gcbench::Override> overrides = {}) {
@@ -52,13 +54,16 @@ TEST_CASE("A valid suite resolves every key, plugin options included", "[suite]"
   TempDir dir;
   const auto suite = validate(dir, kValid);
   CHECK(suite.name == "suite");
-  CHECK((suite.seeds == std::vector<std::int64_t>{0, 1}));
-  CHECK(suite.base["training"]["batch_size"] == 64);                  // a default
-  CHECK(suite.base["architecture"]["options"]["width"] == 64);        // a plugin default
-  CHECK(suite.base["estimators"]["hutchinson"]["probes"] == 8);       // an estimator default
-  REQUIRE(suite.sweep.size() == 1);
-  CHECK(suite.sweep[0].key == "training.lr");
-  CHECK(suite.sweep[0].values.size() == 2);
+  REQUIRE(suite.variants.size() == 1);
+  const auto& only = suite.variants[0];
+  CHECK(only.name.empty());
+  CHECK((only.seeds == std::vector<std::int64_t>{0, 1}));
+  CHECK(only.base["training"]["batch_size"] == 64);                  // a default
+  CHECK(only.base["architecture"]["options"]["width"] == 64);        // a plugin default
+  CHECK(only.base["estimators"]["hutchinson"]["probes"] == 8);       // an estimator default
+  REQUIRE(only.sweep.size() == 1);
+  CHECK(only.sweep[0].keys == std::vector<std::string>{"training.lr"});
+  CHECK(only.sweep[0].points.size() == 2);
 }
 
 TEST_CASE("An unknown key is reported with its line and column and the allowed keys", "[suite]") {
@@ -111,8 +116,8 @@ TEST_CASE("Command-line overrides replace suite values and are checked like them
   SECTION("a valid override") {
     const auto suite = validate(dir, kValid, {gcbench::parse_override("training.epochs=3"),
                                                gcbench::parse_override("architecture.options.width=16")});
-    CHECK(suite.base["training"]["epochs"] == 3);
-    CHECK(suite.base["architecture"]["options"]["width"] == 16);
+    CHECK(suite.variants[0].base["training"]["epochs"] == 3);
+    CHECK(suite.variants[0].base["architecture"]["options"]["width"] == 16);
   }
   SECTION("a bad override names the --set") {
     CHECK_THAT(issues_of(dir, kValid, {gcbench::parse_override("training.epochs=many")}),

@@ -28,6 +28,10 @@ LoadedSuite load_suite(const SuiteArguments& arguments);
 
 int run_command(const SuiteArguments& arguments, const std::filesystem::path& out, std::optional<int> threads);
 int validate_command(const SuiteArguments& arguments);
+// Lists every run with its id, variant, seed and resolved config; JSON with as_json.
+int plan_command(const SuiteArguments& arguments, bool as_json);
+// Writes report.md, report.html and plots/ into a suite's results folder.
+int report_command(const std::filesystem::path& results, const std::filesystem::path& out);
 int keys_command();
 // action "verify" or "prepare": loads every split (building caches), checks counts and split membership.
 int data_command(const std::string& action, const std::string& name, const std::string& root,

@@ -18,7 +18,12 @@ int keys_command() {
                to_string(key.spec.type), to_json(key.spec.default_value).dump(), range, key.spec.help);
   }
   fmt::print("\n  [sweep] maps any key above, or a plugin option such as \"architecture.options.width\",\n"
-             "  to a list of values; the runs are the grid of all lists times suite.seeds.\n");
+             "  to a list of values; the runs are the grid of all lists times suite.seeds.\n"
+             "  [[sweep.zip]] holds equally long lists that advance together: one axis of the grid.\n"
+             "  include = \"base.toml\" (or a list), at the top of a file, reads those files first;\n"
+             "  the file's own keys, then --set, override theirs.\n"
+             "  [variants.<name>] tables hold any suite keys (a sweep too); each variant is the\n"
+             "  suite with its table merged over it, and runs its own grid.\n");
   return 0;
 }
 

@@ -32,8 +32,19 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "check a suite and every plugin it names, without running it");
   add_suite_arguments(validate);
 
-  auto* plugins = app.add_subcommand("plugins", "list the plugins gcbench finds");
+  auto* plan = app.add_subcommand("plan", "list every run a suite expands to, with its id and resolved config");
+  add_suite_arguments(plan);
   bool as_json = false;
+  plan->add_flag("--json", as_json, "print every run's full config as JSON");
+
+  auto* report = app.add_subcommand("report", "write report.md and a self-contained report.html with plots");
+  std::string report_results, report_out;
+  report->add_option("RESULTS_DIR", report_results,
+                     "a suite's results folder (results/<suite>/<timestamp>), or results/<suite> for its latest")
+      ->required();
+  report->add_option("--out", report_out, "where to write the report (default: RESULTS_DIR)");
+
+  auto* plugins = app.add_subcommand("plugins", "list the plugins gcbench finds");
   std::vector<std::string> plugin_folders;
   plugins->add_flag("--json", as_json, "print JSON");
   plugins->add_option("--plugin-path", plugin_folders, "extra plugin folder")->type_name("DIR");
@@ -59,6 +70,8 @@ int main(int argc, char** argv) {
   try {
     if (run->parsed()) return gcbench::cli::run_command(suite_arguments, out, threads);
     if (validate->parsed()) return gcbench::cli::validate_command(suite_arguments);
+    if (plan->parsed()) return gcbench::cli::plan_command(suite_arguments, as_json);
+    if (report->parsed()) return gcbench::cli::report_command(report_results, report_out);
     if (keys->parsed()) return gcbench::cli::keys_command();
     for (auto* action : data_actions) {
       if (action->parsed()) {

@@ -8,14 +8,19 @@ namespace gcbench::cli {
 int validate_command(const SuiteArguments& arguments) {
   LoadedSuite loaded = load_suite(arguments);
   const auto runs = plan_runs(loaded.suite);
-  std::size_t points = 1;
-  for (const auto& axis : loaded.suite.sweep) points *= axis.values.size();
-  fmt::print("{}: valid; suite '{}', {} sweep point(s) x {} seed(s) = {} runs\n", arguments.suite.string(),
-             loaded.suite.name, points, loaded.suite.seeds.size(), runs.size());
-  for (const auto& axis : loaded.suite.sweep) {
-    std::vector<std::string> values;
-    for (const auto& v : axis.values) values.push_back(v.dump());
-    fmt::print("  sweep {} = [{}]\n", axis.key, fmt::join(values, ", "));
+  fmt::print("{}: valid; suite '{}', {} runs\n", arguments.suite.string(), loaded.suite.name, runs.size());
+  for (const auto& variant : loaded.suite.variants) {
+    fmt::print("  {}{} sweep point(s) x {} seed(s)\n", variant.name.empty() ? "" : "variant " + variant.name + ": ",
+               sweep_points(variant), variant.seeds.size());
+    for (const auto& axis : variant.sweep) {
+      std::vector<std::string> points;
+      for (const auto& point : axis.points) {
+        std::vector<std::string> values;
+        for (const auto& value : point) values.push_back(value.dump());
+        points.push_back(values.size() == 1 ? values.front() : fmt::format("({})", fmt::join(values, ", ")));
+      }
+      fmt::print("    sweep {} = [{}]\n", fmt::join(axis.keys, " + "), fmt::join(points, ", "));
+    }
   }
   return 0;
 }

@@ -1,6 +1,8 @@
 #include "support/fixtures.hpp"
 
+#include <cstdio>
 #include <fstream>
+#include <sys/wait.h>
 #include <random>
 #include <stdexcept>
 
@@ -148,9 +150,22 @@ fs::path test_plugin_dir(const std::string& which) { return fs::path(GCBENCH_TES
 fs::path gcbench_executable() { return GCBENCH_TEST_EXECUTABLE; }
 
 void write_text(const fs::path& file, const std::string& text) {
+  if (file.has_parent_path()) fs::create_directories(file.parent_path());
   std::ofstream out(file);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + file.string());
 }
+
+std::string run_command(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) throw std::runtime_error("cannot run " + command);
+  char buffer[512];
+  while (fgets(buffer, sizeof(buffer), pipe)) output += buffer;
+  const int status = pclose(pipe);
+  return std::to_string(WEXITSTATUS(status)) + "\n" + output;
+}
+
+fs::path source_dir() { return GCBENCH_SOURCE_DIR; }
 
 }  // namespace gcbench::testing

@@ -51,6 +51,13 @@ std::filesystem::path test_plugin_dir(const std::string& which);
 // The gcbench executable.
 std::filesystem::path gcbench_executable();
 
+// Creates missing parent folders.
 void write_text(const std::filesystem::path& file, const std::string& text);
+
+// Runs a shell command; returns its exit code, a newline, then stdout and stderr.
+std::string run_command(const std::string& command);
+
+// The repository's own folder, for tests that read its suites.
+std::filesystem::path source_dir();
 
 }  // namespace gcbench::testing

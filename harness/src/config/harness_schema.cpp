@@ -32,7 +32,7 @@ const std::vector<HarnessKey>& harness_keys() {
       {integer("training.trajectory_every", 0, "record loss, accuracy, GC and NC every this many steps (0: never)").at_least(0)},
       {integer("training.trajectory_gc_samples", 32, "fixed source-train images for trajectory GC").at_least(1)},
       {string("training.trajectory_estimator", "hutchinson", "GC estimator for trajectories")},
-      {integer("training.trajectory_nc_samples", 500, "fixed source-test images for trajectory NC").at_least(2)},
+      {integer("training.trajectory_nc_samples", 500, "fixed source-test images for trajectory NC, an equal share (at least 2) from each class").at_least(2)},
       {integer("training.checkpoint_every", 0, "also save f+g every this many epochs (0: final only)").at_least(0)},
       {string("training.from_checkpoint", "", "measure this saved f+g instead of training (a final.pt path)")},
 

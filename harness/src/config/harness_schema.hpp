@@ -22,5 +22,10 @@ inline constexpr const char* kDatasetOptions = "dataset.options";
 inline constexpr const char* kArchitectureOptions = "architecture.options";
 inline constexpr const char* kEstimatorOptions = "estimators";
 inline constexpr const char* kSweep = "sweep";
+// Top-level structure: files merged under this one, named variants of the whole
+// suite, and zipped sweep lists ([[sweep.zip]]).
+inline constexpr const char* kInclude = "include";
+inline constexpr const char* kVariants = "variants";
+inline constexpr const char* kZip = "zip";
 
 }  // namespace gcbench

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "config/harness_schema.hpp"
@@ -32,7 +33,7 @@ std::string known_children(const std::string& table_path) {
     const std::string rest = key.spec.name.substr(prefix.size());
     names.insert(rest.substr(0, rest.find('.')));
   }
-  for (const char* special : {kDatasetOptions, kArchitectureOptions, kEstimatorOptions, kSweep}) {
+  for (const char* special : {kDatasetOptions, kArchitectureOptions, kEstimatorOptions, kSweep, kVariants, kInclude}) {
     const std::string path = special;
     if (starts_with(path, prefix)) names.insert(path.substr(prefix.size(), path.find('.', prefix.size()) - prefix.size()));
   }
@@ -44,22 +45,19 @@ class Validator {
   Validator(const toml::table& table, const fs::path& file, const PluginRegistry& registry)
       : table_(table), file_(file), registry_(registry) {}
 
-  Suite run() {
+  // The variant's base still holds the "suite" keys; the caller takes them out.
+  SuiteVariant run() {
     check_unknown_keys(table_, "");
     resolve_harness_keys();
     resolve_plugins();
     resolve_sweep();
     resolve_seeds();
     if (!issues_.empty()) throw ConfigError(issues_);
-    Suite suite;
-    suite.name = base_["suite"]["name"].get<std::string>();
-    if (suite.name.empty()) suite.name = file_.stem().string();
-    suite.file = file_;
-    suite.base = base_;
-    suite.base.erase("suite");  // where results go, not what a run computes
-    suite.sweep = sweep_;
-    suite.seeds = seeds_;
-    return suite;
+    SuiteVariant variant;
+    variant.base = base_;
+    variant.sweep = sweep_;
+    variant.seeds = seeds_;
+    return variant;
   }
 
  private:
@@ -72,7 +70,7 @@ class Validator {
     for (const auto& [key, node] : table) {
       const std::string path = prefix + std::string(key.str());
       const bool plugin_table = path == kDatasetOptions || path == kArchitectureOptions ||
-                                path == kEstimatorOptions || path == kSweep;
+                                path == kEstimatorOptions || path == kSweep || path == kVariants;
       if (plugin_table) {
         if (!node.is_table()) issue(&node, fmt::format("'{}' must be a table", path));
         continue;
@@ -219,31 +217,104 @@ class Validator {
     return &harness->spec;
   }
 
+  // The checked values of one sweep list, or nullopt with the problems raised.
+  std::optional<std::vector<json>> sweep_values(const std::string& key, const toml::node& node) {
+    const auto* values = node.as_array();
+    if (!values || values->empty()) {
+      issue(&node, fmt::format("sweep key '{}' needs a non-empty list of values", key));
+      return std::nullopt;
+    }
+    const OptionSpec* spec = spec_for_sweep_key(key, node);
+    if (!spec) return std::nullopt;
+    std::vector<json> out;
+    for (const auto& element : *values) {
+      std::string problem;
+      if (auto value = to_option_value(element, *spec, problem)) {
+        out.push_back(to_json(*value));
+      } else {
+        issue(&element, fmt::format("sweep value for '{}' {}", key, problem));
+      }
+    }
+    if (out.size() != values->size()) return std::nullopt;
+    return out;
+  }
+
   void collect_sweep_axes(const toml::table& table, const std::string& prefix) {
     for (const auto& [name, node] : table) {
       const std::string key = prefix + std::string(name.str());
+      if (prefix.empty() && key == kZip) {
+        collect_zipped_axes(node);
+        continue;
+      }
       if (const auto* nested = node.as_table()) {
         collect_sweep_axes(*nested, key + ".");
         continue;
       }
-      const auto* values = node.as_array();
-      if (!values || values->empty()) {
-        issue(&node, fmt::format("sweep key '{}' needs a non-empty list of values", key));
-        continue;
+      if (auto values = sweep_values(key, node)) {
+        SweepAxis axis{{key}, {}};
+        for (auto& value : *values) axis.points.push_back({std::move(value)});
+        add_axis(std::move(axis), node);
       }
-      const OptionSpec* spec = spec_for_sweep_key(key, node);
-      if (!spec) continue;
-      SweepAxis axis{key, {}};
-      for (const auto& element : *values) {
-        std::string problem;
-        if (auto value = to_option_value(element, *spec, problem)) {
-          axis.values.push_back(to_json(*value));
-        } else {
-          issue(&element, fmt::format("sweep value for '{}' {}", key, problem));
+    }
+  }
+
+  // [[sweep.zip]] tables: each is one axis whose lists advance together.
+  void collect_zipped_axes(const toml::node& node) {
+    const auto* tables = node.as_array();
+    if (!tables || !tables->is_array_of_tables()) {
+      issue(&node, "'sweep.zip' takes tables of equally long lists: write [[sweep.zip]] then one list per key");
+      return;
+    }
+    for (const auto& element : *tables) {
+      SweepAxis axis;
+      std::size_t length = 0;
+      bool complete = true;
+      std::vector<std::pair<std::string, const toml::node*>> lists;
+      flatten(*element.as_table(), "", lists);
+      for (const auto& [key, list] : lists) {
+        auto values = sweep_values(key, *list);
+        if (!values) {
+          complete = false;
+          continue;
+        }
+        if (axis.keys.empty()) length = values->size();
+        if (values->size() != length) {
+          issue(list, fmt::format("zipped sweep list '{}' has {} values, but '{}' has {}; zipped lists advance "
+                                  "together, so they must be equally long", key, values->size(), axis.keys.front(), length));
+          complete = false;
+          continue;
+        }
+        axis.keys.push_back(key);
+        axis.points.resize(length);
+        for (std::size_t i = 0; i < length; ++i) axis.points[i].push_back((*values)[i]);
+      }
+      if (lists.empty()) issue(&element, "an empty [[sweep.zip]] table; give it two or more equally long lists");
+      if (complete && !axis.keys.empty()) add_axis(std::move(axis), element);
+    }
+  }
+
+  static void flatten(const toml::table& table, const std::string& prefix,
+                      std::vector<std::pair<std::string, const toml::node*>>& out) {
+    for (const auto& [name, node] : table) {
+      const std::string key = prefix + std::string(name.str());
+      if (const auto* nested = node.as_table()) {
+        flatten(*nested, key + ".", out);
+      } else {
+        out.emplace_back(key, &node);
+      }
+    }
+  }
+
+  void add_axis(SweepAxis axis, const toml::node& where) {
+    for (const auto& key : axis.keys) {
+      for (const auto& other : sweep_) {
+        if (std::find(other.keys.begin(), other.keys.end(), key) != other.keys.end()) {
+          issue(&where, fmt::format("'{}' is swept twice; give each key one list", key));
+          return;
         }
       }
-      sweep_.push_back(std::move(axis));
     }
+    sweep_.push_back(std::move(axis));
   }
 
   void resolve_sweep() {
@@ -268,18 +339,6 @@ class Validator {
   std::vector<std::int64_t> seeds_;
 };
 
-// Merges `from` into `into`: tables merge key by key, anything else replaces.
-void merge(toml::table& into, toml::table&& from) {
-  for (auto&& [key, node] : from) {
-    toml::table* existing = into.get_as<toml::table>(key);
-    if (existing && node.is_table()) {
-      merge(*existing, std::move(*node.as_table()));
-    } else {
-      into.insert_or_assign(key, std::move(node));
-    }
-  }
-}
-
 }  // namespace
 
 json::json_pointer key_pointer(const std::string& dotted_key) {
@@ -288,49 +347,68 @@ json::json_pointer key_pointer(const std::string& dotted_key) {
   return json::json_pointer(pointer);
 }
 
-Override parse_override(const std::string& text) {
-  const auto equals = text.find('=');
-  if (equals == std::string::npos || equals == 0) {
-    throw ConfigError({{"--set " + text, "expected key=value, e.g. --set training.lr=0.1"}});
-  }
-  return {text.substr(0, equals), text.substr(equals + 1)};
-}
+Suite validate_suite(const fs::path& file, const std::vector<Override>& overrides, const PluginRegistry& registry) {
+  Suite suite;
+  suite.file = file;
+  suite.table = read_suite_table(file, overrides);
+  std::vector<ConfigIssue> issues;
+  const auto keep_issues = [&](const ConfigError& error) {
+    for (const auto& issue : error.issues()) {  // a base-suite problem shows in every variant: report it once
+      const bool seen = std::any_of(issues.begin(), issues.end(), [&](const ConfigIssue& other) {
+        return other.where == issue.where && other.message == issue.message;
+      });
+      if (!seen) issues.push_back(issue);
+    }
+  };
 
-toml::table read_suite_table(const fs::path& file, const std::vector<Override>& overrides) {
-  if (!fs::exists(file)) throw ConfigError({{file.string(), "no such suite file"}});
-  toml::table table;
-  try {
-    table = toml::parse_file(file.string());
-  } catch (const toml::parse_error& error) {
-    throw ConfigError({{fmt::format("{}:{}:{}", file.string(), error.source().begin.line,
-                                     error.source().begin.column),
-                         fmt::format("not valid TOML: {}", error.description())}});
-  }
-  for (const auto& override : overrides) {
-    const std::string where = "--set " + override.key + "=" + override.value;
-    // --set 'sweep."training.lr"=[0.01, 0.1]' works as in a suite file.
-    toml::table parsed = parse_assignment(override.key, override.value, where);
-    merge(table, std::move(parsed));
-  }
-  return table;
-}
-
-std::vector<fs::path> suite_plugin_folders(const toml::table& table, const fs::path& file) {
-  std::vector<fs::path> folders;
-  if (const auto* paths = table.at_path("suite.plugin_paths").as_array()) {
-    for (const auto& element : *paths) {
-      if (auto path = element.value<std::string>()) {
-        fs::path folder(*path);
-        folders.push_back(folder.is_absolute() ? folder : file.parent_path() / folder);
+  // Each variant's table is built from a fresh read, since only moved TOML nodes
+  // keep the file:line:column that problems are reported at.
+  std::vector<std::pair<std::string, toml::table>> variant_tables;
+  if (const toml::node* variants = suite.table.get(kVariants)) {
+    if (!variants->is_table() || variants->as_table()->empty()) {
+      issues.push_back({location_of(*variants), "'variants' must hold one table per variant, e.g. [variants.small]"});
+    } else {
+      // TOML tables iterate by name; variants run in the order the file gives them.
+      std::vector<std::pair<toml::key, const toml::node*>> ordered;
+      for (const auto& [name, node] : *variants->as_table()) ordered.emplace_back(name, &node);
+      std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+        return a.first.source().begin.line < b.first.source().begin.line;
+      });
+      for (const auto& [name, node_pointer] : ordered) {
+        const toml::node& node = *node_pointer;
+        if (!node.is_table()) {
+          issues.push_back({location_of(node), fmt::format("variant '{}' must be a table of suite keys", name.str())});
+          continue;
+        }
+        if (const toml::node* rename = node.as_table()->at_path("suite.name").node()) {
+          issues.push_back({location_of(*rename),
+                            "a variant cannot rename the suite; its runs share the suite's results folder"});
+        }
+        toml::table merged = read_suite_table(file, overrides);
+        toml::table own = std::move(*merged.get_as<toml::table>(kVariants)->get_as<toml::table>(name));
+        merged.erase(kVariants);
+        merge_tables(merged, std::move(own));
+        variant_tables.emplace_back(std::string(name.str()), std::move(merged));
       }
     }
+  } else {
+    variant_tables.emplace_back("", read_suite_table(file, overrides));
   }
-  return folders;
-}
 
-Suite validate_suite(toml::table table, const fs::path& file, const PluginRegistry& registry) {
-  Suite suite = Validator(table, file, registry).run();
-  suite.table = std::move(table);
+  for (const auto& [name, variant_table] : variant_tables) {
+    try {
+      SuiteVariant variant = Validator(variant_table, file, registry).run();
+      variant.name = name;
+      suite.name = variant.base["suite"]["name"].get<std::string>();
+      suite.description = variant.base["suite"]["description"].get<std::string>();
+      variant.base.erase("suite");  // where results go, not what a run computes
+      suite.variants.push_back(std::move(variant));
+    } catch (const ConfigError& error) {
+      keep_issues(error);
+    }
+  }
+  if (!issues.empty()) throw ConfigError(issues);
+  if (suite.name.empty()) suite.name = file.stem().string();
   return suite;
 }
 

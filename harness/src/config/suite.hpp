@@ -1,5 +1,5 @@
-// A suite file, read, overridden from the command line, and checked against
-// the harness's keys and each named plugin's declared options.
+// A suite, checked against the harness's keys and each named plugin's declared
+// options, as the variants it runs and each variant's sweep and seeds.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,43 +11,42 @@
 #include <vector>
 
 #include "config/config_error.hpp"
+#include "config/suite_file.hpp"
 
 namespace gcbench {
 
 class PluginRegistry;
 
-// `--set key=value`: the value is read as TOML (0.1, [1, 2], "text"); anything
-// that is not valid TOML is taken as a string.
-struct Override {
-  std::string key;
-  std::string value;
-};
-Override parse_override(const std::string& text);  // throws ConfigError
-
 // "training.lr" -> the JSON pointer "/training/lr".
 nlohmann::json::json_pointer key_pointer(const std::string& dotted_key);
 
+// One dimension of the sweep grid: one key's list, or several keys' lists zipped
+// together ([[sweep.zip]]), where point i takes value i of every list.
 struct SweepAxis {
-  std::string key;                      // dotted path into the config, e.g. "training.lr"
-  std::vector<nlohmann::json> values;
+  std::vector<std::string> keys;                   // dotted paths, e.g. "training.lr"
+  std::vector<std::vector<nlohmann::json>> points;  // points[i][k]: keys[k]'s value at point i
+};
+
+// The whole suite with one [variants.<name>] table merged over it; a suite with
+// no variants has one, named "".
+struct SuiteVariant {
+  std::string name;
+  nlohmann::json base;            // every key resolved: given, or its default
+  std::vector<SweepAxis> sweep;   // grid axes, in file order
+  std::vector<std::int64_t> seeds;
 };
 
 struct Suite {
   std::string name;
+  std::string description;
   std::filesystem::path file;
-  nlohmann::json base;              // every key resolved: given, or its default
-  std::vector<SweepAxis> sweep;     // grid axes, in file order
-  std::vector<std::int64_t> seeds;
-  toml::table table;                // the suite as read, overrides applied
+  std::vector<SuiteVariant> variants;
+  toml::table table;                // the suite as read: includes and overrides applied
 };
 
-// Parses the file and applies overrides; throws ConfigError (file:line:column) on syntax errors.
-toml::table read_suite_table(const std::filesystem::path& file, const std::vector<Override>& overrides);
-
-// Plugin folders the suite names, made absolute against the suite's folder.
-std::vector<std::filesystem::path> suite_plugin_folders(const toml::table& table, const std::filesystem::path& file);
-
-// Checks every key; throws ConfigError listing every problem found, not just the first.
-Suite validate_suite(toml::table table, const std::filesystem::path& file, const PluginRegistry& registry);
+// Reads the suite (read_suite_table) and checks every key of every variant;
+// throws ConfigError listing every problem found, not just the first.
+Suite validate_suite(const std::filesystem::path& file, const std::vector<Override>& overrides,
+                     const PluginRegistry& registry);
 
 }  // namespace gcbench

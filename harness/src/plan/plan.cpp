@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace gcbench {
 using nlohmann::json;
 
@@ -15,30 +17,42 @@ std::string config_hash(const json& config) {
   return fmt::format("{:016x}", hash);
 }
 
-std::vector<PlannedRun> plan_runs(const Suite& suite) {
+std::size_t sweep_points(const SuiteVariant& variant) {
   std::size_t points = 1;
-  for (const auto& axis : suite.sweep) points *= axis.values.size();
+  for (const auto& axis : variant.sweep) points *= axis.points.size();
+  return points;
+}
+
+std::vector<PlannedRun> plan_runs(const Suite& suite) {
+  std::size_t most_seeds = 0;
+  for (const auto& variant : suite.variants) most_seeds = std::max(most_seeds, variant.seeds.size());
 
   std::vector<PlannedRun> runs;
-  for (const auto seed : suite.seeds) {
-    for (std::size_t point = 0; point < points; ++point) {
-      PlannedRun run;
-      run.index = runs.size();
-      run.seed = seed;
-      run.config = suite.base;
-      run.swept = json::object();
-      std::size_t rest = point;
-      for (auto axis = suite.sweep.rbegin(); axis != suite.sweep.rend(); ++axis) {
-        const json& value = axis->values[rest % axis->values.size()];
-        rest /= axis->values.size();
-        run.config[key_pointer(axis->key)] = value;
-        run.swept[axis->key] = value;
+  for (std::size_t s = 0; s < most_seeds; ++s) {
+    for (const auto& variant : suite.variants) {
+      if (s >= variant.seeds.size()) continue;
+      for (std::size_t point = 0; point < sweep_points(variant); ++point) {
+        PlannedRun run;
+        run.index = runs.size();
+        run.variant = variant.name;
+        run.seed = variant.seeds[s];
+        run.config = variant.base;
+        run.swept = json::object();
+        std::size_t rest = point;
+        for (auto axis = variant.sweep.rbegin(); axis != variant.sweep.rend(); ++axis) {
+          const auto& values = axis->points[rest % axis->points.size()];
+          rest /= axis->points.size();
+          for (std::size_t k = 0; k < axis->keys.size(); ++k) {
+            run.config[key_pointer(axis->keys[k])] = values[k];
+            run.swept[axis->keys[k]] = values[k];
+          }
+        }
+        run.config["seed"] = run.seed;
+        json identity = run.config;
+        identity.erase("runtime");
+        run.id = config_hash(identity);
+        runs.push_back(std::move(run));
       }
-      run.config["seed"] = seed;
-      json identity = run.config;
-      identity.erase("runtime");
-      run.id = config_hash(identity);
-      runs.push_back(std::move(run));
     }
   }
   return runs;

@@ -21,8 +21,7 @@ const json& at_path(const json& record, const std::string& pointer) {
 
 }  // namespace
 
-std::string summary_table(const std::vector<json>& records) {
-  if (records.empty()) return "no runs\n";
+RunTable run_table(const std::vector<json>& records) {
   std::vector<std::string> swept, estimators;
   std::vector<std::pair<std::string, std::string>> fewshot;  // (classifier, shots)
   for (const auto& record : records) {
@@ -39,7 +38,12 @@ std::string summary_table(const std::vector<json>& records) {
     }
   }
 
-  std::vector<std::string> header = swept;
+  const bool has_variants = std::any_of(records.begin(), records.end(), [](const json& record) {
+    return !record.value("variant", std::string()).empty();
+  });
+  std::vector<std::string> header;
+  if (has_variants) header.push_back("variant");
+  header.insert(header.end(), swept.begin(), swept.end());
   header.insert(header.end(), {"seed", "status"});
   for (const auto& name : estimators) header.push_back("GC " + name);
   header.insert(header.end(), {"src NC", "tgt NC", "src acc"});
@@ -49,6 +53,7 @@ std::string summary_table(const std::vector<json>& records) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& record : records) {
     std::vector<std::string> row;
+    if (has_variants) row.push_back(record.value("variant", std::string()));
     for (const auto& key : swept) {
       const auto& value = at_path(record, "/swept/" + key);
       row.push_back(value.is_null() ? "-" : value.is_number() ? number(value) : value.dump());
@@ -71,7 +76,12 @@ std::string summary_table(const std::vector<json>& records) {
     row.push_back(number(record.value("seconds", json()), "{:.1f}"));
     rows.push_back(std::move(row));
   }
+  return {header, rows};
+}
 
+std::string summary_table(const std::vector<json>& records) {
+  if (records.empty()) return "no runs\n";
+  const auto [header, rows] = run_table(records);
   std::vector<std::size_t> width(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) {
     width[c] = header[c].size();

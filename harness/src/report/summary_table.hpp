@@ -8,7 +8,15 @@
 
 namespace gcbench {
 
-// Columns: each swept key, seed, status, source GC (per estimator), source and
+// One row per run: the header and each row's cells, as the text table, the
+// report's Markdown and its HTML all show them.
+struct RunTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+RunTable run_table(const std::vector<nlohmann::json>& records);
+
+// Columns: the variant (where the suite has them), each swept key, seed, status, source GC (per estimator), source and
 // target NC (CDNV), test accuracy, each classifier's k-shot accuracy with its 95% CI, seconds.
 std::string summary_table(const std::vector<nlohmann::json>& records);
 

@@ -62,6 +62,23 @@ at::Tensor fixed_sample(std::int64_t n, std::int64_t count, std::uint64_t seed) 
   return at::tensor(order, at::kLong);
 }
 
+// About `count` indices, the same share from every class (at least 2 each, so
+// every class has a mean and a spread), fixed by `seed`.
+at::Tensor stratified_sample(const at::Tensor& labels, std::int64_t count, std::uint64_t seed) {
+  const auto classes = labels.max().item<std::int64_t>() + 1;
+  const auto per_class = std::max<std::int64_t>(2, count / std::max<std::int64_t>(classes, 1));
+  const auto* label = labels.data_ptr<std::int64_t>();
+  std::vector<std::int64_t> order(labels.size(0));
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
+  std::vector<std::int64_t> taken(classes, 0), chosen;
+  for (const auto i : order) {
+    if (taken[label[i]]++ < per_class) chosen.push_back(i);
+  }
+  std::sort(chosen.begin(), chosen.end());
+  return at::tensor(chosen, at::kLong);
+}
+
 std::vector<std::vector<double>> rows_of(const at::Tensor& matrix) {
   const auto m = matrix.to(at::kDouble).contiguous();
   std::vector<std::vector<double>> rows;
@@ -105,7 +122,7 @@ json train_or_restore(Network& network, const RunConfig& config, const PluginReg
   if (training.trajectory_every > 0) {
     const auto& train = data.source_train;
     const auto& test = data.source_test;
-    const auto probe = fixed_sample(test.images.size(0), training.trajectory_nc_samples, seed ^ 0x7c);
+    const auto probe = stratified_sample(test.labels.contiguous(), training.trajectory_nc_samples, seed ^ 0x7c);
     trajectory = std::make_unique<TrajectoryRecorder>(
         network,
         registry.create_gc_estimator(training.trajectory_estimator.plugin, training.trajectory_estimator.options),

@@ -44,7 +44,7 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
     resolved << suite.table << '\n';
     write_text(summary.results_dir / "suite.resolved.toml", resolved.str());
     json plan = json::array();
-    for (const auto& run : runs) plan.push_back({{"index", run.index}, {"run_id", run.id}, {"seed", run.seed},
+    for (const auto& run : runs) plan.push_back({{"index", run.index}, {"run_id", run.id}, {"variant", run.variant}, {"seed", run.seed},
                                                  {"swept", run.swept}, {"config", run.config}});
     write_text(summary.results_dir / "plan.json", plan.dump(2) + "\n");
   }
@@ -54,9 +54,11 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
   for (const auto& run : runs) {
     const RunConfig config = to_run_config(run.config, registry);
     const int threads = apply_threads(config.threads);
-    spdlog::info("run {}/{} [{}] seed {} {}", run.index + 1, runs.size(), run.id, run.seed, run.swept.dump());
+    spdlog::info("run {}/{} [{}] {}seed {} {}", run.index + 1, runs.size(), run.id,
+                 run.variant.empty() ? "" : "variant " + run.variant + " ", run.seed, run.swept.dump());
 
     json record = {{"run_id", run.id},        {"suite", suite.name},        {"index", run.index},
+                   {"variant", run.variant},  {"description", suite.description},
                    {"seed", run.seed},        {"swept", run.swept},         {"config", run.config},
                    {"started_at", utc_timestamp()}, {"provenance", provenance(threads)}};
     json plugins = {{"dataset", {{"name", config.dataset.plugin},

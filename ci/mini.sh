@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the four mini suites (suites/mini/: learning rate, batch size, L2, GC
+# penalty on real Fashion-MNIST), writes each one's report, and prints each
+# suite's wall time. Each suite is sized for at most 15 minutes on 2 cores.
+# Usage: bash ci/mini.sh [lr batch_size l2 gc_penalty]   (default: all four)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash ci/setup.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DGCBENCH_BUILD_TESTS=OFF
+cmake --build build -j "$(nproc)" --target gcbench gcbench_architecture_conv4 gcbench_dataset_fashion_mnist \
+  gcbench_gc_estimator_exact gcbench_gc_estimator_hutchinson
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(lr batch_size l2 gc_penalty)
+summary=""
+for suite in "${suites[@]}"; do
+  start=$(date +%s)
+  ./build/gcbench run "suites/mini/$suite.toml"
+  wall=$(( $(date +%s) - start ))
+  name=$(sed -n 's/^name = "\(.*\)"/\1/p' "suites/mini/$suite.toml")
+  ./build/gcbench report "results/$name"
+  summary+="$(printf '%-12s %4d s wall' "$suite" "$wall")"$'\n'
+done
+printf '\n%s' "$summary"

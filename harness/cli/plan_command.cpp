@@ -1,0 +1,95 @@
+// `gcbench plan SUITE`: every run the suite expands to, before anything runs.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "commands.hpp"
+#include "plan/plan.hpp"
+
+namespace gcbench::cli {
+using nlohmann::json;
+
+namespace {
+
+// {"training": {"lr": 0.1}} -> {"training.lr": "0.1"}; lists stay whole.
+void flatten(const json& value, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (value.is_object() && !value.empty()) {
+    for (const auto& [key, child] : value.items()) flatten(child, prefix.empty() ? key : prefix + "." + key, out);
+  } else {
+    out[prefix] = value.dump();
+  }
+}
+
+}  // namespace
+
+int plan_command(const SuiteArguments& arguments, bool as_json) {
+  LoadedSuite loaded = load_suite(arguments);
+  const auto runs = plan_runs(loaded.suite);
+  if (as_json) {
+    json plan = json::array();
+    for (const auto& run : runs) {
+      plan.push_back({{"index", run.index}, {"run_id", run.id}, {"variant", run.variant}, {"seed", run.seed},
+                      {"swept", run.swept}, {"config", run.config}});
+    }
+    fmt::print("{}\n", plan.dump(2));
+    return 0;
+  }
+
+  // Keys equal in every run print once; the others are the table's columns, so
+  // a run's resolved config is the shared keys plus its row.
+  std::vector<std::map<std::string, std::string>> flat(runs.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) flatten(runs[i].config, "", flat[i]);
+  std::map<std::string, std::string> shared;
+  std::vector<std::string> varying;
+  if (!flat.empty()) {
+    std::map<std::string, bool> seen;
+    for (const auto& run : flat) for (const auto& [key, value] : run) seen[key] = true;
+    for (const auto& [key, unused] : seen) {
+      const auto first = flat.front().find(key);
+      bool same = first != flat.front().end();
+      for (const auto& run : flat) {
+        const auto found = run.find(key);
+        same = same && found != run.end() && found->second == first->second;
+      }
+      if (same) {
+        shared[key] = first->second;
+      } else if (key != "seed") {
+        varying.push_back(key);
+      }
+    }
+  }
+
+  fmt::print("suite '{}' ({}): {} runs{}\n", loaded.suite.name, arguments.suite.string(), runs.size(),
+             loaded.suite.description.empty() ? "" : "\n  " + loaded.suite.description);
+  std::vector<std::string> header = {"#", "run id", "variant", "seed"};
+  header.insert(header.end(), varying.begin(), varying.end());
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    std::vector<std::string> row = {std::to_string(runs[i].index), runs[i].id,
+                                    runs[i].variant.empty() ? "-" : runs[i].variant, std::to_string(runs[i].seed)};
+    for (const auto& key : varying) {
+      const auto found = flat[i].find(key);
+      row.push_back(found == flat[i].end() ? "-" : found->second);
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> width(header.size());
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    width[c] = header[c].size();
+    for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
+  }
+  const auto print_row = [&](const std::vector<std::string>& cells) {
+    std::string line;
+    for (std::size_t c = 0; c < cells.size(); ++c) line += fmt::format("{:<{}}  ", cells[c], width[c]);
+    fmt::print("  {}\n", line.substr(0, line.find_last_not_of(' ') + 1));
+  };
+  fmt::print("\n");
+  print_row(header);
+  for (const auto& row : rows) print_row(row);
+  fmt::print("\nevery run's resolved config is these shared keys plus its row above "
+             "(`gcbench plan --json` prints each in full):\n");
+  for (const auto& [key, value] : shared) fmt::print("  {} = {}\n", key, value);
+  return 0;
+}
+
+}  // namespace gcbench::cli

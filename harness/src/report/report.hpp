@@ -1,0 +1,40 @@
+// `gcbench report`: a suite's results as report.md and a self-contained report.html.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "report/correlation.hpp"
+#include "report/report_plots.hpp"
+
+namespace gcbench {
+
+// The paper's mechanism, tested on one group of runs: lower source GC should go
+// with lower target NC (rho > 0), and lower target NC with higher accuracy
+// (rho < 0). GC bounding NC on the classes trained on (source NC, rho > 0) is
+// the step before transfer.
+struct MechanismCheck {
+  std::string variant;
+  std::string swept;            // the key the group sweeps
+  Correlation gc_vs_source_nc;
+  Correlation gc_vs_target_nc;
+  Correlation target_nc_vs_accuracy;
+};
+
+// "matches the paper (p = 0.003)", "matches the paper's sign, not significant
+// (p = 0.21)", "opposite to the paper (p = 0.04)", or "not measurable (...)".
+std::string verdict(const Correlation& correlation, int expected_sign);
+
+struct Report {
+  std::filesystem::path markdown, html;
+  std::vector<MechanismCheck> checks;
+  std::vector<Figure> figures;
+  std::vector<std::string> warnings;
+};
+
+// Reads the results (see load_suite_results) and writes report.md, report.html
+// and plots/ into `out_dir`, or into the results folder when out_dir is empty.
+Report write_report(const std::filesystem::path& results, const std::filesystem::path& out_dir = {});
+
+}  // namespace gcbench

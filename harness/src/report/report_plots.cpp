@@ -1,0 +1,211 @@
+#include "report/report_plots.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
+
+#include "report/gnuplot.hpp"
+
+namespace gcbench {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Viridis at five stops: ordered, readable in grey, and kind to colour blindness.
+constexpr const char* kPalette = "set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')\n";
+
+std::string label_of(const std::string& key) {
+  const auto dot = key.rfind('.');
+  return dot == std::string::npos ? key : key.substr(dot + 1);
+}
+
+std::string file_stem(const std::string& name, const std::string& variant) {
+  std::string stem = variant.empty() ? name : name + "-" + variant;
+  for (char& c : stem) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+  }
+  return stem;
+}
+
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '_' || c == '^' || c == '{' || c == '}' || c == '@' || c == '&' || c == '~') out += "\\\\";  // enhanced-text markup
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Colour index of a run: the position of its swept value among the group's values.
+double colour_of(const RunGroup& group, const RunMeasures& run) {
+  if (group.colour_key.empty() || !run.swept.contains(group.colour_key)) return 0;
+  const auto& value = run.swept[group.colour_key];
+  const auto at = std::find(group.colour_values.begin(), group.colour_values.end(), value);
+  return static_cast<double>(at - group.colour_values.begin());
+}
+
+std::string colour_axis(const RunGroup& group) {
+  if (group.colour_key.empty()) return "unset colorbox\nset cbrange [0:1]\n";
+  std::vector<std::string> tics;
+  for (std::size_t i = 0; i < group.colour_values.size(); ++i) {
+    tics.push_back(fmt::format("{} {}", quoted(value_label(group.colour_values[i])), i));
+  }
+  const auto k = group.colour_values.size();
+  return fmt::format("set cbrange [-0.5:{}]\nset palette maxcolors {}\nset cbtics ({})\nset cblabel {}\n",
+                     static_cast<double>(k) - 0.5, std::max<std::size_t>(k, 2), fmt::join(tics, ", "),
+                     quoted(label_of(group.colour_key)));
+}
+
+// Log scale where a positive axis spans more than a decade.
+std::string axis_scale(const char* axis, const std::vector<double>& values) {
+  if (values.empty()) return "";
+  const auto [low, high] = std::minmax_element(values.begin(), values.end());
+  return *low > 0 && *high / *low > 10 ? fmt::format("set logscale {}\n", axis) : "";
+}
+
+std::string title_suffix(const RunGroup& group) { return group.variant.empty() ? "" : " (" + group.variant + ")"; }
+
+constexpr const char* kStyle =
+    "set grid lc rgb '#dddddd'\nset border lc rgb '#444444'\nset key top right box opaque\nset tics nomirror\n";
+
+std::optional<Figure> scatter(const RunGroup& group, const fs::path& dir, const std::string& name, const std::string& title,
+                              const std::string& caption, const std::string& x_label, const std::string& y_label,
+                              std::optional<double> RunMeasures::*x, std::optional<double> RunMeasures::*y,
+                              bool y_error_bars) {
+  std::string data;
+  std::vector<double> xs, ys;
+  for (const auto& run : group.runs) {
+    if (run.status != "ok" || !(run.*x) || !(run.*y)) continue;
+    const double error = y_error_bars && run.accuracy_ci95 ? *run.accuracy_ci95 : 0.0;
+    data += fmt::format("{:.9g} {:.9g} {:.9g} {}\n", *(run.*x), *(run.*y), error, colour_of(group, run));
+    xs.push_back(*(run.*x));
+    ys.push_back(*(run.*y));
+  }
+  if (xs.empty()) return std::nullopt;
+  std::string script = std::string(kStyle) + kPalette + colour_axis(group) + axis_scale("x", xs) + axis_scale("y", ys);
+  script += fmt::format("set title {}\nset xlabel {}\nset ylabel {}\nunset key\n", quoted(title + title_suffix(group)),
+                        quoted(x_label), quoted(y_label));
+  script += "$runs << EOD\n" + data + "EOD\n";
+  script += y_error_bars ? "plot $runs using 1:2:3:4 with yerrorbars pt 7 ps 1.1 lc palette\n"
+                         : "plot $runs using 1:2:4 with points pt 7 ps 1.3 lc palette\n";
+  Figure figure{title + title_suffix(group), caption, dir / (file_stem(name, group.variant) + ".svg"), "", xs.size()};
+  figure.svg = render_svg(figure.svg_file, script);
+  return figure;
+}
+
+// `quantity` of each run's trajectory against the training step, one line per run.
+std::optional<Figure> trajectory(const RunGroup& group, const std::vector<json>& records, const fs::path& dir,
+                                 const std::string& quantity, const std::string& y_label) {
+  std::string data;
+  std::vector<double> ys;
+  std::size_t points = 0;
+  for (const auto& record : records) {
+    if (record.value("variant", std::string()) != group.variant) continue;
+    const json::json_pointer at("/training/trajectory");
+    if (!record.contains(at) || !record[at].is_array()) continue;
+    const auto run = std::find_if(group.runs.begin(), group.runs.end(),
+                                  [&](const RunMeasures& r) { return r.index == record.value("index", std::size_t{0}); });
+    if (run == group.runs.end()) continue;
+    std::string line;
+    for (const auto& point : record[at]) {
+      if (!point.contains(quantity) || !point[quantity].is_number()) continue;
+      line += fmt::format("{} {:.9g} {}\n", point.value("step", 0), point[quantity].get<double>(), colour_of(group, *run));
+      ys.push_back(point[quantity].get<double>());
+      ++points;
+    }
+    if (!line.empty()) data += line + "\n";  // a blank line ends the run's line
+  }
+  if (points == 0) return std::nullopt;
+  const std::string title = y_label + " over training" + title_suffix(group);
+  std::string script = std::string(kStyle) + kPalette + colour_axis(group) + axis_scale("y", ys);
+  script += fmt::format("set title {}\nset xlabel 'SGD step'\nset ylabel {}\nunset key\n", quoted(title), quoted(y_label));
+  script += "$runs << EOD\n" + data + "EOD\n";
+  script += "plot $runs using 1:2:3 with linespoints pt 7 ps 0.6 lw 1.5 lc palette\n";
+  Figure figure{title, "Measured every training.trajectory_every steps on fixed probe images; one line per run.",
+                dir / (file_stem("trajectory_" + quantity, group.variant) + ".svg"), "", points};
+  figure.svg = render_svg(figure.svg_file, script);
+  return figure;
+}
+
+// Each estimator's relative error against `exact`, by the swept value.
+std::optional<Figure> estimator_error(const RunGroup& group, const std::vector<json>& records, const fs::path& dir) {
+  std::map<std::string, std::string> data;  // estimator -> rows
+  std::vector<double> xs;
+  std::size_t points = 0;
+  for (const auto& record : records) {
+    if (record.value("variant", std::string()) != group.variant || record.value("status", "") != "ok") continue;
+    const json::json_pointer at("/metrics/source/gc");
+    if (!record.contains(at) || !record[at].contains("exact")) continue;
+    const double exact = record[at]["exact"].value("value", 0.0);
+    if (!(exact > 0)) continue;
+    const auto run = std::find_if(group.runs.begin(), group.runs.end(),
+                                  [&](const RunMeasures& r) { return r.index == record.value("index", std::size_t{0}); });
+    if (run == group.runs.end()) continue;
+    const double x = group.colour_key.empty() ? 0.0
+                     : run->swept[group.colour_key].is_number() ? run->swept[group.colour_key].get<double>()
+                                                                : colour_of(group, *run);
+    xs.push_back(x);
+    for (const auto& [name, estimate] : record[at].items()) {
+      if (name == "exact" || !estimate.value("value", json()).is_number()) continue;
+      data[name] += fmt::format("{:.9g} {:.9g}\n", x, 100 * std::abs(estimate["value"].get<double>() - exact) / exact);
+      ++points;
+    }
+  }
+  if (points == 0) return std::nullopt;
+  const std::string title = "GC estimators against exact" + title_suffix(group);
+  const bool numeric_x = group.colour_key.empty() || group.colour_values.front().is_number();
+  std::string script = std::string(kStyle) + (numeric_x ? axis_scale("x", xs) : "");
+  script += fmt::format("set title {}\nset xlabel {}\nset ylabel 'relative error of the estimate, %'\nset yrange [0:*]\n",
+                        quoted(title), quoted(group.colour_key.empty() ? "run" : label_of(group.colour_key)));
+  if (!numeric_x) {
+    std::vector<std::string> tics;
+    for (std::size_t i = 0; i < group.colour_values.size(); ++i) tics.push_back(fmt::format("{} {}", quoted(value_label(group.colour_values[i])), i));
+    script += fmt::format("set xtics ({})\n", fmt::join(tics, ", "));
+  }
+  std::vector<std::string> plots;
+  int block = 0;
+  for (const auto& [name, rows] : data) {
+    script += fmt::format("$e{} << EOD\n{}EOD\n", block, rows);
+    plots.push_back(fmt::format("$e{} using 1:2 with points pt {} ps 1.3 title {}", block, 5 + 2 * block, quoted(name)));
+    ++block;
+  }
+  script += "plot " + fmt::format("{}", fmt::join(plots, ", ")) + "\n";
+  Figure figure{title, "|estimate - exact| / exact on the same images, per run and estimator.",
+                dir / (file_stem("estimator_error", group.variant) + ".svg"), "", points};
+  figure.svg = render_svg(figure.svg_file, script);
+  return figure;
+}
+
+}  // namespace
+
+std::vector<Figure> draw_figures(const std::vector<RunGroup>& groups, const Headline& headline,
+                                 const std::vector<json>& records, const fs::path& plots_dir) {
+  fs::create_directories(plots_dir);
+  std::vector<Figure> figures;
+  const auto keep = [&](std::optional<Figure> figure) {
+    if (figure) figures.push_back(std::move(*figure));
+  };
+  const std::string gc_label = fmt::format("source GC ({})", headline.gc_estimator);
+  const std::string accuracy_label =
+      fmt::format("{}-shot accuracy ({})", headline.shots, headline.classifier);
+  for (const auto& group : groups) {
+    keep(scatter(group, plots_dir, "gc_vs_target_nc", "Source GC vs target NC",
+                 "The paper's claim: lower source GC goes with lower target NC (a positive rank correlation).",
+                 gc_label, "target NC (CDNV)", &RunMeasures::source_gc, &RunMeasures::target_nc, false));
+    keep(scatter(group, plots_dir, "target_nc_vs_accuracy", "Target NC vs few-shot accuracy",
+                 "The paper's claim: lower target NC goes with higher few-shot accuracy (a negative rank "
+                 "correlation). Bars: 95% intervals over episodes.",
+                 "target NC (CDNV)", accuracy_label, &RunMeasures::target_nc, &RunMeasures::accuracy, true));
+    keep(trajectory(group, records, plots_dir, "gc", "GC"));
+    keep(trajectory(group, records, plots_dir, "nc_cdnv", "source NC (CDNV)"));
+    keep(estimator_error(group, records, plots_dir));
+  }
+  return figures;
+}
+
+}  // namespace gcbench

@@ -1,0 +1,28 @@
+// The report's figures: what each shows, drawn into a plots folder as SVG.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "report/suite_results.hpp"
+
+namespace gcbench {
+
+struct Figure {
+  std::string title;
+  std::string caption;
+  std::filesystem::path svg_file;  // plots/<name>.svg, beside its .gp script
+  std::string svg;                 // the drawing itself
+  std::size_t data_points = 0;     // markers the figure must show
+};
+
+// Per group: source GC vs target NC and target NC vs few-shot accuracy, coloured
+// by the swept value; GC and NC over training where runs recorded trajectories;
+// each estimator's error against `exact` where both were run.
+std::vector<Figure> draw_figures(const std::vector<RunGroup>& groups, const Headline& headline,
+                                 const std::vector<nlohmann::json>& records, const std::filesystem::path& plots_dir);
+
+}  // namespace gcbench
