@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DGCBENCH_BUILD_TESTS=OFF
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j "$(nproc)" --target gcbench gcbench_architecture_conv4 gcbench_dataset_fashion_mnist \
   gcbench_gc_estimator_exact gcbench_gc_estimator_hutchinson
 suites=("$@")

@@ -35,7 +35,7 @@ std::vector<gcbench::Override> cut_down(const fs::path& suite, const TempDir& di
   const std::string architecture = table.at_path("architecture.plugin").value_or(std::string());
   const fs::path data = dir / "data";
   std::vector<std::string> sets = {
-      "dataset.root=\"" + data.string() + "\"", "training.epochs=1", "training.max_steps=2",
+      "dataset.root=\"" + data.string() + "\"", "training.epochs=2", "training.max_steps=2",
       "training.trajectory_gc_samples=2",       "training.trajectory_nc_samples=10",
       "measure.gc_samples=4",                   "measure.accuracy_samples=20",
       "measure.fewshot.shots=[1]",              "measure.fewshot.queries=2",
@@ -133,6 +133,7 @@ TEST_CASE("The GC-regularisation suite runs cut down with the penalty on", "[pap
   const auto file = paper_suite("gc_regularisation_cifar10_vgg13.toml");
   auto overrides = cut_down(file, dir);
   overrides.push_back(gcbench::parse_override("sweep.\"training.gc_penalty\"=[1e-4]"));
+  overrides.push_back(gcbench::parse_override("training.batch_size=32"));  // the suite's 256 exceeds the fixture
   const auto suite = gcbench::validate_suite(file, overrides, registry());
   const auto summary = gcbench::run_suite(suite, gcbench::plan_runs(suite), registry(), dir / "results");
   REQUIRE(summary.records.size() == 1);

@@ -113,10 +113,10 @@ TEST_CASE("gcbench report writes tables, correlations and plots with data from a
   INFO(output);
   REQUIRE(output.rfind("0\n", 0) == 0);
   CHECK_THAT(output, Catch::Contains("training.lr: Spearman(source GC, target NC) = ") && Catch::Contains("over 3 runs"));
-  CHECK_THAT(output, Catch::Contains("reporting the latest"));
 
   fs::path folder;
   for (const auto& entry : fs::directory_iterator(results)) folder = entry.path();
+  CHECK_THAT(output, Catch::Contains("wrote " + (folder / "report.md").string()));
   const auto markdown = read_text(folder / "report.md");
   CHECK_THAT(markdown, Catch::Contains("| training.lr | seed | status | GC exact | GC hutchinson |"));
   for (const char* lr : {"| 0.01 |", "| 0.05 |", "| 0.2 |"}) CHECK_THAT(markdown, Catch::Contains(lr));
@@ -164,6 +164,19 @@ TEST_CASE("A report skips a truncated last record and says so", "[report]") {
   REQUIRE(report.warnings.size() == 1);
   CHECK_THAT(report.warnings[0], Catch::Contains("runs.jsonl:4: skipped a truncated last record"));
   CHECK(report.checks.at(0).gc_vs_target_nc.n == 3);
+}
+
+TEST_CASE("A report of a suite's folder reads its latest results and says there were others", "[report]") {
+  TempDir dir;
+  const auto results = run_small_suite(dir);
+  fs::path latest;
+  for (const auto& entry : fs::directory_iterator(results)) latest = entry.path();
+  fs::create_directories(results / "20000101T000000Z");
+  std::ofstream(results / "20000101T000000Z" / "runs.jsonl") << "";
+  const auto report = gcbench::write_report(results);
+  CHECK(report.markdown == latest / "report.md");
+  REQUIRE(report.warnings.size() == 1);
+  CHECK_THAT(report.warnings[0], Catch::Contains("holds 2 results folders") && Catch::Contains(latest.filename().string()));
 }
 
 TEST_CASE("A report of a folder with no records names the folder", "[report]") {

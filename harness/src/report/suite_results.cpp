@@ -41,8 +41,10 @@ SuiteResults load_suite_results(const fs::path& path) {
                                            "folder, e.g. results/<suite>/<timestamp>", path.string()));
     }
     results.folder = *std::max_element(candidates.begin(), candidates.end());  // timestamps sort by name
-    results.warnings.push_back(fmt::format("{} holds {} runs of the suite; reporting the latest, {}", path.string(),
-                                           candidates.size(), results.folder.filename().string()));
+    if (candidates.size() > 1) {
+      results.warnings.push_back(fmt::format("{} holds {} results folders of the suite; reporting the latest, {}",
+                                             path.string(), candidates.size(), results.folder.filename().string()));
+    }
   }
   const fs::path file = results.folder / "runs.jsonl";
   std::ifstream in(file);
