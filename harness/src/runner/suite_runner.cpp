@@ -51,10 +51,13 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
   RecordWriter writer(summary.results_dir / "runs.jsonl");
   DatasetCache datasets(registry);
 
-  for (const auto& run : runs) {
+  for (std::size_t position = 0; position < runs.size(); ++position) {
+    const auto& run = runs[position];
     const RunConfig config = to_run_config(run.config, registry);
     const int threads = apply_threads(config.threads);
-    spdlog::info("run {}/{} [{}] {}seed {} {}", run.index + 1, runs.size(), run.id,
+    // A subset of the plan (e.g. a cut-down test) still names each run's place in the plan.
+    spdlog::info("run {}/{}{} [{}] {}seed {} {}", position + 1, runs.size(),
+                 run.index == position ? "" : fmt::format(" (plan #{})", run.index), run.id,
                  run.variant.empty() ? "" : "variant " + run.variant + " ", run.seed, run.swept.dump());
 
     json record = {{"run_id", run.id},        {"suite", suite.name},        {"index", run.index},
