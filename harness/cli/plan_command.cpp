@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "plan/plan.hpp"
+#include "report/text_table.hpp"
 
 namespace gcbench::cli {
 using nlohmann::json;
@@ -73,19 +74,7 @@ int plan_command(const SuiteArguments& arguments, bool as_json) {
     }
     rows.push_back(std::move(row));
   }
-  std::vector<std::size_t> width(header.size());
-  for (std::size_t c = 0; c < header.size(); ++c) {
-    width[c] = header[c].size();
-    for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
-  }
-  const auto print_row = [&](const std::vector<std::string>& cells) {
-    std::string line;
-    for (std::size_t c = 0; c < cells.size(); ++c) line += fmt::format("{:<{}}  ", cells[c], width[c]);
-    fmt::print("  {}\n", line.substr(0, line.find_last_not_of(' ') + 1));
-  };
-  fmt::print("\n");
-  print_row(header);
-  for (const auto& row : rows) print_row(row);
+  fmt::print("\n{}", format_text_table({header, rows}, {ColumnAlign::left, "  ", false}));
   fmt::print("\nevery run's resolved config is these shared keys plus its row above "
              "(`gcbench plan --json` prints each in full):\n");
   for (const auto& [key, value] : shared) fmt::print("  {} = {}\n", key, value);

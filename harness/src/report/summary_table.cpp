@@ -81,24 +81,7 @@ RunTable run_table(const std::vector<json>& records) {
 
 std::string summary_table(const std::vector<json>& records) {
   if (records.empty()) return "no runs\n";
-  const auto [header, rows] = run_table(records);
-  std::vector<std::size_t> width(header.size());
-  for (std::size_t c = 0; c < header.size(); ++c) {
-    width[c] = header[c].size();
-    for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
-  }
-  const auto line = [&](const std::vector<std::string>& cells) {
-    std::string text;
-    for (std::size_t c = 0; c < cells.size(); ++c) text += fmt::format("{:>{}}  ", cells[c], width[c]);
-    text.erase(text.find_last_not_of(' ') + 1);
-    return text + "\n";
-  };
-  std::string table = line(header);
-  std::size_t total = 0;
-  for (auto w : width) total += w + 2;
-  table += std::string(total - 2, '-') + "\n";
-  for (const auto& row : rows) table += line(row);
-  return table;
+  return format_text_table(run_table(records));
 }
 
 }  // namespace gcbench

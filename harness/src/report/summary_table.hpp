@@ -6,14 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "report/text_table.hpp"
+
 namespace gcbench {
 
 // One row per run: the header and each row's cells, as the text table, the
 // report's Markdown and its HTML all show them.
-struct RunTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-};
+using RunTable = TextTable;
 RunTable run_table(const std::vector<nlohmann::json>& records);
 
 // Columns: the variant (where the suite has them), each swept key, seed, status, source GC (per estimator), source and
