@@ -87,7 +87,17 @@ TEST_CASE("Spearman's rho matches hand-computed values", "[report]") {
     const auto c = gcbench::spearman({1, 2, 3, 4, 5}, {2, 1, 4, 3, 5});
     CHECK(c.rho == Approx(0.8));
     CHECK(c.n == 5);
-    CHECK(c.p_value == Approx(0.1041).margin(1e-3));  // t = 0.8 sqrt(3 / 0.36) = 2.309, 3 degrees of freedom
+  }
+  SECTION("up to 10 runs the p-value counts every ordering") {
+    // rho >= 0.8 needs sum d^2 <= 4: the identity, 4 adjacent swaps, 3 pairs of disjoint
+    // adjacent swaps; as many again for rho <= -0.8; 16 of 5! = 120.
+    CHECK(gcbench::spearman({1, 2, 3, 4, 5}, {2, 1, 4, 3, 5}).p_value == Approx(16.0 / 120));
+    CHECK(gcbench::spearman({1, 2, 3, 4}, {10, 20, 30, 1000}).p_value == Approx(2.0 / 24));
+  }
+  SECTION("beyond 10 runs the p-value is the t approximation with n - 2 degrees of freedom") {
+    const auto c = gcbench::spearman({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {7, 3, 11, 2, 8, 1, 12, 6, 4, 10, 9, 5});
+    CHECK(c.rho == Approx(1 - 6.0 * 246 / (12 * 143)));
+    CHECK(c.p_value == Approx(0.664633).margin(1e-5));  // t = 0.4467, regularised incomplete beta I_{10/(10+t^2)}(5, 1/2)
   }
   SECTION("ties share their average rank") {
     CHECK(gcbench::average_ranks({5, 1, 5, 3}) == std::vector<double>{3.5, 1, 3.5, 2});

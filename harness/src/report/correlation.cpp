@@ -5,11 +5,40 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
 
 namespace gcbench {
+namespace {
+
+// The share of all orderings of ry whose rank correlation with rx is at least as
+// far from 0 as the observed one. Ranks keep their mean and spread under
+// permutation, so comparing sums of centred products compares correlations.
+double exact_p_value(const std::vector<double>& rx, const std::vector<double>& ry) {
+  const double mean = (static_cast<double>(rx.size()) + 1) / 2;
+  std::vector<double> cx(rx.size()), cy(ry.size());
+  for (std::size_t i = 0; i < rx.size(); ++i) {
+    cx[i] = rx[i] - mean;
+    cy[i] = ry[i] - mean;
+  }
+  double observed = 0;
+  for (std::size_t i = 0; i < cx.size(); ++i) observed += cx[i] * cy[i];
+  const double threshold = std::abs(observed) - 1e-9;
+  std::vector<std::size_t> order(cy.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::uint64_t as_extreme = 0, total = 0;
+  do {
+    double sum = 0;
+    for (std::size_t i = 0; i < cx.size(); ++i) sum += cx[i] * cy[order[i]];
+    as_extreme += std::abs(sum) >= threshold;
+    ++total;
+  } while (std::next_permutation(order.begin(), order.end()));
+  return static_cast<double>(as_extreme) / static_cast<double>(total);
+}
+
+}  // namespace
 
 std::vector<double> average_ranks(const std::vector<double>& values) {
   std::vector<std::size_t> order(values.size());
@@ -40,7 +69,9 @@ Correlation spearman(const std::vector<double>& x, const std::vector<double>& y)
   if (constant) return out;
   out.rho = std::clamp(boost::math::statistics::correlation_coefficient(rx, ry), -1.0, 1.0);
   const double dof = static_cast<double>(out.n) - 2;
-  if (std::abs(out.rho) >= 1.0) {
+  if (out.n <= kExactSpearmanRuns) {
+    out.p_value = exact_p_value(rx, ry);
+  } else if (std::abs(out.rho) >= 1.0) {
     out.p_value = 0.0;
   } else {
     const double t = out.rho * std::sqrt(dof / (1 - out.rho * out.rho));
