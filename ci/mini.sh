@@ -5,10 +5,7 @@
 # Usage: bash ci/mini.sh [lr batch_size l2 gc_penalty]   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash ci/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
-cmake --build build -j "$(nproc)" --target gcbench gcbench_architecture_conv4 gcbench_dataset_fashion_mnist \
-  gcbench_gc_estimator_exact gcbench_gc_estimator_hutchinson
+source ci/build_runner.sh
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(lr batch_size l2 gc_penalty)
 summary=""

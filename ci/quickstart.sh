@@ -4,10 +4,7 @@
 # report.html beside the records). Extra arguments go to `gcbench run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash ci/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
-cmake --build build -j "$(nproc)" --target gcbench gcbench_architecture_conv4 gcbench_dataset_fashion_mnist \
-  gcbench_gc_estimator_exact gcbench_gc_estimator_hutchinson
+source ci/build_runner.sh
 ./build/gcbench plugins
 ./build/gcbench run suites/quickstart.toml "$@"
 [ $# -gt 0 ] || ./build/gcbench report results/quickstart

@@ -9,23 +9,16 @@
 #include <cmath>
 #include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "report/correlation.hpp"
 #include "report/report.hpp"
 #include "support/fixtures.hpp"
 
+using gcbench::testing::read_text;
 using gcbench::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Data markers gnuplot drew: <use> elements outside the marker definitions.
 std::size_t markers_in(const std::string& svg) {

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sys/wait.h>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 
 #include <ATen/ATen.h>
@@ -154,6 +155,14 @@ void write_text(const fs::path& file, const std::string& text) {
   std::ofstream out(file);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::string run_command(const std::string& command) {

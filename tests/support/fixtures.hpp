@@ -53,6 +53,8 @@ std::filesystem::path gcbench_executable();
 
 // Creates missing parent folders.
 void write_text(const std::filesystem::path& file, const std::string& text);
+// The whole file; throws if it cannot be read.
+std::string read_text(const std::filesystem::path& file);
 
 // Runs a shell command; returns its exit code, a newline, then stdout and stderr.
 std::string run_command(const std::string& command);
