@@ -137,6 +137,28 @@ TEST_CASE("Two runs with the same seed see the same episodes and give the same a
   CHECK(first.summary.records[0]["run_id"] == second.summary.records[0]["run_id"]);
 }
 
+TEST_CASE("A point two variants share is trained once and its record reused", "[e2e]") {
+  TempDir dir;
+  gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
+  // lr 0.05 with batch 16 is in both variants: the base value of each swept key.
+  const auto run = run_tiny(dir, "[variants.lr.sweep]\n\"training.lr\" = [0.01, 0.05]\n"
+                                 "[variants.batch.sweep]\n\"training.batch_size\" = [8, 16]\n", dir / "data");
+  REQUIRE(run.summary.records.size() == 4);
+  const auto& first = run.summary.records[1];
+  const auto& again = run.summary.records[3];
+  REQUIRE(first["run_id"] == again["run_id"]);
+  CHECK_FALSE(first.contains("reused_from"));
+  CHECK(again["reused_from"]["index"] == 1);
+  CHECK(again["variant"] == "batch");
+  CHECK(again["swept"] == json{{"training.batch_size", 16}});
+  CHECK(again["status"] == "ok");
+  CHECK(again["metrics"] == first["metrics"]);
+  CHECK(fs::exists(run.summary.results_dir / first["run_dir"].get<std::string>() / "final.pt"));
+  CHECK_FALSE(fs::exists(run.summary.results_dir / again["run_dir"].get<std::string>() / "final.pt"));
+  CHECK(fs::exists(run.summary.results_dir / again["run_dir"].get<std::string>() / "record.json"));
+  for (const std::size_t index : {0, 2}) CHECK_FALSE(run.summary.records[index].contains("reused_from"));
+}
+
 TEST_CASE("A diverging run is recorded as diverged and the suite goes on", "[e2e]") {
   TempDir dir;
   gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);

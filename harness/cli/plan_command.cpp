@@ -60,13 +60,21 @@ int plan_command(const SuiteArguments& arguments, bool as_json) {
     }
   }
 
-  fmt::print("suite '{}' ({}): {} runs{}\n", loaded.suite.name, arguments.suite.string(), runs.size(),
+  // A run whose id an earlier run has (variants sharing a point) reuses that run's record.
+  std::map<std::string, std::size_t> first_with_id;
+  for (const auto& run : runs) first_with_id.emplace(run.id, run.index);
+  const std::size_t repeats = runs.size() - first_with_id.size();
+  fmt::print("suite '{}' ({}): {} runs{}{}\n", loaded.suite.name, arguments.suite.string(), runs.size(),
+             repeats == 0 ? "" : fmt::format(", {} to train ({} repeat an earlier run and reuse its record)",
+                                              first_with_id.size(), repeats),
              loaded.suite.description.empty() ? "" : "\n  " + loaded.suite.description);
   std::vector<std::string> header = {"#", "run id", "variant", "seed"};
   header.insert(header.end(), varying.begin(), varying.end());
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    std::vector<std::string> row = {std::to_string(runs[i].index), runs[i].id,
+    const std::size_t first = first_with_id.at(runs[i].id);
+    std::vector<std::string> row = {std::to_string(runs[i].index),
+                                    runs[i].id + (first == runs[i].index ? "" : fmt::format(" = #{}", first)),
                                     runs[i].variant.empty() ? "-" : runs[i].variant, std::to_string(runs[i].seed)};
     for (const auto& key : varying) {
       const auto found = flat[i].find(key);

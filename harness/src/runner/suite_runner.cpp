@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 
 #include "config/run_config.hpp"
 #include "plugins/plugin_registry.hpp"
@@ -49,6 +50,7 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
     write_text(summary.results_dir / "plan.json", plan.dump(2) + "\n");
   }
   RecordWriter writer(summary.results_dir / "runs.jsonl");
+  std::map<std::string, json> measured;  // run id -> the record of the run that trained and measured it
   DatasetCache datasets(registry);
 
   for (std::size_t position = 0; position < runs.size(); ++position) {
@@ -77,11 +79,24 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
     bool data_unusable = false;
     const fs::path run_dir = summary.results_dir / "runs" / fmt::format("{:03d}-{}", run.index, run.id);
     record["run_dir"] = fs::relative(run_dir, summary.results_dir).string();
+    const auto earlier = measured.find(run.id);
     try {
       fs::create_directories(run_dir);
       write_text(run_dir / "config.json", run.config.dump(2) + "\n");
-      record.update(run_one(config, registry, datasets, run_dir));
-      record["status"] = "ok";
+      if (earlier != measured.end()) {
+        // Variants often share a point (the base value of each swept key); the same
+        // resolved config and seed would train and measure the same network again.
+        for (const auto& [key, value] : earlier->second.items()) {
+          if (!record.contains(key) && key != "seconds") record[key] = value;  // what it measured, not where it sits in the plan
+        }
+        record["reused_from"] = {{"index", earlier->second["index"]}, {"run_dir", earlier->second["run_dir"]}};
+        spdlog::info("run {} is run #{} of this suite again: its record is reused", run.id,
+                     earlier->second["index"].get<std::size_t>());
+        if (record["status"] == "diverged") ++summary.diverged;
+      } else {
+        record.update(run_one(config, registry, datasets, run_dir));
+        record["status"] = "ok";
+      }
     } catch (const RunDiverged& diverged) {
       record["status"] = "diverged";
       record["error"] = diverged.what();
@@ -98,10 +113,11 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
       ++summary.failed;
     }
     record["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    record["timings"]["total"] = record["seconds"];
+    if (!record.contains("reused_from")) record["timings"]["total"] = record["seconds"];
     writer.append(record);
     write_text(run_dir / "record.json", record.dump(2) + "\n");
     summary.records.push_back(record);
+    if (record["status"] != "failed" && !measured.count(run.id)) measured.emplace(run.id, record);
     if (record["status"] != "ok") spdlog::error("run {} {}: {}", run.id, record["status"].get<std::string>(), record["error"].get<std::string>());
     if (data_unusable) {
       spdlog::error("stopping the suite: no later run can load this dataset either");

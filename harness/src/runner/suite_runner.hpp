@@ -23,6 +23,9 @@ struct SuiteRunSummary {
 // Every run is recorded, as "ok", "diverged" or "failed" with its error; a run's
 // failure does not stop the suite, but a dataset that cannot be loaded does,
 // since no later run could succeed. Each record is on disk before the next run starts.
+// A run whose id (resolved config and seed) an earlier run of this call already
+// trained and measured, as where two variants share a point, is not run again:
+// its record copies that run's results and names it in "reused_from".
 SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& runs, const PluginRegistry& registry,
                           const std::filesystem::path& results_root);
 
