@@ -158,6 +158,11 @@ sweep = { "training.batch_size" = [32, 64, 128] }
     const auto overridden = load(dir / "variants.toml", {"training.epochs=2"});
     CHECK(overridden.variants[1].base["training"]["epochs"] == 2);
   }
+  SECTION("--set of a key no variant sets is inherited, and may rename the suite") {
+    const auto renamed = load(dir / "variants.toml", {"suite.name=\"renamed\"", "training.momentum=0.5"});
+    CHECK(renamed.name == "renamed");
+    for (const auto& variant : renamed.variants) CHECK(variant.base["training"]["momentum"] == 0.5);
+  }
   SECTION("a variant's mistake names the variant's line") {
     write_text(dir / "bad.toml", kBase + "[variants.fast.training]\nlr = -1.0\n");
     CHECK_THAT(issues_of(dir / "bad.toml"), Catch::Contains("bad.toml:18:6") && Catch::Contains("'training.lr' is -1"));

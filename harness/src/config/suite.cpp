@@ -361,43 +361,9 @@ Suite validate_suite(const fs::path& file, const std::vector<Override>& override
     }
   };
 
-  // Each variant's table is built from a fresh read, since only moved TOML nodes
-  // keep the file:line:column that problems are reported at.
-  std::vector<std::pair<std::string, toml::table>> variant_tables;
-  if (const toml::node* variants = suite.table.get(kVariants)) {
-    if (!variants->is_table() || variants->as_table()->empty()) {
-      issues.push_back({location_of(*variants), "'variants' must hold one table per variant, e.g. [variants.small]"});
-    } else {
-      // TOML tables iterate by name; variants run in the order the file gives them.
-      std::vector<std::pair<toml::key, const toml::node*>> ordered;
-      for (const auto& [name, node] : *variants->as_table()) ordered.emplace_back(name, &node);
-      std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
-        return a.first.source().begin.line < b.first.source().begin.line;
-      });
-      for (const auto& [name, node_pointer] : ordered) {
-        const toml::node& node = *node_pointer;
-        if (!node.is_table()) {
-          issues.push_back({location_of(node), fmt::format("variant '{}' must be a table of suite keys", name.str())});
-          continue;
-        }
-        if (const toml::node* rename = node.as_table()->at_path("suite.name").node()) {
-          issues.push_back({location_of(*rename),
-                            "a variant cannot rename the suite; its runs share the suite's results folder"});
-        }
-        toml::table merged = read_suite_table(file, overrides);
-        toml::table own = std::move(*merged.get_as<toml::table>(kVariants)->get_as<toml::table>(name));
-        merged.erase(kVariants);
-        merge_tables(merged, std::move(own));
-        variant_tables.emplace_back(std::string(name.str()), std::move(merged));
-      }
-    }
-  } else {
-    variant_tables.emplace_back("", read_suite_table(file, overrides));
-  }
-
-  for (const auto& [name, variant_table] : variant_tables) {
+  const auto validate = [&](const std::string& name, const toml::table& table) {
     try {
-      SuiteVariant variant = Validator(variant_table, file, registry).run();
+      SuiteVariant variant = Validator(table, file, registry).run();
       variant.name = name;
       suite.name = variant.base["suite"]["name"].get<std::string>();
       suite.description = variant.base["suite"]["description"].get<std::string>();
@@ -405,6 +371,36 @@ Suite validate_suite(const fs::path& file, const std::vector<Override>& override
       suite.variants.push_back(std::move(variant));
     } catch (const ConfigError& error) {
       keep_issues(error);
+    }
+  };
+
+  const toml::node* variants = suite.table.get(kVariants);
+  if (!variants) {
+    validate("", suite.table);
+  } else if (!variants->is_table() || variants->as_table()->empty()) {
+    issues.push_back({location_of(*variants), "'variants' must hold one table per variant, e.g. [variants.small]"});
+  } else {
+    // TOML tables iterate by name; variants run in the order the file gives them.
+    std::vector<std::pair<toml::key, const toml::node*>> ordered;
+    for (const auto& [name, node] : *variants->as_table()) ordered.emplace_back(name, &node);
+    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+      return a.first.source().begin.line < b.first.source().begin.line;
+    });
+    for (const auto& [name, node] : ordered) {
+      if (!node->is_table()) {
+        issues.push_back({location_of(*node), fmt::format("variant '{}' must be a table of suite keys", name.str())});
+        continue;
+      }
+      if (const toml::node* rename = node->as_table()->at_path("suite.name").node()) {
+        issues.push_back({location_of(*rename), "a variant cannot rename the suite; its runs share the suite's results folder"});
+      }
+      // Built from a fresh read: only moved TOML nodes keep the file:line:column
+      // that problems are reported at, and a copy would lose them.
+      toml::table merged = read_suite_table(file, overrides);
+      toml::table own = std::move(*merged.get_as<toml::table>(kVariants)->get_as<toml::table>(name));
+      merged.erase(kVariants);
+      merge_tables(merged, std::move(own));
+      validate(std::string(name.str()), merged);
     }
   }
   if (!issues.empty()) throw ConfigError(issues);

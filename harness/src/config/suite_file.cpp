@@ -55,6 +55,16 @@ toml::table read_with_includes(const fs::path& file, std::vector<fs::path>& chai
   return merged;
 }
 
+// Whether `table` already holds a value at any leaf of `assignment`.
+bool holds_any_of(const toml::table& table, const toml::table& assignment) {
+  for (const auto& [key, node] : assignment) {
+    const toml::node* own = table.get(key);
+    if (!own) continue;
+    if (!node.is_table() || !own->is_table() || holds_any_of(*own->as_table(), *node.as_table())) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Override parse_override(const std::string& text) {
@@ -83,11 +93,12 @@ toml::table read_suite_table(const fs::path& file, const std::vector<Override>& 
     const std::string where = "--set " + override.key + "=" + override.value;
     // --set 'sweep."training.lr"=[0.01, 0.1]' works as in a suite file.
     // Parsed afresh for each table it goes into: copied TOML nodes lose their source.
-    const bool names_a_variant = override.key.rfind(std::string(kVariants) + ".", 0) == 0;
-    if (auto* variants = table.get_as<toml::table>(kVariants); variants && !names_a_variant) {
-      // A variant's own keys would otherwise win over the command line.
+    // A variant that sets the key itself would otherwise win over the command line.
+    if (auto* variants = table.get_as<toml::table>(kVariants)) {
+      const toml::table assignment = parse_assignment(override.key, override.value, where);
       for (auto&& [name, variant] : *variants) {
-        if (auto* variant_table = variant.as_table()) {
+        auto* variant_table = variant.as_table();
+        if (variant_table && holds_any_of(*variant_table, assignment)) {
           merge_tables(*variant_table, parse_assignment(override.key, override.value, where));
         }
       }

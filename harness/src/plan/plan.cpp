@@ -23,6 +23,32 @@ std::size_t sweep_points(const SuiteVariant& variant) {
   return points;
 }
 
+namespace {
+
+// Sweep point `point` of `variant` (the grid's last axis fastest) at `seed`.
+PlannedRun resolve_run(const SuiteVariant& variant, std::size_t point, std::int64_t seed) {
+  PlannedRun run;
+  run.variant = variant.name;
+  run.seed = seed;
+  run.config = variant.base;
+  run.swept = json::object();
+  for (auto axis = variant.sweep.rbegin(); axis != variant.sweep.rend(); ++axis) {
+    const auto& values = axis->points[point % axis->points.size()];
+    point /= axis->points.size();
+    for (std::size_t k = 0; k < axis->keys.size(); ++k) {
+      run.config[key_pointer(axis->keys[k])] = values[k];
+      run.swept[axis->keys[k]] = values[k];
+    }
+  }
+  run.config["seed"] = seed;
+  json identity = run.config;
+  identity.erase("runtime");
+  run.id = config_hash(identity);
+  return run;
+}
+
+}  // namespace
+
 std::vector<PlannedRun> plan_runs(const Suite& suite) {
   std::size_t most_seeds = 0;
   for (const auto& variant : suite.variants) most_seeds = std::max(most_seeds, variant.seeds.size());
@@ -31,27 +57,10 @@ std::vector<PlannedRun> plan_runs(const Suite& suite) {
   for (std::size_t s = 0; s < most_seeds; ++s) {
     for (const auto& variant : suite.variants) {
       if (s >= variant.seeds.size()) continue;
-      for (std::size_t point = 0; point < sweep_points(variant); ++point) {
-        PlannedRun run;
-        run.index = runs.size();
-        run.variant = variant.name;
-        run.seed = variant.seeds[s];
-        run.config = variant.base;
-        run.swept = json::object();
-        std::size_t rest = point;
-        for (auto axis = variant.sweep.rbegin(); axis != variant.sweep.rend(); ++axis) {
-          const auto& values = axis->points[rest % axis->points.size()];
-          rest /= axis->points.size();
-          for (std::size_t k = 0; k < axis->keys.size(); ++k) {
-            run.config[key_pointer(axis->keys[k])] = values[k];
-            run.swept[axis->keys[k]] = values[k];
-          }
-        }
-        run.config["seed"] = run.seed;
-        json identity = run.config;
-        identity.erase("runtime");
-        run.id = config_hash(identity);
-        runs.push_back(std::move(run));
+      const std::size_t points = sweep_points(variant);
+      for (std::size_t point = 0; point < points; ++point) {
+        runs.push_back(resolve_run(variant, point, variant.seeds[s]));
+        runs.back().index = runs.size() - 1;
       }
     }
   }

@@ -38,14 +38,19 @@ RecordFile read_records(const std::filesystem::path& file) {
     result.problems.push_back(file.string() + ": cannot be opened");
     return result;
   }
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (line.empty()) continue;
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].empty()) continue;
     try {
-      result.records.push_back(nlohmann::json::parse(line));
+      result.records.push_back(nlohmann::json::parse(lines[i]));
     } catch (const nlohmann::json::parse_error& error) {
-      result.problems.push_back(file.string() + ":" + std::to_string(number) + ": not a complete record (" +
-                                error.what() + ")");
+      if (i + 1 == lines.size()) {
+        result.torn_last_line = i + 1;
+      } else {
+        result.problems.push_back(file.string() + ":" + std::to_string(i + 1) + ": not a complete record (" +
+                                  error.what() + ")");
+      }
     }
   }
   return result;

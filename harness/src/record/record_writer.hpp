@@ -29,10 +29,12 @@ class RecordWriter {
 
 struct RecordFile {
   std::vector<nlohmann::json> records;
-  std::vector<std::string> problems;  // "runs.jsonl:7: ..." for lines that do not parse
+  std::vector<std::string> problems;  // "runs.jsonl:7: ..." for lines before the last that do not parse
+  std::size_t torn_last_line = 0;     // the last line's number where it does not parse (a kill mid-write), else 0
 };
 
-// Reads every complete record; a torn last line (a kill mid-write) is reported, not fatal.
+// Reads every complete record. A torn last line is what a kill mid-write leaves:
+// it is skipped and numbered in torn_last_line; any other bad line is a problem.
 RecordFile read_records(const std::filesystem::path& file);
 
 }  // namespace gcbench

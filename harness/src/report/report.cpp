@@ -132,7 +132,7 @@ Report write_report(const fs::path& results_path, const fs::path& out_dir) {
   Report report;
   report.warnings = results.warnings;
   report.checks = check_mechanism(groups);
-  report.figures = draw_figures(groups, headline, results.records, dir / "plots");
+  report.figures = draw_figures(groups, headline, dir / "plots");
   report.markdown = dir / "report.md";
   report.html = dir / "report.html";
   const Overview o = overview_of(results.records);
@@ -151,14 +151,16 @@ Report write_report(const fs::path& results_path, const fs::path& out_dir) {
         "Spearman rank correlations over the runs of each group (all seeds). The paper: lower source GC goes with "
         "lower target NC (rho > 0), and lower target NC with higher few-shot accuracy (rho < 0). Before transfer, "
         "GC bounds NC on the source classes themselves (rho(GC, source NC) > 0).\n\n";
-  md += fmt::format("| {}swept | runs | rho(GC, target NC) | verdict | rho(target NC, accuracy) | verdict | "
-                    "rho(GC, source NC) | verdict |\n", has_variants ? "variant | " : "");
-  md += fmt::format("|{}---|---|---|---|---|---|---|---|\n", has_variants ? "---|" : "");
+  md += fmt::format("| {}swept | runs |", has_variants ? "variant | " : "");
+  for (const auto& relation : MechanismCheck{}.relations()) md += fmt::format(" rho({}) | verdict |", relation.measures);
+  md += fmt::format("\n|{}---|---|---|---|---|---|---|---|\n", has_variants ? "---|" : "");
   for (const auto& c : report.checks) {
-    md += fmt::format("| {}{} | {} | {} | {} | {} | {} | {} | {} |\n", has_variants ? c.variant + " | " : "",
-                      c.swept.empty() ? "-" : "`" + c.swept + "`", c.gc_vs_target_nc.n, rho_text(c.gc_vs_target_nc),
-                      verdict(c.gc_vs_target_nc, +1), rho_text(c.target_nc_vs_accuracy), verdict(c.target_nc_vs_accuracy, -1),
-                      rho_text(c.gc_vs_source_nc), verdict(c.gc_vs_source_nc, +1));
+    md += fmt::format("| {}{} | {} |", has_variants ? c.variant + " | " : "", c.swept.empty() ? "-" : "`" + c.swept + "`",
+                      c.gc_vs_target_nc.n);
+    for (const auto& relation : c.relations()) {
+      md += fmt::format(" {} | {} |", rho_text(relation.correlation), verdict(relation.correlation, relation.expected_sign));
+    }
+    md += "\n";
   }
   md += "\n## Runs\n\n| " + fmt::format("{}", fmt::join(table.header, " | ")) + " |\n|";
   for (std::size_t i = 0; i < table.header.size(); ++i) md += "---|";
@@ -209,8 +211,11 @@ Report write_report(const fs::path& results_path, const fs::path& out_dir) {
           "accuracy (&rho; &lt; 0). Before transfer, GC bounds NC on the source classes themselves "
           "(&rho;(GC, source NC) &gt; 0).</p>\n<table id=\"mechanism\"><tr>";
   if (has_variants) html += "<th>variant</th>";
-  html += "<th>swept</th><th>runs</th><th>&rho;(GC, target NC)</th><th>verdict</th><th>&rho;(target NC, accuracy)</th>"
-          "<th>verdict</th><th>&rho;(GC, source NC)</th><th>verdict</th></tr>\n";
+  html += "<th>swept</th><th>runs</th>";
+  for (const auto& relation : MechanismCheck{}.relations()) {
+    html += fmt::format("<th>&rho;({})</th><th>verdict</th>", relation.measures);
+  }
+  html += "</tr>\n";
   const auto verdict_cell = [](const Correlation& c, int sign) {
     const auto text = verdict(c, sign);
     const char* css = text.rfind("matches", 0) == 0 ? "match" : text.rfind("opposite", 0) == 0 ? "opposite" : "";
@@ -219,11 +224,12 @@ Report write_report(const fs::path& results_path, const fs::path& out_dir) {
   for (const auto& c : report.checks) {
     html += "<tr>";
     if (has_variants) html += "<td>" + html_escape(c.variant) + "</td>";
-    html += fmt::format("<td><code>{}</code></td><td>{}</td><td>{}</td>{}<td>{}</td>{}<td>{}</td>{}</tr>\n",
-                        html_escape(c.swept), c.gc_vs_target_nc.n, rho_text(c.gc_vs_target_nc),
-                        verdict_cell(c.gc_vs_target_nc, +1), rho_text(c.target_nc_vs_accuracy),
-                        verdict_cell(c.target_nc_vs_accuracy, -1), rho_text(c.gc_vs_source_nc),
-                        verdict_cell(c.gc_vs_source_nc, +1));
+    html += fmt::format("<td><code>{}</code></td><td>{}</td>", html_escape(c.swept), c.gc_vs_target_nc.n);
+    for (const auto& relation : c.relations()) {
+      html += fmt::format("<td>{}</td>{}", rho_text(relation.correlation),
+                          verdict_cell(relation.correlation, relation.expected_sign));
+    }
+    html += "</tr>\n";
   }
   html += "</table>\n<h2>Figures</h2>\n";
   for (std::size_t i = 0; i < report.figures.size(); ++i) {

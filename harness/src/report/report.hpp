@@ -1,6 +1,7 @@
 // `gcbench report`: a suite's results as report.md and a self-contained report.html.
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -20,6 +21,18 @@ struct MechanismCheck {
   Correlation gc_vs_source_nc;
   Correlation gc_vs_target_nc;
   Correlation target_nc_vs_accuracy;
+
+  // The three, in the order reports show them, with the sign the paper expects.
+  struct Relation {
+    const char* measures;       // "source GC, target NC"
+    const Correlation& correlation;
+    int expected_sign;
+  };
+  std::array<Relation, 3> relations() const {
+    return {{{"source GC, target NC", gc_vs_target_nc, +1},
+             {"target NC, accuracy", target_nc_vs_accuracy, -1},
+             {"source GC, source NC", gc_vs_source_nc, +1}}};
+  }
 };
 
 // "matches the paper (p = 0.003)", "matches the paper's sign, not significant

@@ -49,15 +49,20 @@ double colour_of(const RunGroup& group, const RunMeasures& run) {
   return static_cast<double>(at - group.colour_values.begin());
 }
 
-std::string colour_axis(const RunGroup& group) {
-  if (group.colour_key.empty()) return "unset colorbox\nset cbrange [0:1]\n";
+// gnuplot tics naming each of the group's swept values at its index: ("0.01" 0, "0.1" 1).
+std::string value_tics(const RunGroup& group) {
   std::vector<std::string> tics;
   for (std::size_t i = 0; i < group.colour_values.size(); ++i) {
     tics.push_back(fmt::format("{} {}", quoted(value_label(group.colour_values[i])), i));
   }
+  return fmt::format("({})", fmt::join(tics, ", "));
+}
+
+std::string colour_axis(const RunGroup& group) {
+  if (group.colour_key.empty()) return "unset colorbox\nset cbrange [0:1]\n";
   const auto k = group.colour_values.size();
-  return fmt::format("set cbrange [-0.5:{}]\nset palette maxcolors {}\nset cbtics ({})\nset cblabel {}\n",
-                     static_cast<double>(k) - 0.5, std::max<std::size_t>(k, 2), fmt::join(tics, ", "),
+  return fmt::format("set cbrange [-0.5:{}]\nset palette maxcolors {}\nset cbtics {}\nset cblabel {}\n",
+                     static_cast<double>(k) - 0.5, std::max<std::size_t>(k, 2), value_tics(group),
                      quoted(label_of(group.colour_key)));
 }
 
@@ -99,22 +104,19 @@ std::optional<Figure> scatter(const RunGroup& group, const fs::path& dir, const 
 }
 
 // `quantity` of each run's trajectory against the training step, one line per run.
-std::optional<Figure> trajectory(const RunGroup& group, const std::vector<json>& records, const fs::path& dir,
-                                 const std::string& quantity, const std::string& y_label) {
+std::optional<Figure> trajectory(const RunGroup& group, const fs::path& dir, const std::string& quantity,
+                                 const std::string& y_label) {
   std::string data;
   std::vector<double> ys;
   std::size_t points = 0;
-  for (const auto& record : records) {
-    if (record.value("variant", std::string()) != group.variant) continue;
-    const json::json_pointer at("/training/trajectory");
+  const json::json_pointer at("/training/trajectory");
+  for (const auto& run : group.runs) {
+    const json& record = *run.record;
     if (!record.contains(at) || !record[at].is_array()) continue;
-    const auto run = std::find_if(group.runs.begin(), group.runs.end(),
-                                  [&](const RunMeasures& r) { return r.index == record.value("index", std::size_t{0}); });
-    if (run == group.runs.end()) continue;
     std::string line;
     for (const auto& point : record[at]) {
       if (!point.contains(quantity) || !point[quantity].is_number()) continue;
-      line += fmt::format("{} {:.9g} {}\n", point.value("step", 0), point[quantity].get<double>(), colour_of(group, *run));
+      line += fmt::format("{} {:.9g} {}\n", point.value("step", 0), point[quantity].get<double>(), colour_of(group, run));
       ys.push_back(point[quantity].get<double>());
       ++points;
     }
@@ -133,22 +135,19 @@ std::optional<Figure> trajectory(const RunGroup& group, const std::vector<json>&
 }
 
 // Each estimator's relative error against `exact`, by the swept value.
-std::optional<Figure> estimator_error(const RunGroup& group, const std::vector<json>& records, const fs::path& dir) {
+std::optional<Figure> estimator_error(const RunGroup& group, const fs::path& dir) {
   std::map<std::string, std::string> data;  // estimator -> rows
   std::vector<double> xs;
   std::size_t points = 0;
-  for (const auto& record : records) {
-    if (record.value("variant", std::string()) != group.variant || record.value("status", "") != "ok") continue;
-    const json::json_pointer at("/metrics/source/gc");
-    if (!record.contains(at) || !record[at].contains("exact")) continue;
+  const json::json_pointer at("/metrics/source/gc");
+  for (const auto& run : group.runs) {
+    const json& record = *run.record;
+    if (run.status != "ok" || !record.contains(at) || !record[at].contains("exact")) continue;
     const double exact = record[at]["exact"].value("value", 0.0);
     if (!(exact > 0)) continue;
-    const auto run = std::find_if(group.runs.begin(), group.runs.end(),
-                                  [&](const RunMeasures& r) { return r.index == record.value("index", std::size_t{0}); });
-    if (run == group.runs.end()) continue;
     const double x = group.colour_key.empty() ? 0.0
-                     : run->swept[group.colour_key].is_number() ? run->swept[group.colour_key].get<double>()
-                                                                : colour_of(group, *run);
+                     : run.swept[group.colour_key].is_number() ? run.swept[group.colour_key].get<double>()
+                                                               : colour_of(group, run);
     xs.push_back(x);
     for (const auto& [name, estimate] : record[at].items()) {
       if (name == "exact" || !estimate.value("value", json()).is_number()) continue;
@@ -162,11 +161,7 @@ std::optional<Figure> estimator_error(const RunGroup& group, const std::vector<j
   std::string script = std::string(kStyle) + (numeric_x ? axis_scale("x", xs) : "");
   script += fmt::format("set title {}\nset xlabel {}\nset ylabel 'relative error of the estimate, %'\nset yrange [0:*]\n",
                         quoted(title), quoted(group.colour_key.empty() ? "run" : label_of(group.colour_key)));
-  if (!numeric_x) {
-    std::vector<std::string> tics;
-    for (std::size_t i = 0; i < group.colour_values.size(); ++i) tics.push_back(fmt::format("{} {}", quoted(value_label(group.colour_values[i])), i));
-    script += fmt::format("set xtics ({})\n", fmt::join(tics, ", "));
-  }
+  if (!numeric_x) script += "set xtics " + value_tics(group) + "\n";
   std::vector<std::string> plots;
   int block = 0;
   for (const auto& [name, rows] : data) {
@@ -184,7 +179,7 @@ std::optional<Figure> estimator_error(const RunGroup& group, const std::vector<j
 }  // namespace
 
 std::vector<Figure> draw_figures(const std::vector<RunGroup>& groups, const Headline& headline,
-                                 const std::vector<json>& records, const fs::path& plots_dir) {
+                                 const fs::path& plots_dir) {
   fs::create_directories(plots_dir);
   std::vector<Figure> figures;
   const auto keep = [&](std::optional<Figure> figure) {
@@ -201,9 +196,9 @@ std::vector<Figure> draw_figures(const std::vector<RunGroup>& groups, const Head
                  "The paper's claim: lower target NC goes with higher few-shot accuracy (a negative rank "
                  "correlation). Bars: 95% intervals over episodes.",
                  "target NC (CDNV)", accuracy_label, &RunMeasures::target_nc, &RunMeasures::accuracy, true));
-    keep(trajectory(group, records, plots_dir, "gc", "GC"));
-    keep(trajectory(group, records, plots_dir, "nc_cdnv", "source NC (CDNV)"));
-    keep(estimator_error(group, records, plots_dir));
+    keep(trajectory(group, plots_dir, "gc", "GC"));
+    keep(trajectory(group, plots_dir, "nc_cdnv", "source NC (CDNV)"));
+    keep(estimator_error(group, plots_dir));
   }
   return figures;
 }

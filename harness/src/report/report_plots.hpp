@@ -23,6 +23,6 @@ struct Figure {
 // by the swept value; GC and NC over training where runs recorded trajectories;
 // each estimator's error against `exact` where both were run.
 std::vector<Figure> draw_figures(const std::vector<RunGroup>& groups, const Headline& headline,
-                                 const std::vector<nlohmann::json>& records, const std::filesystem::path& plots_dir);
+                                 const std::filesystem::path& plots_dir);
 
 }  // namespace gcbench

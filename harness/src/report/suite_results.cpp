@@ -3,9 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 #include <stdexcept>
+
+#include "record/record_writer.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -47,23 +48,14 @@ SuiteResults load_suite_results(const fs::path& path) {
     }
   }
   const fs::path file = results.folder / "runs.jsonl";
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error(fmt::format("cannot read {}", file.string()));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].empty()) continue;
-    try {
-      results.records.push_back(json::parse(lines[i]));
-    } catch (const json::parse_error& error) {
-      if (i + 1 == lines.size()) {  // a run killed while its record was being written
-        results.warnings.push_back(fmt::format("{}:{}: skipped a truncated last record", file.string(), i + 1));
-        continue;
-      }
-      throw std::runtime_error(fmt::format("{}:{}: not a JSON record ({}); the file was edited or damaged",
-                                           file.string(), i + 1, error.what()));
-    }
+  RecordFile read = read_records(file);
+  if (!read.problems.empty()) {
+    throw std::runtime_error(read.problems.front() + "; the file was edited or damaged");
   }
+  if (read.torn_last_line > 0) {
+    results.warnings.push_back(fmt::format("{}:{}: skipped a truncated last record", file.string(), read.torn_last_line));
+  }
+  results.records = std::move(read.records);
   if (results.records.empty()) throw std::runtime_error(fmt::format("{} holds no records yet", file.string()));
   return results;
 }
@@ -100,6 +92,7 @@ Headline choose_headline(const std::vector<json>& records) {
 
 RunMeasures measures_of(const json& record, const Headline& headline) {
   RunMeasures run;
+  run.record = &record;
   run.index = record.value("index", std::size_t{0});
   run.variant = record.value("variant", std::string());
   run.seed = record.value("seed", std::int64_t{0});

@@ -39,6 +39,8 @@ struct RunMeasures {
   nlohmann::json swept;
   std::optional<double> source_gc, source_nc, target_nc, accuracy, accuracy_ci95;
   double seconds = 0;
+  const nlohmann::json* record = nullptr;  // what it was read from, for trajectories and every estimator; lives
+                                           // as long as the records passed to measures_of / group_runs
 };
 RunMeasures measures_of(const nlohmann::json& record, const Headline& headline);
 
