@@ -11,7 +11,7 @@
 #include "config/suite.hpp"
 #include "plan/plan.hpp"
 #include "plugins/plugin_registry.hpp"
-#include "record/record_writer.hpp"
+#include "record/results_folder.hpp"
 #include "runner/suite_runner.hpp"
 #include "support/fixtures.hpp"
 
@@ -53,6 +53,7 @@ threads = 1
 
 struct TinyRun {
   gcbench::SuiteRunSummary summary;
+  std::vector<json> records;  // summary.records as JSON
   std::vector<gcbench::PlannedRun> plan;
 };
 
@@ -64,6 +65,7 @@ TinyRun run_tiny(const TempDir& dir, const std::string& sweep, const fs::path& d
   TinyRun run;
   run.plan = gcbench::plan_runs(suite);
   run.summary = gcbench::run_suite(suite, run.plan, registry, dir / "results");
+  run.records = gcbench::testing::as_json(run.summary.records);
   return run;
 }
 
@@ -74,15 +76,16 @@ TEST_CASE("A tiny suite runs end to end on IDX fixtures and records every field"
   gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
   const auto run = run_tiny(dir, R"("training.lr" = [0.01, 0.05])", dir / "data");
 
-  REQUIRE(run.summary.records.size() == 2);
+  REQUIRE(run.records.size() == 2);
   CHECK(run.summary.failed == 0);
-  const auto on_disk = gcbench::read_records(run.summary.results_dir / "runs.jsonl");
-  CHECK(on_disk.problems.empty());
-  REQUIRE(on_disk.records == run.summary.records);
+  const auto read = gcbench::ResultsFolder::open(run.summary.results_dir).read_records();
+  const auto on_disk = gcbench::testing::as_json(read.records);
+  CHECK(read.problems.empty());
+  REQUIRE(on_disk == run.records);
   CHECK(fs::exists(run.summary.results_dir / "suite.resolved.toml"));
   CHECK(fs::exists(run.summary.results_dir / "plan.json"));
 
-  const json& record = on_disk.records[1];
+  const json& record = on_disk[1];
   CHECK(record["status"] == "ok");
   CHECK(record["run_id"] == run.plan[1].id);
   CHECK(record["seed"] == 3);
@@ -131,10 +134,10 @@ TEST_CASE("Two runs with the same seed see the same episodes and give the same a
   gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
   const auto first = run_tiny(dir, R"("training.epochs" = [1])", dir / "data");
   const auto second = run_tiny(dir, R"("training.epochs" = [1])", dir / "data");
-  const auto& a = first.summary.records.at(0)["metrics"]["target"]["fewshot"]["ncm"];
-  const auto& b = second.summary.records.at(0)["metrics"]["target"]["fewshot"]["ncm"];
+  const auto& a = first.records.at(0)["metrics"]["target"]["fewshot"]["ncm"];
+  const auto& b = second.records.at(0)["metrics"]["target"]["fewshot"]["ncm"];
   CHECK(a["5"]["per_episode"] == b["5"]["per_episode"]);
-  CHECK(first.summary.records[0]["run_id"] == second.summary.records[0]["run_id"]);
+  CHECK(first.records[0]["run_id"] == second.records[0]["run_id"]);
 }
 
 TEST_CASE("A point two variants share is trained once and its record reused", "[e2e]") {
@@ -143,9 +146,9 @@ TEST_CASE("A point two variants share is trained once and its record reused", "[
   // lr 0.05 with batch 16 is in both variants: the base value of each swept key.
   const auto run = run_tiny(dir, "[variants.lr.sweep]\n\"training.lr\" = [0.01, 0.05]\n"
                                  "[variants.batch.sweep]\n\"training.batch_size\" = [8, 16]\n", dir / "data");
-  REQUIRE(run.summary.records.size() == 4);
-  const auto& first = run.summary.records[1];
-  const auto& again = run.summary.records[3];
+  REQUIRE(run.records.size() == 4);
+  const auto& first = run.records[1];
+  const auto& again = run.records[3];
   REQUIRE(first["run_id"] == again["run_id"]);
   CHECK_FALSE(first.contains("reused_from"));
   CHECK(again["reused_from"]["index"] == 1);
@@ -156,27 +159,27 @@ TEST_CASE("A point two variants share is trained once and its record reused", "[
   CHECK(fs::exists(run.summary.results_dir / first["run_dir"].get<std::string>() / "final.pt"));
   CHECK_FALSE(fs::exists(run.summary.results_dir / again["run_dir"].get<std::string>() / "final.pt"));
   CHECK(fs::exists(run.summary.results_dir / again["run_dir"].get<std::string>() / "record.json"));
-  for (const std::size_t index : {0, 2}) CHECK_FALSE(run.summary.records[index].contains("reused_from"));
+  for (const std::size_t index : {0, 2}) CHECK_FALSE(run.records[index].contains("reused_from"));
 }
 
 TEST_CASE("A diverging run is recorded as diverged and the suite goes on", "[e2e]") {
   TempDir dir;
   gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
   const auto run = run_tiny(dir, R"("training.lr" = [1e12, 0.05])", dir / "data");
-  REQUIRE(run.summary.records.size() == 2);
-  CHECK(run.summary.records[0]["status"] == "diverged");
-  CHECK(run.summary.records[0]["training"]["diverged_at_step"].get<int>() >= 1);
-  CHECK_THAT(run.summary.records[0]["error"].get<std::string>(), Catch::Contains("lower training.lr"));
-  CHECK(run.summary.records[1]["status"] == "ok");
+  REQUIRE(run.records.size() == 2);
+  CHECK(run.records[0]["status"] == "diverged");
+  CHECK(run.records[0]["training"]["diverged_at_step"].get<int>() >= 1);
+  CHECK_THAT(run.records[0]["error"].get<std::string>(), Catch::Contains("lower training.lr"));
+  CHECK(run.records[1]["status"] == "ok");
   CHECK(run.summary.diverged == 1);
 }
 
 TEST_CASE("Missing data stops the suite with an error naming the file and the fix", "[e2e]") {
   TempDir dir;
   const auto run = run_tiny(dir, R"("training.lr" = [0.01, 0.05])", dir / "no-such-folder");
-  REQUIRE(run.summary.records.size() == 1);
-  CHECK(run.summary.records[0]["status"] == "failed");
-  CHECK_THAT(run.summary.records[0]["error"].get<std::string>(),
+  REQUIRE(run.records.size() == 1);
+  CHECK(run.records[0]["status"] == "failed");
+  CHECK_THAT(run.records[0]["error"].get<std::string>(),
              Catch::Contains("no-such-folder/train-images-idx3-ubyte.gz") && Catch::Contains("dataset-fashion-mnist"));
 }
 
@@ -209,11 +212,11 @@ TEST_CASE("Killing gcbench mid-suite leaves every finished record intact", "[e2e
   waitpid(child, &status, 0);
   REQUIRE_FALSE(records.empty());
   CHECK(WIFSIGNALED(status));
-  const auto file = gcbench::read_records(records);
+  const auto file = gcbench::ResultsFolder::open(records.parent_path()).read_records();
   CHECK(file.problems.empty());
   REQUIRE(file.records.size() >= 1);
   CHECK(file.records.size() < 8);
-  for (const auto& record : file.records) CHECK(record["status"] == "ok");
+  for (const auto& record : gcbench::testing::as_json(file.records)) CHECK(record["status"] == "ok");
 }
 
 TEST_CASE("A source-only dataset records source metrics and no target", "[e2e]") {
@@ -244,11 +247,49 @@ threads = 1
   const auto suite = gcbench::validate_suite(file, {}, registry);
   const auto summary = gcbench::run_suite(suite, gcbench::plan_runs(suite), registry, dir / "results");
   REQUIRE(summary.records.size() == 1);
-  const auto& record = summary.records[0];
+  const auto record = gcbench::to_json(summary.records[0]);
   CHECK(record["status"] == "ok");
   CHECK(record["metrics"]["target"].is_null());
   CHECK(record["evaluated_splits"]["target"].is_null());
   CHECK(record["metrics"]["source"]["nc"]["nc4"].is_number());
   CHECK(record["training"]["trajectory"].size() == 4);  // steps 0, 2, 4 and 5
   CHECK(fs::exists(summary.results_dir / record["run_dir"].get<std::string>() / "final.pt"));
+}
+
+TEST_CASE("Sweeping only an estimator's option trains once and measures that one checkpoint", "[e2e]") {
+  TempDir dir;
+  gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
+  const auto run = run_tiny(dir, R"("estimators.hutchinson.probes" = [2, 4, 8])", dir / "data");
+  REQUIRE(run.records.size() == 3);
+  CHECK(run.summary.trainings == 1);
+  CHECK(gcbench::planned_trainings(run.plan) == 1);
+  const auto& trainer = run.records[0];
+  CHECK(trainer["training"]["trained"] == true);
+  for (const std::size_t index : {1, 2}) {
+    INFO("run " << index);
+    const auto& measured = run.records[index];
+    CHECK(measured["status"] == "ok");
+    CHECK(measured["training"]["trained"] == false);
+    CHECK(measured["training"]["trained_in_run"] == 0);
+    CHECK(measured["training_id"] == trainer["training_id"]);
+    CHECK(measured["run_id"] != trainer["run_id"]);
+    CHECK(measured["training"]["checkpoint"] == trainer["training"]["checkpoint"]);
+    CHECK(measured["training"]["steps"] == trainer["training"]["steps"]);
+    // The same network, measured again: exact GC agrees; the estimator's own option took effect.
+    CHECK(measured["metrics"]["source"]["gc"]["exact"]["value"] == trainer["metrics"]["source"]["gc"]["exact"]["value"]);
+    CHECK(measured["config"]["estimators"]["hutchinson"]["probes"] == run.plan[index].config["estimators"]["hutchinson"]["probes"]);
+    CHECK_FALSE(fs::exists(run.summary.results_dir / measured["run_dir"].get<std::string>() / "final.pt"));
+  }
+  CHECK(run.records[0]["metrics"]["source"]["gc"]["hutchinson"]["value"] !=
+        run.records[2]["metrics"]["source"]["gc"]["hutchinson"]["value"]);
+}
+
+TEST_CASE("Changing a training key trains again", "[e2e]") {
+  TempDir dir;
+  gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
+  const auto run = run_tiny(dir, R"("training.lr" = [0.01, 0.05])", dir / "data");
+  CHECK(run.summary.trainings == 2);
+  CHECK(gcbench::planned_trainings(run.plan) == 2);
+  CHECK(run.records[0]["training_id"] != run.records[1]["training_id"]);
+  for (const auto& record : run.records) CHECK(record["training"]["trained"] == true);
 }

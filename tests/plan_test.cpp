@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "config/option_values.hpp"
 #include "plan/plan.hpp"
 
 namespace {
@@ -17,7 +18,15 @@ gcbench::SuiteVariant variant_with(std::vector<gcbench::SweepAxis> sweep, std::v
                                    std::string name = "") {
   gcbench::SuiteVariant variant;
   variant.name = std::move(name);
-  variant.base = {{"training", {{"lr", 0.1}, {"batch_size", 64}}}, {"runtime", {{"threads", 0}}}};
+  // Every harness key at its default, as validation resolves them, and plugins without options.
+  for (const auto& key : gcbench::harness_keys()) {
+    if (key.assign) variant.base[gcbench::key_pointer(key.spec.name)] = gcbench::to_json(key.spec.default_value);
+  }
+  variant.base["training"]["lr"] = 0.1;
+  variant.base["training"]["batch_size"] = 64;
+  variant.base["runtime"]["threads"] = 0;
+  variant.option_specs = {{"dataset.options", {}}, {"architecture.options", {}}, {"estimators.exact", {}},
+                          {"estimators.hutchinson", {}}};
   variant.sweep = std::move(sweep);
   variant.seeds = std::move(seeds);
   return variant;

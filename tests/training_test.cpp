@@ -39,7 +39,7 @@ gcbench::Network conv4(std::uint64_t seed) {
 }
 
 gcbench::TrainingConfig plain_sgd(std::int64_t steps) {
-  gcbench::TrainingConfig config;
+  auto config = gcbench::default_run_config().training;
   config.epochs = 100;
   config.max_steps = steps;
   config.batch_size = 20;
@@ -141,7 +141,7 @@ TEST_CASE("A checkpoint round trip gives identical embeddings", "[training]") {
 }
 
 TEST_CASE("Learning-rate schedules give the documented rates", "[training]") {
-  gcbench::TrainingConfig config;
+  auto config = gcbench::default_run_config().training;
   config.lr = 0.1;
   SECTION("step decay at the milestones") {
     config.schedule = "step";

@@ -28,10 +28,7 @@ int plan_command(const SuiteArguments& arguments, bool as_json) {
   const auto runs = plan_runs(loaded.suite);
   if (as_json) {
     json plan = json::array();
-    for (const auto& run : runs) {
-      plan.push_back({{"index", run.index}, {"run_id", run.id}, {"variant", run.variant}, {"seed", run.seed},
-                      {"swept", run.swept}, {"config", run.config}});
-    }
+    for (const auto& run : runs) plan.push_back(to_json(run));
     fmt::print("{}\n", plan.dump(2));
     return 0;
   }
@@ -60,21 +57,30 @@ int plan_command(const SuiteArguments& arguments, bool as_json) {
     }
   }
 
-  // A run whose id an earlier run has (variants sharing a point) reuses that run's record.
-  std::map<std::string, std::size_t> first_with_id;
-  for (const auto& run : runs) first_with_id.emplace(run.id, run.index);
+  // A run whose id an earlier run has (variants sharing a point) reuses that run's
+  // record; a run whose training id an earlier run has measures that run's network.
+  std::map<std::string, std::size_t> first_with_id, first_with_training;
+  for (const auto& run : runs) {
+    first_with_id.emplace(run.id, run.index);
+    first_with_training.emplace(run.training_id, run.index);
+  }
   const std::size_t repeats = runs.size() - first_with_id.size();
-  fmt::print("suite '{}' ({}): {} runs{}{}\n", loaded.suite.name, arguments.suite.string(), runs.size(),
-             repeats == 0 ? "" : fmt::format(", {} to train ({} repeat an earlier run and reuse its record)",
-                                              first_with_id.size(), repeats),
+  fmt::print("suite '{}' ({}): {} runs, {} to train{}{}\n", loaded.suite.name, arguments.suite.string(), runs.size(),
+             planned_trainings(runs),
+             repeats == 0 ? "" : fmt::format(" ({} repeat an earlier run and reuse its record)", repeats),
              loaded.suite.description.empty() ? "" : "\n  " + loaded.suite.description);
-  std::vector<std::string> header = {"#", "run id", "variant", "seed"};
+  std::vector<std::string> header = {"#", "run id", "trains", "variant", "seed"};
   header.insert(header.end(), varying.begin(), varying.end());
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const std::size_t first = first_with_id.at(runs[i].id);
+    const std::size_t trainer = first_with_training.at(runs[i].training_id);
+    const bool measures_a_checkpoint = !runs[i].run_config.training.from_checkpoint.empty();
     std::vector<std::string> row = {std::to_string(runs[i].index),
                                     runs[i].id + (first == runs[i].index ? "" : fmt::format(" = #{}", first)),
+                                    measures_a_checkpoint ? "checkpoint"
+                                    : trainer == runs[i].index ? "yes"
+                                                               : fmt::format("#{}'s", trainer),
                                     runs[i].variant.empty() ? "-" : runs[i].variant, std::to_string(runs[i].seed)};
     for (const auto& key : varying) {
       const auto found = flat[i].find(key);

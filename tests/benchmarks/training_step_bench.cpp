@@ -28,7 +28,7 @@ void training_step(benchmark::State& state, const std::string& architecture, std
                      ->build({3, pixels, pixels}, 10);
   auto hutchinson = registry().create_gc_estimator("hutchinson", options_for(gcbench::PluginKind::gc_estimator, "hutchinson"));
 
-  gcbench::TrainingConfig config;
+  auto config = gcbench::default_run_config().training;
   config.batch_size = kBatch;
   config.max_steps = kSteps;
   config.gc_penalty = gc_penalty ? 1e-3 : 0.0;

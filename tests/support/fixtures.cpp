@@ -157,6 +157,12 @@ void write_text(const fs::path& file, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
+std::vector<nlohmann::json> as_json(const std::vector<RunRecord>& records) {
+  std::vector<nlohmann::json> out;
+  for (const auto& record : records) out.push_back(to_json(record));
+  return out;
+}
+
 std::string read_text(const fs::path& file) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error("cannot read " + file.string());

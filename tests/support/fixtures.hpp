@@ -1,10 +1,14 @@
 // Small files in real on-disk formats, made fresh for each test.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "record/run_record.hpp"
 
 namespace gcbench::testing {
 
@@ -50,6 +54,9 @@ std::filesystem::path plugin_dir();
 std::filesystem::path test_plugin_dir(const std::string& which);
 // The gcbench executable.
 std::filesystem::path gcbench_executable();
+
+// Each record as it is written to disk.
+std::vector<nlohmann::json> as_json(const std::vector<RunRecord>& records);
 
 // Creates missing parent folders.
 void write_text(const std::filesystem::path& file, const std::string& text);

@@ -1,7 +1,13 @@
-// Every key a suite may set outside plugin option tables, with its type,
-// default and range. `gcbench validate` and the docs are generated from this.
+// Every key a suite may set outside plugin option tables, declared once: its
+// type, default, range and help, and where its value lands in a RunConfig.
+// Validation, `gcbench keys`, default_run_config and to_run_config all read
+// this table, so a new key is one line in harness_schema.cpp and a field in
+// RunConfig.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -9,12 +15,21 @@
 
 namespace gcbench {
 
+struct RunConfig;
+
 struct HarnessKey {
   OptionSpec spec;  // spec.name is the dotted path, e.g. "training.lr"
   bool required = false;
+  // Stores a checked value in its RunConfig field; empty for keys that shape
+  // the suite rather than a run (suite.*).
+  std::function<void(RunConfig&, const OptionValue&)> assign;
 };
 
 const std::vector<HarnessKey>& harness_keys();
+const HarnessKey* find_harness_key(const std::string& dotted_key);  // nullptr if there is none
+
+// "training.lr" -> the JSON pointer "/training/lr".
+nlohmann::json::json_pointer key_pointer(const std::string& dotted_key);
 
 // The tables whose keys are a plugin's options rather than harness keys.
 // "estimators" holds one table per estimator name.

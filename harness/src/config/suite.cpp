@@ -18,13 +18,6 @@ namespace {
 
 bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
 
-const HarnessKey* find_harness_key(const std::string& path) {
-  for (const auto& key : harness_keys()) {
-    if (key.spec.name == path) return &key;
-  }
-  return nullptr;
-}
-
 std::string known_children(const std::string& table_path) {
   std::set<std::string> names;
   const std::string prefix = table_path.empty() ? "" : table_path + ".";
@@ -57,6 +50,7 @@ class Validator {
     variant.base = base_;
     variant.sweep = sweep_;
     variant.seeds = seeds_;
+    variant.option_specs = option_specs_;
     return variant;
   }
 
@@ -119,6 +113,7 @@ class Validator {
   // Fills `out` with every option of `plugin`, checking the keys given in `table_path`.
   void resolve_options(const PluginRecord& plugin, const std::string& table_path, json& out) {
     out = json::object();
+    option_specs_[table_path] = plugin.info.options;
     const toml::table* given = table_.at_path(table_path).as_table();
     for (const auto& spec : plugin.info.options) {
       const toml::node* node = given ? given->get(spec.name) : nullptr;
@@ -147,7 +142,6 @@ class Validator {
       if (name.empty()) return;
       const toml::node* where = table_.at_path(std::string(section) + ".plugin").node();
       if (const PluginRecord* plugin = lookup(kind, name, where)) {
-        plugins_[section] = plugin;
         resolve_options(*plugin, options_path, base_[section]["options"]);
       }
     };
@@ -179,30 +173,31 @@ class Validator {
 
   // The declaration a swept key must satisfy, or nullptr with an issue raised.
   const OptionSpec* spec_for_sweep_key(const std::string& key, const toml::node& where) {
-    const auto plugin_option = [&](const char* section, const std::string& prefix) -> const OptionSpec* {
-      auto found = plugins_.find(section);
-      if (found == plugins_.end()) return nullptr;
-      for (const auto& spec : found->second->info.options) {
-        if (prefix + spec.name == key) return &spec;
-      }
-      issue(&where, fmt::format("sweep key '{}' is not an option of {} plugin '{}'", key, section,
-                                found->second->info.name));
-      return nullptr;
-    };
-    if (starts_with(key, std::string(kDatasetOptions) + ".")) return plugin_option("dataset", std::string(kDatasetOptions) + ".");
-    if (starts_with(key, std::string(kArchitectureOptions) + ".")) return plugin_option("architecture", std::string(kArchitectureOptions) + ".");
+    std::string table;
+    for (const char* options : {kDatasetOptions, kArchitectureOptions}) {
+      if (starts_with(key, std::string(options) + ".")) table = options;
+    }
     if (starts_with(key, std::string(kEstimatorOptions) + ".")) {
       const std::string rest = key.substr(std::string(kEstimatorOptions).size() + 1);
-      const std::string estimator = rest.substr(0, rest.find('.'));
-      if (!base_[kEstimatorOptions].contains(estimator)) {
-        issue(&where, fmt::format("sweep key '{}' names estimator '{}', which no key uses; name it in measure.gc_estimators", key, estimator));
+      table = std::string(kEstimatorOptions) + "." + rest.substr(0, rest.find('.'));
+      if (!option_specs_.count(table)) {
+        issue(&where, fmt::format("sweep key '{}' names estimator '{}', which no key uses; name it in measure.gc_estimators",
+                                  key, rest.substr(0, rest.find('.'))));
         return nullptr;
       }
-      const PluginRecord& plugin = registry_.find(PluginKind::gc_estimator, estimator);
-      for (const auto& spec : plugin.info.options) {
-        if (rest == estimator + "." + spec.name) return &spec;
+    }
+    if (!table.empty()) {
+      const auto specs = option_specs_.find(table);
+      if (specs == option_specs_.end()) return nullptr;  // its plugin is unknown, which is reported already
+      for (const auto& spec : specs->second) {
+        if (table + "." + spec.name == key) return &spec;
       }
-      issue(&where, fmt::format("sweep key '{}' is not an option of estimator '{}'", key, estimator));
+      const bool estimator = starts_with(table, kEstimatorOptions);
+      issue(&where, estimator ? fmt::format("sweep key '{}' is not an option of estimator '{}'", key,
+                                            table.substr(std::string(kEstimatorOptions).size() + 1))
+                              : fmt::format("sweep key '{}' is not an option of {} plugin '{}'", key,
+                                            table.substr(0, table.find('.')),
+                                            base_[table.substr(0, table.find('.'))]["plugin"].get<std::string>()));
       return nullptr;
     }
     const HarnessKey* harness = find_harness_key(key);
@@ -217,108 +212,12 @@ class Validator {
     return &harness->spec;
   }
 
-  // The checked values of one sweep list, or nullopt with the problems raised.
-  std::optional<std::vector<json>> sweep_values(const std::string& key, const toml::node& node) {
-    const auto* values = node.as_array();
-    if (!values || values->empty()) {
-      issue(&node, fmt::format("sweep key '{}' needs a non-empty list of values", key));
-      return std::nullopt;
-    }
-    const OptionSpec* spec = spec_for_sweep_key(key, node);
-    if (!spec) return std::nullopt;
-    std::vector<json> out;
-    for (const auto& element : *values) {
-      std::string problem;
-      if (auto value = to_option_value(element, *spec, problem)) {
-        out.push_back(to_json(*value));
-      } else {
-        issue(&element, fmt::format("sweep value for '{}' {}", key, problem));
-      }
-    }
-    if (out.size() != values->size()) return std::nullopt;
-    return out;
-  }
-
-  void collect_sweep_axes(const toml::table& table, const std::string& prefix) {
-    for (const auto& [name, node] : table) {
-      const std::string key = prefix + std::string(name.str());
-      if (prefix.empty() && key == kZip) {
-        collect_zipped_axes(node);
-        continue;
-      }
-      if (const auto* nested = node.as_table()) {
-        collect_sweep_axes(*nested, key + ".");
-        continue;
-      }
-      if (auto values = sweep_values(key, node)) {
-        SweepAxis axis{{key}, {}};
-        for (auto& value : *values) axis.points.push_back({std::move(value)});
-        add_axis(std::move(axis), node);
-      }
-    }
-  }
-
-  // [[sweep.zip]] tables: each is one axis whose lists advance together.
-  void collect_zipped_axes(const toml::node& node) {
-    const auto* tables = node.as_array();
-    if (!tables || !tables->is_array_of_tables()) {
-      issue(&node, "'sweep.zip' takes tables of equally long lists: write [[sweep.zip]] then one list per key");
-      return;
-    }
-    for (const auto& element : *tables) {
-      SweepAxis axis;
-      std::size_t length = 0;
-      bool complete = true;
-      std::vector<std::pair<std::string, const toml::node*>> lists;
-      flatten(*element.as_table(), "", lists);
-      for (const auto& [key, list] : lists) {
-        auto values = sweep_values(key, *list);
-        if (!values) {
-          complete = false;
-          continue;
-        }
-        if (axis.keys.empty()) length = values->size();
-        if (values->size() != length) {
-          issue(list, fmt::format("zipped sweep list '{}' has {} values, but '{}' has {}; zipped lists advance "
-                                  "together, so they must be equally long", key, values->size(), axis.keys.front(), length));
-          complete = false;
-          continue;
-        }
-        axis.keys.push_back(key);
-        axis.points.resize(length);
-        for (std::size_t i = 0; i < length; ++i) axis.points[i].push_back((*values)[i]);
-      }
-      if (lists.empty()) issue(&element, "an empty [[sweep.zip]] table; give it two or more equally long lists");
-      if (complete && !axis.keys.empty()) add_axis(std::move(axis), element);
-    }
-  }
-
-  static void flatten(const toml::table& table, const std::string& prefix,
-                      std::vector<std::pair<std::string, const toml::node*>>& out) {
-    for (const auto& [name, node] : table) {
-      const std::string key = prefix + std::string(name.str());
-      if (const auto* nested = node.as_table()) {
-        flatten(*nested, key + ".", out);
-      } else {
-        out.emplace_back(key, &node);
-      }
-    }
-  }
-
-  void add_axis(SweepAxis axis, const toml::node& where) {
-    for (const auto& key : axis.keys) {
-      for (const auto& other : sweep_) {
-        if (std::find(other.keys.begin(), other.keys.end(), key) != other.keys.end()) {
-          issue(&where, fmt::format("'{}' is swept twice; give each key one list", key));
-          return;
-        }
-      }
-    }
-    sweep_.push_back(std::move(axis));
-  }
-
   void resolve_sweep() {
-    if (const toml::table* sweep = table_.at_path(kSweep).as_table()) collect_sweep_axes(*sweep, "");
+    const toml::table* sweep = table_.at_path(kSweep).as_table();
+    if (!sweep) return;
+    sweep_ = read_sweep(
+        *sweep, [this](const std::string& key, const toml::node& where) { return spec_for_sweep_key(key, where); },
+        [this](const toml::node& where, std::string message) { issue(&where, std::move(message)); });
   }
 
   void resolve_seeds() {
@@ -334,18 +233,12 @@ class Validator {
   const PluginRegistry& registry_;
   std::vector<ConfigIssue> issues_;
   json base_ = json::object();
-  std::map<std::string, const PluginRecord*> plugins_;
+  PluginOptionSpecs option_specs_;
   std::vector<SweepAxis> sweep_;
   std::vector<std::int64_t> seeds_;
 };
 
 }  // namespace
-
-json::json_pointer key_pointer(const std::string& dotted_key) {
-  std::string pointer = "/" + dotted_key;
-  std::replace(pointer.begin(), pointer.end(), '.', '/');
-  return json::json_pointer(pointer);
-}
 
 Suite validate_suite(const fs::path& file, const std::vector<Override>& overrides, const PluginRegistry& registry) {
   Suite suite;

@@ -11,21 +11,14 @@
 #include <vector>
 
 #include "config/config_error.hpp"
+#include "config/harness_schema.hpp"
+#include "config/run_config.hpp"
 #include "config/suite_file.hpp"
+#include "config/sweep.hpp"
 
 namespace gcbench {
 
 class PluginRegistry;
-
-// "training.lr" -> the JSON pointer "/training/lr".
-nlohmann::json::json_pointer key_pointer(const std::string& dotted_key);
-
-// One dimension of the sweep grid: one key's list, or several keys' lists zipped
-// together ([[sweep.zip]]), where point i takes value i of every list.
-struct SweepAxis {
-  std::vector<std::string> keys;                   // dotted paths, e.g. "training.lr"
-  std::vector<std::vector<nlohmann::json>> points;  // points[i][k]: keys[k]'s value at point i
-};
 
 // The whole suite with one [variants.<name>] table merged over it; a suite with
 // no variants has one, named "".
@@ -34,6 +27,7 @@ struct SuiteVariant {
   nlohmann::json base;            // every key resolved: given, or its default
   std::vector<SweepAxis> sweep;   // grid axes, in file order
   std::vector<std::int64_t> seeds;
+  PluginOptionSpecs option_specs;  // each named plugin's declared options, by the table holding them
 };
 
 struct Suite {

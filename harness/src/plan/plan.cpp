@@ -1,27 +1,14 @@
 #include "plan/plan.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <set>
+
+#include "record/run_identity.hpp"
 
 namespace gcbench {
 using nlohmann::json;
 
-std::string config_hash(const json& config) {
-  // nlohmann::json keeps object keys sorted, so dump() is canonical.
-  std::uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : config.dump()) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return fmt::format("{:016x}", hash);
-}
-
-std::size_t sweep_points(const SuiteVariant& variant) {
-  std::size_t points = 1;
-  for (const auto& axis : variant.sweep) points *= axis.points.size();
-  return points;
-}
+std::size_t sweep_points(const SuiteVariant& variant) { return sweep_points(variant.sweep); }
 
 namespace {
 
@@ -41,9 +28,9 @@ PlannedRun resolve_run(const SuiteVariant& variant, std::size_t point, std::int6
     }
   }
   run.config["seed"] = seed;
-  json identity = run.config;
-  identity.erase("runtime");
-  run.id = config_hash(identity);
+  run.id = run_identity(run.config);
+  run.training_id = training_identity(run.config);
+  run.run_config = to_run_config(run.config, variant.option_specs);
   return run;
 }
 
@@ -65,6 +52,19 @@ std::vector<PlannedRun> plan_runs(const Suite& suite) {
     }
   }
   return runs;
+}
+
+json to_json(const PlannedRun& run) {
+  return {{"index", run.index}, {"run_id", run.id},   {"training_id", run.training_id}, {"variant", run.variant},
+          {"seed", run.seed},   {"swept", run.swept}, {"config", run.config}};
+}
+
+std::size_t planned_trainings(const std::vector<PlannedRun>& runs) {
+  std::set<std::string> ids;
+  for (const auto& run : runs) {
+    if (run.run_config.training.from_checkpoint.empty()) ids.insert(run.training_id);
+  }
+  return ids.size();
 }
 
 }  // namespace gcbench

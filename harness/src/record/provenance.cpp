@@ -14,15 +14,17 @@ std::string gcbench_version() { return build_info::kVersion; }
 std::string git_revision() { return build_info::kGitRevision; }
 std::string libtorch_version() { return TORCH_VERSION; }
 
-nlohmann::json provenance(int threads) {
+Provenance machine_provenance(int threads) {
   char host[256] = {};
   ::gethostname(host, sizeof(host) - 1);
-  return {{"gcbench_version", gcbench_version()},
-          {"git_revision", git_revision()},
-          {"libtorch_version", libtorch_version()},
-          {"hostname", host},
-          {"threads", threads},
-          {"cores", std::thread::hardware_concurrency()}};
+  Provenance p;
+  p.gcbench_version = gcbench_version();
+  p.git_revision = git_revision();
+  p.libtorch_version = libtorch_version();
+  p.hostname = host;
+  p.threads = threads;
+  p.cores = std::thread::hardware_concurrency();
+  return p;
 }
 
 std::string utc_timestamp(bool compact) {

@@ -1,9 +1,9 @@
 // Where a result came from: versions, revision, machine.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <string>
+
+#include "record/run_record.hpp"
 
 namespace gcbench {
 
@@ -11,8 +11,8 @@ std::string gcbench_version();
 std::string git_revision();  // "<sha>[-dirty]" at build time, or "unknown"
 std::string libtorch_version();
 
-// {"gcbench_version", "git_revision", "libtorch_version", "hostname", "threads", "cores"}
-nlohmann::json provenance(int threads);
+// Versions, revision, host, threads and cores; the plugins are the runner's to fill in.
+Provenance machine_provenance(int threads);
 
 // UTC, e.g. "2026-11-29T01:02:03Z"; `compact` gives "20261129T010203Z" for folder names.
 std::string utc_timestamp(bool compact = false);

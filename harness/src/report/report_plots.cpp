@@ -85,7 +85,7 @@ std::optional<Figure> scatter(const RunGroup& group, const fs::path& dir, const 
   std::string data;
   std::vector<double> xs, ys;
   for (const auto& run : group.runs) {
-    if (run.status != "ok" || !(run.*x) || !(run.*y)) continue;
+    if (run.status != RunStatus::ok || !(run.*x) || !(run.*y)) continue;
     const double error = y_error_bars && run.accuracy_ci95 ? *run.accuracy_ci95 : 0.0;
     data += fmt::format("{:.9g} {:.9g} {:.9g} {}\n", *(run.*x), *(run.*y), error, colour_of(group, run));
     xs.push_back(*(run.*x));
@@ -104,20 +104,17 @@ std::optional<Figure> scatter(const RunGroup& group, const fs::path& dir, const 
 }
 
 // `quantity` of each run's trajectory against the training step, one line per run.
-std::optional<Figure> trajectory(const RunGroup& group, const fs::path& dir, const std::string& quantity,
-                                 const std::string& y_label) {
+std::optional<Figure> trajectory(const RunGroup& group, const fs::path& dir, double TrajectoryPoint::*quantity,
+                                 const std::string& name, const std::string& y_label) {
   std::string data;
   std::vector<double> ys;
   std::size_t points = 0;
-  const json::json_pointer at("/training/trajectory");
   for (const auto& run : group.runs) {
-    const json& record = *run.record;
-    if (!record.contains(at) || !record[at].is_array()) continue;
     std::string line;
-    for (const auto& point : record[at]) {
-      if (!point.contains(quantity) || !point[quantity].is_number()) continue;
-      line += fmt::format("{} {:.9g} {}\n", point.value("step", 0), point[quantity].get<double>(), colour_of(group, run));
-      ys.push_back(point[quantity].get<double>());
+    for (const auto& point : run.record->training.trajectory) {
+      if (!std::isfinite(point.*quantity)) continue;
+      line += fmt::format("{} {:.9g} {}\n", point.step, point.*quantity, colour_of(group, run));
+      ys.push_back(point.*quantity);
       ++points;
     }
     if (!line.empty()) data += line + "\n";  // a blank line ends the run's line
@@ -129,7 +126,7 @@ std::optional<Figure> trajectory(const RunGroup& group, const fs::path& dir, con
   script += "$runs << EOD\n" + data + "EOD\n";
   script += "plot $runs using 1:2:3 with linespoints pt 7 ps 0.6 lw 1.5 lc palette\n";
   Figure figure{title, "Measured every training.trajectory_every steps on fixed probe images; one line per run.",
-                dir / (file_stem("trajectory_" + quantity, group.variant) + ".svg"), "", points};
+                dir / (file_stem("trajectory_" + name, group.variant) + ".svg"), "", points};
   figure.svg = render_svg(figure.svg_file, script);
   return figure;
 }
@@ -139,19 +136,20 @@ std::optional<Figure> estimator_error(const RunGroup& group, const fs::path& dir
   std::map<std::string, std::string> data;  // estimator -> rows
   std::vector<double> xs;
   std::size_t points = 0;
-  const json::json_pointer at("/metrics/source/gc");
   for (const auto& run : group.runs) {
-    const json& record = *run.record;
-    if (run.status != "ok" || !record.contains(at) || !record[at].contains("exact")) continue;
-    const double exact = record[at]["exact"].value("value", 0.0);
+    if (run.status != RunStatus::ok || !run.record->metrics) continue;
+    const auto& gc = run.record->metrics->source.gc;
+    const auto exact_gc = gc.find("exact");
+    if (exact_gc == gc.end()) continue;
+    const double exact = exact_gc->second.value;
     if (!(exact > 0)) continue;
     const double x = group.colour_key.empty() ? 0.0
                      : run.swept[group.colour_key].is_number() ? run.swept[group.colour_key].get<double>()
                                                                : colour_of(group, run);
     xs.push_back(x);
-    for (const auto& [name, estimate] : record[at].items()) {
-      if (name == "exact" || !estimate.value("value", json()).is_number()) continue;
-      data[name] += fmt::format("{:.9g} {:.9g}\n", x, 100 * std::abs(estimate["value"].get<double>() - exact) / exact);
+    for (const auto& [name, estimate] : gc) {
+      if (name == "exact" || !std::isfinite(estimate.value)) continue;
+      data[name] += fmt::format("{:.9g} {:.9g}\n", x, 100 * std::abs(estimate.value - exact) / exact);
       ++points;
     }
   }
@@ -196,8 +194,8 @@ std::vector<Figure> draw_figures(const std::vector<RunGroup>& groups, const Head
                  "The paper's claim: lower target NC goes with higher few-shot accuracy (a negative rank "
                  "correlation). Bars: 95% intervals over episodes.",
                  "target NC (CDNV)", accuracy_label, &RunMeasures::target_nc, &RunMeasures::accuracy, true));
-    keep(trajectory(group, plots_dir, "gc", "GC"));
-    keep(trajectory(group, plots_dir, "nc_cdnv", "source NC (CDNV)"));
+    keep(trajectory(group, plots_dir, &TrajectoryPoint::gc, "gc", "GC"));
+    keep(trajectory(group, plots_dir, &TrajectoryPoint::nc_cdnv, "nc_cdnv", "source NC (CDNV)"));
     keep(estimator_error(group, plots_dir));
   }
   return figures;

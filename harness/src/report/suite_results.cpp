@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <stdexcept>
 
-#include "record/record_writer.hpp"
+#include "record/results_folder.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -14,68 +15,47 @@ using nlohmann::json;
 
 namespace {
 
-std::optional<double> number_at(const json& record, const std::string& pointer) {
-  const json::json_pointer p(pointer);
-  if (!record.contains(p) || !record[p].is_number()) return std::nullopt;
-  return record[p].get<double>();
-}
-
 bool json_less(const json& a, const json& b) {
   if (a.is_number() && b.is_number()) return a.get<double>() < b.get<double>();
   return a.dump() < b.dump();
 }
 
+template <class T>
+void add_once(std::vector<T>& names, const T& name) {
+  if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+}
+
 }  // namespace
 
 SuiteResults load_suite_results(const fs::path& path) {
+  const ResultsFolder folder = ResultsFolder::open(path);
   SuiteResults results;
-  results.folder = path;
-  if (!fs::exists(path / "runs.jsonl")) {
-    std::vector<fs::path> candidates;
-    if (fs::is_directory(path)) {
-      for (const auto& entry : fs::directory_iterator(path)) {
-        if (fs::exists(entry.path() / "runs.jsonl")) candidates.push_back(entry.path());
-      }
-    }
-    if (candidates.empty()) {
-      throw std::runtime_error(fmt::format("{} holds no runs.jsonl, nor does any folder in it; give a suite's results "
-                                           "folder, e.g. results/<suite>/<timestamp>", path.string()));
-    }
-    results.folder = *std::max_element(candidates.begin(), candidates.end());  // timestamps sort by name
-    if (candidates.size() > 1) {
-      results.warnings.push_back(fmt::format("{} holds {} results folders of the suite; reporting the latest, {}",
-                                             path.string(), candidates.size(), results.folder.filename().string()));
-    }
-  }
-  const fs::path file = results.folder / "runs.jsonl";
-  RecordFile read = read_records(file);
+  results.folder = folder.path();
+  results.warnings = folder.notes();
+  RecordList read = folder.read_records();
   if (!read.problems.empty()) {
     throw std::runtime_error(read.problems.front() + "; the file was edited or damaged");
   }
   if (read.torn_last_line > 0) {
-    results.warnings.push_back(fmt::format("{}:{}: skipped a truncated last record", file.string(), read.torn_last_line));
+    results.warnings.push_back(fmt::format("{}:{}: skipped a truncated last record", folder.records_file().string(),
+                                           read.torn_last_line));
   }
   results.records = std::move(read.records);
-  if (results.records.empty()) throw std::runtime_error(fmt::format("{} holds no records yet", file.string()));
+  if (results.records.empty()) throw std::runtime_error(fmt::format("{} holds no records yet", folder.records_file().string()));
   return results;
 }
 
-Headline choose_headline(const std::vector<json>& records) {
+Headline choose_headline(const std::vector<RunRecord>& records) {
   Headline headline;
   std::vector<std::string> estimators, classifiers;
-  std::set<int> shots;
+  std::set<std::int64_t> shots;
   for (const auto& record : records) {
-    const json::json_pointer gc("/metrics/source/gc"), fewshot("/metrics/target/fewshot");
-    if (record.contains(gc)) {
-      for (const auto& [name, value] : record[gc].items()) {
-        if (std::find(estimators.begin(), estimators.end(), name) == estimators.end()) estimators.push_back(name);
-      }
-    }
-    if (record.contains(fewshot) && record[fewshot].is_object()) {
-      for (const auto& [name, by_shots] : record[fewshot].items()) {
-        if (std::find(classifiers.begin(), classifiers.end(), name) == classifiers.end()) classifiers.push_back(name);
-        for (const auto& [k, value] : by_shots.items()) shots.insert(std::stoi(k));
-      }
+    if (!record.metrics) continue;
+    for (const auto& [name, gc] : record.metrics->source.gc) add_once(estimators, name);
+    if (!record.metrics->target) continue;
+    for (const auto& [name, by_shots] : record.metrics->target->fewshot) {
+      add_once(classifiers, name);
+      for (const auto& [k, result] : by_shots) shots.insert(k);
     }
   }
   const auto prefer = [](const std::vector<std::string>& present, std::initializer_list<const char*> order) {
@@ -86,31 +66,36 @@ Headline choose_headline(const std::vector<json>& records) {
   };
   headline.gc_estimator = prefer(estimators, {"exact"});
   headline.classifier = prefer(classifiers, {"linear_probe", "ncm"});
-  headline.shots = shots.empty() ? "" : shots.count(5) ? "5" : std::to_string(*shots.rbegin());
+  headline.shots = shots.empty() ? 0 : shots.count(5) ? 5 : *shots.rbegin();
   return headline;
 }
 
-RunMeasures measures_of(const json& record, const Headline& headline) {
+RunMeasures measures_of(const RunRecord& record, const Headline& headline) {
   RunMeasures run;
   run.record = &record;
-  run.index = record.value("index", std::size_t{0});
-  run.variant = record.value("variant", std::string());
-  run.seed = record.value("seed", std::int64_t{0});
-  run.status = record.value("status", std::string("?"));
-  run.swept = record.value("swept", json::object());
-  run.seconds = record.value("seconds", 0.0);
-  if (!headline.gc_estimator.empty()) run.source_gc = number_at(record, "/metrics/source/gc/" + headline.gc_estimator + "/value");
-  run.source_nc = number_at(record, "/metrics/source/nc/cdnv");
-  run.target_nc = number_at(record, "/metrics/target/nc/cdnv");
-  if (!headline.classifier.empty()) {
-    const std::string at = "/metrics/target/fewshot/" + headline.classifier + "/" + headline.shots;
-    run.accuracy = number_at(record, at + "/mean");
-    run.accuracy_ci95 = number_at(record, at + "/ci95");
+  run.index = record.index;
+  run.variant = record.variant;
+  run.seed = record.seed;
+  run.status = record.status;
+  run.swept = record.swept;
+  run.seconds = record.seconds;
+  if (!record.metrics) return run;
+  const auto& source = record.metrics->source;
+  if (const auto gc = source.gc.find(headline.gc_estimator); gc != source.gc.end()) run.source_gc = gc->second.value;
+  if (source.nc) run.source_nc = source.nc->cdnv;
+  if (!record.metrics->target) return run;
+  const auto& target = *record.metrics->target;
+  if (target.nc) run.target_nc = target.nc->cdnv;
+  if (const auto by_shots = target.fewshot.find(headline.classifier); by_shots != target.fewshot.end()) {
+    if (const auto result = by_shots->second.find(headline.shots); result != by_shots->second.end()) {
+      run.accuracy = result->second.mean;
+      run.accuracy_ci95 = result->second.ci95;
+    }
   }
   return run;
 }
 
-std::vector<RunGroup> group_runs(const std::vector<json>& records, const Headline& headline) {
+std::vector<RunGroup> group_runs(const std::vector<RunRecord>& records, const Headline& headline) {
   std::vector<RunGroup> groups;
   for (const auto& record : records) {
     const auto run = measures_of(record, headline);
@@ -124,10 +109,7 @@ std::vector<RunGroup> group_runs(const std::vector<json>& records, const Headlin
   for (auto& group : groups) {
     std::map<std::string, std::vector<json>> distinct;
     for (const auto& run : group.runs) {
-      for (const auto& [key, value] : run.swept.items()) {
-        auto& values = distinct[key];
-        if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(value);
-      }
+      for (const auto& [key, value] : run.swept.items()) add_once(distinct[key], value);
     }
     for (auto& [key, values] : distinct) {
       if (values.size() > group.colour_values.size()) {

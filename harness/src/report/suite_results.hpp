@@ -9,12 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "record/run_record.hpp"
+
 namespace gcbench {
 
 struct SuiteResults {
-  std::filesystem::path folder;          // holds runs.jsonl
-  std::vector<nlohmann::json> records;   // in run order
-  std::vector<std::string> warnings;     // e.g. a truncated last line, skipped
+  std::filesystem::path folder;        // holds runs.jsonl
+  std::vector<RunRecord> records;      // in run order
+  std::vector<std::string> warnings;   // e.g. a truncated last line, skipped
 };
 
 // `path` is a suite's results folder (results/<suite>/<timestamp>, holding
@@ -26,23 +28,23 @@ SuiteResults load_suite_results(const std::filesystem::path& path);
 struct Headline {
   std::string gc_estimator;  // "exact" where it was run, else the first estimator
   std::string classifier;    // "linear_probe" where it was run, else "ncm", else the first
-  std::string shots;         // "5" where measured, else the largest shot count
+  std::int64_t shots = 0;    // 5 where measured, else the largest shot count; 0 if none
 };
-Headline choose_headline(const std::vector<nlohmann::json>& records);
+Headline choose_headline(const std::vector<RunRecord>& records);
 
 // One run's headline numbers; empty where the run did not produce them.
 struct RunMeasures {
   std::size_t index = 0;
   std::string variant;
   std::int64_t seed = 0;
-  std::string status;
+  RunStatus status = RunStatus::failed;
   nlohmann::json swept;
   std::optional<double> source_gc, source_nc, target_nc, accuracy, accuracy_ci95;
   double seconds = 0;
-  const nlohmann::json* record = nullptr;  // what it was read from, for trajectories and every estimator; lives
-                                           // as long as the records passed to measures_of / group_runs
+  const RunRecord* record = nullptr;  // what it was read from, for trajectories and every estimator; lives
+                                      // as long as the records passed to measures_of / group_runs
 };
-RunMeasures measures_of(const nlohmann::json& record, const Headline& headline);
+RunMeasures measures_of(const RunRecord& record, const Headline& headline);
 
 // Runs grouped by variant, in the order the variants first appear.
 struct RunGroup {
@@ -53,7 +55,7 @@ struct RunGroup {
   std::string colour_key;
   std::vector<nlohmann::json> colour_values;  // its distinct values, sorted
 };
-std::vector<RunGroup> group_runs(const std::vector<nlohmann::json>& records, const Headline& headline);
+std::vector<RunGroup> group_runs(const std::vector<RunRecord>& records, const Headline& headline);
 
 // A JSON value as a short label: 0.001 -> "0.001", "ncm" -> "ncm".
 std::string value_label(const nlohmann::json& value);

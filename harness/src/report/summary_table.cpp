@@ -3,83 +3,98 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace gcbench {
 using nlohmann::json;
 
 namespace {
 
-std::string number(const json& value, const char* format = "{:.4g}") {
-  return value.is_number() ? fmt::format(fmt::runtime(format), value.get<double>()) : "-";
+std::string number(std::optional<double> value, const char* format = "{:.4g}") {
+  return value ? fmt::format(fmt::runtime(format), *value) : "-";
 }
 
-const json& at_path(const json& record, const std::string& pointer) {
-  static const json missing;
-  const json::json_pointer p(pointer);
-  return record.contains(p) ? record[p] : missing;
+template <class T>
+void add_once(std::vector<T>& items, const T& item) {
+  if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
+}
+
+const TargetMetrics* target_of(const RunRecord& record) {
+  return record.metrics && record.metrics->target ? &*record.metrics->target : nullptr;
 }
 
 }  // namespace
 
-RunTable run_table(const std::vector<json>& records) {
+RunTable run_table(const std::vector<RunRecord>& records) {
   std::vector<std::string> swept, estimators;
-  std::vector<std::pair<std::string, std::string>> fewshot;  // (classifier, shots)
+  std::vector<std::pair<std::string, std::int64_t>> fewshot;  // (classifier, shots)
   for (const auto& record : records) {
-    for (const auto& [key, value] : at_path(record, "/swept").items()) {
-      if (std::find(swept.begin(), swept.end(), key) == swept.end()) swept.push_back(key);
+    for (const auto& [key, value] : record.swept.items()) add_once(swept, key);
+    if (record.metrics) {
+      for (const auto& [name, gc] : record.metrics->source.gc) add_once(estimators, name);
     }
-    for (const auto& [name, value] : at_path(record, "/metrics/source/gc").items()) {
-      if (std::find(estimators.begin(), estimators.end(), name) == estimators.end()) estimators.push_back(name);
-    }
-    for (const auto& [classifier, results] : at_path(record, "/metrics/target/fewshot").items()) {
-      for (const auto& [k, value] : results.items()) {
-        if (std::find(fewshot.begin(), fewshot.end(), std::pair(classifier, k)) == fewshot.end()) fewshot.emplace_back(classifier, k);
+    if (const auto* target = target_of(record)) {
+      for (const auto& [classifier, results] : target->fewshot) {
+        for (const auto& [k, result] : results) add_once(fewshot, std::pair(classifier, k));
       }
     }
   }
 
-  const bool has_variants = std::any_of(records.begin(), records.end(), [](const json& record) {
-    return !record.value("variant", std::string()).empty();
-  });
+  const bool has_variants = std::any_of(records.begin(), records.end(), [](const RunRecord& r) { return !r.variant.empty(); });
   std::vector<std::string> header;
   if (has_variants) header.push_back("variant");
   header.insert(header.end(), swept.begin(), swept.end());
   header.insert(header.end(), {"seed", "status"});
   for (const auto& name : estimators) header.push_back("GC " + name);
   header.insert(header.end(), {"src NC", "tgt NC", "src acc"});
-  for (const auto& [classifier, k] : fewshot) header.push_back(k + "-shot " + classifier);
+  for (const auto& [classifier, k] : fewshot) header.push_back(fmt::format("{}-shot {}", k, classifier));
   header.push_back("time s");
 
   std::vector<std::vector<std::string>> rows;
   for (const auto& record : records) {
     std::vector<std::string> row;
-    if (has_variants) row.push_back(record.value("variant", std::string()));
+    if (has_variants) row.push_back(record.variant);
     for (const auto& key : swept) {
-      const auto& value = at_path(record, "/swept/" + key);
-      row.push_back(value.is_null() ? "-" : value.is_number() ? number(value) : value.dump());
+      const auto value = record.swept.find(key);
+      row.push_back(value == record.swept.end() || value->is_null() ? "-"
+                    : value->is_number()                           ? number(value->get<double>())
+                                                                   : value->dump());
     }
-    row.push_back(std::to_string(record.value("seed", 0)));
-    row.push_back(record.value("status", "?"));
+    row.push_back(std::to_string(record.seed));
+    row.push_back(to_string(record.status));
+    const SourceMetrics* source = record.metrics ? &record.metrics->source : nullptr;
     for (const auto& name : estimators) {
-      const auto& gc = at_path(record, "/metrics/source/gc/" + name);
-      std::string cell = number(gc.value("value", json()));
-      if (gc.contains("standard_error") && gc["standard_error"].is_number()) cell += " ±" + number(gc["standard_error"], "{:.2g}");
+      const auto gc = source ? source->gc.find(name) : std::map<std::string, GcMeasurement>::const_iterator{};
+      if (!source || gc == source->gc.end()) {
+        row.push_back("-");
+        continue;
+      }
+      std::string cell = number(gc->second.value);
+      if (gc->second.standard_error) cell += " ±" + number(gc->second.standard_error, "{:.2g}");
       row.push_back(cell);
     }
-    row.push_back(number(at_path(record, "/metrics/source/nc/cdnv")));
-    row.push_back(number(at_path(record, "/metrics/target/nc/cdnv")));
-    row.push_back(number(at_path(record, "/metrics/source/test_accuracy"), "{:.3f}"));
+    const TargetMetrics* target = target_of(record);
+    row.push_back(number(source && source->nc ? std::optional(source->nc->cdnv) : std::nullopt));
+    row.push_back(number(target && target->nc ? std::optional(target->nc->cdnv) : std::nullopt));
+    row.push_back(number(source ? source->test_accuracy : std::nullopt, "{:.3f}"));
     for (const auto& [classifier, k] : fewshot) {
-      const auto& acc = at_path(record, "/metrics/target/fewshot/" + classifier + "/" + k);
-      row.push_back(acc.is_object() ? fmt::format("{:.3f} ±{:.3f}", acc.value("mean", 0.0), acc.value("ci95", 0.0)) : "-");
+      std::string cell = "-";
+      if (target) {
+        const auto by_shots = target->fewshot.find(classifier);
+        if (by_shots != target->fewshot.end()) {
+          const auto result = by_shots->second.find(k);
+          if (result != by_shots->second.end()) cell = fmt::format("{:.3f} ±{:.3f}", result->second.mean, result->second.ci95);
+        }
+      }
+      row.push_back(cell);
     }
-    row.push_back(number(record.value("seconds", json()), "{:.1f}"));
+    row.push_back(number(record.seconds, "{:.1f}"));
     rows.push_back(std::move(row));
   }
   return {header, rows};
 }
 
-std::string summary_table(const std::vector<json>& records) {
+std::string summary_table(const std::vector<RunRecord>& records) {
   if (records.empty()) return "no runs\n";
   return format_text_table(run_table(records));
 }

@@ -4,23 +4,21 @@
 #include <fmt/format.h>
 #include <torch/utils.h>
 
-#include <algorithm>
 #include <chrono>
-#include <numeric>
-#include <random>
+#include <cmath>
 
 #include "data/image_batches.hpp"
 #include "measure/embeddings.hpp"
 #include "measure/episodes.hpp"
 #include "measure/fewshot.hpp"
 #include "measure/nc_metrics.hpp"
+#include "measure/sampling.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "train/checkpoint.hpp"
 #include "train/pretrain.hpp"
 #include "train/trajectory.hpp"
 
 namespace gcbench {
-using nlohmann::json;
 
 RunDiverged::RunDiverged(std::int64_t step, double loss)
     : std::runtime_error(fmt::format("training diverged at step {} (loss {}); lower training.lr", step, loss)),
@@ -28,56 +26,28 @@ RunDiverged::RunDiverged(std::int64_t step, double loss)
 
 namespace {
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Adds each phase's wall time to the record's timings, also when the phase throws.
 class PhaseTimer {
  public:
-  explicit PhaseTimer(json& timings) : timings_(timings) {}
+  explicit PhaseTimer(std::map<std::string, double>& timings) : timings_(timings) {}
   template <class F>
   auto operator()(const char* phase, F&& work) {
-    const auto start = std::chrono::steady_clock::now();
-    auto finish = [&] {
-      timings_[phase] = timings_.value(phase, 0.0) +
-                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    };
-    if constexpr (std::is_void_v<decltype(work())>) {
-      work();
-      finish();
-    } else {
-      auto result = work();
-      finish();
-      return result;
-    }
+    struct Finish {
+      std::map<std::string, double>& timings;
+      const char* phase;
+      std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+      ~Finish() { timings[phase] += seconds_since(start); }
+    } finish{timings_, phase};
+    return work();
   }
 
  private:
-  json& timings_;
+  std::map<std::string, double>& timings_;
 };
-
-// The first `count` indices of a permutation of [0, n) fixed by `seed`.
-at::Tensor fixed_sample(std::int64_t n, std::int64_t count, std::uint64_t seed) {
-  std::vector<std::int64_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
-  order.resize(std::min(n, count));
-  std::sort(order.begin(), order.end());
-  return at::tensor(order, at::kLong);
-}
-
-// About `count` indices, the same share from every class (at least 2 each, so
-// every class has a mean and a spread), fixed by `seed`.
-at::Tensor stratified_sample(const at::Tensor& labels, std::int64_t count, std::uint64_t seed) {
-  const auto classes = labels.max().item<std::int64_t>() + 1;
-  const auto per_class = std::max<std::int64_t>(2, count / std::max<std::int64_t>(classes, 1));
-  const auto* label = labels.data_ptr<std::int64_t>();
-  std::vector<std::int64_t> order(labels.size(0));
-  std::iota(order.begin(), order.end(), 0);
-  std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
-  std::vector<std::int64_t> taken(classes, 0), chosen;
-  for (const auto i : order) {
-    if (taken[label[i]]++ < per_class) chosen.push_back(i);
-  }
-  std::sort(chosen.begin(), chosen.end());
-  return at::tensor(chosen, at::kLong);
-}
 
 std::vector<std::vector<double>> rows_of(const at::Tensor& matrix) {
   const auto m = matrix.to(at::kDouble).contiguous();
@@ -87,30 +57,29 @@ std::vector<std::vector<double>> rows_of(const at::Tensor& matrix) {
 }
 
 // The NC family on a split; NC3 and NC4 where the split's classes are the head's.
-json nc_of(const at::Tensor& embeddings, const ImageSet& split, const std::optional<at::Tensor>& head_weight = std::nullopt,
-           const std::optional<at::Tensor>& predicted = std::nullopt) {
+NcMeasurement nc_of(const at::Tensor& embeddings, const ImageSet& split,
+                    const std::optional<at::Tensor>& head_weight = std::nullopt,
+                    const std::optional<at::Tensor>& predicted = std::nullopt) {
   const auto nc = nc_metrics(embeddings, split.labels, static_cast<std::int64_t>(split.class_names.size()), head_weight, predicted);
-  json out = {{"cdnv", nc.cdnv},
-              {"cdnv_pairwise", rows_of(nc.cdnv_pairwise)},
-              {"nc1", nc.nc1},
-              {"nc1_sigma_b_rank", nc.nc1_rank},
-              {"nc2_equinorm", nc.nc2_equinorm},
-              {"nc2_equiangularity", nc.nc2_equiangularity},
-              {"nc2_etf_distance", nc.nc2_etf_distance},
-              {"classes", split.class_names},
-              {"examples", split.labels.size(0)}};
-  if (nc.nc3) out["nc3"] = *nc.nc3;
-  if (nc.nc4) out["nc4"] = *nc.nc4;
+  NcMeasurement out;
+  out.cdnv = nc.cdnv;
+  out.cdnv_pairwise = rows_of(nc.cdnv_pairwise);
+  out.nc1 = nc.nc1;
+  out.nc1_sigma_b_rank = nc.nc1_rank;
+  out.nc2_equinorm = nc.nc2_equinorm;
+  out.nc2_equiangularity = nc.nc2_equiangularity;
+  out.nc2_etf_distance = nc.nc2_etf_distance;
+  out.nc3 = nc.nc3;
+  out.nc4 = nc.nc4;
+  out.classes = split.class_names;
+  out.examples = split.labels.size(0);
   return out;
 }
 
-json train_or_restore(Network& network, const RunConfig& config, const PluginRegistry& registry,
-                      const LoadedData& data, const std::filesystem::path& run_dir) {
+// Pre-trains with SGD, recording the summary (and the trajectory) into `summary`.
+void train(Network& network, const RunConfig& config, const PluginRegistry& registry, const LoadedData& data,
+           const std::filesystem::path& run_dir, TrainingSummary& summary) {
   const auto& training = config.training;
-  if (!training.from_checkpoint.empty()) {
-    load_checkpoint(network, training.from_checkpoint);
-    return {{"from_checkpoint", training.from_checkpoint}, {"parameter_norm", parameter_norm(network)}};
-  }
   const auto seed = static_cast<std::uint64_t>(config.seed);
   TrainingHooks hooks;
   std::shared_ptr<GcEstimator> penalty;
@@ -137,28 +106,48 @@ json train_or_restore(Network& network, const RunConfig& config, const PluginReg
   }
 
   const auto trained = pretrain(network, data.source_train, data.stats, training, seed, hooks);
-  if (trained.diverged_at_step) throw RunDiverged(*trained.diverged_at_step, trained.final_loss);
+  summary.trained = true;
+  summary.steps = trained.steps;
+  summary.epochs_completed = trained.epochs_completed;
+  summary.final_loss = trained.final_loss;
+  summary.running_train_accuracy = trained.running_train_accuracy;
+  summary.parameter_norm = trained.parameter_norm;
+  if (training.gc_penalty > 0) summary.final_gc_penalty_estimate = trained.final_gc_penalty;
+  if (trajectory) summary.trajectory = trajectory->points();
+  if (trained.diverged_at_step) {
+    summary.diverged_at_step = trained.diverged_at_step;
+    throw RunDiverged(*trained.diverged_at_step, trained.final_loss);
+  }
   save_checkpoint(network, run_dir / "final.pt");
-  json out = {{"steps", trained.steps},
-              {"epochs_completed", trained.epochs_completed},
-              {"final_loss", trained.final_loss},
-              {"running_train_accuracy", trained.running_train_accuracy},
-              {"parameter_norm", trained.parameter_norm},
-              {"checkpoint", (run_dir / "final.pt").string()}};
-  if (training.gc_penalty > 0) out["final_gc_penalty_estimate"] = trained.final_gc_penalty;
-  if (trajectory) out["trajectory"] = trajectory->points();
-  return out;
+  summary.checkpoint = (run_dir / "final.pt").string();
+}
+
+void train_or_restore(Network& network, const RunConfig& config, const PluginRegistry& registry, const LoadedData& data,
+                      const std::filesystem::path& run_dir, const TrainedNetwork* trained, TrainingSummary& summary) {
+  if (!config.training.from_checkpoint.empty()) {
+    load_checkpoint(network, config.training.from_checkpoint);
+    summary.from_checkpoint = config.training.from_checkpoint;
+    summary.checkpoint = config.training.from_checkpoint;
+    summary.parameter_norm = parameter_norm(network);
+  } else if (trained) {
+    load_checkpoint(network, trained->checkpoint);
+    summary = trained->summary;
+    summary.trained = false;
+    summary.trained_in_run = trained->index;
+  } else {
+    train(network, config, registry, data, run_dir, summary);
+  }
 }
 
 }  // namespace
 
-json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCache& datasets,
-             const std::filesystem::path& run_dir) {
-  json timings = json::object();
-  PhaseTimer timed(timings);
+void run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCache& datasets,
+             const std::filesystem::path& run_dir, const TrainedNetwork* trained, RunRecord& record) {
+  PhaseTimer timed(record.timings);
   const auto seed = static_cast<std::uint64_t>(config.seed);
 
   const auto data = timed("load_data", [&] { return datasets.get(config); });  // ~0 when an earlier run loaded it
+  record.data_root = data->root.string();
   const auto& train = data->source_train;
   const auto num_source = static_cast<std::int64_t>(train.class_names.size());
 
@@ -167,30 +156,29 @@ json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
     auto architecture = registry.create_architecture(config.architecture.plugin, config.architecture.options);
     return architecture->build(data->shape, num_source);
   });
-  json out;
-  out["network"] = {{"embedding_dim", network.embedding->dimension()},
-                    {"parameters", [&] {
-                       std::int64_t count = 0;
-                       for (const auto& p : network.embedding->parameters()) count += p.numel();
-                       for (const auto& p : network.head->parameters()) count += p.numel();
-                       return count;
-                     }()}};
+  NetworkSummary built{network.embedding->dimension(), 0};
+  for (const auto& p : network.embedding->parameters()) built.parameters += p.numel();
+  for (const auto& p : network.head->parameters()) built.parameters += p.numel();
+  record.network = built;
 
-  out["training"] = timed("train", [&] { return train_or_restore(network, config, registry, *data, run_dir); });
+  timed("train", [&] { train_or_restore(network, config, registry, *data, run_dir, trained, record.training); });
 
-  json& source = out["metrics"]["source"];
-  json& target = out["metrics"]["target"];
+  record.metrics.emplace();
+  SourceMetrics& source = record.metrics->source;
+  if (data->target) record.metrics->target.emplace();
+  record.evaluated_splits = EvaluatedSplits{"source_test", data->target ? std::optional<std::string>("target") : std::nullopt,
+                                            "source_train"};
   const auto batch = config.measure.batch_size;
   timed("accuracy", [&] {
     const auto n = train.images.size(0);
     const auto sample = fixed_sample(n, config.measure.accuracy_samples > 0 ? config.measure.accuracy_samples : n,
                                      seed ^ 0xacc);
     const auto on_train = compute_outputs(network, train.images.index_select(0, sample), data->stats, batch, true);
-    source["train_accuracy"] = accuracy(on_train.logits, train.labels.index_select(0, sample));
-    source["train_accuracy_examples"] = sample.size(0);
+    source.train_accuracy = accuracy(on_train.logits, train.labels.index_select(0, sample));
+    source.train_accuracy_examples = sample.size(0);
   });
   const auto on_test = timed("embed", [&] { return compute_outputs(network, data->source_test.images, data->stats, batch, true); });
-  source["test_accuracy"] = accuracy(on_test.logits, data->source_test.labels);
+  source.test_accuracy = accuracy(on_test.logits, data->source_test.labels);
   const auto on_target = timed("embed", [&] {
     return data->target ? compute_outputs(network, data->target->images, data->stats, batch, false) : Outputs{};
   });
@@ -204,22 +192,22 @@ json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
     const auto start = std::chrono::steady_clock::now();
     GcEstimate estimate;
     try {
-      estimate = estimator->estimate(f, gc_inputs, seed);
+      estimate = timed("gc", [&] { return estimator->estimate(f, gc_inputs, seed); });
     } catch (const std::exception& error) {
       throw PluginError(fmt::format("gc_estimator plugin '{}' failed: {}", choice.plugin, error.what()));
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    timings["gc"] = timings.value("gc", 0.0) + seconds;
-    source["gc"][choice.plugin] = {{"value", estimate.value},
-                                  {"standard_error", estimate.standard_error ? json(*estimate.standard_error) : json()},
-                                  {"backward_passes", estimate.backward_passes},
-                                  {"seconds", seconds},
-                                  {"examples", gc_inputs.size(0)}};
+    if (!std::isfinite(estimate.value)) {
+      throw PluginError(fmt::format("gc_estimator plugin '{}' returned GC = {} on a network whose training finished; "
+                                    "the estimator is broken or its options (estimators.{}) do not fit this network",
+                                    choice.plugin, estimate.value, choice.plugin));
+    }
+    source.gc[choice.plugin] = {estimate.value, estimate.standard_error, estimate.backward_passes, seconds_since(start),
+                                gc_inputs.size(0)};
   }
 
   timed("nc", [&] {
-    source["nc"] = nc_of(on_test.embeddings, data->source_test, network.head->weight.detach(), on_test.logits.argmax(1));
-    if (data->target) target["nc"] = nc_of(on_target.embeddings, *data->target);
+    source.nc = nc_of(on_test.embeddings, data->source_test, network.head->weight.detach(), on_test.logits.argmax(1));
+    if (data->target) record.metrics->target->nc = nc_of(on_target.embeddings, *data->target);
   });
   timed("fewshot", [&] {
     if (!data->target) return;
@@ -230,19 +218,12 @@ json run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
       for (const auto& name : fs.classifiers) {
         const auto start = std::chrono::steady_clock::now();
         const auto result = fewshot_accuracy(on_target.embeddings, episodes, parse_classifier(name), fs.ways, shots, fs.queries);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        target["fewshot"][name][std::to_string(shots)] = {{"ways", result.ways}, {"shots", result.shots},
-                                                          {"queries", result.queries}, {"episodes", fs.episodes},
-                                                          {"mean", result.mean_accuracy}, {"ci95", result.ci95},
-                                                          {"per_episode", result.per_episode}, {"seconds", seconds}};
+        record.metrics->target->fewshot[name][shots] = {result.ways, result.shots,       result.queries,
+                                                        fs.episodes, result.mean_accuracy, result.ci95,
+                                                        result.per_episode, seconds_since(start)};
       }
     }
   });
-  out["evaluated_splits"] = {{"source", "source_test"}, {"target", data->target ? json("target") : json()}, {"gc", "source_train"}};
-  if (!data->target) out["metrics"]["target"] = nullptr;  // a source-only dataset
-  out["data_root"] = data->root.string();
-  out["timings"] = timings;
-  return out;
 }
 
 }  // namespace gcbench

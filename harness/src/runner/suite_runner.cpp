@@ -4,13 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <fstream>
 #include <map>
+#include <sstream>
 
-#include "config/run_config.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "record/provenance.hpp"
-#include "record/record_writer.hpp"
+#include "record/results_folder.hpp"
 #include "runner/run_one.hpp"
 #include "runtime/process_tuning.hpp"
 
@@ -20,105 +19,135 @@ using nlohmann::json;
 
 namespace {
 
-fs::path make_results_dir(const fs::path& root, const std::string& suite) {
-  const fs::path base = root / suite / utc_timestamp(true);
-  fs::path dir = base;
-  for (int attempt = 2; fs::exists(dir); ++attempt) dir = base.string() + "-" + std::to_string(attempt);
-  fs::create_directories(dir);
-  return dir;
+Provenance run_provenance(const RunConfig& config, const PluginRegistry& registry, int threads) {
+  Provenance p = machine_provenance(threads);
+  p.dataset = {config.dataset.plugin, registry.find(PluginKind::dataset, config.dataset.plugin).info.version};
+  p.architecture = {config.architecture.plugin,
+                    registry.find(PluginKind::architecture, config.architecture.plugin).info.version};
+  for (const auto& estimator : config.measure.gc_estimators) {
+    p.gc_estimators[estimator.plugin] = registry.find(PluginKind::gc_estimator, estimator.plugin).info.version;
+  }
+  return p;
 }
 
-void write_text(const fs::path& file, const std::string& text) {
-  std::ofstream out(file);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + file.string());
+// The record a run starts with: who it is, where it sits in the plan, where it came from.
+RunRecord identity_of(const Suite& suite, const PlannedRun& run, Provenance provenance, const fs::path& run_dir) {
+  RunRecord record;
+  record.run_id = run.id;
+  record.training_id = run.training_id;
+  record.suite = suite.name;
+  record.description = suite.description;
+  record.index = run.index;
+  record.variant = run.variant;
+  record.seed = run.seed;
+  record.swept = run.swept;
+  record.config = run.config;
+  record.run_dir = run_dir.string();
+  record.started_at = utc_timestamp();
+  record.provenance = std::move(provenance);
+  return record;
+}
+
+// The results of `earlier`, an identical run, under this run's identity.
+void copy_results(const RunRecord& earlier, RunRecord& record) {
+  record.status = earlier.status;
+  record.error = earlier.error;
+  record.network = earlier.network;
+  record.training = earlier.training;
+  record.metrics = earlier.metrics;
+  record.evaluated_splits = earlier.evaluated_splits;
+  record.data_root = earlier.data_root;
+  record.timings = earlier.timings;
+  record.seconds = earlier.seconds;
+  record.reused_from = ReusedFrom{earlier.index, earlier.run_dir};
 }
 
 }  // namespace
 
 SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& runs, const PluginRegistry& registry,
                           const fs::path& results_root) {
+  ResultsFolder folder = ResultsFolder::create(results_root, suite.name);
   SuiteRunSummary summary;
-  summary.results_dir = make_results_dir(results_root, suite.name);
+  summary.results_dir = folder.path();
   {
     std::ostringstream resolved;
     resolved << suite.table << '\n';
-    write_text(summary.results_dir / "suite.resolved.toml", resolved.str());
+    folder.write_resolved_suite(resolved.str());
     json plan = json::array();
-    for (const auto& run : runs) plan.push_back({{"index", run.index}, {"run_id", run.id}, {"variant", run.variant}, {"seed", run.seed},
-                                                 {"swept", run.swept}, {"config", run.config}});
-    write_text(summary.results_dir / "plan.json", plan.dump(2) + "\n");
+    for (const auto& run : runs) plan.push_back(to_json(run));
+    folder.write_plan(plan);
   }
-  RecordWriter writer(summary.results_dir / "runs.jsonl");
-  std::map<std::string, json> measured;  // run id -> the record of the run that trained and measured it
+  std::map<std::string, RunRecord> measured;     // run id -> the record of the run that measured it
+  std::map<std::string, TrainedNetwork> trained;  // training id -> the network a run trained
+  std::map<std::string, RunRecord> diverged;      // training id -> the run whose training diverged
   DatasetCache datasets(registry);
 
   for (std::size_t position = 0; position < runs.size(); ++position) {
     const auto& run = runs[position];
-    const RunConfig config = to_run_config(run.config, registry);
+    const RunConfig& config = run.run_config;
     const int threads = apply_threads(config.threads);
     // A subset of the plan (e.g. a cut-down test) still names each run's place in the plan.
     spdlog::info("run {}/{}{} [{}] {}seed {} {}", position + 1, runs.size(),
                  run.index == position ? "" : fmt::format(" (plan #{})", run.index), run.id,
                  run.variant.empty() ? "" : "variant " + run.variant + " ", run.seed, run.swept.dump());
 
-    json record = {{"run_id", run.id},        {"suite", suite.name},        {"index", run.index},
-                   {"variant", run.variant},  {"description", suite.description},
-                   {"seed", run.seed},        {"swept", run.swept},         {"config", run.config},
-                   {"started_at", utc_timestamp()}, {"provenance", provenance(threads)}};
-    json plugins = {{"dataset", {{"name", config.dataset.plugin},
-                                 {"version", registry.find(PluginKind::dataset, config.dataset.plugin).info.version}}},
-                    {"architecture", {{"name", config.architecture.plugin},
-                                      {"version", registry.find(PluginKind::architecture, config.architecture.plugin).info.version}}}};
-    for (const auto& estimator : config.measure.gc_estimators) {
-      plugins["gc_estimators"][estimator.plugin] = registry.find(PluginKind::gc_estimator, estimator.plugin).info.version;
-    }
-    record["provenance"]["plugins"] = plugins;
-
+    const fs::path run_dir = folder.run_dir(run.index, run.id);
+    RunRecord record = identity_of(suite, run, run_provenance(config, registry, threads), run_dir);
     const auto start = std::chrono::steady_clock::now();
     bool data_unusable = false;
-    const fs::path run_dir = summary.results_dir / "runs" / fmt::format("{:03d}-{}", run.index, run.id);
-    record["run_dir"] = fs::relative(run_dir, summary.results_dir).string();
-    const auto earlier = measured.find(run.id);
     try {
-      fs::create_directories(run_dir);
-      write_text(run_dir / "config.json", run.config.dump(2) + "\n");
-      if (earlier != measured.end()) {
+      const fs::path dir = folder.prepare_run_dir(run.index, run.id, run.config);
+      if (const auto earlier = measured.find(run.id); earlier != measured.end()) {
         // Variants often share a point (the base value of each swept key); the same
         // resolved config and seed would train and measure the same network again.
-        for (const auto& [key, value] : earlier->second.items()) {
-          if (!record.contains(key) && key != "seconds") record[key] = value;  // what it measured, not where it sits in the plan
-        }
-        record["reused_from"] = {{"index", earlier->second["index"]}, {"run_dir", earlier->second["run_dir"]}};
-        spdlog::info("run {} is run #{} of this suite again: its record is reused", run.id,
-                     earlier->second["index"].get<std::size_t>());
-        if (record["status"] == "diverged") ++summary.diverged;
+        copy_results(earlier->second, record);
+        spdlog::info("run {} is run #{} of this suite again: its record is reused", run.id, earlier->second.index);
+      } else if (const auto failed_training = diverged.find(run.training_id); failed_training != diverged.end()) {
+        record.status = RunStatus::diverged;
+        record.error = failed_training->second.error;
+        record.training = failed_training->second.training;
+        record.training.trained = false;
+        record.training.trained_in_run = failed_training->second.index;
       } else {
-        record.update(run_one(config, registry, datasets, run_dir));
-        record["status"] = "ok";
+        const auto network = trained.find(run.training_id);
+        const TrainedNetwork* reuse = network == trained.end() ? nullptr : &network->second;
+        if (reuse) spdlog::info("run {} measures the network run #{} trained", run.id, reuse->index);
+        try {
+          run_one(config, registry, datasets, dir, reuse, record);
+          record.status = RunStatus::ok;
+        } catch (...) {
+          // A network trained before the measurement failed is still a trained network.
+          if (record.training.trained && !record.training.checkpoint.empty()) {
+            trained[run.training_id] = {run.index, record.training.checkpoint, record.training};
+          }
+          throw;
+        }
+        if (record.training.trained) trained[run.training_id] = {run.index, record.training.checkpoint, record.training};
       }
-    } catch (const RunDiverged& diverged) {
-      record["status"] = "diverged";
-      record["error"] = diverged.what();
-      record["training"]["diverged_at_step"] = diverged.step();
-      ++summary.diverged;
+    } catch (const RunDiverged& error) {
+      record.status = RunStatus::diverged;
+      record.error = error.what();
+      record.training.diverged_at_step = error.step();
+      diverged.emplace(run.training_id, record);
     } catch (const DatasetUnavailable& error) {
-      record["status"] = "failed";
-      record["error"] = error.what();
-      ++summary.failed;
+      record.status = RunStatus::failed;
+      record.error = error.what();
       data_unusable = true;
     } catch (const std::exception& error) {
-      record["status"] = "failed";
-      record["error"] = error.what();
-      ++summary.failed;
+      record.status = RunStatus::failed;
+      record.error = error.what();
     }
-    record["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!record.contains("reused_from")) record["timings"]["total"] = record["seconds"];
-    writer.append(record);
-    write_text(run_dir / "record.json", record.dump(2) + "\n");
-    summary.records.push_back(record);
-    if (record["status"] != "failed" && !measured.count(run.id)) measured.emplace(run.id, record);
-    if (record["status"] != "ok") spdlog::error("run {} {}: {}", run.id, record["status"].get<std::string>(), record["error"].get<std::string>());
+    if (!record.reused_from) {
+      record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      record.timings["total"] = record.seconds;
+    }
+    if (record.training.trained) ++summary.trainings;
+    if (record.status == RunStatus::failed) ++summary.failed;
+    if (record.status == RunStatus::diverged) ++summary.diverged;
+    folder.append(record);
+    if (record.status != RunStatus::failed && !measured.count(run.id)) measured.emplace(run.id, record);
+    if (record.status != RunStatus::ok) spdlog::error("run {} {}: {}", run.id, to_string(record.status), record.error);
+    summary.records.push_back(std::move(record));
     if (data_unusable) {
       spdlog::error("stopping the suite: no later run can load this dataset either");
       break;

@@ -6,7 +6,6 @@
 #include "measure/embeddings.hpp"
 
 namespace gcbench {
-using nlohmann::json;
 
 TrajectoryRecorder::TrajectoryRecorder(Network& network, std::shared_ptr<const GcEstimator> estimator,
                                        at::Tensor gc_inputs, ImageSet nc_probe, ChannelStats stats, std::uint64_t seed)
@@ -27,16 +26,18 @@ void TrajectoryRecorder::record(const TrainingProgress& progress) {
   network_.embedding->train();
   network_.head->train();
 
-  points_.push_back({{"step", progress.step},
-                     {"epoch", progress.epoch},
-                     {"lr", progress.lr},
-                     {"loss", progress.loss ? json(*progress.loss) : json()},
-                     {"accuracy", progress.accuracy ? json(*progress.accuracy) : json()},
-                     {"gc", gc.value},
-                     {"gc_standard_error", gc.standard_error ? json(*gc.standard_error) : json()},
-                     {"nc_cdnv", nc.cdnv},
-                     {"nc1", nc.nc1},
-                     {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}});
+  TrajectoryPoint point;
+  point.step = progress.step;
+  point.epoch = progress.epoch;
+  point.lr = progress.lr;
+  point.loss = progress.loss;
+  point.accuracy = progress.accuracy;
+  point.gc = gc.value;
+  point.gc_standard_error = gc.standard_error;
+  point.nc_cdnv = nc.cdnv;
+  point.nc1 = nc.nc1;
+  point.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  points_.push_back(point);
 }
 
 }  // namespace gcbench

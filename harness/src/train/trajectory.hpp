@@ -2,12 +2,12 @@
 // measured in eval mode on fixed probe sets, then put back in train mode.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <vector>
 
 #include "gcbench/sdk/architecture.hpp"
 #include "gcbench/sdk/gc_estimator.hpp"
+#include "record/run_record.hpp"
 #include "train/pretrain.hpp"
 
 namespace gcbench {
@@ -20,8 +20,7 @@ class TrajectoryRecorder {
 
   void record(const TrainingProgress& progress);
 
-  // [{"step", "epoch", "lr", "loss", "accuracy", "gc", "gc_standard_error", "nc_cdnv", "nc1", "seconds"}, ...]
-  const nlohmann::json& points() const { return points_; }
+  const std::vector<TrajectoryPoint>& points() const { return points_; }
 
  private:
   Network& network_;
@@ -30,7 +29,7 @@ class TrajectoryRecorder {
   ImageSet nc_probe_;
   ChannelStats stats_;
   std::uint64_t seed_;
-  nlohmann::json points_ = nlohmann::json::array();
+  std::vector<TrajectoryPoint> points_;
 };
 
 }  // namespace gcbench

@@ -1,0 +1,50 @@
+// Older run records brought to the current schema, one step per version, so a
+// results folder written by an earlier gcbench still reports, compares and merges.
+#include <fmt/format.h>
+
+#include "record/run_identity.hpp"
+#include "record/run_record.hpp"
+
+namespace gcbench {
+using nlohmann::json;
+
+namespace {
+
+// Schema 1 had no version field, no training identity and no word on whether
+// the run itself trained its network.
+json from_schema_1(json record) {
+  if (record.contains("config") && record["config"].is_object()) {
+    record["training_id"] = training_identity(record["config"]);
+  }
+  json& training = record["training"];
+  if (!training.is_object()) training = json::object();
+  training["trained"] = training.contains("steps") && !record.contains("reused_from");
+  if (!record.contains("timings")) record["timings"] = json::object();
+  record["schema_version"] = 2;
+  return record;
+}
+
+}  // namespace
+
+json upgrade_record(json record) {
+  if (!record.is_object()) {
+    throw RecordError(fmt::format("not a run record: a JSON {} where a record (an object) belongs", record.type_name()));
+  }
+  int version = 1;
+  if (record.contains("schema_version")) {
+    const json& given = record["schema_version"];
+    if (!given.is_number_integer() || given.get<std::int64_t>() < 1) {
+      throw RecordError(fmt::format("record field 'schema_version' is {}, expected a positive integer", given.dump()));
+    }
+    if (given.get<std::int64_t>() > kRunRecordSchemaVersion) {
+      throw RecordError(fmt::format("record schema version {} is newer than this gcbench reads (schema version {}); "
+                                    "read it with the gcbench that wrote it, or a newer one",
+                                    given.get<std::int64_t>(), kRunRecordSchemaVersion));
+    }
+    version = given.get<int>();
+  }
+  if (version == 1) record = from_schema_1(std::move(record));
+  return record;
+}
+
+}  // namespace gcbench

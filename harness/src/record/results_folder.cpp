@@ -1,0 +1,163 @@
+#include "record/results_folder.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <system_error>
+
+#include "record/atomic_file.hpp"
+#include "record/provenance.hpp"
+
+namespace gcbench {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+void check_folder_name(const std::string& suite) {
+  if (suite.empty() || suite == "." || suite == ".." || suite.find('/') != std::string::npos ||
+      suite.find('\0') != std::string::npos) {
+    throw std::invalid_argument(fmt::format("suite name \"{}\" cannot name a results folder: it must be one plain "
+                                            "name without '/', '.' or '..'; set suite.name",
+                                            suite));
+  }
+}
+
+void write_all(int fd, const std::string& text, const fs::path& file) {
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::system_error(errno, std::generic_category(), "cannot write to " + file.string());
+    written += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
+ResultsFolder::ResultsFolder(fs::path path) : path_(std::move(path)) {}
+
+ResultsFolder::ResultsFolder(ResultsFolder&& other) noexcept
+    : path_(std::move(other.path_)), notes_(std::move(other.notes_)), records_fd_(other.records_fd_) {
+  other.records_fd_ = -1;
+}
+
+ResultsFolder& ResultsFolder::operator=(ResultsFolder&& other) noexcept {
+  if (this != &other) {
+    if (records_fd_ >= 0) ::close(records_fd_);
+    path_ = std::move(other.path_);
+    notes_ = std::move(other.notes_);
+    records_fd_ = other.records_fd_;
+    other.records_fd_ = -1;
+  }
+  return *this;
+}
+
+ResultsFolder::~ResultsFolder() {
+  if (records_fd_ >= 0) ::close(records_fd_);
+}
+
+ResultsFolder ResultsFolder::create(const fs::path& root, const std::string& suite) {
+  check_folder_name(suite);
+  const fs::path base = root / suite / utc_timestamp(true);
+  fs::path dir = base;
+  for (int attempt = 2; fs::exists(dir); ++attempt) dir = base.string() + "-" + std::to_string(attempt);
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) throw std::system_error(error, "cannot create the results folder " + dir.string());
+  return ResultsFolder(dir);
+}
+
+ResultsFolder ResultsFolder::open(const fs::path& path) {
+  if (fs::exists(path / "runs.jsonl")) return ResultsFolder(path);
+  std::vector<fs::path> candidates;
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
+    for (const auto& entry : fs::directory_iterator(path, error)) {
+      if (fs::exists(entry.path() / "runs.jsonl")) candidates.push_back(entry.path());
+    }
+  }
+  if (candidates.empty()) {
+    throw std::runtime_error(fmt::format("{} holds no runs.jsonl, nor does any folder in it; give a suite's results "
+                                         "folder, e.g. results/<suite>/<timestamp>", path.string()));
+  }
+  ResultsFolder folder(*std::max_element(candidates.begin(), candidates.end()));  // timestamps sort by name
+  if (candidates.size() > 1) {
+    folder.notes_.push_back(fmt::format("{} holds {} results folders of the suite; reporting the latest, {}",
+                                        path.string(), candidates.size(), folder.path_.filename().string()));
+  }
+  return folder;
+}
+
+void ResultsFolder::write_plan(const json& plan) const { write_file_atomically(path_ / "plan.json", plan.dump(2) + "\n"); }
+
+void ResultsFolder::write_resolved_suite(const std::string& toml) const {
+  write_file_atomically(path_ / "suite.resolved.toml", toml);
+}
+
+fs::path ResultsFolder::run_dir(std::size_t index, const std::string& run_id) const {
+  return fs::path("runs") / fmt::format("{:03d}-{}", index, run_id);
+}
+
+fs::path ResultsFolder::prepare_run_dir(std::size_t index, const std::string& run_id, const json& config) const {
+  const fs::path dir = path_ / run_dir(index, run_id);
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) throw std::system_error(error, "cannot create the run folder " + dir.string());
+  write_file_atomically(dir / "config.json", config.dump(2) + "\n");
+  return dir;
+}
+
+void ResultsFolder::append(const RunRecord& record) {
+  const json as_json = to_json(record);
+  const fs::path file = records_file();
+  if (records_fd_ < 0) {
+    records_fd_ = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (records_fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open " + file.string());
+  }
+  // One write() of the whole line: O_APPEND makes it land after every earlier line.
+  write_all(records_fd_, as_json.dump() + "\n", file);
+  if (::fsync(records_fd_) != 0) throw std::system_error(errno, std::generic_category(), "cannot fsync " + file.string());
+  if (!record.run_dir.empty() && fs::is_directory(path_ / record.run_dir)) {
+    write_file_atomically(path_ / record.run_dir / "record.json", as_json.dump(2) + "\n");
+  }
+}
+
+RecordList ResultsFolder::read_records() const {
+  RecordList result;
+  const fs::path file = records_file();
+  std::ifstream in(file);
+  if (!in) {
+    result.problems.push_back(file.string() + ": cannot be opened");
+    return result;
+  }
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].empty()) continue;
+    const std::string where = fmt::format("{}:{}", file.string(), i + 1);
+    json parsed;
+    try {
+      parsed = json::parse(lines[i]);
+    } catch (const json::parse_error& error) {
+      if (i + 1 == lines.size()) {
+        result.torn_last_line = i + 1;
+      } else {
+        result.problems.push_back(fmt::format("{}: not a complete record ({})", where, error.what()));
+      }
+      continue;
+    }
+    try {
+      result.records.push_back(run_record_from_json(parsed));
+    } catch (const RecordError& error) {
+      result.problems.push_back(fmt::format("{}: {}", where, error.what()));
+    }
+  }
+  return result;
+}
+
+}  // namespace gcbench

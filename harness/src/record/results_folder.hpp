@@ -1,0 +1,71 @@
+// A suite's results folder, the one place that knows its layout:
+//
+//   runs.jsonl            one record per finished run, one JSON line each, in
+//                         the order the runs finished; fsync'd line by line
+//   plan.json             every planned run: index, ids, variant, seed, sweep point, config
+//   suite.resolved.toml   the suite as read, includes and --set applied
+//   runs/NNN-<run id>/    the run's config.json, record.json and checkpoints
+//
+// The runner writes through it; report and every later reader read through it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "record/run_record.hpp"
+
+namespace gcbench {
+
+struct RecordList {
+  std::vector<RunRecord> records;     // every complete record, in file order
+  std::vector<std::string> problems;  // "…/runs.jsonl:7: record field 'seed' is missing" for damaged lines
+  std::size_t torn_last_line = 0;     // the last line's number when a kill cut it short, else 0
+};
+
+class ResultsFolder {
+ public:
+  // A new, empty folder ROOT/<suite>/<UTC timestamp>[-k]. `suite` must be one
+  // plain path component (no '/', not "." or ".."): results stay under ROOT.
+  static ResultsFolder create(const std::filesystem::path& root, const std::string& suite);
+
+  // An existing folder: `path` holds runs.jsonl, or is the folder above it
+  // (results/<suite>), whose latest results folder is taken and a note says so
+  // when it holds several. Throws std::runtime_error naming `path` when neither.
+  static ResultsFolder open(const std::filesystem::path& path);
+
+  ResultsFolder(ResultsFolder&&) noexcept;
+  ResultsFolder& operator=(ResultsFolder&&) noexcept;
+  ~ResultsFolder();
+
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path records_file() const { return path_ / "runs.jsonl"; }
+  const std::vector<std::string>& notes() const { return notes_; }
+
+  void write_plan(const nlohmann::json& plan) const;
+  void write_resolved_suite(const std::string& toml) const;
+
+  // runs/NNN-<run id>, relative to the folder, and made with the run's config.json in it.
+  std::filesystem::path run_dir(std::size_t index, const std::string& run_id) const;
+  std::filesystem::path prepare_run_dir(std::size_t index, const std::string& run_id, const nlohmann::json& config) const;
+
+  // Appends the record to runs.jsonl (returning once it is on disk) and writes
+  // its record.json. Throws std::system_error naming the file and the reason.
+  void append(const RunRecord& record);
+
+  // Every record, each upgraded to the current schema. A line that is not a
+  // record is a problem naming file and line; a torn last line is only counted.
+  RecordList read_records() const;
+
+ private:
+  explicit ResultsFolder(std::filesystem::path path);
+
+  std::filesystem::path path_;
+  std::vector<std::string> notes_;
+  int records_fd_ = -1;  // opened on the first append
+};
+
+}  // namespace gcbench

@@ -1,0 +1,189 @@
+// The run record: what one run of a suite was, where it came from and what it
+// measured. It is the contract between the runner and every reader (report,
+// compare, history, merge): written once per run as one JSON line of
+// runs.jsonl and as runs/NNN-id/record.json, read back only through
+// run_record_from_json, which upgrades older schemas.
+//
+// Schema history:
+//   1  (no schema_version field) the untyped records of gcbench 0.1
+//   2  schema_version, training_id, training.trained and training.trained_in_run
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace gcbench {
+
+inline constexpr int kRunRecordSchemaVersion = 2;
+
+enum class RunStatus { ok, diverged, failed };
+std::string to_string(RunStatus status);
+
+struct PluginVersion {
+  std::string name;
+  std::string version;
+};
+
+struct Provenance {
+  std::string gcbench_version;
+  std::string git_revision;  // "<sha>[-dirty]" at build time, or "unknown"
+  std::string libtorch_version;
+  std::string hostname;
+  std::int64_t threads = 0;
+  std::int64_t cores = 0;
+  PluginVersion dataset;
+  PluginVersion architecture;
+  std::map<std::string, std::string> gc_estimators;  // name -> version
+};
+
+struct NetworkSummary {
+  std::int64_t embedding_dim = 0;
+  std::int64_t parameters = 0;  // f and g together
+};
+
+// GC and NC measured every training.trajectory_every steps on fixed probe images.
+struct TrajectoryPoint {
+  std::int64_t step = 0;
+  double epoch = 0;
+  double lr = 0;
+  std::optional<double> loss;      // none at step 0
+  std::optional<double> accuracy;  // none at step 0
+  double gc = 0;
+  std::optional<double> gc_standard_error;
+  double nc_cdnv = 0;
+  double nc1 = 0;
+  double seconds = 0;
+};
+
+// How the measured network came to be. `trained` is true only for the run that
+// ran SGD; a run that measures a network trained by another run of the folder
+// (same training_id) names it in trained_in_run and copies its summary.
+struct TrainingSummary {
+  bool trained = false;
+  std::optional<std::size_t> trained_in_run;  // the plan index of the run that trained it
+  std::string from_checkpoint;                // training.from_checkpoint, when set
+  std::string checkpoint;                     // the final.pt measured
+  std::optional<std::int64_t> steps;
+  std::optional<std::int64_t> epochs_completed;
+  std::optional<double> final_loss;
+  std::optional<double> running_train_accuracy;
+  std::optional<double> parameter_norm;
+  std::optional<double> final_gc_penalty_estimate;
+  std::optional<std::int64_t> diverged_at_step;
+  std::vector<TrajectoryPoint> trajectory;
+};
+
+struct GcMeasurement {
+  double value = 0;  // mean over the images of ||J_f(x)||_F^2
+  std::optional<double> standard_error;  // stochastic estimators only
+  std::int64_t backward_passes = 0;
+  double seconds = 0;
+  std::int64_t examples = 0;
+};
+
+struct NcMeasurement {
+  double cdnv = 0;
+  std::vector<std::vector<double>> cdnv_pairwise;
+  double nc1 = 0;
+  std::int64_t nc1_sigma_b_rank = 0;
+  double nc2_equinorm = 0;
+  double nc2_equiangularity = 0;
+  double nc2_etf_distance = 0;
+  std::optional<double> nc3;  // source classes only: head vs class means
+  std::optional<double> nc4;  // source classes only: head vs nearest class mean
+  std::vector<std::string> classes;
+  std::int64_t examples = 0;
+};
+
+struct FewShotMeasurement {
+  std::int64_t ways = 0;
+  std::int64_t shots = 0;
+  std::int64_t queries = 0;
+  std::int64_t episodes = 0;
+  double mean = 0;
+  double ci95 = 0;                  // half-width of the 95% Student-t interval
+  std::vector<double> per_episode;  // episode e is the same in every run of a seed
+  double seconds = 0;
+};
+
+struct SourceMetrics {
+  std::optional<double> train_accuracy;
+  std::optional<std::int64_t> train_accuracy_examples;
+  std::optional<double> test_accuracy;
+  std::map<std::string, GcMeasurement> gc;  // by estimator
+  std::optional<NcMeasurement> nc;
+};
+
+struct TargetMetrics {
+  std::optional<NcMeasurement> nc;
+  std::map<std::string, std::map<std::int64_t, FewShotMeasurement>> fewshot;  // classifier -> shots -> result
+};
+
+struct Metrics {
+  SourceMetrics source;
+  std::optional<TargetMetrics> target;  // none for a source-only dataset
+};
+
+struct EvaluatedSplits {
+  std::string source;                // "source_test"
+  std::optional<std::string> target; // "target", none for a source-only dataset
+  std::string gc;                    // "source_train"
+};
+
+struct ReusedFrom {
+  std::size_t index = 0;
+  std::string run_dir;
+};
+
+struct RunRecord {
+  int schema_version = kRunRecordSchemaVersion;
+  // Identity and place in the plan.
+  std::string run_id;       // hash of the resolved config without runtime: equal ids, equal experiments
+  std::string training_id;  // hash of what changes the trained network: equal ids, one training
+  std::string suite;
+  std::string description;
+  std::size_t index = 0;
+  std::string variant;
+  std::int64_t seed = 0;
+  nlohmann::json swept = nlohmann::json::object();   // {"training.lr": 0.1}: this run's sweep point
+  nlohmann::json config = nlohmann::json::object();  // the resolved config, as planned
+  std::string run_dir;                               // relative to the results folder
+  std::string started_at;
+  Provenance provenance;
+  // Outcome.
+  RunStatus status = RunStatus::failed;
+  std::string error;  // empty when ok
+  double seconds = 0;
+  std::optional<ReusedFrom> reused_from;  // the whole record copied from an identical earlier run
+  std::optional<NetworkSummary> network;
+  TrainingSummary training;
+  std::optional<Metrics> metrics;  // none when the run stopped before measuring
+  std::optional<EvaluatedSplits> evaluated_splits;
+  std::string data_root;
+  std::map<std::string, double> timings;  // phase -> seconds; "total" for the whole run
+};
+
+// A record that cannot be read: the message names the field (and, from
+// ResultsFolder, the file and line).
+class RecordError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+nlohmann::json to_json(const RunRecord& record);
+
+// Upgrades a record of an older schema first (see upgrade_record); throws
+// RecordError naming the missing or mistyped field, or both schema versions.
+RunRecord run_record_from_json(const nlohmann::json& json);
+
+// A record of schema 1 .. kRunRecordSchemaVersion brought to the current schema,
+// its meaning unchanged. Throws RecordError for a newer or unknown schema.
+nlohmann::json upgrade_record(nlohmann::json record);
+
+}  // namespace gcbench

@@ -1,0 +1,37 @@
+#include "report/report_content.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace gcbench {
+
+ReportContent gather_report(const SuiteResults& results, const std::filesystem::path& plots_dir) {
+  ReportContent c;
+  c.results_folder = results.folder;
+  c.warnings = results.warnings;
+  c.headline = choose_headline(results.records);
+  const auto groups = group_runs(results.records, c.headline);
+  c.has_variants = groups.size() > 1 || !groups.front().variant.empty();
+  c.checks = check_mechanism(groups);
+  c.figures = draw_figures(groups, c.headline, plots_dir);
+  c.runs = run_table(results.records);
+
+  std::set<std::string> revisions, versions;
+  for (const auto& r : results.records) {
+    c.suite = r.suite;
+    if (c.description.empty()) c.description = r.description;
+    (r.status == RunStatus::ok ? c.ok : r.status == RunStatus::diverged ? c.diverged : c.failed) += 1;
+    c.run_seconds += r.seconds;
+    revisions.insert(r.provenance.git_revision);
+    versions.insert(fmt::format("gcbench {}, LibTorch {}", r.provenance.gcbench_version, r.provenance.libtorch_version));
+    if (c.started.empty() || r.started_at < c.started) c.started = r.started_at;
+    if (r.started_at > c.last_started) c.last_started = r.started_at;
+    if (r.status != RunStatus::ok) c.not_ok.push_back(fmt::format("run {} ({}): **{}**: {}", r.index, r.run_id, to_string(r.status), r.error));
+  }
+  c.revisions = fmt::format("{}", fmt::join(revisions, ", "));
+  c.versions = fmt::format("{}", fmt::join(versions, "; "));
+  return c;
+}
+
+}  // namespace gcbench

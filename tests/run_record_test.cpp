@@ -1,0 +1,225 @@
+// The run record: one typed schema, JSON both ways, older schemas upgraded,
+// and damaged records refused naming what is wrong.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "record/results_folder.hpp"
+#include "record/run_identity.hpp"
+#include "record/run_record.hpp"
+#include "report/report.hpp"
+#include "support/fixtures.hpp"
+
+using gcbench::RunRecord;
+using gcbench::testing::TempDir;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Every field set, optional ones included, with values JSON cannot round to others.
+RunRecord full_record() {
+  RunRecord r;
+  r.run_id = "0123456789abcdef";
+  r.training_id = "fedcba9876543210";
+  r.suite = "mini-lr";
+  r.description = "a learning-rate sweep";
+  r.index = 7;
+  r.variant = "lr";
+  r.seed = 3;
+  r.swept = {{"training.lr", 0.1}};
+  r.config = {{"training", {{"lr", 0.1}}}, {"seed", 3}};
+  r.run_dir = "runs/007-0123456789abcdef";
+  r.started_at = "2026-11-29T01:02:03Z";
+  r.provenance = {"0.1.0", "abc123-dirty", "1.13.1", "host", 2, 2, {"fashion_mnist", "1.0.0"}, {"conv4", "1.0.0"},
+                  {{"exact", "1.0.0"}, {"hutchinson", "1.1.0"}}};
+  r.status = gcbench::RunStatus::ok;
+  r.seconds = 12.345678901234567;
+  r.reused_from = gcbench::ReusedFrom{2, "runs/002-0123456789abcdef"};
+  r.network = gcbench::NetworkSummary{64, 123456};
+  r.training.trained = false;
+  r.training.trained_in_run = 1;
+  r.training.checkpoint = "results/x/runs/001-a/final.pt";
+  r.training.steps = 300;
+  r.training.epochs_completed = 4;
+  r.training.final_loss = 0.1 / 3;
+  r.training.running_train_accuracy = 0.97;
+  r.training.parameter_norm = 41.5;
+  r.training.final_gc_penalty_estimate = 1e-7;
+  r.training.trajectory = {{0, 0.0, 0.05, std::nullopt, std::nullopt, 1.5, 0.1, 2.5, 3.5, 0.25},
+                           {10, 0.5, 0.05, 2.25, 0.5, 1.25, std::nullopt, 2.0, 3.0, 0.5}};
+  gcbench::Metrics m;
+  m.source.train_accuracy = 0.99;
+  m.source.train_accuracy_examples = 30000;
+  m.source.test_accuracy = 0.9;
+  m.source.gc["exact"] = {12.5, std::nullopt, 16, 1.5, 64};
+  m.source.gc["hutchinson"] = {12.25, 0.125, 1, 0.5, 64};
+  gcbench::NcMeasurement nc{0.5, {{0, 0.5}, {0.5, 0}}, 1.5, 1, 0.1, 0.2, 0.3, 0.4, 0.95, {"a", "b"}, 200};
+  m.source.nc = nc;
+  m.target.emplace();
+  nc.nc3.reset();
+  nc.nc4.reset();
+  m.target->nc = nc;
+  m.target->fewshot["ncm"][5] = {5, 5, 15, 3, 0.6, 0.05, {0.5, 0.6, 0.7}, 0.01};
+  m.target->fewshot["ncm"][10] = {5, 10, 15, 3, 0.7, 0.04, {0.6, 0.7, 0.8}, 0.02};
+  r.metrics = m;
+  r.evaluated_splits = gcbench::EvaluatedSplits{"source_test", "target", "source_train"};
+  r.data_root = "/usr/share/datasets/fashion-mnist";
+  r.timings = {{"train", 10.5}, {"total", 12.345678901234567}};
+  return r;
+}
+
+// A copy of the schema-1 results folder gcbench 0.1 wrote (tests/data/schema1_results).
+fs::path schema1_folder(const TempDir& dir) {
+  const fs::path folder = dir / "schema1" / "20261129T114707Z";
+  fs::create_directories(folder);
+  for (const char* file : {"runs.jsonl", "plan.json", "suite.resolved.toml"}) {
+    fs::copy_file(gcbench::testing::source_dir() / "tests" / "data" / "schema1_results" / file, folder / file);
+  }
+  return folder;
+}
+
+std::string between(const std::string& text, const std::string& from, const std::string& to) {
+  const auto start = text.find(from);
+  REQUIRE(start != std::string::npos);
+  const auto end = text.find(to, start);
+  REQUIRE(end != std::string::npos);
+  return text.substr(start, end - start);
+}
+
+}  // namespace
+
+TEST_CASE("A run record goes to JSON and back without losing anything", "[record]") {
+  const RunRecord original = full_record();
+  const json written = json::parse(gcbench::to_json(original).dump());  // as a line of runs.jsonl
+  const RunRecord read = gcbench::run_record_from_json(written);
+  CHECK(gcbench::to_json(read) == written);
+  CHECK(read.schema_version == gcbench::kRunRecordSchemaVersion);
+  CHECK(read.seconds == original.seconds);  // doubles survive exactly
+  CHECK(read.training.final_loss == original.training.final_loss);
+  CHECK(read.training.trajectory.at(1).loss == 2.25);
+  CHECK_FALSE(read.training.trajectory.at(0).loss);
+  CHECK(read.metrics->source.gc.at("hutchinson").standard_error == 0.125);
+  CHECK_FALSE(read.metrics->source.gc.at("exact").standard_error);
+  CHECK(read.metrics->target->fewshot.at("ncm").at(10).per_episode == std::vector<double>{0.6, 0.7, 0.8});
+  CHECK(read.provenance.gc_estimators.at("hutchinson") == "1.1.0");
+  CHECK(read.reused_from->index == 2);
+  CHECK(read.training.trained_in_run == 1u);
+}
+
+TEST_CASE("A source-only run's record says it has no target metrics", "[record]") {
+  RunRecord record = full_record();
+  record.metrics->target.reset();
+  record.evaluated_splits->target.reset();
+  const json written = gcbench::to_json(record);
+  CHECK(written["metrics"]["target"].is_null());
+  CHECK(written["evaluated_splits"]["target"].is_null());
+  CHECK_FALSE(gcbench::run_record_from_json(written).metrics->target);
+}
+
+TEST_CASE("A damaged record is refused with the field it lacks or mistypes", "[record]") {
+  json record = gcbench::to_json(full_record());
+  SECTION("a missing field") {
+    record["metrics"]["source"]["gc"]["exact"].erase("backward_passes");
+    CHECK_THROWS_WITH(gcbench::run_record_from_json(record),
+                      Catch::Contains("'metrics.source.gc.exact.backward_passes' is missing"));
+  }
+  SECTION("a field of the wrong type") {
+    record["seed"] = "three";
+    CHECK_THROWS_WITH(gcbench::run_record_from_json(record), Catch::Contains("'seed' is string, expected an integer"));
+  }
+  SECTION("a list element of the wrong type") {
+    record["metrics"]["target"]["fewshot"]["ncm"]["5"]["per_episode"][1] = "x";
+    CHECK_THROWS_WITH(gcbench::run_record_from_json(record),
+                      Catch::Contains("'metrics.target.fewshot.ncm.5.per_episode[1]' is string, expected a number"));
+  }
+  SECTION("an unknown status") {
+    record["status"] = "exploded";
+    CHECK_THROWS_WITH(gcbench::run_record_from_json(record), Catch::Contains("'status' is \"exploded\""));
+  }
+  SECTION("not an object at all") {
+    CHECK_THROWS_WITH(gcbench::run_record_from_json(json(42)), Catch::Contains("not a run record"));
+  }
+}
+
+TEST_CASE("A results folder refuses a record of a newer schema, naming file, line and both versions", "[record]") {
+  TempDir dir;
+  json newer = gcbench::to_json(full_record());
+  newer["schema_version"] = 99;
+  gcbench::testing::write_text(dir / "runs.jsonl", gcbench::to_json(full_record()).dump() + "\n" + newer.dump() + "\n");
+  const auto read = gcbench::ResultsFolder::open(dir.path()).read_records();
+  CHECK(read.records.size() == 1);
+  REQUIRE(read.problems.size() == 1);
+  CHECK_THAT(read.problems[0], Catch::Contains("runs.jsonl:2") && Catch::Contains("schema version 99") &&
+                                   Catch::Contains("schema version 2"));
+}
+
+TEST_CASE("A results folder reads a line that is JSON but no record as a problem naming its line", "[record]") {
+  TempDir dir;
+  gcbench::testing::write_text(dir / "runs.jsonl", "42\n" + gcbench::to_json(full_record()).dump() + "\n");
+  const auto read = gcbench::ResultsFolder::open(dir.path()).read_records();
+  CHECK(read.records.size() == 1);
+  REQUIRE(read.problems.size() == 1);
+  CHECK_THAT(read.problems[0], Catch::Contains("runs.jsonl:1: not a run record"));
+}
+
+TEST_CASE("Records of schema 1 are upgraded when read", "[record]") {
+  TempDir dir;
+  const auto read = gcbench::ResultsFolder::open(schema1_folder(dir)).read_records();
+  CHECK(read.problems.empty());
+  REQUIRE(read.records.size() == 5);
+  for (const auto& record : read.records) {
+    INFO(record.index);
+    CHECK(record.schema_version == 2);
+    CHECK(record.training_id == gcbench::training_identity(record.config));
+    CHECK(record.status == gcbench::RunStatus::ok);
+    CHECK(record.training.trained == !record.reused_from);  // the run that repeats #1 trained nothing
+  }
+  CHECK(read.records[4].reused_from->index == 1);
+  CHECK(read.records[4].training_id == read.records[1].training_id);
+  CHECK(read.records[0].training.trajectory.size() == 3);  // steps 0, 6 and 12
+}
+
+TEST_CASE("gcbench report on a schema-1 folder gives the tables gcbench 0.1 gave", "[record][report]") {
+  TempDir dir;
+  const auto report = gcbench::write_report(schema1_folder(dir));
+  const auto markdown = gcbench::testing::read_text(report.markdown);
+  const auto expected = gcbench::testing::read_text(gcbench::testing::source_dir() / "tests" / "data" / "schema1_report.md");
+  CHECK(between(markdown, "## Does the paper", "## Figures") == between(expected, "## Does the paper", "## Figures"));
+  CHECK(report.figures.size() == 10);
+}
+
+TEST_CASE("A run's training identity ignores what it only measures", "[record]") {
+  const json base = {{"seed", 0},
+                     {"dataset", {{"plugin", "fashion_mnist"}}},
+                     {"architecture", {{"plugin", "conv4"}}},
+                     {"training", {{"lr", 0.1}, {"gc_penalty", 0.0}, {"gc_penalty_estimator", "hutchinson"},
+                                   {"trajectory_every", 0}, {"trajectory_estimator", "hutchinson"}}},
+                     {"measure", {{"gc_samples", 128}}},
+                     {"estimators", {{"hutchinson", {{"probes", 8}}}}},
+                     {"runtime", {{"threads", 0}}}};
+  const auto id = gcbench::training_identity(base);
+  SECTION("measurement keys and estimator options are not part of it") {
+    json other = base;
+    other["measure"]["gc_samples"] = 512;
+    other["estimators"]["hutchinson"]["probes"] = 32;
+    other["runtime"]["threads"] = 1;
+    CHECK(gcbench::training_identity(other) == id);
+    CHECK(gcbench::run_identity(other) != gcbench::run_identity(base));
+  }
+  SECTION("a training key, the seed or the data is") {
+    for (const auto& [pointer, value] : std::vector<std::pair<std::string, json>>{
+             {"/training/lr", 0.2}, {"/seed", 1}, {"/dataset/plugin", "cifar10"}}) {
+      json other = base;
+      other[json::json_pointer(pointer)] = value;
+      CHECK(gcbench::training_identity(other) != id);
+    }
+  }
+  SECTION("the penalty estimator's options are, once the penalty is on") {
+    json on = base;
+    on["training"]["gc_penalty"] = 1e-4;
+    json on_more_probes = on;
+    on_more_probes["estimators"]["hutchinson"]["probes"] = 32;
+    CHECK(gcbench::training_identity(on_more_probes) != gcbench::training_identity(on));
+  }
+}
