@@ -17,6 +17,7 @@ packages=(
   libcli11-dev            # command-line parsing
   nlohmann-json3-dev      # run records
   zlib1g-dev              # gzip IDX files
+  libssl-dev              # SHA-256 of plugin files (OpenSSL's libcrypto)
   libturbojpeg0-dev       # mini-ImageNet JPEG decoding
   catch2                  # tests (v2)
   dataset-fashion-mnist   # the quick-start's real data

@@ -1,10 +1,14 @@
-# gcbench_add_plugin(NAME KIND <architecture|dataset|gc_estimator> SOURCES src... [LIBRARIES lib...])
+# gcbench_add_plugin(NAME KIND <architecture|dataset|gc_estimator> SOURCES src... [LIBRARIES lib...] [NO_INSTALL])
 #
-# Builds a gcbench plugin: a shared library named gcbench_<KIND>_<NAME>.so in
-# GCBENCH_PLUGIN_OUTPUT_DIR (default: this folder's build folder), linked to the
-# plugin SDK, exporting only what GCBENCH_REGISTER_* exports.
+# Builds a gcbench plugin: a shared library named gcbench_<KIND>_<NAME>.so (the
+# only names the harness loads) in GCBENCH_PLUGIN_OUTPUT_DIR (default: this
+# folder's build folder), linked to the plugin SDK, exporting only what
+# GCBENCH_REGISTER_* exports, and linked with -Wl,--no-undefined so a missing
+# symbol fails the link rather than the load. `cmake --install` puts it in
+# <prefix>/lib/gcbench/plugins, unless NO_INSTALL. After `find_package(gcbench)`
+# this function and the target gcbench::sdk are all a plugin's CMakeLists.txt needs.
 function(gcbench_add_plugin name)
-  cmake_parse_arguments(PLUGIN "" "KIND" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(PLUGIN "NO_INSTALL" "KIND" "SOURCES;LIBRARIES" ${ARGN})
   set(kinds architecture dataset gc_estimator)
   if(NOT PLUGIN_KIND IN_LIST kinds)
     message(FATAL_ERROR "gcbench_add_plugin(${name}): KIND must be one of ${kinds}, not '${PLUGIN_KIND}'")
@@ -12,9 +16,13 @@ function(gcbench_add_plugin name)
   if(NOT PLUGIN_SOURCES)
     message(FATAL_ERROR "gcbench_add_plugin(${name}): give SOURCES")
   endif()
+  if(NOT name MATCHES "^[a-z0-9_]+$")
+    message(FATAL_ERROR "gcbench_add_plugin(${name}): a plugin name is lower-case letters, digits and '_'")
+  endif()
   set(target gcbench_${PLUGIN_KIND}_${name})
   add_library(${target} MODULE ${PLUGIN_SOURCES})
   target_link_libraries(${target} PRIVATE gcbench::sdk ${PLUGIN_LIBRARIES})
+  target_link_options(${target} PRIVATE -Wl,--no-undefined)
   set(output_dir ${GCBENCH_PLUGIN_OUTPUT_DIR})
   if(NOT output_dir)
     set(output_dir ${CMAKE_CURRENT_BINARY_DIR})
@@ -24,5 +32,7 @@ function(gcbench_add_plugin name)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY ${output_dir})
-  install(TARGETS ${target} LIBRARY DESTINATION lib/gcbench/plugins)
+  if(NOT PLUGIN_NO_INSTALL)
+    install(TARGETS ${target} LIBRARY DESTINATION lib/gcbench/plugins)
+  endif()
 endfunction()

@@ -81,3 +81,67 @@ TEST_CASE("A plugin's objects keep working after the registry that loaded them i
   CHECK(embedding.sizes() == at::IntArrayRef{2, 16});
   CHECK(network.head->forward(embedding).sizes() == at::IntArrayRef{2, 5});
 }
+
+TEST_CASE("A plugin built against another LibTorch is refused, naming both versions", "[plugins]") {
+  PluginRegistry registry;
+  CHECK_THROWS_WITH(registry.load(test_plugin_dir("wrong_torch") / "gcbench_architecture_wrong_torch.so"),
+                    Catch::Contains("LibTorch 0.0.1-test") && Catch::Contains(std::string("LibTorch ") + TORCH_VERSION) &&
+                        Catch::Contains("_GLIBCXX_USE_CXX11_ABI"));
+}
+
+TEST_CASE("A plugin that cannot be loaded is refused with the loader's own reason", "[plugins]") {
+  SECTION("an undefined symbol is named") {
+    PluginRegistry registry;
+    CHECK_THROWS_WITH(registry.load(test_plugin_dir("undefined_symbol") / "gcbench_architecture_undefined_symbol.so"),
+                      Catch::Contains("undefined symbol") && Catch::Contains("gcbench_test_symbol_nobody_defines"));
+  }
+  SECTION("a file that is no library says so") {
+    gcbench::testing::TempDir dir;
+    gcbench::testing::write_text(dir / "gcbench_architecture_text.so", std::string(200, 'x') + "\nnot a library\n");
+    PluginRegistry registry;
+    CHECK_THROWS_WITH(registry.load(dir / "gcbench_architecture_text.so"),
+                      Catch::Contains("gcbench_architecture_text.so") && Catch::Contains("invalid ELF header"));
+  }
+}
+
+TEST_CASE("Discovery warns about a plugin folder that does not exist and a misnamed plugin file", "[plugins]") {
+  gcbench::testing::TempDir dir;
+  std::filesystem::copy_file(plugin_dir() / "gcbench_architecture_mlp.so", dir / "my_mlp.so");
+  const auto registry = PluginRegistry::discover({dir / "no-such-folder", dir.path()});
+  REQUIRE(registry.warnings().size() == 2);
+  CHECK_THAT(registry.warnings()[0], Catch::Contains("no-such-folder") && Catch::Contains("does not exist"));
+  CHECK_THAT(registry.warnings()[1], Catch::Contains("my_mlp.so") && Catch::Contains("gcbench_<kind>_<name>.so"));
+  CHECK(registry.plugins().empty());
+}
+
+TEST_CASE("Every loaded plugin carries the SHA-256 of its file", "[plugins]") {
+  const auto registry = PluginRegistry::discover({plugin_dir()});
+  for (const auto& plugin : registry.plugins()) {
+    INFO(plugin.file);
+    CHECK(plugin.sha256.size() == 64);
+    CHECK(plugin.libtorch_version == TORCH_VERSION);
+  }
+}
+
+TEST_CASE("check-plugin passes every in-tree estimator and fails a biased one, naming the check", "[plugins][cli]") {
+  const std::string exe = gcbench::testing::gcbench_executable().string();
+  for (const char* estimator : {"exact", "hutchinson", "output_sampling", "sampled"}) {
+    INFO(estimator);
+    const auto output = gcbench::testing::run_command(exe + " check-plugin " + estimator);
+    CHECK_THAT(output, Catch::StartsWith("0\n") && Catch::Contains("5 of 5 checks passed"));
+  }
+  const auto biased = gcbench::testing::run_command(exe + " check-plugin biased --plugin-path " +
+                                                    test_plugin_dir("biased").string());
+  CHECK_THAT(biased, Catch::StartsWith("1\n") && Catch::Contains("FAIL  linear embedding: the estimate is ||W||_F^2") &&
+                         Catch::Contains("FAIL  tanh network"));
+  CHECK_THAT(gcbench::testing::run_command(exe + " check-plugin no_such_plugin"), Catch::StartsWith("2\n"));
+}
+
+TEST_CASE("check-plugin passes every in-tree architecture", "[plugins][cli]") {
+  const std::string exe = gcbench::testing::gcbench_executable().string();
+  for (const char* architecture : {"conv4", "mlp", "resnet12", "resnet18", "vgg11", "vgg13"}) {
+    INFO(architecture);
+    CHECK_THAT(gcbench::testing::run_command(exe + " check-plugin " + architecture),
+               Catch::StartsWith("0\n") && Catch::Contains("6 of 6 checks passed"));
+  }
+}

@@ -31,8 +31,8 @@ RunRecord full_record() {
   r.config = {{"training", {{"lr", 0.1}}}, {"seed", 3}};
   r.run_dir = "runs/007-0123456789abcdef";
   r.started_at = "2026-11-29T01:02:03Z";
-  r.provenance = {"0.1.0", "abc123-dirty", "1.13.1", "host", 2, 2, {"fashion_mnist", "1.0.0"}, {"conv4", "1.0.0"},
-                  {{"exact", "1.0.0"}, {"hutchinson", "1.1.0"}}};
+  r.provenance = {"0.1.0", "abc123-dirty", "1.13.1", "host", 2, 2, {"fashion_mnist", "1.0.0", "aa"}, {"conv4", "1.0.0", "bb"},
+                  {{"exact", {"exact", "1.0.0", "cc"}}, {"hutchinson", {"hutchinson", "1.1.0", "dd"}}}};
   r.status = gcbench::RunStatus::ok;
   r.seconds = 12.345678901234567;
   r.reused_from = gcbench::ReusedFrom{2, "runs/002-0123456789abcdef"};
@@ -102,7 +102,8 @@ TEST_CASE("A run record goes to JSON and back without losing anything", "[record
   CHECK(read.metrics->source.gc.at("hutchinson").standard_error == 0.125);
   CHECK_FALSE(read.metrics->source.gc.at("exact").standard_error);
   CHECK(read.metrics->target->fewshot.at("ncm").at(10).per_episode == std::vector<double>{0.6, 0.7, 0.8});
-  CHECK(read.provenance.gc_estimators.at("hutchinson") == "1.1.0");
+  CHECK(read.provenance.gc_estimators.at("hutchinson").version == "1.1.0");
+  CHECK(read.provenance.gc_estimators.at("hutchinson").sha256 == "dd");
   CHECK(read.reused_from->index == 2);
   CHECK(read.training.trained_in_run == 1u);
 }
@@ -178,6 +179,7 @@ TEST_CASE("Records of schema 1 are upgraded when read", "[record]") {
   CHECK(read.records[4].reused_from->index == 1);
   CHECK(read.records[4].training_id == read.records[1].training_id);
   CHECK(read.records[0].training.trajectory.size() == 3);  // steps 0, 6 and 12
+  CHECK(read.records[0].provenance.gc_estimators.at("exact").version == "1.0.0");
 }
 
 TEST_CASE("gcbench report on a schema-1 folder gives the tables gcbench 0.1 gave", "[record][report]") {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/suite.hpp"
+#include "conformance/checks.hpp"
 #include "plugins/plugin_registry.hpp"
 
 namespace gcbench::cli {
@@ -37,5 +38,20 @@ int keys_command();
 int data_command(const std::string& action, const std::string& name, const std::string& root,
                  const std::vector<std::string>& overrides, const std::vector<std::string>& plugin_folders);
 int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json);
+
+struct CheckPluginArguments {
+  std::string name;
+  std::string kind;                      // "" when the name is unambiguous
+  std::vector<std::string> overrides;    // option=value
+  std::string root;                      // datasets: the data folder
+  std::vector<std::string> plugin_folders;
+};
+// 0: every check passed; 1: a check failed; 2: no such plugin.
+int check_plugin_command(const CheckPluginArguments& arguments);
+
+// One "pass"/"FAIL" line per check and a count; true when all passed.
+bool print_checks(const std::vector<CheckResult>& results);
+// The registry's warnings (missing plugin folders, misnamed plugin files) on stderr.
+void print_warnings(const PluginRegistry& registry);
 
 }  // namespace gcbench::cli

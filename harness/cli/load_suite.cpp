@@ -11,6 +11,7 @@ LoadedSuite load_suite(const SuiteArguments& arguments) {
   for (const auto& folder : arguments.plugin_folders) folders.emplace_back(folder);
   for (const auto& folder : suite_plugin_folders(table, arguments.suite)) folders.push_back(folder);
   PluginRegistry registry = PluginRegistry::discover(folders);
+  print_warnings(registry);
   Suite suite = validate_suite(arguments.suite, overrides, registry);
   return {std::move(registry), std::move(suite)};
 }

@@ -66,6 +66,15 @@ int main(int argc, char** argv) {
     data_actions.push_back(command);
   }
 
+  auto* check_plugin = app.add_subcommand("check-plugin", "run the conformance checks on a plugin (exit 0: all pass)");
+  gcbench::cli::CheckPluginArguments check_arguments;
+  check_plugin->add_option("NAME", check_arguments.name, "plugin name")->required();
+  check_plugin->add_option("--kind", check_arguments.kind, "architecture, dataset or gc_estimator, if the name is ambiguous")
+      ->check(CLI::IsMember({"architecture", "dataset", "gc_estimator"}));
+  check_plugin->add_option("--set", check_arguments.overrides, "a plugin option, e.g. --set probes=16")->type_name("OPTION=VALUE");
+  check_plugin->add_option("--root", check_arguments.root, "datasets: the data folder");
+  check_plugin->add_option("--plugin-path", check_arguments.plugin_folders, "extra plugin folder")->type_name("DIR");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (run->parsed()) return gcbench::cli::run_command(suite_arguments, out, threads);
@@ -79,6 +88,7 @@ int main(int argc, char** argv) {
       }
     }
     if (plugins->parsed()) return gcbench::cli::plugins_command(plugin_folders, as_json);
+    if (check_plugin->parsed()) return gcbench::cli::check_plugin_command(check_arguments);
   } catch (const gcbench::ConfigError& error) {
     fmt::print(stderr, "invalid suite:\n{}\n", error.what());
     return 2;

@@ -10,6 +10,7 @@ int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json
   auto folders = default_plugin_folders();
   for (const auto& folder : plugin_folders) folders.emplace_back(folder);
   const auto registry = PluginRegistry::discover(folders);
+  print_warnings(registry);
 
   if (as_json) {
     nlohmann::json out = {{"plugins", nlohmann::json::array()}, {"rejected", nlohmann::json::array()}};
@@ -24,6 +25,7 @@ int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json
       }
       out["plugins"].push_back({{"kind", to_string(plugin.info.kind)}, {"name", plugin.info.name},
                                 {"version", plugin.info.version}, {"abi_version", plugin.abi_version},
+                                {"libtorch_version", plugin.libtorch_version}, {"sha256", plugin.sha256},
                                 {"summary", plugin.info.summary}, {"file", plugin.file.string()},
                                 {"options", options}});
     }

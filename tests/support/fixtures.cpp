@@ -157,6 +157,9 @@ void write_text(const fs::path& file, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
+fs::path build_dir() { return GCBENCH_BUILD_DIR; }
+fs::path cmake_command() { return GCBENCH_CMAKE_COMMAND; }
+
 std::vector<nlohmann::json> as_json(const std::vector<RunRecord>& records) {
   std::vector<nlohmann::json> out;
   for (const auto& record : records) out.push_back(to_json(record));

@@ -50,7 +50,7 @@ const std::vector<std::string>& mini_imagenet_test_wnids();
 
 // The folder CMake builds the real plugins into.
 std::filesystem::path plugin_dir();
-// Test-only plugins: "wrong_abi", "no_factory", "throwing".
+// Test-only plugins: "wrong_abi", "wrong_torch", "no_factory", "throwing", "biased", "undefined_symbol".
 std::filesystem::path test_plugin_dir(const std::string& which);
 // The gcbench executable.
 std::filesystem::path gcbench_executable();
@@ -68,5 +68,8 @@ std::string run_command(const std::string& command);
 
 // The repository's own folder, for tests that read its suites.
 std::filesystem::path source_dir();
+// The CMake build folder these tests were built in, and the cmake that configured it.
+std::filesystem::path build_dir();
+std::filesystem::path cmake_command();
 
 }  // namespace gcbench::testing

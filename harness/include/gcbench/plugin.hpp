@@ -16,10 +16,16 @@
 //
 //   GCBENCH_REGISTER_ARCHITECTURE(Conv4, conv4_info)
 //
-// Build it with the CMake function `gcbench_add_plugin(NAME KIND SOURCES ...)`.
+// Build it with the CMake function `gcbench_add_plugin(NAME KIND <kind> SOURCES ...)`
+// (from `find_package(gcbench)`), which names the library gcbench_<kind>_<name>.so:
+// the harness loads only files named so, from its own plugin folder, each folder
+// of GCBENCH_PLUGIN_PATH, `--plugin-path` and a suite's `suite.plugin_paths`.
 // Constructors receive options already checked against the declaration; they
 // (and every method) report bad input by throwing std::exception with a message
-// that names the file or option and what to do.
+// that names the file or option and what to do. What each kind of plugin may
+// assume and must guarantee is written in its header (sdk/architecture.hpp,
+// sdk/dataset.hpp, sdk/gc_estimator.hpp) and in README.md beside this file;
+// `gcbench check-plugin NAME` checks a built plugin against it.
 #pragma once
 
 #include <boost/dll/alias.hpp>
@@ -41,8 +47,10 @@ using InfoFn = PluginInfo();
 using ArchitectureFactory = std::unique_ptr<Architecture>(const Options&);
 using DatasetFactory = std::unique_ptr<Dataset>(const std::filesystem::path& root, const Options&);
 using GcEstimatorFactory = std::unique_ptr<GcEstimator>(const Options&);
+using BuildFn = const BuildDescription*();
 
 inline constexpr const char* kAbiVersionSymbol = "gcbench_abi_version";
+inline constexpr const char* kBuildSymbol = "gcbench_build";
 inline constexpr const char* kInfoSymbol = "gcbench_plugin_info";
 inline constexpr const char* kFactorySymbol = "gcbench_create";
 }  // namespace gcbench::plugin_abi
@@ -50,6 +58,11 @@ inline constexpr const char* kFactorySymbol = "gcbench_create";
 #define GCBENCH_DETAIL_EXPORT_COMMON(KIND, INFO_FN)                            \
   namespace gcbench_plugin_exports {                                          \
   int abi_version() { return GCBENCH_ABI_VERSION; }                           \
+  const ::gcbench::plugin_abi::BuildDescription* build_description() {        \
+    static const ::gcbench::plugin_abi::BuildDescription description{         \
+        GCBENCH_ABI_VERSION, GCBENCH_LIBTORCH_VERSION, GCBENCH_CXX11_ABI};      \
+    return &description;                                                      \
+  }                                                                           \
   ::gcbench::PluginInfo plugin_info() {                                       \
     ::gcbench::PluginInfo described = INFO_FN();                              \
     described.kind = KIND;                                                    \
@@ -57,6 +70,7 @@ inline constexpr const char* kFactorySymbol = "gcbench_create";
   }                                                                           \
   }                                                                           \
   BOOST_DLL_ALIAS(gcbench_plugin_exports::abi_version, gcbench_abi_version)   \
+  BOOST_DLL_ALIAS(gcbench_plugin_exports::build_description, gcbench_build)   \
   BOOST_DLL_ALIAS(gcbench_plugin_exports::plugin_info, gcbench_plugin_info)
 
 #define GCBENCH_REGISTER_ARCHITECTURE(CLASS, INFO_FN)                                          \

@@ -1,12 +1,18 @@
 #include "plugins/plugin_registry.hpp"
 
+#include <boost/dll/library_info.hpp>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <fmt/format.h>
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
+
+#include "record/file_digest.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -15,8 +21,10 @@ namespace dll = boost::dll;
 std::vector<fs::path> default_plugin_folders() {
   std::vector<fs::path> folders;
   const fs::path exe_dir = dll::program_location().parent_path();
-  folders.push_back(exe_dir / "plugins");                          // build tree
-  folders.push_back(exe_dir.parent_path() / "lib" / "gcbench" / "plugins");  // install tree
+  std::error_code ec;
+  for (const auto& built_in : {exe_dir / "plugins", exe_dir.parent_path() / "lib" / "gcbench" / "plugins"}) {  // build, install tree
+    if (fs::is_directory(built_in, ec)) folders.push_back(built_in);
+  }
   if (const char* env = std::getenv("GCBENCH_PLUGIN_PATH")) {
     std::stringstream paths(env);
     for (std::string folder; std::getline(paths, folder, ':');) {
@@ -28,18 +36,52 @@ std::vector<fs::path> default_plugin_folders() {
 
 bool looks_like_plugin_file(const fs::path& file) {
   const std::string name = file.filename().string();
-  return name.rfind("gcbench_", 0) == 0 && file.extension() == ".so";
+  if (file.extension() != ".so") return false;
+  for (const auto kind : {PluginKind::architecture, PluginKind::dataset, PluginKind::gc_estimator}) {
+    const std::string prefix = "gcbench_" + std::string(to_string(kind)) + "_";
+    if (name.rfind(prefix, 0) == 0 && name.size() > prefix.size() + 3) return true;
+  }
+  return false;
 }
+
+namespace {
+
+// Whether a library's dynamic symbol table names gcbench's entry points, read
+// from the file without loading it (loading runs its constructors).
+bool exports_plugin_symbols(const fs::path& file) {
+  try {
+    dll::library_info info(file, /*throw_if_not_native=*/false);
+    const auto symbols = info.symbols();
+    return std::find(symbols.begin(), symbols.end(), plugin_abi::kInfoSymbol) != symbols.end();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
 
 PluginRegistry PluginRegistry::discover(const std::vector<fs::path>& folders) {
   PluginRegistry registry;
   for (const auto& folder : folders) {
     std::error_code ec;
-    if (!fs::is_directory(folder, ec)) continue;
+    if (!fs::is_directory(folder, ec)) {
+      registry.warnings_.push_back(fmt::format("plugin folder {} does not exist; no plugins are loaded from it (check "
+                                               "GCBENCH_PLUGIN_PATH, --plugin-path or suite.plugin_paths)",
+                                               folder.string()));
+      continue;
+    }
     registry.folders_.push_back(folder);
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(folder, ec)) {
-      if (entry.is_regular_file() && looks_like_plugin_file(entry.path())) files.push_back(entry.path());
+      if (!entry.is_regular_file()) continue;
+      if (looks_like_plugin_file(entry.path())) {
+        files.push_back(entry.path());
+      } else if (entry.path().extension() == ".so" && exports_plugin_symbols(entry.path())) {
+        registry.warnings_.push_back(fmt::format(
+            "{} exports gcbench plugin entry points but is skipped: plugin files are named "
+            "gcbench_<kind>_<name>.so (kind: architecture, dataset or gc_estimator); gcbench_add_plugin() names them so",
+            entry.path().string()));
+      }
     }
     std::sort(files.begin(), files.end());  // the same order on every machine
     for (const auto& file : files) {
@@ -53,13 +95,36 @@ PluginRegistry PluginRegistry::discover(const std::vector<fs::path>& folders) {
   return registry;
 }
 
+namespace {
+
+// What dlopen says about a library it cannot load (an undefined symbol, a wrong
+// architecture, not a library at all); Boost.DLL keeps only an errno text.
+std::string dlopen_reason(const fs::path& file) {
+  ::dlerror();
+  void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle) {
+    ::dlclose(handle);
+    return "it loads when tried again";
+  }
+  const char* reason = ::dlerror();
+  return reason ? reason : "no reason given";
+}
+
+std::string major_minor(const std::string& version) {
+  const auto first = version.find('.');
+  return first == std::string::npos ? version : version.substr(0, version.find('.', first + 1));
+}
+
+}  // namespace
+
 void PluginRegistry::load(const fs::path& file) {
   auto library = std::make_shared<dll::shared_library>();
   boost::dll::fs::error_code ec;
   library->load(file, dll::load_mode::rtld_now | dll::load_mode::rtld_local, ec);
   if (ec) {
-    throw PluginError(fmt::format("{}: cannot be loaded as a shared library ({}); rebuild it against this gcbench",
-                                  file.string(), ec.message()));
+    throw PluginError(fmt::format("{}: cannot be loaded as a shared library: {}; rebuild it against this gcbench "
+                                  "(gcbench_add_plugin links with -Wl,--no-undefined, so a missing symbol fails at link time)",
+                                  file.string(), dlopen_reason(file)));
   }
   using namespace plugin_abi;
   for (const char* symbol : {kAbiVersionSymbol, kInfoSymbol, kFactorySymbol}) {
@@ -78,9 +143,34 @@ void PluginRegistry::load(const fs::path& file) {
         "against this gcbench's SDK",
         file.string(), abi, kAbiVersion));
   }
-  PluginRecord record{library->get_alias<InfoFn>(kInfoSymbol)(), file, abi};
+  if (!library->has(kBuildSymbol)) {
+    throw PluginError(fmt::format("{}: says ABI version {} but lacks the symbol '{}'; rebuild it against this gcbench's SDK",
+                                  file.string(), abi, kBuildSymbol));
+  }
+  const BuildDescription& built = *library->get_alias<BuildFn>(kBuildSymbol)();
+  const std::string plugin_torch = built.libtorch_version ? built.libtorch_version : "";
+  if (major_minor(plugin_torch) != major_minor(GCBENCH_LIBTORCH_VERSION) || built.cxx11_abi != GCBENCH_CXX11_ABI) {
+    throw PluginError(fmt::format(
+        "{}: was built against LibTorch {} with _GLIBCXX_USE_CXX11_ABI={}, but this gcbench uses LibTorch {} with "
+        "_GLIBCXX_USE_CXX11_ABI={}; rebuild the plugin against the LibTorch gcbench was built with "
+        "(find_package(gcbench) finds it)",
+        file.string(), plugin_torch, built.cxx11_abi, GCBENCH_LIBTORCH_VERSION, GCBENCH_CXX11_ABI));
+  }
+  PluginInfo info;
+  try {
+    info = library->get_alias<InfoFn>(kInfoSymbol)();
+  } catch (const std::exception& error) {
+    throw PluginError(fmt::format("{}: its plugin info function threw: {}; fix the plugin's info function", file.string(),
+                                  error.what()));
+  }
+  PluginRecord record{std::move(info), file, abi, plugin_torch, sha256_of_file(file)};
   if (record.info.name.empty()) {
     throw PluginError(fmt::format("{}: declares an empty plugin name; set PluginInfo::name", file.string()));
+  }
+  const std::string expected_file = fmt::format("gcbench_{}_{}.so", to_string(record.info.kind), record.info.name);
+  if (file.filename() != expected_file) {
+    warnings_.push_back(fmt::format("{} holds {} plugin '{}'; gcbench_add_plugin would name it {}", file.string(),
+                                    to_string(record.info.kind), record.info.name, expected_file));
   }
   for (const auto& existing : loaded_) {
     if (existing.record.info.kind == record.info.kind && existing.record.info.name == record.info.name) {

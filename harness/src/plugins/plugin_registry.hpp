@@ -27,6 +27,8 @@ struct PluginRecord {
   PluginInfo info;
   std::filesystem::path file;
   int abi_version = 0;
+  std::string libtorch_version;  // what the plugin was built against
+  std::string sha256;            // of the library file, recorded with every result
 };
 
 struct RejectedPlugin {
@@ -35,16 +37,20 @@ struct RejectedPlugin {
 };
 
 // Where plugins are looked for when nothing else is said: beside the gcbench
-// executable (build tree and install tree), then each folder of GCBENCH_PLUGIN_PATH.
+// executable (the build tree's or the install tree's, whichever exists), then
+// each folder of GCBENCH_PLUGIN_PATH.
 std::vector<std::filesystem::path> default_plugin_folders();
 
-// True for file names the CMake function gives plugins: gcbench_<kind>_<name>.so
+// True for file names the CMake function gives plugins: gcbench_<kind>_<name>.so,
+// <kind> one of architecture, dataset, gc_estimator.
 bool looks_like_plugin_file(const std::filesystem::path& file);
 
 class PluginRegistry {
  public:
   // Loads every plugin file in `folders`; files that fail are kept in rejected().
-  // When two files give the same kind and name, the first folder wins.
+  // When two files give the same kind and name, the first folder wins. A folder
+  // that does not exist, and a library that exports gcbench's entry points under
+  // a name the loader skips, are named in warnings().
   static PluginRegistry discover(const std::vector<std::filesystem::path>& folders);
 
   // Loads one library; throws PluginError saying why it is not a usable plugin.
@@ -52,6 +58,7 @@ class PluginRegistry {
 
   std::vector<PluginRecord> plugins() const;
   const std::vector<RejectedPlugin>& rejected() const { return rejected_; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
   const std::vector<std::filesystem::path>& searched_folders() const { return folders_; }
 
   // Throws PluginError listing the plugins of that kind that do exist.
@@ -72,6 +79,7 @@ class PluginRegistry {
   std::vector<std::filesystem::path> folders_;
   std::vector<Loaded> loaded_;
   std::vector<RejectedPlugin> rejected_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace gcbench

@@ -10,8 +10,8 @@ using nlohmann::json;
 
 namespace {
 
-// Schema 1 had no version field, no training identity and no word on whether
-// the run itself trained its network.
+// Schema 1 had no version field, no training identity, no word on whether the
+// run itself trained its network, and only a version string per estimator.
 json from_schema_1(json record) {
   if (record.contains("config") && record["config"].is_object()) {
     record["training_id"] = training_identity(record["config"]);
@@ -20,6 +20,14 @@ json from_schema_1(json record) {
   if (!training.is_object()) training = json::object();
   training["trained"] = training.contains("steps") && !record.contains("reused_from");
   if (!record.contains("timings")) record["timings"] = json::object();
+  if (record.contains("provenance") && record["provenance"].contains("plugins")) {
+    json& estimators = record["provenance"]["plugins"]["gc_estimators"];
+    if (estimators.is_object()) {
+      for (auto& [name, version] : estimators.items()) {
+        if (version.is_string()) version = {{"name", name}, {"version", version}};
+      }
+    }
+  }
   record["schema_version"] = 2;
   return record;
 }

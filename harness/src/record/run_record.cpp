@@ -30,13 +30,19 @@ RunStatus status_from(const std::string& text) {
   throw RecordError(fmt::format("record field 'status' is \"{}\", expected ok, diverged or failed", text));
 }
 
-json to_json(const PluginVersion& plugin) { return {{"name", plugin.name}, {"version", plugin.version}}; }
+json to_json(const PluginVersion& plugin) {
+  json out = {{"name", plugin.name}, {"version", plugin.version}};
+  if (!plugin.sha256.empty()) out["sha256"] = plugin.sha256;
+  return out;
+}
 
-PluginVersion plugin_from(const JsonFields& in) { return {in.required<std::string>("name"), in.required<std::string>("version")}; }
+PluginVersion plugin_from(const JsonFields& in) {
+  return {in.required<std::string>("name"), in.required<std::string>("version"), in.value_or<std::string>("sha256", "")};
+}
 
 json to_json(const Provenance& p) {
   json plugins = {{"dataset", to_json(p.dataset)}, {"architecture", to_json(p.architecture)}};
-  if (!p.gc_estimators.empty()) plugins["gc_estimators"] = p.gc_estimators;
+  for (const auto& [name, plugin] : p.gc_estimators) plugins["gc_estimators"][name] = to_json(plugin);
   return {{"gcbench_version", p.gcbench_version}, {"git_revision", p.git_revision},
           {"libtorch_version", p.libtorch_version}, {"hostname", p.hostname},
           {"threads", p.threads},                 {"cores", p.cores},
@@ -55,9 +61,7 @@ Provenance provenance_from(const JsonFields& in) {
   p.dataset = plugin_from(plugins.object("dataset"));
   p.architecture = plugin_from(plugins.object("architecture"));
   if (const auto estimators = plugins.optional_object("gc_estimators")) {
-    for (const auto& [name, version] : estimators->object().items()) {
-      p.gc_estimators[name] = estimators->required<std::string>(name);
-    }
+    for (const auto& [name, unused] : estimators->object().items()) p.gc_estimators[name] = plugin_from(estimators->object(name));
   }
   return p;
 }

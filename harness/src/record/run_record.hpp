@@ -6,7 +6,9 @@
 //
 // Schema history:
 //   1  (no schema_version field) the untyped records of gcbench 0.1
-//   2  schema_version, training_id, training.trained and training.trained_in_run
+//   2  schema_version, training_id, training.trained and training.trained_in_run;
+//      each plugin's sha256, and provenance.plugins.gc_estimators maps a name to
+//      {name, version, sha256} (a version string in schema 1)
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -28,6 +30,7 @@ std::string to_string(RunStatus status);
 struct PluginVersion {
   std::string name;
   std::string version;
+  std::string sha256;  // of the library file; empty in records of schema 1
 };
 
 struct Provenance {
@@ -39,7 +42,7 @@ struct Provenance {
   std::int64_t cores = 0;
   PluginVersion dataset;
   PluginVersion architecture;
-  std::map<std::string, std::string> gc_estimators;  // name -> version
+  std::map<std::string, PluginVersion> gc_estimators;  // by name
 };
 
 struct NetworkSummary {

@@ -20,12 +20,15 @@ using nlohmann::json;
 namespace {
 
 Provenance run_provenance(const RunConfig& config, const PluginRegistry& registry, int threads) {
+  const auto version = [&](PluginKind kind, const std::string& name) {
+    const PluginRecord& plugin = registry.find(kind, name);
+    return PluginVersion{name, plugin.info.version, plugin.sha256};
+  };
   Provenance p = machine_provenance(threads);
-  p.dataset = {config.dataset.plugin, registry.find(PluginKind::dataset, config.dataset.plugin).info.version};
-  p.architecture = {config.architecture.plugin,
-                    registry.find(PluginKind::architecture, config.architecture.plugin).info.version};
+  p.dataset = version(PluginKind::dataset, config.dataset.plugin);
+  p.architecture = version(PluginKind::architecture, config.architecture.plugin);
   for (const auto& estimator : config.measure.gc_estimators) {
-    p.gc_estimators[estimator.plugin] = registry.find(PluginKind::gc_estimator, estimator.plugin).info.version;
+    p.gc_estimators[estimator.plugin] = version(PluginKind::gc_estimator, estimator.plugin);
   }
   return p;
 }

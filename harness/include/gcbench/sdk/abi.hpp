@@ -1,10 +1,19 @@
-// The plugin ABI: bumped whenever a type that crosses the library boundary
-// changes layout, so the harness refuses plugins built against another SDK.
+// The plugin ABI: what a plugin and the harness must agree on before any C++
+// type crosses the library boundary. A plugin records, at build time, the SDK's
+// ABI version, the LibTorch version and the C++ standard library ABI it was
+// compiled with; the harness refuses a plugin whose build differs from its own,
+// naming both.
 #pragma once
+
+#include <torch/version.h>
 
 #include <string_view>
 
-#define GCBENCH_ABI_VERSION 2
+// Bumped whenever a type that crosses the library boundary changes layout.
+#define GCBENCH_ABI_VERSION 3
+// What the plugin was compiled against; the registration macros record them.
+#define GCBENCH_LIBTORCH_VERSION TORCH_VERSION
+#define GCBENCH_CXX11_ABI _GLIBCXX_USE_CXX11_ABI
 
 namespace gcbench {
 
@@ -20,5 +29,14 @@ constexpr std::string_view to_string(PluginKind kind) {
   }
   return "unknown";
 }
+
+namespace plugin_abi {
+// Plain C data, so it can be read from a plugin built against anything.
+struct BuildDescription {
+  int abi_version;
+  const char* libtorch_version;  // e.g. "1.13.1"
+  int cxx11_abi;                 // _GLIBCXX_USE_CXX11_ABI: 1 for the C++11 std::string
+};
+}  // namespace plugin_abi
 
 }  // namespace gcbench

@@ -1,5 +1,7 @@
 // Architecture plugins: an embedding network f and a linear classifier head g,
-// declared as torch::nn modules.
+// declared as torch::nn modules. build() runs after torch::manual_seed(seed);
+// register every parameter, buffer and submodule so train()/eval() and
+// checkpoints reach them (contract: README.md beside plugin.hpp).
 #pragma once
 
 #include <torch/nn/module.h>

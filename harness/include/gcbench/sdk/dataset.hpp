@@ -1,4 +1,6 @@
 // Dataset plugins: images as uint8 tensors, split into source and target classes.
+// Every class present in its split, no class in two splits, the same data on
+// every load; errors name the file (contract: README.md beside plugin.hpp).
 #pragma once
 
 #include <ATen/core/Tensor.h>

@@ -1,0 +1,36 @@
+// Conformance checks a plugin author runs before publishing (`gcbench
+// check-plugin NAME`): each one a behaviour the plugin contract in the SDK
+// headers promises, tried on the built plugin.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "gcbench/sdk/architecture.hpp"
+#include "gcbench/sdk/dataset.hpp"
+#include "gcbench/sdk/gc_estimator.hpp"
+
+namespace gcbench {
+
+struct CheckResult {
+  std::string name;    // "linear embedding: the estimate is ||W||_F^2"
+  bool passed = false;
+  std::string detail;  // the numbers behind the verdict
+};
+
+// Against known answers: ||W||_F^2 on a linear embedding, the full Jacobian of
+// a small random tanh network (within 3 standard errors for a stochastic
+// estimator, over 8 seeds), the same value for the same seed, and, for a
+// differentiable estimator, its gradient against central finite differences.
+std::vector<CheckResult> check_gc_estimator(const GcEstimator& estimator);
+
+// Output shapes for 1x28x28, 3x32x32 and 3x84x84 inputs, finite values, each
+// example's embedding independent of the rest of its batch in eval mode,
+// train()/eval() reaching every submodule, and a checkpoint round trip.
+std::vector<CheckResult> check_architecture(const Architecture& architecture);
+
+// Every split loads with the declared shape, labels within range and no empty
+// class; no class in two splits; a normalisation per channel.
+std::vector<CheckResult> check_dataset(const Dataset& dataset);
+
+}  // namespace gcbench

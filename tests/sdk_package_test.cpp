@@ -1,0 +1,116 @@
+// The plugin SDK as a plugin author meets it: gcbench installed into a prefix,
+// the example estimator built as a separate CMake project against it, checked,
+// and run in a suite beside `exact`.
+#include <c10/util/Logging.h>
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "record/results_folder.hpp"
+#include "support/fixtures.hpp"
+
+using gcbench::testing::run_command;
+using gcbench::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+// Runs `command`, requiring exit code 0; returns its output.
+std::string succeeds(const std::string& command) {
+  const auto output = run_command(command);
+  INFO(command << "\n" << output);
+  REQUIRE(output.rfind("0\n", 0) == 0);
+  return output;
+}
+
+}  // namespace
+
+TEST_CASE("A plugin author builds the example estimator against an installed gcbench and runs a suite with it",
+          "[sdk][slow]") {
+  TempDir dir;
+  const fs::path prefix = dir / "prefix";
+  const std::string cmake = quoted(gcbench::testing::cmake_command());
+  succeeds(fmt::format("{} --install {} --prefix {}", cmake, quoted(gcbench::testing::build_dir()), quoted(prefix)));
+
+  SECTION("the package holds the SDK and the real plugins, and no test plugin") {
+    for (const char* file : {"lib/cmake/gcbench/gcbenchConfig.cmake", "lib/cmake/gcbench/gcbenchConfigVersion.cmake",
+                             "lib/cmake/gcbench/gcbenchTargets.cmake", "lib/cmake/gcbench/GcbenchPlugin.cmake",
+                             "lib/libgcbench_sdk.a", "include/gcbench/plugin.hpp", "include/gcbench/README.md",
+                             "bin/gcbench", "lib/gcbench/plugins/gcbench_gc_estimator_exact.so"}) {
+      INFO(file);
+      CHECK(fs::exists(prefix / file));
+    }
+    for (const auto& entry : fs::directory_iterator(prefix / "lib" / "gcbench" / "plugins")) {
+      INFO(entry.path());
+      for (const char* test_only : {"throwing", "wrong_abi", "wrong_torch", "no_factory", "biased", "undefined_symbol"}) {
+        CHECK(entry.path().filename().string().find(test_only) == std::string::npos);
+      }
+    }
+    const auto listed = succeeds(quoted(prefix / "bin" / "gcbench") + " plugins");
+    CHECK_THAT(listed, !Catch::Contains("rejected"));
+  }
+
+  SECTION("the example builds from its own CMakeLists.txt, passes check-plugin and runs beside exact") {
+    const fs::path example = dir / "example-build";
+    succeeds(fmt::format("{} -S {} -B {} -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH={}", cmake,
+                         quoted(gcbench::testing::source_dir() / "examples" / "finite_difference_gc"), quoted(example),
+                         quoted(prefix)));
+    succeeds(fmt::format("{} --build {}", cmake, quoted(example)));
+    REQUIRE(fs::exists(example / "gcbench_gc_estimator_finite_difference.so"));
+
+    const std::string gcbench = fmt::format("GCBENCH_PLUGIN_PATH={} {}", quoted(example), quoted(prefix / "bin" / "gcbench"));
+    const auto checked = succeeds(gcbench + " check-plugin finite_difference");
+    CHECK_THAT(checked, Catch::Contains("5 of 5 checks passed"));
+
+    gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
+    gcbench::testing::write_text(dir / "suite.toml", fmt::format(R"(
+[suite]
+name = "with-my-estimator"
+[dataset]
+plugin = "fashion_mnist"
+root = "{}"
+[architecture]
+plugin = "mlp"
+[training]
+batch_size = 20
+[measure]
+gc_samples = 8
+gc_estimators = ["exact", "finite_difference"]
+[measure.fewshot]
+episodes = 5
+queries = 5
+[estimators.finite_difference]
+directions = 64
+[runtime]
+threads = 1
+)", (dir / "data").string()));
+    succeeds(fmt::format("{} run {} --out {}", gcbench, quoted(dir / "suite.toml"), quoted(dir / "results")));
+    const auto read = gcbench::ResultsFolder::open(dir / "results" / "with-my-estimator").read_records();
+    REQUIRE(read.records.size() == 1);
+    const auto& record = read.records[0];
+    REQUIRE(record.status == gcbench::RunStatus::ok);
+    const auto& gc = record.metrics->source.gc;
+    const auto& exact = gc.at("exact");
+    const auto& mine = gc.at("finite_difference");
+    CHECK(mine.backward_passes == 0);
+    // The mlp is smooth almost everywhere: the forward-only estimate lands within a few standard errors.
+    CHECK(std::abs(mine.value - exact.value) <= 4 * *mine.standard_error + 0.01 * exact.value);
+    CHECK(record.provenance.gc_estimators.at("finite_difference").sha256.size() == 64);
+  }
+
+  SECTION("a plugin that uses a symbol nothing defines fails to link, naming the symbol") {
+    const fs::path project = dir / "undefined";
+    gcbench::testing::write_text(project / "CMakeLists.txt", R"(cmake_minimum_required(VERSION 3.20)
+project(undefined CXX)
+find_package(gcbench REQUIRED)
+gcbench_add_plugin(undefined KIND architecture SOURCES undefined.cpp)
+)");
+    fs::copy_file(gcbench::testing::source_dir() / "tests" / "plugins" / "undefined_symbol.cpp", project / "undefined.cpp");
+    succeeds(fmt::format("{} -S {} -B {} -DCMAKE_PREFIX_PATH={}", cmake, quoted(project), quoted(project / "build"),
+                         quoted(prefix)));
+    const auto built = run_command(fmt::format("{} --build {}", cmake, quoted(project / "build")));
+    CHECK(built.rfind("0\n", 0) != 0);
+    CHECK_THAT(built, Catch::Contains("gcbench_test_symbol_nobody_defines"));
+  }
+}
