@@ -3,6 +3,7 @@
 # Safe to run again: apt-get skips what is already installed.
 #   bash ci/setup.sh           what building and running gcbench needs
 #   bash ci/setup.sh --tests   that, and what the tests alone need (a headless browser)
+#   bash ci/setup.sh --fuzz    that, and clang-14 with libFuzzer (ci/fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -25,6 +26,9 @@ packages=(
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium)    # the report test renders report.html headless
+fi
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang-14 libfuzzer-14-dev)   # ci/fuzz.sh: libFuzzer targets
 fi
 
 missing=()

@@ -48,7 +48,7 @@ TEST_CASE("A plugin author builds the example estimator against an installed gcb
       }
     }
     const auto listed = succeeds(quoted(prefix / "bin" / "gcbench") + " plugins");
-    CHECK_THAT(listed, !Catch::Contains("rejected"));
+    CHECK_THAT(listed, !Catch::Contains("not loaded"));
   }
 
   SECTION("the example builds from its own CMakeLists.txt, passes check-plugin and runs beside exact") {

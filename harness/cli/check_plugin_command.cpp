@@ -22,6 +22,7 @@ bool print_checks(const std::vector<CheckResult>& results) {
 
 void print_warnings(const PluginRegistry& registry) {
   for (const auto& warning : registry.warnings()) fmt::print(stderr, "warning: {}\n", warning);
+  for (const auto& rejected : registry.rejected()) fmt::print(stderr, "warning: plugin not loaded: {}\n", rejected.reason);
 }
 
 int check_plugin_command(const CheckPluginArguments& arguments) {

@@ -27,6 +27,13 @@ struct LoadedSuite {
 // folders, --plugin-path and the suite's own plugin_paths. Throws ConfigError.
 LoadedSuite load_suite(const SuiteArguments& arguments);
 
+// gcbench's exit codes: 0 everything ran and is ok; 1 a run failed, the suite
+// stopped early, or another error; 2 the suite (or --set) is invalid; 3 every
+// run finished but some diverged.
+inline constexpr int kExitRunFailed = 1;
+inline constexpr int kExitInvalidSuite = 2;
+inline constexpr int kExitRunDiverged = 3;
+
 int run_command(const SuiteArguments& arguments, const std::filesystem::path& out, std::optional<int> threads);
 int validate_command(const SuiteArguments& arguments);
 // Lists every run with its id, variant, seed and resolved config; JSON with as_json.
@@ -51,7 +58,8 @@ int check_plugin_command(const CheckPluginArguments& arguments);
 
 // One "pass"/"FAIL" line per check and a count; true when all passed.
 bool print_checks(const std::vector<CheckResult>& results);
-// The registry's warnings (missing plugin folders, misnamed plugin files) on stderr.
+// The registry's warnings (missing plugin folders, misnamed plugin files) and
+// the plugins it refused (wrong ABI, a second plugin of one name), on stderr.
 void print_warnings(const PluginRegistry& registry);
 
 }  // namespace gcbench::cli

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   gcbench::tune_allocator();
 
   CLI::App app{"gcbench: geometric complexity, neural collapse and few-shot transfer benchmarks"};
+  app.footer("Exit codes: 0 all is well; 1 a run failed, a suite stopped early, or another error; 2 an invalid suite "
+             "or --set; 3 (run) every run finished but some diverged. check-plugin: 1 a check failed, 2 no such plugin.");
   app.require_subcommand(1);
 
   gcbench::cli::SuiteArguments suite_arguments;
@@ -91,7 +93,7 @@ int main(int argc, char** argv) {
     if (check_plugin->parsed()) return gcbench::cli::check_plugin_command(check_arguments);
   } catch (const gcbench::ConfigError& error) {
     fmt::print(stderr, "invalid suite:\n{}\n", error.what());
-    return 2;
+    return gcbench::cli::kExitInvalidSuite;
   } catch (const std::exception& error) {
     fmt::print(stderr, "error: {}\n", error.what());
     return 1;

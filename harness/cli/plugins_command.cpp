@@ -46,7 +46,6 @@ int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json
                  spec.help);
     }
   }
-  for (const auto& rejected : registry.rejected()) fmt::print(stderr, "rejected {}\n", rejected.reason);
   if (registry.plugins().empty()) {
     std::vector<std::string> searched;
     for (const auto& f : folders) searched.push_back(f.string());

@@ -8,6 +8,9 @@ namespace gcbench::cli {
 int report_command(const std::filesystem::path& results, const std::filesystem::path& out) {
   const Report report = write_report(results, out);
   for (const auto& warning : report.warnings) fmt::print(stderr, "note: {}\n", warning);
+  if (report.not_run > 0) {
+    fmt::print(stderr, "note: {} planned but not run: the suite stopped before them; report.md lists them\n", report.not_run);
+  }
   for (const auto& check : report.checks) {
     for (const auto& relation : check.relations()) {
       fmt::print("{}{}: Spearman({}) = {:+.3f} over {} runs: {}\n", check.variant.empty() ? "" : "[" + check.variant + "] ",

@@ -19,10 +19,15 @@ int run_command(const SuiteArguments& arguments, const std::filesystem::path& ou
   fmt::print("\n{}\n", summary_table(summary.records));
   fmt::print("records: {}\n", (summary.results_dir / "runs.jsonl").string());
   fmt::print("networks trained: {}\n", summary.trainings);
-  if (summary.failed > 0 || summary.records.size() < runs.size()) {
-    fmt::print(stderr, "{} of {} runs failed; their errors are in the records\n",
-               summary.failed + (runs.size() - summary.records.size()), runs.size());
-    return 1;
+  const std::size_t not_run = runs.size() - summary.records.size();
+  if (summary.failed > 0 || not_run > 0) {
+    fmt::print(stderr, "{} of {} runs failed{}; their errors are in the records\n", summary.failed, runs.size(),
+               not_run > 0 ? fmt::format(" and {} did not run (the suite stopped)", not_run) : "");
+    return kExitRunFailed;
+  }
+  if (summary.diverged > 0) {
+    fmt::print(stderr, "{} of {} runs diverged (loss NaN or infinite); lower training.lr\n", summary.diverged, runs.size());
+    return kExitRunDiverged;
   }
   return 0;
 }

@@ -157,6 +157,9 @@ nlohmann::json to_json(const toml::node& node) {
 }
 
 toml::table parse_assignment(const std::string& key, const std::string& value, const std::string& where) {
+  if ((key + value).find_first_of("\r\n") != std::string::npos) {
+    throw ConfigError({{where, "holds a line break; one assignment sets one key, on one line"}});
+  }
   try {
     return toml::parse(key + " = " + value, where);
   } catch (const toml::parse_error&) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "config/harness_schema.hpp"
 #include "config/option_values.hpp"
@@ -17,6 +18,17 @@ using nlohmann::json;
 namespace {
 
 bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+
+// The harness keys whose values name GC-estimator plugins.
+bool is_estimator_key(const std::string& key) {
+  return key == "measure.gc_estimators" || key == "training.gc_penalty_estimator" || key == "training.trajectory_estimator";
+}
+
+// One path component of plain characters: a suite name becomes a folder under --out.
+bool is_safe_folder_name(const std::string& name) {
+  if (name.empty() || name.size() > 100 || name.front() == '.') return false;
+  return std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
+}
 
 std::string known_children(const std::string& table_path) {
   std::set<std::string> names;
@@ -45,6 +57,7 @@ class Validator {
     resolve_plugins();
     resolve_sweep();
     resolve_seeds();
+    check_resources();
     if (!issues_.empty()) throw ConfigError(issues_);
     SuiteVariant variant;
     variant.base = base_;
@@ -151,15 +164,29 @@ class Validator {
     // Every estimator a run may use gets its options resolved, so a sweep that
     // turns the GC penalty or trajectories on finds them.
     base_[kEstimatorOptions] = json::object();
-    const auto use_estimator = [&](const std::string& name, const char* key) {
+    const auto use_estimator = [&](const std::string& name, const toml::node* where) {
       if (base_[kEstimatorOptions].contains(name)) return;
-      if (const PluginRecord* plugin = lookup(PluginKind::gc_estimator, name, table_.at_path(key).node())) {
+      if (const PluginRecord* plugin = lookup(PluginKind::gc_estimator, name, where)) {
         resolve_options(*plugin, std::string(kEstimatorOptions) + "." + name, base_[kEstimatorOptions][name]);
       }
     };
-    for (const auto& name : base_["measure"]["gc_estimators"]) use_estimator(name, "measure.gc_estimators");
-    use_estimator(base_["training"]["gc_penalty_estimator"], "training.gc_penalty_estimator");
-    use_estimator(base_["training"]["trajectory_estimator"], "training.trajectory_estimator");
+    for (const auto& name : base_["measure"]["gc_estimators"]) use_estimator(name, table_.at_path("measure.gc_estimators").node());
+    use_estimator(base_["training"]["gc_penalty_estimator"], table_.at_path("training.gc_penalty_estimator").node());
+    use_estimator(base_["training"]["trajectory_estimator"], table_.at_path("training.trajectory_estimator").node());
+    // Estimators a sweep names are checked now, not when their run comes up.
+    if (const toml::table* sweep = table_.at_path(kSweep).as_table()) {
+      for (const auto& [key, list] : swept_lists(*sweep)) {
+        if (!is_estimator_key(key) || !list->is_array()) continue;
+        for (const auto& value : *list->as_array()) {
+          if (const auto name = value.value<std::string>()) use_estimator(*name, &value);
+          if (const auto* names = value.as_array()) {
+            for (const auto& element : *names) {
+              if (const auto name = element.value<std::string>()) use_estimator(*name, &element);
+            }
+          }
+        }
+      }
+    }
     if (const toml::table* estimators = table_.at_path(kEstimatorOptions).as_table()) {
       for (const auto& [key, node] : *estimators) {
         if (!base_[kEstimatorOptions].contains(std::string(key.str()))) {
@@ -226,6 +253,35 @@ class Validator {
     if (seeds_.empty()) issue(where, "'suite.seeds' is empty; give at least one seed");
     std::set<std::int64_t> unique(seeds_.begin(), seeds_.end());
     if (unique.size() != seeds_.size()) issue(where, "'suite.seeds' repeats a seed; each seed gives one run");
+  }
+
+  // Limits that depend on the machine or on several keys at once.
+  void check_resources() {
+    const auto threads = base_["runtime"]["threads"].get<std::int64_t>();
+    const auto cores = static_cast<std::int64_t>(std::thread::hardware_concurrency());
+    if (cores > 0 && threads > cores) {
+      issue(table_.at_path("runtime.threads").node(),
+            fmt::format("'runtime.threads' is {}, but this machine has {} cores; more threads than cores only slow "
+                        "LibTorch down: use 0 (all cores) or at most {}", threads, cores, cores));
+    }
+    const auto& fewshot = base_["measure"]["fewshot"];
+    std::int64_t most_shots = 0;
+    for (const auto& shots : fewshot["shots"]) most_shots = std::max(most_shots, shots.get<std::int64_t>());
+    // Each shot count holds its episodes' support and query indices at once.
+    const double indices = static_cast<double>(fewshot["episodes"].get<std::int64_t>()) *
+                           static_cast<double>(fewshot["ways"].get<std::int64_t>()) *
+                           static_cast<double>(most_shots + fewshot["queries"].get<std::int64_t>());
+    if (indices > 5e8) {
+      issue(table_.at_path("measure.fewshot.episodes").node(),
+            fmt::format("measure.fewshot: episodes x ways x (shots + queries) = {:.3g} indices, over the limit of 5e8 "
+                        "(4 GB); use fewer episodes", indices));
+    }
+    const auto name = base_["suite"]["name"].get<std::string>();
+    if (!name.empty() && !is_safe_folder_name(name)) {
+      issue(table_.at_path("suite.name").node(),
+            fmt::format("'suite.name' is \"{}\"; it names the results folder, so it takes letters, digits, '-', '_' "
+                        "and '.' (not first), at most 100 characters", name));
+    }
   }
 
   const toml::table& table_;
@@ -296,8 +352,29 @@ Suite validate_suite(const fs::path& file, const std::vector<Override>& override
       validate(std::string(name.str()), merged);
     }
   }
+  if (issues.empty()) {
+    std::size_t runs = 0;
+    bool overflow = false;
+    for (const auto& variant : suite.variants) {
+      const auto points = checked_sweep_points(variant.sweep);
+      std::size_t variant_runs = 0;
+      overflow = overflow || !points || __builtin_mul_overflow(*points, variant.seeds.size(), &variant_runs) ||
+                 __builtin_add_overflow(runs, variant_runs, &runs);
+    }
+    if (overflow || runs > kMaxPlannedRuns) {
+      const toml::node* sweep = suite.table.get(kSweep);
+      issues.push_back({sweep ? location_of(*sweep) : file.string(),
+                        fmt::format("the suite plans {} runs, over the limit of {}; sweep fewer values or split the "
+                                    "suite (gcbench plan lists the runs)",
+                                    overflow ? std::string("more than 2^64") : std::to_string(runs), kMaxPlannedRuns)});
+    }
+  }
   if (!issues.empty()) throw ConfigError(issues);
   if (suite.name.empty()) suite.name = file.stem().string();
+  if (!is_safe_folder_name(suite.name)) {
+    throw ConfigError({{file.string(), fmt::format("the suite file's name \"{}\" cannot name a results folder; set "
+                                                   "suite.name (letters, digits, '-', '_', '.')", suite.name)}});
+  }
   return suite;
 }
 

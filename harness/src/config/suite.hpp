@@ -38,6 +38,9 @@ struct Suite {
   toml::table table;                // the suite as read: includes and overrides applied
 };
 
+// The most runs one suite may plan; a grid past it is almost surely a mistake.
+inline constexpr std::size_t kMaxPlannedRuns = 100000;
+
 // Reads the suite (read_suite_table) and checks every key of every variant;
 // throws ConfigError listing every problem found, not just the first.
 Suite validate_suite(const std::filesystem::path& file, const std::vector<Override>& overrides,

@@ -17,6 +17,9 @@ toml::table parse_file(const fs::path& file, const std::string& included_from) {
     throw ConfigError({{included_from.empty() ? file.string() : included_from,
                         included_from.empty() ? "no such suite file" : fmt::format("included file {} does not exist", file.string())}});
   }
+  if (!fs::is_regular_file(file)) {
+    throw ConfigError({{included_from.empty() ? file.string() : included_from, fmt::format("{} is not a file", file.string())}});
+  }
   try {
     return toml::parse_file(file.string());
   } catch (const toml::parse_error& error) {
@@ -25,8 +28,15 @@ toml::table parse_file(const fs::path& file, const std::string& included_from) {
   }
 }
 
+// Deeper include chains are refused: no real suite nests this far, and each level costs stack.
+constexpr std::size_t kMaxIncludeDepth = 16;
+
 // `file` with its includes resolved; `chain` holds the files being read, to refuse cycles.
 toml::table read_with_includes(const fs::path& file, std::vector<fs::path>& chain, const std::string& included_from) {
+  if (chain.size() >= kMaxIncludeDepth) {
+    throw ConfigError({{included_from, fmt::format("includes nest more than {} files deep (through {}); flatten the chain",
+                                                   kMaxIncludeDepth, chain.front().string())}});
+  }
   toml::table own = parse_file(file, included_from);
   const fs::path canonical = fs::weakly_canonical(file);
   chain.push_back(canonical);
@@ -71,6 +81,10 @@ Override parse_override(const std::string& text) {
   const auto equals = text.find('=');
   if (equals == std::string::npos || equals == 0) {
     throw ConfigError({{"--set " + text, "expected key=value, e.g. --set training.lr=0.1"}});
+  }
+  if (text.find_first_of("\r\n") != std::string::npos) {
+    throw ConfigError({ConfigIssue{"--set (with a line break)",
+                                   "a --set holds one key and one value on one line; give each key its own --set"}});
   }
   return {text.substr(0, equals), text.substr(equals + 1)};
 }

@@ -13,6 +13,17 @@ using nlohmann::json;
 
 namespace {
 
+void flatten(const toml::table& table, const std::string& prefix, std::vector<std::pair<std::string, const toml::node*>>& out) {
+  for (const auto& [name, node] : table) {
+    const std::string key = prefix + std::string(name.str());
+    if (const auto* nested = node.as_table()) {
+      flatten(*nested, key + ".", out);
+    } else {
+      out.emplace_back(key, &node);
+    }
+  }
+}
+
 class SweepReader {
  public:
   SweepReader(const SweptKeySpec& spec_for, const ReportProblem& report) : spec_for_(spec_for), report_(report) {}
@@ -99,18 +110,6 @@ class SweepReader {
     }
   }
 
-  static void flatten(const toml::table& table, const std::string& prefix,
-                      std::vector<std::pair<std::string, const toml::node*>>& out) {
-    for (const auto& [name, node] : table) {
-      const std::string key = prefix + std::string(name.str());
-      if (const auto* nested = node.as_table()) {
-        flatten(*nested, key + ".", out);
-      } else {
-        out.emplace_back(key, &node);
-      }
-    }
-  }
-
   void add_axis(SweepAxis axis, const toml::node& where) {
     for (const auto& key : axis.keys) {
       for (const auto& other : axes_) {
@@ -132,6 +131,31 @@ class SweepReader {
 
 std::vector<SweepAxis> read_sweep(const toml::table& sweep, const SweptKeySpec& spec_for, const ReportProblem& report) {
   return SweepReader(spec_for, report).read(sweep);
+}
+
+std::vector<std::pair<std::string, const toml::node*>> swept_lists(const toml::table& sweep) {
+  std::vector<std::pair<std::string, const toml::node*>> lists;
+  for (const auto& [name, node] : sweep) {
+    const std::string key(name.str());
+    if (key == kZip && node.is_array_of_tables()) {
+      for (const auto& zipped : *node.as_array()) flatten(*zipped.as_table(), "", lists);
+    } else if (const auto* nested = node.as_table()) {
+      std::vector<std::pair<std::string, const toml::node*>> inner;
+      flatten(*nested, key + ".", inner);
+      lists.insert(lists.end(), inner.begin(), inner.end());
+    } else {
+      lists.emplace_back(key, &node);
+    }
+  }
+  return lists;
+}
+
+std::optional<std::size_t> checked_sweep_points(const std::vector<SweepAxis>& axes) {
+  std::size_t points = 1;
+  for (const auto& axis : axes) {
+    if (__builtin_mul_overflow(points, axis.points.size(), &points)) return std::nullopt;
+  }
+  return points;
 }
 
 std::size_t sweep_points(const std::vector<SweepAxis>& axes) {

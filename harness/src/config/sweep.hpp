@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,13 @@ using ReportProblem = std::function<void(const toml::node& where, std::string me
 // problem is left out.
 std::vector<SweepAxis> read_sweep(const toml::table& sweep, const SweptKeySpec& spec_for, const ReportProblem& report);
 
+// Every swept key with its list as written, [[sweep.zip]] lists included, unchecked.
+std::vector<std::pair<std::string, const toml::node*>> swept_lists(const toml::table& sweep);
+
 // The number of runs a grid gives per seed: the product of its axes' lengths.
 std::size_t sweep_points(const std::vector<SweepAxis>& axes);
+
+// The same product, or nullopt when it does not fit in a size_t.
+std::optional<std::size_t> checked_sweep_points(const std::vector<SweepAxis>& axes);
 
 }  // namespace gcbench

@@ -27,6 +27,12 @@ void check_folder_name(const std::string& suite) {
   }
 }
 
+// JSON text of user-given strings too: bytes that are not UTF-8 (a path in
+// another encoding) become U+FFFD instead of an exception that would lose the record.
+std::string dump_json(const json& value, int indent) {
+  return value.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 void write_all(int fd, const std::string& text, const fs::path& file) {
   std::size_t written = 0;
   while (written < text.size()) {
@@ -93,7 +99,7 @@ ResultsFolder ResultsFolder::open(const fs::path& path) {
   return folder;
 }
 
-void ResultsFolder::write_plan(const json& plan) const { write_file_atomically(path_ / "plan.json", plan.dump(2) + "\n"); }
+void ResultsFolder::write_plan(const json& plan) const { write_file_atomically(path_ / "plan.json", dump_json(plan, 2) + "\n"); }
 
 void ResultsFolder::write_resolved_suite(const std::string& toml) const {
   write_file_atomically(path_ / "suite.resolved.toml", toml);
@@ -108,7 +114,7 @@ fs::path ResultsFolder::prepare_run_dir(std::size_t index, const std::string& ru
   std::error_code error;
   fs::create_directories(dir, error);
   if (error) throw std::system_error(error, "cannot create the run folder " + dir.string());
-  write_file_atomically(dir / "config.json", config.dump(2) + "\n");
+  write_file_atomically(dir / "config.json", dump_json(config, 2) + "\n");
   return dir;
 }
 
@@ -120,11 +126,23 @@ void ResultsFolder::append(const RunRecord& record) {
     if (records_fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open " + file.string());
   }
   // One write() of the whole line: O_APPEND makes it land after every earlier line.
-  write_all(records_fd_, as_json.dump() + "\n", file);
+  write_all(records_fd_, dump_json(as_json, -1) + "\n", file);
   if (::fsync(records_fd_) != 0) throw std::system_error(errno, std::generic_category(), "cannot fsync " + file.string());
   if (!record.run_dir.empty() && fs::is_directory(path_ / record.run_dir)) {
-    write_file_atomically(path_ / record.run_dir / "record.json", as_json.dump(2) + "\n");
+    write_file_atomically(path_ / record.run_dir / "record.json", dump_json(as_json, 2) + "\n");
   }
+}
+
+std::optional<json> ResultsFolder::read_plan() const {
+  const fs::path file = path_ / "plan.json";
+  std::ifstream in(file);
+  if (!in) return std::nullopt;
+  try {
+    json plan = json::parse(in);
+    if (plan.is_array()) return plan;
+  } catch (const json::parse_error&) {
+  }
+  throw std::runtime_error(file.string() + ": not a plan (a JSON list of runs); the file was edited or damaged");
 }
 
 RecordList ResultsFolder::read_records() const {

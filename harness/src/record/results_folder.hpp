@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,10 @@ class ResultsFolder {
   // Appends the record to runs.jsonl (returning once it is on disk) and writes
   // its record.json. Throws std::system_error naming the file and the reason.
   void append(const RunRecord& record);
+
+  // plan.json: every planned run, or nullopt when the folder has none. Throws
+  // std::runtime_error naming the file when it is not a list of runs.
+  std::optional<nlohmann::json> read_plan() const;
 
   // Every record, each upgraded to the current schema. A line that is not a
   // record is a problem naming file and line; a torn last line is only counted.

@@ -51,11 +51,12 @@ std::string html_report(const ReportContent& c) {
           ".match,.opposite,.verdict{text-align:left}"
           "code{background:#f4f4f4;padding:0 3px}</style></head>\n<body>\n";
   html += fmt::format("<h1>gcbench report: {}</h1>\n<p>{}</p>\n<ul><li>results: <code>{}</code></li>"
-                      "<li>runs: {} ok, {} diverged, {} failed; {:.1f} min of run time in all</li>"
+                      "<li>runs: {} ok, {} diverged, {} failed{}; {:.1f} min of run time in all</li>"
                       "<li>started {}; last run started {}</li><li>git revision: {}</li><li>{}</li>"
                       "<li>source GC by <code>{}</code>; accuracy: {}-shot <code>{}</code>; NC is CDNV</li></ul>\n",
                       html_escape(c.suite), html_escape(c.description), html_escape(c.results_folder.string()), c.ok,
-                      c.diverged, c.failed, c.run_seconds / 60, c.started, c.last_started, html_escape(c.revisions),
+                      c.diverged, c.failed, c.not_run.empty() ? "" : fmt::format(", {} planned but not run", c.not_run.size()),
+                      c.run_seconds / 60, c.started, c.last_started, html_escape(c.revisions),
                       html_escape(c.versions), html_escape(c.headline.gc_estimator), c.headline.shots,
                       html_escape(c.headline.classifier));
   html += "<h2>Does the paper's mechanism show?</h2>\n<p>Spearman rank correlations over each group's runs. The paper: "
@@ -98,6 +99,12 @@ std::string html_report(const ReportContent& c) {
     html += "</tr>\n";
   }
   html += "</table>\n";
+  for (const auto& line : c.not_ok) html += "<p class=\"status\">" + html_escape(line) + "</p>\n";
+  if (!c.not_run.empty()) {
+    html += "<h3>Planned but not run</h3>\n<ul id=\"not-run\">";
+    for (const auto& line : c.not_run) html += "<li>" + html_escape(line) + "</li>";
+    html += "</ul>\n";
+  }
   for (const auto& warning : c.warnings) html += "<p><i>note: " + html_escape(warning) + "</i></p>\n";
   // Marks the page with how many figures drew at least their data's markers: a
   // headless browser's DOM dump then shows whether every plot rendered with data.

@@ -23,10 +23,12 @@ std::string rho_text(const Correlation& c) { return std::isnan(c.rho) ? "-" : fm
 std::string markdown_report(const ReportContent& c) {
   std::string md = fmt::format("# gcbench report: {}\n\n", c.suite);
   if (!c.description.empty()) md += c.description + "\n\n";
-  md += fmt::format("- results: `{}`\n- runs: {} ok, {} diverged, {} failed; {:.1f} min of run time in all\n"
+  md += fmt::format("- results: `{}`\n- runs: {} ok, {} diverged, {} failed{}; {:.1f} min of run time in all\n"
                     "- started {} .. last run started {}\n- git revision: {}\n- {}\n"
                     "- headline measures: source GC by `{}`; accuracy: {}-shot `{}`; NC is CDNV\n\n",
-                    c.results_folder.string(), c.ok, c.diverged, c.failed, c.run_seconds / 60, c.started, c.last_started,
+                    c.results_folder.string(), c.ok, c.diverged, c.failed,
+                    c.not_run.empty() ? "" : fmt::format(", {} planned but not run", c.not_run.size()), c.run_seconds / 60,
+                    c.started, c.last_started,
                     c.revisions, c.versions, c.headline.gc_estimator, c.headline.shots, c.headline.classifier);
   md += "## Does the paper's mechanism show?\n\n"
         "Spearman rank correlations over the runs of each group (all seeds). The paper: lower source GC goes with "
@@ -55,6 +57,11 @@ std::string markdown_report(const ReportContent& c) {
         "stochastic estimators). NC columns: CDNV on source-test and target images. Accuracies: mean over episodes "
         "± the 95% t-interval.\n";
   for (const auto& line : c.not_ok) md += "\n- " + line + "\n";
+  if (!c.not_run.empty()) {
+    md += fmt::format("\n### Planned but not run\n\nThe suite stopped before these {} runs (`gcbench plan` lists them; "
+                      "run the suite again to measure them):\n\n", c.not_run.size());
+    for (const auto& line : c.not_run) md += "- " + markdown_cell(line) + "\n";
+  }
   md += "\n## Figures\n\n";
   for (const auto& figure : c.figures) {
     md += fmt::format("### {}\n\n![{}](plots/{})\n\n{} Script: `plots/{}`.\n\n", figure.title, figure.title,

@@ -15,6 +15,7 @@ struct Report {
   std::vector<MechanismCheck> checks;
   std::vector<Figure> figures;
   std::vector<std::string> warnings;
+  std::size_t not_run = 0;  // planned runs with no record: the suite stopped before them
 };
 
 // Reads the results (see load_suite_results) and writes report.md, report.html

@@ -29,6 +29,12 @@ ReportContent gather_report(const SuiteResults& results, const std::filesystem::
     if (r.started_at > c.last_started) c.last_started = r.started_at;
     if (r.status != RunStatus::ok) c.not_ok.push_back(fmt::format("run {} ({}): **{}**: {}", r.index, r.run_id, to_string(r.status), r.error));
   }
+  for (const auto& run : results.not_run) {
+    const std::string variant = run.value("variant", std::string());
+    c.not_run.push_back(fmt::format("run {} ({}){}, seed {}: {}", run.value("index", std::size_t{0}),
+                                    run.value("run_id", std::string("?")), variant.empty() ? "" : ", variant " + variant,
+                                    run.value("seed", std::int64_t{0}), run.value("swept", nlohmann::json::object()).dump()));
+  }
   c.revisions = fmt::format("{}", fmt::join(revisions, ", "));
   c.versions = fmt::format("{}", fmt::join(versions, "; "));
   return c;

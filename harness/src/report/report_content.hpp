@@ -27,6 +27,7 @@ struct ReportContent {
   std::vector<Figure> figures;
   RunTable runs;
   std::vector<std::string> not_ok;  // "run 3 (id): **failed**: message", one per run that is not ok
+  std::vector<std::string> not_run; // "run 7 (id), variant lr, seed 1: {...}", one per planned run with no record
   std::vector<std::string> warnings;
 };
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <string_view>
 
 #include "report/gnuplot.hpp"
 
@@ -31,14 +32,24 @@ std::string file_stem(const std::string& name, const std::string& variant) {
   return stem;
 }
 
+// Text from the records (variant names, swept values, keys) as a gnuplot string.
+// gnuplot expands `backticks` as shell commands and @macros on any command line,
+// and interprets escapes inside double quotes, so user text never reaches it
+// as written: only a plain set of characters passes, the rest become '?', and
+// the string is single-quoted (no escapes) with enhanced-text markup escaped.
 std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '_' || c == '^' || c == '{' || c == '}' || c == '@' || c == '&' || c == '~') out += "\\\\";  // enhanced-text markup
-    out += c;
+  std::string out = "'";
+  for (const unsigned char c : text) {
+    if (c == '_' || c == '^' || c == '{' || c == '}' || c == '~') {
+      out += '\\';  // enhanced-text markup, shown as itself
+      out += static_cast<char>(c);
+    } else if (std::isalnum(c) || std::string_view(" .,:;+-=*/()[]%#!?|").find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '?';
+    }
   }
-  return out + "\"";
+  return out + "'";
 }
 
 // Colour index of a run: the position of its swept value among the group's values.

@@ -42,6 +42,14 @@ SuiteResults load_suite_results(const fs::path& path) {
   }
   results.records = std::move(read.records);
   if (results.records.empty()) throw std::runtime_error(fmt::format("{} holds no records yet", folder.records_file().string()));
+  if (const auto plan = folder.read_plan()) {
+    std::set<std::size_t> recorded;
+    for (const auto& record : results.records) recorded.insert(record.index);
+    for (const auto& run : *plan) {
+      const auto index = run.value("index", std::size_t{0});
+      if (!recorded.count(index)) results.not_run.push_back(run);
+    }
+  }
   return results;
 }
 

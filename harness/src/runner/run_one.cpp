@@ -76,6 +76,24 @@ NcMeasurement nc_of(const at::Tensor& embeddings, const ImageSet& split,
   return out;
 }
 
+// Episodes need `ways` target classes with shots + queries images each.
+void check_fewshot_fits(const FewShotConfig& fewshot, const std::optional<ImageSet>& target) {
+  if (!target) return;
+  const auto classes = static_cast<std::int64_t>(target->class_names.size());
+  if (fewshot.ways > classes) {
+    throw std::invalid_argument(fmt::format("measure.fewshot.ways is {}, but the target split has {} classes; use at most {} ways",
+                                            fewshot.ways, classes, classes));
+  }
+  std::int64_t most_shots = 0;
+  for (const auto shots : fewshot.shots) most_shots = std::max(most_shots, shots);
+  const auto smallest = at::bincount(target->labels, {}, classes).min().item<std::int64_t>();
+  if (most_shots + fewshot.queries > smallest) {
+    throw std::invalid_argument(fmt::format("measure.fewshot: {} shots + {} queries need {} images per target class, but the "
+                                            "smallest target class has {}; lower shots or queries",
+                                            most_shots, fewshot.queries, most_shots + fewshot.queries, smallest));
+  }
+}
+
 // Pre-trains with SGD, recording the summary (and the trajectory) into `summary`.
 void train(Network& network, const RunConfig& config, const PluginRegistry& registry, const LoadedData& data,
            const std::filesystem::path& run_dir, TrainingSummary& summary) {
@@ -150,6 +168,7 @@ void run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
   record.data_root = data->root.string();
   const auto& train = data->source_train;
   const auto num_source = static_cast<std::int64_t>(train.class_names.size());
+  check_fewshot_fits(config.measure.fewshot, data->target);  // before training, not after
 
   Network network = timed("build", [&] {
     torch::manual_seed(seed);

@@ -20,6 +20,7 @@ const std::array<std::string, 10> kClassNames = {"t-shirt_top", "trouser", "pull
 struct Images {
   at::Tensor images;  // uint8 [N, 1, 28, 28]
   at::Tensor labels;  // int64 [N], 0..9
+  fs::path labels_file;
 };
 
 fs::path locate(const fs::path& root, const std::string& stem) {
@@ -51,6 +52,7 @@ Images read_pair(const fs::path& root, const std::string& prefix) {
   Images out;
   out.images = at::from_blob(images.data.data(), {n, 1, 28, 28}, at::kByte).clone();
   out.labels = at::from_blob(labels.data.data(), {n}, at::kByte).to(at::kLong);
+  out.labels_file = labels_file;
   return out;
 }
 
@@ -115,6 +117,15 @@ class FashionMnist : public gcbench::Dataset {
       ++taken[position];
       indices.push_back(i);
       labels.push_back(position);
+    }
+    // A short or absent class is an error, never a silently smaller split.
+    for (std::size_t c = 0; c < classes.size(); ++c) {
+      if (taken[c] == 0 || (per_class > 0 && taken[c] < per_class)) {
+        throw std::runtime_error(from.labels_file.string() + ": class " + std::to_string(classes[c]) + " (" +
+                                 kClassNames[classes[c]] + ") has " + std::to_string(taken[c]) + " images" +
+                                 (per_class > 0 ? ", fewer than the " + std::to_string(per_class) + " asked for" : "") +
+                                 "; lower train_per_class / test_per_class or use the complete files");
+      }
     }
     gcbench::ImageSet set;
     set.images = from.images.index_select(0, at::tensor(indices, at::kLong));
