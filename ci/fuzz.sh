@@ -24,7 +24,7 @@ summary=""
 for target in "${targets[@]}"; do
   mkdir -p "build-fuzz/corpus/$target" "tests/fuzz/regressions/$target"
   start=$(date +%s)
-  if ./build-fuzz/tests/fuzz/"fuzz_$target" "build-fuzz/corpus/$target" "tests/fuzz/corpus/$target" \
+  if ./build-fuzz/"fuzz_$target" "build-fuzz/corpus/$target" "tests/fuzz/corpus/$target" \
       -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 \
       -artifact_prefix="tests/fuzz/regressions/$target/" 2> "build-fuzz/$target.log"; then
     verdict="no crash"

@@ -167,6 +167,8 @@ toml::table parse_assignment(const std::string& key, const std::string& value, c
       return toml::parse(key + " = " + nlohmann::json(value).dump(), where);
     } catch (const toml::parse_error& error) {
       throw ConfigError({{where, fmt::format("not a TOML key: {}", error.description())}});
+    } catch (const nlohmann::json::type_error&) {  // found by fuzzing: bytes that are not UTF-8
+      throw ConfigError({{where, "is not UTF-8 text; suite keys and values are UTF-8"}});
     }
   }
 }

@@ -126,8 +126,16 @@ void ResultsFolder::append(const RunRecord& record) {
     if (records_fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open " + file.string());
   }
   // One write() of the whole line: O_APPEND makes it land after every earlier line.
-  write_all(records_fd_, dump_json(as_json, -1) + "\n", file);
-  if (::fsync(records_fd_) != 0) throw std::system_error(errno, std::generic_category(), "cannot fsync " + file.string());
+  // A line the disk could not take whole (ENOSPC mid-line) is cut back off, so
+  // the file holds only complete records and the error says why.
+  const off_t end = ::lseek(records_fd_, 0, SEEK_END);
+  try {
+    write_all(records_fd_, dump_json(as_json, -1) + "\n", file);
+    if (::fsync(records_fd_) != 0) throw std::system_error(errno, std::generic_category(), "cannot fsync " + file.string());
+  } catch (...) {
+    if (end >= 0 && ::ftruncate(records_fd_, end) == 0) ::fsync(records_fd_);
+    throw;
+  }
   if (!record.run_dir.empty() && fs::is_directory(path_ / record.run_dir)) {
     write_file_atomically(path_ / record.run_dir / "record.json", dump_json(as_json, 2) + "\n");
   }
@@ -140,7 +148,7 @@ std::optional<json> ResultsFolder::read_plan() const {
   try {
     json plan = json::parse(in);
     if (plan.is_array()) return plan;
-  } catch (const json::parse_error&) {
+  } catch (const json::exception&) {
   }
   throw std::runtime_error(file.string() + ": not a plan (a JSON list of runs); the file was edited or damaged");
 }
@@ -161,7 +169,7 @@ RecordList ResultsFolder::read_records() const {
     json parsed;
     try {
       parsed = json::parse(lines[i]);
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {  // parse_error, and out_of_range for numbers past a double (fuzzing)
       if (i + 1 == lines.size()) {
         result.torn_last_line = i + 1;
       } else {

@@ -18,6 +18,10 @@ Records read(const fs::path& file, int label_bytes, std::int64_t num_classes, st
                              std::to_string(record) + "-byte records: the file is truncated or damaged; " + where_to_get_it);
   }
   const std::int64_t n = size / record;
+  if (n == 0) {  // found by fuzzing: an empty file has no label to check
+    throw std::runtime_error(file.string() + ": is empty; it holds no " + std::to_string(record) + "-byte record; " +
+                             where_to_get_it);
+  }
   if (expected_records > 0 && n != expected_records) {
     throw std::runtime_error(file.string() + ": holds " + std::to_string(n) + " records (" + std::to_string(size) +
                              " bytes), expected " + std::to_string(expected_records) + " (" +
