@@ -17,15 +17,6 @@ constexpr std::int64_t kClasses = 5;
 
 std::string shape_text(const at::Tensor& tensor) { return fmt::format("[{}]", fmt::join(tensor.sizes(), ", ")); }
 
-template <class Check>
-CheckResult guarded(const std::string& name, Check&& check) {
-  try {
-    return check();
-  } catch (const std::exception& error) {
-    return {name, false, fmt::format("threw: {}", error.what())};
-  }
-}
-
 bool every_module_in(const Network& network, bool training) {
   for (const auto& module : network.embedding->modules()) {
     if (module->is_training() != training) return false;

@@ -118,15 +118,6 @@ CheckResult gradient_check(const GcEstimator& estimator) {
   return result;
 }
 
-template <class Check>
-CheckResult guarded(const std::string& name, Check&& check) {
-  try {
-    return check();
-  } catch (const std::exception& error) {
-    return {name, false, fmt::format("threw: {}", error.what())};
-  }
-}
-
 }  // namespace
 
 std::vector<CheckResult> check_gc_estimator(const GcEstimator& estimator) {
