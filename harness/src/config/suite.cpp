@@ -138,6 +138,7 @@ class Validator {
       }
       out[spec.name] = to_json(value ? *value : spec.default_value);
     }
+    check_option_combination(plugin, table_path, out);
     if (!given) return;
     for (const auto& [key, node] : *given) {
       if (out.contains(std::string(key.str()))) continue;
@@ -146,6 +147,19 @@ class Validator {
       issue(key, fmt::format("unknown option '{}.{}'; {} plugin '{}' accepts: {}", table_path, key.str(),
                                to_string(plugin.info.kind), plugin.info.name,
                                names.empty() ? "no options" : fmt::format("{}", fmt::join(names, ", "))));
+    }
+  }
+
+  // The plugin's own check of its options taken together (PluginInfo::check_options).
+  void check_option_combination(const PluginRecord& plugin, const std::string& table_path, const json& resolved) {
+    if (!plugin.info.check_options) return;
+    const toml::node* where = table_.at_path(table_path).node();
+    try {
+      for (const auto& problem : plugin.info.check_options(options_from_json(resolved, plugin.info.options, table_path))) {
+        issue(where, fmt::format("[{}]: {} ({} plugin '{}')", table_path, problem, to_string(plugin.info.kind), plugin.info.name));
+      }
+    } catch (const std::exception& error) {  // a value of the wrong type was reported already
+      issue(where, fmt::format("[{}]: {} ({} plugin '{}')", table_path, error.what(), to_string(plugin.info.kind), plugin.info.name));
     }
   }
 

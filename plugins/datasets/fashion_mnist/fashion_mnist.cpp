@@ -56,30 +56,36 @@ Images read_pair(const fs::path& root, const std::string& prefix) {
   return out;
 }
 
-std::vector<std::int64_t> checked_classes(const gcbench::Options& options, const char* name) {
-  const auto& classes = options.get<std::vector<std::int64_t>>(name);
-  if (classes.empty()) throw std::invalid_argument(std::string("option '") + name + "' lists no class");
-  std::set<std::int64_t> seen;
-  for (auto c : classes) {
-    if (c < 0 || c > 9) throw std::invalid_argument(std::string("option '") + name + "': class " + std::to_string(c) + " is not in 0..9");
-    if (!seen.insert(c).second) throw std::invalid_argument(std::string("option '") + name + "' repeats class " + std::to_string(c));
+// What is wrong with the class lists, before any file is read.
+std::vector<std::string> class_problems(const gcbench::Options& options) {
+  std::vector<std::string> problems;
+  for (const char* name : {"source_classes", "target_classes"}) {
+    const auto& classes = options.get<std::vector<std::int64_t>>(name);
+    if (classes.empty()) problems.push_back(std::string("option '") + name + "' lists no class");
+    std::set<std::int64_t> seen;
+    for (auto c : classes) {
+      if (c < 0 || c > 9) problems.push_back(std::string("option '") + name + "': class " + std::to_string(c) + " is not in 0..9");
+      else if (!seen.insert(c).second) problems.push_back(std::string("option '") + name + "' repeats class " + std::to_string(c));
+    }
   }
-  return classes;
+  const auto& target = options.get<std::vector<std::int64_t>>("target_classes");
+  for (auto c : options.get<std::vector<std::int64_t>>("source_classes")) {
+    if (c >= 0 && c <= 9 && std::count(target.begin(), target.end(), c)) {
+      problems.push_back("class " + std::to_string(c) + " (" + kClassNames[c] +
+                         ") is in both source_classes and target_classes; a class belongs to one split");
+    }
+  }
+  return problems;
 }
 
 class FashionMnist : public gcbench::Dataset {
  public:
   FashionMnist(const fs::path& root, const gcbench::Options& options)
-      : source_classes_(checked_classes(options, "source_classes")),
-        target_classes_(checked_classes(options, "target_classes")),
+      : source_classes_(options.get<std::vector<std::int64_t>>("source_classes")),
+        target_classes_(options.get<std::vector<std::int64_t>>("target_classes")),
         train_per_class_(options.get<std::int64_t>("train_per_class")),
         test_per_class_(options.get<std::int64_t>("test_per_class")) {
-    for (auto c : source_classes_) {
-      if (std::count(target_classes_.begin(), target_classes_.end(), c)) {
-        throw std::invalid_argument("class " + std::to_string(c) + " (" + kClassNames[c] +
-                                    ") is in both source_classes and target_classes; a class belongs to one split");
-      }
-    }
+    if (const auto problems = class_problems(options); !problems.empty()) throw std::invalid_argument(problems.front());
     const fs::path folder = root.empty() ? fs::path(kDefaultRoot) : root;
     train_ = read_pair(folder, "train");
     test_ = read_pair(folder, "t10k");
@@ -144,13 +150,15 @@ class FashionMnist : public gcbench::Dataset {
 
 gcbench::PluginInfo fashion_mnist_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::dataset, "fashion_mnist", "1.0.0",
+  gcbench::PluginInfo info{gcbench::PluginKind::dataset, "fashion_mnist", "1.0.0",
           "Fashion-MNIST (IDX files of Debian's dataset-fashion-mnist); source = train images of the source "
           "classes, source_test and target = t10k images",
           {integer_list("source_classes", {0, 1, 2, 3, 4}, "pre-training classes (0 t-shirt .. 4 coat)").at_least(0).at_most(9),
            integer_list("target_classes", {5, 6, 7, 8, 9}, "novel classes for transfer (5 sandal .. 9 ankle boot)").at_least(0).at_most(9),
            integer("train_per_class", 0, "source-train images per class, first in file order (0: all 6000)").at_least(0),
            integer("test_per_class", 0, "source-test and target images per class (0: all 1000)").at_least(0)}};
+  info.check_options = class_problems;
+  return info;
 }
 
 }  // namespace

@@ -15,6 +15,13 @@ struct PluginInfo {
   std::string version;                         // the plugin's own version, recorded with results
   std::string summary;                         // one line for `gcbench plugins`
   std::vector<OptionSpec> options;
+  // Problems with a combination of option values that need no data to find
+  // ("class 4 is in both source_classes and target_classes"), one sentence each.
+  // `gcbench validate` runs it on the options a suite gives, so such a suite is
+  // refused before anything trains. Null: nothing beyond each option's declaration.
+  // A plain function pointer, not a std::function: copies of PluginInfo may
+  // outlive the plugin's library, and destroying a std::function runs its code.
+  std::vector<std::string> (*check_options)(const Options&) = nullptr;
 };
 
 }  // namespace gcbench
