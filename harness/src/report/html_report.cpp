@@ -25,7 +25,6 @@ std::string html_escape(const std::string& text) {
   return out;
 }
 
-std::string rho_text(const Correlation& c) { return std::isnan(c.rho) ? "-" : fmt::format("{:+.2f}", c.rho); }
 
 // gnuplot names its markers and groups with the same ids in every SVG; inline,
 // they would clash, so each figure's ids get its own prefix.

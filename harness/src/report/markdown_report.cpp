@@ -16,7 +16,6 @@ std::string markdown_cell(const std::string& text) {
   return out;
 }
 
-std::string rho_text(const Correlation& c) { return std::isnan(c.rho) ? "-" : fmt::format("{:+.2f}", c.rho); }
 
 }  // namespace
 

@@ -30,6 +30,8 @@ std::vector<MechanismCheck> check_mechanism(const std::vector<RunGroup>& groups)
   return checks;
 }
 
+std::string rho_text(const Correlation& c) { return std::isnan(c.rho) ? "-" : fmt::format("{:+.2f}", c.rho); }
+
 std::string verdict(const Correlation& c, int expected_sign) {
   if (std::isnan(c.rho)) {
     return c.n < 3 ? fmt::format("not measurable ({} runs; needs 3)", c.n) : "not measurable (a constant measurement)";

@@ -36,6 +36,9 @@ struct MechanismCheck {
 // One check per group, over its runs with status ok (all seeds).
 std::vector<MechanismCheck> check_mechanism(const std::vector<RunGroup>& groups);
 
+// rho as the report tables show it: "+0.85", or "-" when not measurable.
+std::string rho_text(const Correlation& correlation);
+
 // "matches the paper (p = 0.003)", "matches the paper's sign, not significant
 // (p = 0.21)", "opposite to the paper (p = 0.04)", or "not measurable (...)".
 std::string verdict(const Correlation& correlation, int expected_sign);

@@ -115,17 +115,20 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
         const auto network = trained.find(run.training_id);
         const TrainedNetwork* reuse = network == trained.end() ? nullptr : &network->second;
         if (reuse) spdlog::info("run {} measures the network run #{} trained", run.id, reuse->index);
+        // A network trained before the measurement failed is still a trained network.
+        const auto remember_network = [&] {
+          if (record.training.trained && !record.training.checkpoint.empty()) {
+            trained[run.training_id] = {run.index, record.training.checkpoint, record.training};
+          }
+        };
         try {
           run_one(config, registry, datasets, dir, reuse, record);
           record.status = RunStatus::ok;
         } catch (...) {
-          // A network trained before the measurement failed is still a trained network.
-          if (record.training.trained && !record.training.checkpoint.empty()) {
-            trained[run.training_id] = {run.index, record.training.checkpoint, record.training};
-          }
+          remember_network();
           throw;
         }
-        if (record.training.trained) trained[run.training_id] = {run.index, record.training.checkpoint, record.training};
+        remember_network();
       }
     } catch (const RunDiverged& error) {
       record.status = RunStatus::diverged;
