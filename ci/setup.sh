@@ -10,7 +10,8 @@ packages=(
   build-essential cmake git pkg-config
   libtorch-dev            # LibTorch 1.13, CPU build
   libopenblas0-openmp     # an optimised BLAS for LibTorch: the reference BLAS is ~25x slower on linear layers
-  libbenchmark-dev        # Google Benchmark
+  libbenchmark-dev        # Google Benchmark: `gcbench bench`
+  libsqlite3-dev libsqlitecpp-dev   # the results history (`gcbench history`)
   libboost-dev            # Boost.DLL (header-only with std::filesystem)
   libtomlplusplus-dev     # TOML++ for suite files
   libfmt-dev              # formatting

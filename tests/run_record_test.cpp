@@ -1,6 +1,7 @@
 // The run record: one typed schema, JSON both ways, older schemas upgraded,
 // and damaged records refused naming what is wrong.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <fstream>
 
@@ -31,7 +32,7 @@ RunRecord full_record() {
   r.config = {{"training", {{"lr", 0.1}}}, {"seed", 3}};
   r.run_dir = "runs/007-0123456789abcdef";
   r.started_at = "2026-11-29T01:02:03Z";
-  r.provenance = {"0.1.0", "abc123-dirty", "1.13.1", "host", 2, 2, {"fashion_mnist", "1.0.0", "aa"}, {"conv4", "1.0.0", "bb"},
+  r.provenance = {"0.1.0", "abc123-dirty", "1.13.1", "host", 2, 2, "Some CPU @ 2.0GHz", "open", "GCC 12.2.0", {"fashion_mnist", "1.0.0", "aa"}, {"conv4", "1.0.0", "bb"},
                   {{"exact", {"exact", "1.0.0", "cc"}}, {"hutchinson", {"hutchinson", "1.1.0", "dd"}}}};
   r.status = gcbench::RunStatus::ok;
   r.seconds = 12.345678901234567;
@@ -171,7 +172,8 @@ TEST_CASE("Records of schema 1 are upgraded when read", "[record]") {
   REQUIRE(read.records.size() == 5);
   for (const auto& record : read.records) {
     INFO(record.index);
-    CHECK(record.schema_version == 2);
+    CHECK(record.schema_version == gcbench::kRunRecordSchemaVersion);
+    CHECK(record.provenance.cpu_model.empty());  // schema 1 did not say
     CHECK(record.training_id == gcbench::training_identity(record.config));
     CHECK(record.status == gcbench::RunStatus::ok);
     CHECK(record.training.trained == !record.reused_from);  // the run that repeats #1 trained nothing

@@ -33,6 +33,9 @@ LoadedSuite load_suite(const SuiteArguments& arguments);
 inline constexpr int kExitRunFailed = 1;
 inline constexpr int kExitInvalidSuite = 2;
 inline constexpr int kExitRunDiverged = 3;
+// compare: 0 no regression, 1 a regression, 2 cannot compare.
+inline constexpr int kExitRegression = 1;
+inline constexpr int kExitCannotCompare = 2;
 
 int run_command(const SuiteArguments& arguments, const std::filesystem::path& out, std::optional<int> threads);
 int validate_command(const SuiteArguments& arguments);
@@ -55,6 +58,40 @@ struct CheckPluginArguments {
 };
 // 0: every check passed; 1: a check failed; 2: no such plugin.
 int check_plugin_command(const CheckPluginArguments& arguments);
+
+struct BenchArguments {
+  std::string filter;  // a regex over case names; "-regex" for all but its matches
+  int repetitions = 1;
+  double min_time = 0.5;  // seconds per repetition, at least one iteration
+  std::string json;       // Google Benchmark JSON out
+  int threads = 0;
+  bool list = false;
+  std::vector<std::string> plugin_folders;
+};
+int bench_command(const BenchArguments& arguments);
+
+struct CompareArguments {
+  std::string baseline, contender;  // two results folders, or two benchmark JSON files
+  std::string thresholds;           // TOML; empty: the defaults (compare/thresholds.hpp)
+  bool as_json = false;
+};
+int compare_command(const CompareArguments& arguments);
+
+inline constexpr const char* kDefaultHistory = "results/history.sqlite";
+struct HistoryArguments {
+  std::string db = kDefaultHistory;
+  std::vector<std::string> inputs;  // add: results folders and benchmark files; show: a series name pattern
+  std::string machine;
+};
+int history_add_command(const HistoryArguments& arguments);
+int history_show_command(const HistoryArguments& arguments);
+
+struct DashboardArguments {
+  std::string db = kDefaultHistory;
+  std::string out;
+  std::string baseline;  // a revision (prefix); empty: each series' first point
+};
+int dashboard_command(const DashboardArguments& arguments);
 
 // One "pass"/"FAIL" line per check and a count; true when all passed.
 bool print_checks(const std::vector<CheckResult>& results);

@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
 
   CLI::App app{"gcbench: geometric complexity, neural collapse and few-shot transfer benchmarks"};
   app.footer("Exit codes: 0 all is well; 1 a run failed, a suite stopped early, or another error; 2 an invalid suite "
-             "or --set; 3 (run) every run finished but some diverged. check-plugin: 1 a check failed, 2 no such plugin.");
+             "or --set; 3 (run) every run finished but some diverged. check-plugin: 1 a check failed, 2 no such plugin. "
+             "compare: 0 no regression, 1 a regression, 2 cannot compare.");
   app.require_subcommand(1);
 
   gcbench::cli::SuiteArguments suite_arguments;
@@ -77,6 +78,47 @@ int main(int argc, char** argv) {
   check_plugin->add_option("--root", check_arguments.root, "datasets: the data folder");
   check_plugin->add_option("--plugin-path", check_arguments.plugin_folders, "extra plugin folder")->type_name("DIR");
 
+  auto* bench = app.add_subcommand("bench", "benchmark every plugin's training step, GC estimate and data loading, "
+                                             "NC and few-shot (Google Benchmark)");
+  gcbench::cli::BenchArguments bench_arguments;
+  bench->add_option("--filter", bench_arguments.filter, "only cases whose name matches this regex ('-regex': all but those)");
+  bench->add_option("--repetitions", bench_arguments.repetitions, "repetitions of each case (compare needs 5 or more)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  bench->add_option("--min-time", bench_arguments.min_time, "seconds each repetition runs for, at least one iteration")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  bench->add_option("--json", bench_arguments.json, "write Google Benchmark's JSON here (for compare and history)")->type_name("FILE");
+  bench->add_option("--threads", bench_arguments.threads, "LibTorch threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  bench->add_flag("--list", bench_arguments.list, "list the cases and run none");
+  bench->add_option("--plugin-path", bench_arguments.plugin_folders, "extra plugin folder")->type_name("DIR");
+
+  auto* compare = app.add_subcommand("compare", "compare a contender with a baseline: two results folders of one suite, "
+                                                "or two benchmark JSON files; exit 0 no regression, 1 a regression, 2 cannot compare");
+  gcbench::cli::CompareArguments compare_arguments;
+  compare->add_option("BASELINE", compare_arguments.baseline, "results folder or benchmark JSON")->required();
+  compare->add_option("CONTENDER", compare_arguments.contender, "results folder or benchmark JSON")->required();
+  compare->add_option("--thresholds", compare_arguments.thresholds, "TOML file of thresholds (default: see README)")->type_name("FILE");
+  compare->add_flag("--json", compare_arguments.as_json, "print the findings as JSON");
+
+  auto* history = app.add_subcommand("history", "the results history (SQLite): add results, show series with their steps");
+  history->require_subcommand(1);
+  gcbench::cli::HistoryArguments history_arguments;
+  auto* history_add = history->add_subcommand("add", "add results folders and benchmark JSON files (adding twice adds nothing)");
+  history_add->add_option("INPUT", history_arguments.inputs, "results folder or benchmark JSON file")->required();
+  auto* history_show = history->add_subcommand("show", "list the series, or each series containing PATTERN with its points and steps");
+  history_show->add_option("PATTERN", history_arguments.inputs, "part of a series name");
+  for (auto* command : {history_add, history_show}) {
+    command->add_option("--db", history_arguments.db, "history file")->capture_default_str();
+    command->add_option("--machine", history_arguments.machine,
+                        command == history_add ? "the machine's name in the history (default: its host name)"
+                                               : "only this machine's points");
+  }
+
+  auto* dashboard = app.add_subcommand("dashboard", "write a self-contained HTML dashboard of the history");
+  gcbench::cli::DashboardArguments dashboard_arguments;
+  dashboard->add_option("--db", dashboard_arguments.db, "history file")->capture_default_str();
+  dashboard->add_option("--out", dashboard_arguments.out, "folder for index.html")->required();
+  dashboard->add_option("--baseline", dashboard_arguments.baseline, "the baseline revision (default: each series' first point)");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (run->parsed()) return gcbench::cli::run_command(suite_arguments, out, threads);
@@ -91,6 +133,11 @@ int main(int argc, char** argv) {
     }
     if (plugins->parsed()) return gcbench::cli::plugins_command(plugin_folders, as_json);
     if (check_plugin->parsed()) return gcbench::cli::check_plugin_command(check_arguments);
+    if (bench->parsed()) return gcbench::cli::bench_command(bench_arguments);
+    if (compare->parsed()) return gcbench::cli::compare_command(compare_arguments);
+    if (history_add->parsed()) return gcbench::cli::history_add_command(history_arguments);
+    if (history_show->parsed()) return gcbench::cli::history_show_command(history_arguments);
+    if (dashboard->parsed()) return gcbench::cli::dashboard_command(dashboard_arguments);
   } catch (const gcbench::ConfigError& error) {
     fmt::print(stderr, "invalid suite:\n{}\n", error.what());
     return gcbench::cli::kExitInvalidSuite;

@@ -3,6 +3,7 @@
 // the cache, and read back from the cache. Run by hand: ./build/bench_data_loading
 #include <benchmark/benchmark.h>
 
+#include "bench/bench_cases.hpp"
 #include "runtime/process_tuning.hpp"
 #include "support/fixtures.hpp"
 #include "support/plugin_options.hpp"
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
   gcbench::tune_allocator();
   gcbench::apply_threads(0);
   benchmark::Initialize(&argc, argv);
+  gcbench::add_bench_context(gcbench::testing::bundled_plugins(), gcbench::apply_threads(0));
   folder();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

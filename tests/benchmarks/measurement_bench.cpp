@@ -13,6 +13,7 @@
 #include "measure/episodes.hpp"
 #include "measure/fewshot.hpp"
 #include "measure/nc_metrics.hpp"
+#include "bench/bench_cases.hpp"
 #include "runtime/process_tuning.hpp"
 #include "support/plugin_options.hpp"
 
@@ -141,6 +142,7 @@ void register_all() {
 int main(int argc, char** argv) {
   gcbench::tune_allocator();
   benchmark::Initialize(&argc, argv);
+  gcbench::add_bench_context(gcbench::testing::bundled_plugins(), gcbench::apply_threads(0));
   register_all();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -10,8 +10,11 @@ namespace gcbench {
 std::string gcbench_version();
 std::string git_revision();  // "<sha>[-dirty]" at build time, or "unknown"
 std::string libtorch_version();
+std::string cpu_model();        // /proc/cpuinfo's "model name", or "unknown"
+std::string blas_library();     // from LibTorch's build config (BLAS_INFO), or "unknown"
+std::string compiler_version(); // of the compiler that built gcbench, e.g. "GCC 12.2.0"
 
-// Versions, revision, host, threads and cores; the plugins are the runner's to fill in.
+// Versions, revision, host, CPU, BLAS, compiler, threads and cores; the plugins are the runner's to fill in.
 Provenance machine_provenance(int threads);
 
 // UTC, e.g. "2026-11-29T01:02:03Z"; `compact` gives "20261129T010203Z" for folder names.

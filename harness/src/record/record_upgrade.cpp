@@ -32,6 +32,17 @@ json from_schema_1(json record) {
   return record;
 }
 
+// Schema 2 did not say which CPU, BLAS and compiler: "" (not known).
+json from_schema_2(json record) {
+  if (record.contains("provenance") && record["provenance"].is_object()) {
+    for (const char* field : {"cpu_model", "blas", "compiler"}) {
+      if (!record["provenance"].contains(field)) record["provenance"][field] = "";
+    }
+  }
+  record["schema_version"] = 3;
+  return record;
+}
+
 }  // namespace
 
 json upgrade_record(json record) {
@@ -51,7 +62,8 @@ json upgrade_record(json record) {
     }
     version = given.get<int>();
   }
-  if (version == 1) record = from_schema_1(std::move(record));
+  if (version == 1) record = from_schema_1(std::move(record)), version = 2;
+  if (version == 2) record = from_schema_2(std::move(record));
   return record;
 }
 

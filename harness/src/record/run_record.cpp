@@ -46,7 +46,8 @@ json to_json(const Provenance& p) {
   return {{"gcbench_version", p.gcbench_version}, {"git_revision", p.git_revision},
           {"libtorch_version", p.libtorch_version}, {"hostname", p.hostname},
           {"threads", p.threads},                 {"cores", p.cores},
-          {"plugins", plugins}};
+          {"cpu_model", p.cpu_model},             {"blas", p.blas},
+          {"compiler", p.compiler},               {"plugins", plugins}};
 }
 
 Provenance provenance_from(const JsonFields& in) {
@@ -57,6 +58,9 @@ Provenance provenance_from(const JsonFields& in) {
   p.hostname = in.required<std::string>("hostname");
   p.threads = in.required<std::int64_t>("threads");
   p.cores = in.required<std::int64_t>("cores");
+  p.cpu_model = in.required<std::string>("cpu_model");
+  p.blas = in.required<std::string>("blas");
+  p.compiler = in.required<std::string>("compiler");
   const auto plugins = in.object("plugins");
   p.dataset = plugin_from(plugins.object("dataset"));
   p.architecture = plugin_from(plugins.object("architecture"));

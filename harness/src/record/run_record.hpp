@@ -9,6 +9,8 @@
 //   2  schema_version, training_id, training.trained and training.trained_in_run;
 //      each plugin's sha256, and provenance.plugins.gc_estimators maps a name to
 //      {name, version, sha256} (a version string in schema 1)
+//   3  provenance.cpu_model, provenance.blas and provenance.compiler ("" when
+//      upgraded from schema 2: not known)
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -22,7 +24,7 @@
 
 namespace gcbench {
 
-inline constexpr int kRunRecordSchemaVersion = 2;
+inline constexpr int kRunRecordSchemaVersion = 3;
 
 enum class RunStatus { ok, diverged, failed };
 std::string to_string(RunStatus status);
@@ -40,6 +42,9 @@ struct Provenance {
   std::string hostname;
   std::int64_t threads = 0;
   std::int64_t cores = 0;
+  std::string cpu_model;  // /proc/cpuinfo's model name
+  std::string blas;       // the BLAS LibTorch was built with, from its build config
+  std::string compiler;   // the compiler that built gcbench
   PluginVersion dataset;
   PluginVersion architecture;
   std::map<std::string, PluginVersion> gc_estimators;  // by name

@@ -1,0 +1,56 @@
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "bench/bench_cases.hpp"
+#include "commands.hpp"
+#include "runtime/process_tuning.hpp"
+
+namespace gcbench::cli {
+
+int bench_command(const BenchArguments& arguments) {
+  auto folders = default_plugin_folders();
+  for (const auto& folder : arguments.plugin_folders) folders.emplace_back(folder);
+  const auto registry = PluginRegistry::discover(folders);
+  print_warnings(registry);
+  const int threads = apply_threads(arguments.threads);
+
+  // Google Benchmark's own filter syntax: a regex, or "-regex" for all but its matches.
+  const bool negative = !arguments.filter.empty() && arguments.filter.front() == '-';
+  std::regex filter;
+  try {
+    filter = std::regex(negative ? arguments.filter.substr(1) : arguments.filter, std::regex::extended);
+  } catch (const std::regex_error& error) {
+    fmt::print(stderr, "error: --filter '{}' is not a regular expression: {}\n", arguments.filter, error.what());
+    return 2;
+  }
+  const auto wanted = [&](const std::string& name) {
+    return arguments.filter.empty() || std::regex_search(name, filter) != negative;
+  };
+  for (const auto& line : register_bench_cases(registry, wanted)) fmt::print(stderr, "left out: {}\n", line);
+  add_bench_context(registry, threads);
+
+  std::vector<std::string> flags = {"gcbench bench",
+                                    fmt::format("--benchmark_repetitions={}", arguments.repetitions),
+                                    fmt::format("--benchmark_min_time={}", arguments.min_time)};
+  if (!arguments.json.empty()) {
+    flags.push_back("--benchmark_out=" + arguments.json);
+    flags.push_back("--benchmark_out_format=json");
+  }
+  if (arguments.list) flags.push_back("--benchmark_list_tests=true");
+  std::vector<char*> argv;
+  for (auto& flag : flags) argv.push_back(flag.data());
+  int argc = static_cast<int>(argv.size());
+  benchmark::Initialize(&argc, argv.data());
+  const auto ran = benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  if (ran == 0) {
+    fmt::print(stderr, "no benchmark matched --filter '{}'; `gcbench bench --list` lists them\n", arguments.filter);
+    return 1;
+  }
+  if (!arguments.json.empty()) fmt::print(stderr, "benchmark JSON: {}\n", arguments.json);
+  return 0;
+}
+
+}  // namespace gcbench::cli

@@ -1,0 +1,39 @@
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "compare/compare_benchmarks.hpp"
+#include "compare/compare_results.hpp"
+
+namespace gcbench::cli {
+namespace fs = std::filesystem;
+
+int compare_command(const CompareArguments& arguments) {
+  try {
+    Thresholds thresholds;
+    if (!arguments.thresholds.empty()) thresholds = read_thresholds(arguments.thresholds);
+    const fs::path baseline = arguments.baseline, contender = arguments.contender;
+    for (const auto& [path, which] : {std::pair{baseline, "baseline"}, std::pair{contender, "contender"}}) {
+      if (!fs::exists(path)) throw CannotCompare(fmt::format("the {} {} does not exist", which, path.string()));
+    }
+    if (fs::is_directory(baseline) != fs::is_directory(contender)) {
+      throw CannotCompare(fmt::format("{} and {}: give two results folders, or two benchmark JSON files", baseline.string(),
+                                      contender.string()));
+    }
+    const Comparison comparison = fs::is_directory(baseline) ? compare_results(baseline, contender, thresholds)
+                                                             : compare_benchmarks(baseline, contender, thresholds);
+    if (arguments.as_json) {
+      fmt::print("{}\n", to_json(comparison).dump(2));
+    } else {
+      fmt::print("{}", comparison_text(comparison));
+    }
+    return comparison.exit_code();
+  } catch (const std::exception& error) {  // CannotCompare, and a thresholds file that cannot be read
+    if (arguments.as_json) {
+      fmt::print("{}\n", nlohmann::json{{"exit_code", kExitCannotCompare}, {"error", error.what()}}.dump(2));
+    }
+    fmt::print(stderr, "cannot compare: {}\n", error.what());
+    return kExitCannotCompare;
+  }
+}
+
+}  // namespace gcbench::cli

@@ -1,0 +1,214 @@
+#include "bench/bench_cases.hpp"
+
+#include <ATen/ATen.h>
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+#include <torch/utils.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "config/run_config.hpp"
+#include "measure/episodes.hpp"
+#include "measure/fewshot.hpp"
+#include "measure/nc_metrics.hpp"
+#include "record/provenance.hpp"
+#include "runner/dataset_cache.hpp"
+#include "train/pretrain.hpp"
+
+namespace gcbench {
+namespace {
+
+constexpr std::int64_t kBatch = 64;
+constexpr std::int64_t kStepsPerIteration = 2;
+
+Options defaults_of(const PluginRegistry& registry, PluginKind kind, const std::string& name) {
+  std::map<std::string, OptionValue> values;
+  for (const auto& spec : registry.find(kind, name).info.options) values.emplace(spec.name, spec.default_value);
+  return Options(std::move(values));
+}
+
+// The first input shape of a dataset gcbench ships that the architecture builds
+// and runs on: CIFAR's, Fashion-MNIST's, then mini-ImageNet's.
+struct Built {
+  Network network;
+  ImageShape shape;
+};
+std::optional<Built> build_for_some_dataset(const Architecture& architecture) {
+  for (const ImageShape shape : {ImageShape{3, 32, 32}, ImageShape{1, 28, 28}, ImageShape{3, 84, 84}}) {
+    try {
+      torch::manual_seed(0);
+      auto network = architecture.build(shape, 10);
+      network.embedding->eval();
+      torch::NoGradGuard no_grad;
+      network.head->forward(network.embedding->forward(at::randn({2, shape.channels, shape.height, shape.width})));
+      return Built{network, shape};
+    } catch (const std::exception&) {
+    }
+  }
+  return std::nullopt;
+}
+
+std::string shape_text(const ImageShape& s) { return fmt::format("{}x{}x{}", s.channels, s.height, s.width); }
+
+void training_steps(benchmark::State& state, const PluginRegistry& registry, const std::string& architecture, bool penalty) {
+  const auto plugin = registry.create_architecture(architecture, defaults_of(registry, PluginKind::architecture, architecture));
+  auto built = build_for_some_dataset(*plugin);
+  if (!built) {
+    state.SkipWithError("builds on none of 3x32x32, 1x28x28, 3x84x84");
+    return;
+  }
+  const auto& shape = built->shape;
+  torch::manual_seed(0);
+  const ImageSet data{at::randint(0, 256, {kBatch * kStepsPerIteration, shape.channels, shape.height, shape.width}, at::kByte),
+                      at::randint(0, 10, {kBatch * kStepsPerIteration}, at::kLong), std::vector<std::string>(10, "class")};
+  const ChannelStats stats{std::vector<double>(static_cast<std::size_t>(shape.channels), 0.5),
+                           std::vector<double>(static_cast<std::size_t>(shape.channels), 0.25)};
+  auto config = default_run_config().training;
+  config.batch_size = kBatch;
+  config.max_steps = kStepsPerIteration;
+  TrainingHooks hooks;
+  std::shared_ptr<GcEstimator> hutchinson;
+  if (penalty) {
+    hutchinson = registry.create_gc_estimator("hutchinson", defaults_of(registry, PluginKind::gc_estimator, "hutchinson"));
+    config.gc_penalty = 1e-3;
+    config.gc_penalty_estimator.plugin = "hutchinson";
+    hooks.gc_penalty = hutchinson.get();
+  }
+  pretrain(built->network, data, stats, config, 0, hooks);  // warm-up: first allocations
+  for (auto _ : state) pretrain(built->network, data, stats, config, 0, hooks);
+  state.SetItemsProcessed(state.iterations() * kBatch * kStepsPerIteration);
+  state.SetLabel(shape_text(shape));
+}
+
+void gc_estimate(benchmark::State& state, const PluginRegistry& registry, const std::string& estimator,
+                 const std::string& architecture, std::int64_t images) {
+  torch::manual_seed(0);
+  auto network = registry.create_architecture(architecture, defaults_of(registry, PluginKind::architecture, architecture))
+                     ->build({3, 32, 32}, 10);
+  network.embedding->eval();
+  const auto inputs = at::randn({images, 3, 32, 32});
+  const auto plugin = registry.create_gc_estimator(estimator, defaults_of(registry, PluginKind::gc_estimator, estimator));
+  const EmbeddingFunction f = [&network](const at::Tensor& x) { return network.embedding->forward(x); };
+  std::uint64_t seed = 0;
+  std::int64_t passes = 0;
+  for (auto _ : state) {
+    const auto estimate = plugin->estimate(f, inputs, seed++);
+    passes = estimate.backward_passes;
+    benchmark::DoNotOptimize(estimate.value);
+  }
+  state.SetItemsProcessed(state.iterations() * images);
+  state.counters["backward_passes"] = static_cast<double>(passes);
+}
+
+void data_load(benchmark::State& state, std::shared_ptr<Dataset> dataset) {
+  std::int64_t images = 0;
+  for (auto _ : state) images = dataset->load(SplitRole::source_train).images.size(0);
+  state.SetItemsProcessed(state.iterations() * images);
+}
+
+void nc_family(benchmark::State& state) {
+  torch::manual_seed(0);
+  const std::int64_t n = 100000, dim = 512, classes = 64;
+  const auto labels = at::arange(classes, at::kLong).repeat({n / classes + 1}).slice(0, 0, n);
+  const auto embeddings = at::randn({n, dim}) + at::randn({classes, dim}).index_select(0, labels);
+  for (auto _ : state) benchmark::DoNotOptimize(nc_metrics(embeddings, labels, classes).nc1);
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+void episodes(benchmark::State& state, FewShotClassifier classifier) {
+  torch::manual_seed(0);
+  const auto labels = at::arange(20, at::kLong).repeat({600});
+  const auto embeddings = at::randn({12000, 512}) + 2 * at::randn({20, 512}).index_select(0, labels);
+  const EpisodeSampler sampler(labels, 0, "target");
+  for (auto _ : state) {
+    const auto indices = episode_indices(sampler, 5, 5, 15, 600);
+    benchmark::DoNotOptimize(fewshot_accuracy(embeddings, indices, classifier, 5, 5, 15).mean_accuracy);
+  }
+  state.SetItemsProcessed(state.iterations() * 600);
+}
+
+bool has(const PluginRegistry& registry, PluginKind kind, const std::string& name) {
+  for (const auto& plugin : registry.plugins()) {
+    if (plugin.info.kind == kind && plugin.info.name == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
+                                              const std::function<bool(const std::string&)>& wanted) {
+  std::vector<std::string> left_out;
+  const auto add = [&](const std::string& name, std::function<void(benchmark::State&)> body) {
+    if (!wanted(name)) return;
+    benchmark::RegisterBenchmark(name.c_str(), [body = std::move(body)](benchmark::State& state) { body(state); })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  };
+  const auto& plugins = registry.plugins();
+  for (const auto& plugin : plugins) {
+    const auto& name = plugin.info.name;
+    if (plugin.info.kind == PluginKind::architecture) {
+      add("train_step/" + name, [&registry, name](benchmark::State& s) { training_steps(s, registry, name, false); });
+    }
+  }
+  if (has(registry, PluginKind::architecture, "conv4") && has(registry, PluginKind::gc_estimator, "hutchinson")) {
+    add("train_step_gc_penalty/conv4", [&registry](benchmark::State& s) { training_steps(s, registry, "conv4", true); });
+  }
+  // Images per estimate: a batch on conv4; fewer on resnet18, whose 512 outputs make exact GC cost minutes a batch.
+  const std::vector<std::pair<std::string, std::int64_t>> gc_networks = {{"conv4", 64}, {"resnet18", 4}};
+  for (const auto& plugin : plugins) {
+    if (plugin.info.kind != PluginKind::gc_estimator) continue;
+    for (const auto& [network, images] : gc_networks) {
+      const std::string case_name = "gc/" + plugin.info.name + "/" + network;
+      if (!has(registry, PluginKind::architecture, network)) {
+        if (wanted(case_name)) left_out.push_back(case_name + ": no architecture plugin '" + network + "'");
+        continue;
+      }
+      add(case_name, [&registry, estimator = plugin.info.name, network = network, images = images](benchmark::State& s) {
+        gc_estimate(s, registry, estimator, network, images);
+      });
+    }
+  }
+  for (const auto& plugin : plugins) {
+    if (plugin.info.kind != PluginKind::dataset) continue;
+    const std::string case_name = "data_load/" + plugin.info.name;
+    if (!wanted(case_name)) continue;
+    try {
+      auto dataset = registry.create_dataset(plugin.info.name, resolve_data_root("", plugin.info.name),
+                                             defaults_of(registry, PluginKind::dataset, plugin.info.name));
+      dataset->load(SplitRole::source_test);  // is the data there? (also warms any decode cache)
+      add(case_name, [dataset](benchmark::State& s) { data_load(s, dataset); });
+    } catch (const std::exception& error) {
+      left_out.push_back(fmt::format("{}: no data ({})", case_name, error.what()));
+    }
+  }
+  add("nc/100k_x_512", nc_family);
+  for (const auto classifier : {FewShotClassifier::ncm, FewShotClassifier::ncm_cosine, FewShotClassifier::linear_probe}) {
+    add("fewshot/600_episodes_5way_5shot/" + to_string(classifier), [classifier](benchmark::State& s) { episodes(s, classifier); });
+  }
+  return left_out;
+}
+
+void add_bench_context(const PluginRegistry& registry, int threads) {
+  const auto revision = git_revision();
+  const bool dirty = revision.size() > 6 && revision.compare(revision.size() - 6, 6, "-dirty") == 0;
+  benchmark::AddCustomContext("gcbench_version", gcbench_version());
+  benchmark::AddCustomContext("git_revision", revision);
+  benchmark::AddCustomContext("git_dirty", dirty ? "true" : "false");
+  benchmark::AddCustomContext("cpu_model", cpu_model());
+  benchmark::AddCustomContext("cores", std::to_string(std::thread::hardware_concurrency()));
+  benchmark::AddCustomContext("threads", std::to_string(threads));
+  benchmark::AddCustomContext("libtorch_version", libtorch_version());
+  benchmark::AddCustomContext("blas", blas_library());
+  benchmark::AddCustomContext("compiler", compiler_version());
+  for (const auto& plugin : registry.plugins()) {
+    benchmark::AddCustomContext(fmt::format("plugin.{}.{}", to_string(plugin.info.kind), plugin.info.name),
+                                fmt::format("{} sha256:{}", plugin.info.version, plugin.sha256));
+  }
+}
+
+}  // namespace gcbench

@@ -1,0 +1,28 @@
+// `gcbench bench`: Google Benchmark cases registered at run time for every
+// plugin gcbench finds, so a new plugin is benchmarked without a line of code:
+//   train_step/<architecture>          two SGD steps at batch 64 through pretrain()
+//   train_step_gc_penalty/conv4        the same with the GC penalty (Hutchinson)
+//   gc/<estimator>/<network>           one GC estimate on conv4 and on resnet18
+//   data_load/<dataset>                loading and decoding source-train, where the data is present
+//   nc/100k_x_512                      the NC family on 100,000 embeddings of 512 dimensions
+//   fewshot/600_episodes_5way_5shot/<classifier>
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "plugins/plugin_registry.hpp"
+
+namespace gcbench {
+
+// Registers the cases whose names `wanted` accepts (a data_load case probes its
+// data, which costs a load, only when wanted). Returns one line per case left
+// out and why ("data_load/cifar_fs: no data: ...").
+std::vector<std::string> register_bench_cases(const PluginRegistry& registry, const std::function<bool(const std::string&)>& wanted);
+
+// The machine and build in the JSON's context: git revision and dirty flag, CPU
+// model, cores, threads, LibTorch version, BLAS, compiler, and each plugin's SHA-256.
+void add_bench_context(const PluginRegistry& registry, int threads);
+
+}  // namespace gcbench

@@ -1,0 +1,18 @@
+// Two Google Benchmark JSON files (`gcbench bench --json`), benchmark by
+// benchmark: the Mann-Whitney U test over the repetitions, as Google
+// Benchmark's tools/compare.py does, and a relative threshold on the median;
+// a regression needs both (so one noisy repetition cannot make one).
+#pragma once
+
+#include <filesystem>
+
+#include "compare/comparison.hpp"
+#include "compare/thresholds.hpp"
+
+namespace gcbench {
+
+// Throws CannotCompare naming the file when it is missing or not a benchmark JSON file.
+Comparison compare_benchmarks(const std::filesystem::path& baseline, const std::filesystem::path& contender,
+                              const Thresholds& thresholds);
+
+}  // namespace gcbench

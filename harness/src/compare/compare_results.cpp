@@ -1,0 +1,234 @@
+#include "compare/compare_results.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "record/headline_metrics.hpp"
+#include "record/results_folder.hpp"
+#include "stats/rank_tests.hpp"
+
+namespace gcbench {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct Side {
+  fs::path path;
+  std::vector<RunRecord> records;
+  std::optional<json> plan;
+  std::string suite;
+};
+
+Side read_side(const fs::path& path, const char* which) {
+  if (!fs::exists(path)) throw CannotCompare(fmt::format("the {} folder {} does not exist", which, path.string()));
+  try {
+    auto folder = ResultsFolder::open(path);
+    auto list = folder.read_records();
+    if (!list.problems.empty()) {
+      throw CannotCompare(fmt::format("the {} records cannot all be read:\n  {}", which, fmt::join(list.problems, "\n  ")));
+    }
+    if (list.records.empty()) throw CannotCompare(fmt::format("the {} folder {} holds no records", which, folder.path().string()));
+    Side side{folder.path(), std::move(list.records), folder.read_plan(), {}};
+    side.suite = side.records.front().suite;
+    return side;
+  } catch (const CannotCompare&) {
+    throw;
+  } catch (const std::exception& error) {
+    throw CannotCompare(fmt::format("the {} cannot be read: {}", which, error.what()));
+  }
+}
+
+// The last record of each run id (a folder holds one per run; a later one supersedes).
+std::map<std::string, const RunRecord*> by_run_id(const std::vector<RunRecord>& records) {
+  std::map<std::string, const RunRecord*> out;
+  for (const auto& record : records) out[record.run_id] = &record;
+  return out;
+}
+
+std::set<std::string> planned_ids(const Side& side) {
+  std::set<std::string> ids;
+  if (side.plan) {
+    for (const auto& run : *side.plan) ids.insert(run.value("run_id", ""));
+  } else {
+    for (const auto& record : side.records) ids.insert(record.run_id);
+  }
+  return ids;
+}
+
+void flatten(const json& value, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (value.is_object()) {
+    for (const auto& [key, inner] : value.items()) flatten(inner, prefix.empty() ? key : prefix + "." + key, out);
+  } else {
+    out[prefix] = value.dump();
+  }
+}
+
+// The config keys on which the first runs of the two sides differ, for the message
+// that refuses plans with no run in common.
+std::vector<std::string> differing_keys(const RunRecord& a, const RunRecord& b) {
+  std::map<std::string, std::string> left, right;
+  flatten(a.config, "", left);
+  flatten(b.config, "", right);
+  std::set<std::string> keys;
+  for (const auto& [key, value] : left) {
+    const auto other = right.find(key);
+    if (other == right.end() || other->second != value) keys.insert(key);
+  }
+  for (const auto& [key, value] : right) {
+    if (!left.count(key)) keys.insert(key);
+  }
+  std::vector<std::string> out;
+  for (const auto& key : keys) {
+    const auto l = left.find(key), r = right.find(key);
+    out.push_back(fmt::format("{} ({} vs {})", key, l == left.end() ? "absent" : l->second, r == right.end() ? "absent" : r->second));
+  }
+  return out;
+}
+
+Finding accuracy_finding(const std::string& subject, const HeadlineMetric& base, const HeadlineMetric& cont,
+                         const Thresholds& t) {
+  Finding f{Verdict::unchanged, subject, base.name, base.value, cont.value, std::nullopt, "threshold", ""};
+  const double delta = cont.value - base.value;
+  bool significant = true;
+  if (!base.per_episode.empty() && base.per_episode.size() == cont.per_episode.size()) {
+    std::vector<double> differences(base.per_episode.size());
+    for (std::size_t e = 0; e < differences.size(); ++e) differences[e] = cont.per_episode[e] - base.per_episode[e];
+    const auto test = wilcoxon_signed_rank(differences);
+    const auto interval = mean_with_ci95(differences);
+    f.p_value = test.p_value;
+    f.test = "wilcoxon signed-rank";
+    f.note = fmt::format("mean diff {:+.4f}, 95% CI [{:+.4f}, {:+.4f}], {} episodes, {} differ", interval.mean,
+                         interval.mean - interval.half_width, interval.mean + interval.half_width, differences.size(), test.n);
+    significant = test.p_value < t.alpha;
+  } else if (!base.per_episode.empty() || !cont.per_episode.empty()) {
+    f.note = "episode counts differ: threshold only";
+  } else {
+    f.note = "one value per run: threshold only";
+  }
+  if (significant && delta < -t.accuracy_absolute) f.verdict = Verdict::regressed;
+  if (significant && delta > t.accuracy_absolute) f.verdict = Verdict::improved;
+  return f;
+}
+
+Finding either_way_finding(const std::string& subject, const HeadlineMetric& base, const HeadlineMetric& cont,
+                           double relative_threshold, const char* key) {
+  Finding f{Verdict::unchanged, subject, base.name, base.value, cont.value, std::nullopt, "threshold", ""};
+  const auto relative = f.relative();
+  const bool moved = relative ? std::abs(*relative) > relative_threshold : cont.value != base.value;
+  if (moved) {
+    f.verdict = Verdict::regressed;
+    f.note = fmt::format("moved beyond {}.relative = {:g}", key, relative_threshold);
+  }
+  return f;
+}
+
+Finding time_finding(const std::string& subject, const HeadlineMetric& base, const HeadlineMetric& cont, const Thresholds& t) {
+  Finding f{Verdict::unchanged, subject, base.name, base.value, cont.value, std::nullopt, "threshold", "one sample each side"};
+  if (std::max(base.value, cont.value) < t.time_min_seconds) {
+    f.note = fmt::format("under time.min_seconds = {:g}: not compared", t.time_min_seconds);
+    return f;
+  }
+  const auto relative = f.relative();
+  if (relative && *relative > t.time_relative) f.verdict = Verdict::regressed;
+  if (relative && *relative < -t.time_relative) f.verdict = Verdict::improved;
+  return f;
+}
+
+void compare_run(const std::string& subject, const RunRecord& base, const RunRecord& cont, const Thresholds& t,
+                 std::vector<Finding>& findings) {
+  if (base.status != cont.status) {
+    const bool worse = base.status == RunStatus::ok || (base.status == RunStatus::diverged && cont.status == RunStatus::failed);
+    findings.push_back({worse ? Verdict::regressed : Verdict::improved, subject, "status", std::nullopt, std::nullopt,
+                        std::nullopt, "status",
+                        fmt::format("{} -> {}{}", to_string(base.status), to_string(cont.status),
+                                    cont.error.empty() ? "" : ": " + cont.error)});
+  }
+  std::map<std::string, HeadlineMetric> contender;
+  for (auto& metric : headline_metrics(cont)) contender.emplace(metric.name, std::move(metric));
+  std::set<std::string> seen;
+  for (const auto& metric : headline_metrics(base)) {
+    seen.insert(metric.name);
+    const auto other = contender.find(metric.name);
+    if (other == contender.end()) {
+      findings.push_back({Verdict::only_in_baseline, subject, metric.name, metric.value, std::nullopt, std::nullopt, "", ""});
+      continue;
+    }
+    switch (metric.kind) {
+      case MetricKind::accuracy: findings.push_back(accuracy_finding(subject, metric, other->second, t)); break;
+      case MetricKind::gc: findings.push_back(either_way_finding(subject, metric, other->second, t.gc_relative, "gc")); break;
+      case MetricKind::nc: findings.push_back(either_way_finding(subject, metric, other->second, t.nc_relative, "nc")); break;
+      case MetricKind::time: findings.push_back(time_finding(subject, metric, other->second, t)); break;
+    }
+  }
+  for (const auto& [name, metric] : contender) {
+    if (!seen.count(name)) {
+      findings.push_back({Verdict::only_in_contender, subject, name, std::nullopt, metric.value, std::nullopt, "", ""});
+    }
+  }
+}
+
+std::string machine_of(const Provenance& p) {
+  return fmt::format("{} ({}, {} threads)", p.hostname, p.cpu_model.empty() ? "cpu unknown" : p.cpu_model, p.threads);
+}
+
+}  // namespace
+
+Comparison compare_results(const fs::path& baseline_path, const fs::path& contender_path, const Thresholds& t) {
+  const Side baseline = read_side(baseline_path, "baseline");
+  const Side contender = read_side(contender_path, "contender");
+  if (baseline.suite != contender.suite) {
+    throw CannotCompare(fmt::format("the folders hold other suites: baseline '{}' ({}), contender '{}' ({})", baseline.suite,
+                                    baseline.path.string(), contender.suite, contender.path.string()));
+  }
+  const auto base_runs = by_run_id(baseline.records);
+  const auto cont_runs = by_run_id(contender.records);
+  const auto base_planned = planned_ids(baseline), cont_planned = planned_ids(contender);
+  bool shared = false;
+  for (const auto& id : base_planned) shared = shared || cont_planned.count(id) > 0;
+  if (!shared) {
+    throw CannotCompare(fmt::format(
+        "the folders plan no run in common (suite '{}'): their configs differ in\n  {}", baseline.suite,
+        fmt::join(differing_keys(baseline.records.front(), contender.records.front()), "\n  ")));
+  }
+
+  Comparison out{"results", baseline.path.string(), contender.path.string(), {}, {}};
+  const auto& bp = baseline.records.front().provenance;
+  const auto& cp = contender.records.front().provenance;
+  out.notes.push_back(fmt::format("revisions: baseline {}, contender {}", bp.git_revision, cp.git_revision));
+  if (machine_of(bp) != machine_of(cp)) {
+    out.notes.push_back(fmt::format("machines differ: baseline {}, contender {}; times compare machines, not code",
+                                    machine_of(bp), machine_of(cp)));
+  }
+  out.notes.push_back(fmt::format(
+      "run and phase times are one sample per side, so no test is possible: a time regresses only past "
+      "time.relative = {:+.0f}% (phases under {:g} s are not compared); `gcbench bench --repetitions` measures speed",
+      100 * t.time_relative, t.time_min_seconds));
+
+  for (const auto& record : baseline.records) {
+    if (base_runs.at(record.run_id) != &record) continue;  // superseded
+    const std::string subject = run_label(record);
+    const auto other = cont_runs.find(record.run_id);
+    if (other == cont_runs.end()) {
+      const bool planned = cont_planned.count(record.run_id) > 0;
+      out.findings.push_back({planned && t.missing_is_regression ? Verdict::regressed : Verdict::only_in_baseline, subject,
+                              "run", std::nullopt, std::nullopt, std::nullopt, "",
+                              planned ? "planned by the contender, but it has no record of it (not run, or lost)"
+                                      : "not planned by the contender"});
+      continue;
+    }
+    compare_run(subject, record, *other->second, t, out.findings);
+  }
+  for (const auto& record : contender.records) {
+    if (cont_runs.at(record.run_id) != &record || base_runs.count(record.run_id)) continue;
+    out.findings.push_back({Verdict::only_in_contender, run_label(record), "run", std::nullopt, std::nullopt, std::nullopt,
+                            "", base_planned.count(record.run_id) ? "planned by the baseline, which has no record of it"
+                                                                  : "not planned by the baseline"});
+  }
+  return out;
+}
+
+}  // namespace gcbench

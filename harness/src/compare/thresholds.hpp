@@ -1,0 +1,41 @@
+// When compare calls a change a regression. Read from a TOML file
+// (`gcbench compare --thresholds FILE`); every key is optional and defaults to
+// the value below. suites/nightly.thresholds.toml is the nightly job's.
+//
+//   alpha = 0.05                 significance level of every test
+//   [accuracy]  absolute = 0.01  few-shot: mean drop beyond this AND paired p < alpha;
+//                                source test accuracy (no test possible): drop beyond this
+//   [gc]        relative = 0.05  GC per estimator: a move beyond this, either way
+//   [nc]        relative = 0.05  CDNV and NC1, source and target: a move beyond this, either way
+//   [time]      relative = 0.5   a phase's seconds grown beyond this (one sample each side:
+//               min_seconds = 1  no test is possible); shorter phases are not compared
+//   [benchmark] relative = 0.10  median time grown beyond this AND Mann-Whitney p < alpha
+//               statistic = "real_time"   or "cpu_time"
+//   [runs]      missing_is_regression = true   a run of the baseline without a record
+//                                              in the contender
+//
+// GC and NC regress either way: gcbench measures them, so a move in either
+// direction means the measurement or the training changed.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace gcbench {
+
+struct Thresholds {
+  double alpha = 0.05;
+  double accuracy_absolute = 0.01;
+  double gc_relative = 0.05;
+  double nc_relative = 0.05;
+  double time_relative = 0.5;
+  double time_min_seconds = 1.0;
+  double benchmark_relative = 0.10;
+  std::string benchmark_statistic = "real_time";
+  bool missing_is_regression = true;
+};
+
+// Throws std::runtime_error naming the file and the key that is unknown, mistyped or out of range.
+Thresholds read_thresholds(const std::filesystem::path& file);
+
+}  // namespace gcbench

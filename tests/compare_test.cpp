@@ -1,0 +1,198 @@
+// gcbench compare end to end: real runs of a real suite on IDX fixtures, with
+// the tiny_net test plugin built twice (its regressed build is slower and less
+// accurate), as the nightly job runs it. Not timed: the regressions are large
+// and deterministic by construction.
+#include <c10/util/Logging.h>
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "support/fixtures.hpp"
+
+using gcbench::testing::TempDir;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string gcbench_cli(const std::string& arguments) {
+  return gcbench::testing::run_command(fmt::format("'{}' {}", gcbench::testing::gcbench_executable().string(), arguments));
+}
+
+int exit_code(const std::string& output) { return std::stoi(output.substr(0, output.find('\n'))); }
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+// The latest results folder under ROOT/<suite>.
+fs::path results_folder(const fs::path& root, const std::string& suite) {
+  fs::path latest;
+  for (const auto& entry : fs::directory_iterator(root / suite)) latest = std::max(latest, entry.path());
+  return latest;
+}
+
+struct Runs {
+  TempDir dir{"gcbench-compare"};
+  fs::path baseline, same, regressed;
+};
+
+// Three runs of one suite: twice with tiny_net, once with its regressed build.
+const Runs& runs() {
+  static const Runs* made = [] {
+    auto* r = new Runs;
+    gcbench::testing::write_fashion_mnist_fixture(r->dir / "data", 40, 30);
+    gcbench::testing::write_text(r->dir / "regression.toml", R"(
+[suite]
+seeds = [0, 1]
+[dataset]
+plugin = "fashion_mnist"
+root = ")" + (r->dir / "data").string() + R"("
+[architecture]
+plugin = "tiny_net"
+[training]
+epochs = 2
+batch_size = 16
+lr = 0.05
+[measure]
+gc_estimators = ["exact"]
+gc_samples = 16
+[measure.fewshot]
+ways = 5
+shots = [5]
+queries = 10
+episodes = 100
+classifiers = ["ncm"]
+[runtime]
+threads = 1
+)");
+    const auto run = [&](const std::string& build, const std::string& out) {
+      const auto output = gcbench_cli(fmt::format("run {} --plugin-path {} --out {}", quoted(r->dir / "regression.toml"),
+                                                  quoted(gcbench::testing::test_plugin_dir(build)), quoted(r->dir / out)));
+      INFO(output);
+      REQUIRE(exit_code(output) == 0);
+      return results_folder(r->dir / out, "regression");
+    };
+    r->baseline = run("tiny_net", "baseline");
+    r->same = run("tiny_net", "same");
+    r->regressed = run("tiny_net_regressed", "regressed");
+    return r;
+  }();
+  return *made;
+}
+
+// A copy of a results folder whose runs.jsonl lines pass through `edit`.
+fs::path edited_copy(const fs::path& folder, const fs::path& to, const std::function<std::string(std::size_t, json)>& edit) {
+  fs::copy(folder, to, fs::copy_options::recursive);
+  std::ifstream in(folder / "runs.jsonl");
+  std::string text, line;
+  for (std::size_t i = 0; std::getline(in, line); ++i) text += edit(i, json::parse(line));
+  gcbench::testing::write_text(to / "runs.jsonl", text);
+  return to;
+}
+
+}  // namespace
+
+TEST_CASE("compare exits 0 on two runs of the same code", "[compare]") {
+  const auto output = gcbench_cli(fmt::format("compare {} {}", quoted(runs().baseline), quoted(runs().same)));
+  INFO(output);
+  CHECK(exit_code(output) == 0);
+  CHECK_THAT(output, Catch::Contains("0 regressed") && Catch::Contains("0 only in baseline, 0 only in contender"));
+  CHECK_THAT(output, Catch::Contains("target.fewshot.ncm.5shot") && Catch::Contains("time.total") &&
+                         Catch::Contains("one sample per side, so no test is possible"));
+}
+
+TEST_CASE("compare exits 1 naming the accuracy, its delta and the paired test's p-value when accuracy regresses", "[compare]") {
+  const auto output = gcbench_cli(fmt::format("compare {} {}", quoted(runs().baseline), quoted(runs().regressed)));
+  INFO(output);
+  CHECK(exit_code(output) == 1);
+  CHECK_THAT(output, Catch::Matches(R"([\s\S]*REGRESSION: 000 seed=0: target\.fewshot\.ncm\.5shot [0-9.]+ -> [0-9.]+ \(delta -[0-9.]+, -[0-9.]+%\), wilcoxon signed-rank p = [0-9.e-]+; mean diff -[\s\S]*)"));
+}
+
+TEST_CASE("compare --json gives each finding with its verdict, delta and p-value", "[compare]") {
+  const auto output = gcbench_cli(fmt::format("compare --json {} {}", quoted(runs().baseline), quoted(runs().regressed)));
+  REQUIRE(exit_code(output) == 1);
+  const auto doc = json::parse(output.substr(output.find('\n') + 1));
+  CHECK(doc["exit_code"] == 1);
+  CHECK(doc["kind"] == "results");
+  bool named = false;
+  for (const auto& finding : doc["findings"]) {
+    if (finding["metric"] == "target.fewshot.ncm.5shot" && finding["verdict"] == "REGRESSED") {
+      named = true;
+      CHECK(finding["p_value"].get<double>() < 0.05);
+      CHECK(finding["delta"].get<double>() < -0.01);
+      CHECK(finding["test"] == "wilcoxon signed-rank");
+    }
+  }
+  CHECK(named);
+}
+
+TEST_CASE("compare names a run the contender planned but has no record of, and exits 1", "[compare]") {
+  TempDir dir;
+  const auto contender = edited_copy(runs().same, dir / "contender", [](std::size_t i, json record) {
+    return i == 0 ? std::string() : record.dump() + "\n";
+  });
+  const auto output = gcbench_cli(fmt::format("compare {} {}", quoted(runs().baseline), quoted(contender)));
+  INFO(output);
+  CHECK(exit_code(output) == 1);
+  CHECK_THAT(output, Catch::Contains("REGRESSION: 000 seed=0: run") && Catch::Contains("no record of it"));
+}
+
+TEST_CASE("compare exits 2 with a message saying why when the inputs cannot be compared", "[compare]") {
+  TempDir dir;
+  const auto& base = runs().baseline;
+  const auto thresholds = dir / "thresholds.toml";
+  gcbench::testing::write_text(thresholds, "[accuracy]\nabsolut = 0.01\n");
+  const auto other_suite = edited_copy(runs().same, dir / "other", [](std::size_t, json record) {
+    record["suite"] = "another";
+    return record.dump() + "\n";
+  });
+  const auto damaged = edited_copy(runs().same, dir / "damaged", [](std::size_t i, json record) {
+    return i == 0 ? std::string("{\"not\": \"a record\"}\n") : record.dump() + "\n";
+  });
+  const auto newer = edited_copy(runs().same, dir / "newer", [](std::size_t, json record) {
+    record["schema_version"] = 99;
+    return record.dump() + "\n";
+  });
+  gcbench::testing::write_text(dir / "not_bench.json", "{\"runs\": []}");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {fmt::format("{} {}", quoted(base), quoted(dir / "missing")), "the contender " + (dir / "missing").string() + " does not exist"},
+      {fmt::format("{} {}", quoted(base), quoted(other_suite)), "the folders hold other suites: baseline 'regression'"},
+      {fmt::format("{} {}", quoted(base), quoted(damaged)), "damaged/runs.jsonl:1: record field"},
+      {fmt::format("{} {}", quoted(base), quoted(newer)), "record schema version 99 is newer than this gcbench reads"},
+      {fmt::format("{} {}", quoted(base), quoted(dir / "not_bench.json")), "give two results folders, or two benchmark JSON files"},
+      {fmt::format("{} {}", quoted(dir / "not_bench.json"), quoted(dir / "not_bench.json")), "is not Google Benchmark JSON"},
+      {fmt::format("--thresholds {} {} {}", quoted(thresholds), quoted(base), quoted(runs().same)), "unknown key 'accuracy.absolut'"},
+  };
+  for (const auto& [arguments, message] : cases) {
+    const auto output = gcbench_cli("compare " + arguments);
+    INFO(output);
+    CHECK(exit_code(output) == 2);
+    CHECK_THAT(output, Catch::Contains("cannot compare: ") && Catch::Contains(message));
+  }
+}
+
+TEST_CASE("compare exits 1 naming the benchmark a slowed plugin slows, and 0 on one file twice", "[compare][bench]") {
+  TempDir dir;
+  const auto bench = [&](const std::string& build) {
+    const auto file = dir / (build + ".json");
+    const auto output = gcbench_cli(fmt::format(
+        "bench --plugin-path {} --filter '^train_step/tiny_net$' --repetitions 5 --min-time 0.01 --threads 1 --json {}",
+        quoted(gcbench::testing::test_plugin_dir(build)), quoted(file)));
+    INFO(output);
+    REQUIRE(exit_code(output) == 0);
+    return file;
+  };
+  const auto fast = bench("tiny_net"), slow = bench("tiny_net_regressed");
+  const auto context = json::parse(gcbench::testing::read_text(fast))["context"];
+  for (const char* key : {"git_revision", "git_dirty", "cpu_model", "cores", "threads", "libtorch_version", "blas", "compiler",
+                          "plugin.architecture.tiny_net"}) {
+    INFO(key);
+    CHECK(context.contains(key));
+  }
+  const auto regressed = gcbench_cli(fmt::format("compare {} {}", quoted(fast), quoted(slow)));
+  INFO(regressed);
+  CHECK(exit_code(regressed) == 1);
+  CHECK_THAT(regressed, Catch::Contains("REGRESSION: train_step/tiny_net/real_time: real_time (s)") &&
+                            Catch::Contains("mann-whitney u p = 0.00794"));
+  CHECK(exit_code(gcbench_cli(fmt::format("compare {} {}", quoted(fast), quoted(fast)))) == 0);
+}

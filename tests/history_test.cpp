@@ -1,0 +1,170 @@
+// The SQLite history and the dashboard drawn from it: idempotent adds from
+// real results folders and benchmark files, versioned schema, step detection
+// shown by `history show`, and the page rendered in headless Chromium.
+#include <c10/util/Logging.h>
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <regex>
+
+#include "history/dashboard.hpp"
+#include "history/history_db.hpp"
+#include "history/history_import.hpp"
+#include "support/fixtures.hpp"
+
+using gcbench::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string gcbench_cli(const std::string& arguments) {
+  return gcbench::testing::run_command(fmt::format("'{}' {}", gcbench::testing::gcbench_executable().string(), arguments));
+}
+
+int exit_code(const std::string& output) { return std::stoi(output.substr(0, output.find('\n'))); }
+
+// A series per metric over `values.size()` commits, one source each.
+void add_commits(gcbench::History& history, const std::string& machine, const std::vector<std::string>& series,
+                 const std::vector<double>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::vector<gcbench::HistoryPoint> points;
+    for (std::size_t s = 0; s < series.size(); ++s) points.push_back({series[s], values[i] * static_cast<double>(s + 1), "s"});
+    history.add({fmt::format("{}-{}", machine, i), "benchmark", "bench.json", fmt::format("rev{:02}", i), machine,
+                 fmt::format("2026-11-{:02}T00:00:00Z", i + 1)},
+                points);
+  }
+}
+
+std::size_t count(const std::string& text, const std::string& pattern) {
+  const std::regex re(pattern);
+  return static_cast<std::size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
+}
+
+}  // namespace
+
+TEST_CASE("history add keeps one copy of results added twice", "[history]") {
+  TempDir dir;
+  gcbench::testing::write_fashion_mnist_fixture(dir / "data", 30, 20);
+  gcbench::testing::write_text(dir / "h.toml", R"(
+[suite]
+seeds = [0, 1]
+[dataset]
+plugin = "fashion_mnist"
+root = ")" + (dir / "data").string() + R"("
+[architecture]
+plugin = "mlp"
+[architecture.options]
+hidden = [16]
+embedding_dim = 8
+[training]
+max_steps = 4
+batch_size = 16
+[measure]
+gc_estimators = ["hutchinson"]
+gc_samples = 8
+[measure.fewshot]
+shots = [1]
+episodes = 5
+queries = 5
+classifiers = ["ncm"]
+[runtime]
+threads = 1
+)");
+  REQUIRE(exit_code(gcbench_cli(fmt::format("run '{}' --out '{}'", (dir / "h.toml").string(), (dir / "results").string()))) == 0);
+  const auto db = dir / "history.sqlite";
+  const auto first = gcbench_cli(fmt::format("history add --db '{}' '{}'", db.string(), (dir / "results" / "h").string()));
+  INFO(first);
+  CHECK(exit_code(first) == 0);
+  CHECK_THAT(first, Catch::Contains(": 2 added") && Catch::Contains("2 sources"));
+  const auto second = gcbench_cli(fmt::format("history add --db '{}' '{}'", db.string(), (dir / "results" / "h").string()));
+  INFO(second);
+  CHECK_THAT(second, Catch::Contains(": 0 added (0 points), 2 already in the history") && Catch::Contains("2 sources"));
+
+  const auto show = gcbench_cli(fmt::format("history show --db '{}' target.fewshot.ncm.1shot", db.string()));
+  INFO(show);
+  CHECK(exit_code(show) == 0);
+  CHECK_THAT(show, Catch::Contains("h/seed=0/target.fewshot.ncm.1shot") && Catch::Contains("h/seed=1/target.fewshot.ncm.1shot"));
+}
+
+TEST_CASE("history add takes a benchmark file once, by its content", "[history]") {
+  TempDir dir;
+  const auto file = dir / "bench.json";
+  gcbench::testing::write_text(file, R"({"context": {"date": "2026-11-29T00:00:00+00:00", "host_name": "h", "git_revision": "abc"},
+    "benchmarks": [{"name": "nc/x", "run_name": "nc/x", "run_type": "iteration", "real_time": 3.0, "cpu_time": 2.0, "time_unit": "ms"},
+                   {"name": "nc/x", "run_name": "nc/x", "run_type": "iteration", "real_time": 5.0, "cpu_time": 4.0, "time_unit": "ms"},
+                   {"name": "nc/x_mean", "run_name": "nc/x", "run_type": "aggregate", "real_time": 4.0, "cpu_time": 3.0, "time_unit": "ms"}]})");
+  auto history = gcbench::History::open(dir / "h.sqlite");
+  const auto added = gcbench::add_benchmark_file(history, file, "");
+  CHECK(added.added == 1);
+  CHECK(added.points == 2);
+  CHECK(gcbench::add_benchmark_file(history, file, "").already == 1);
+  const auto series = history.series("bench/nc/x/real_time");
+  REQUIRE(series.size() == 1);
+  CHECK(series[0].value == Catch::Detail::Approx(0.004));  // the median of the repetitions, in seconds; aggregates ignored
+  CHECK(series[0].machine == "h");
+  CHECK(series[0].git_revision == "abc");
+}
+
+TEST_CASE("A history file of a newer schema, or another SQLite file, is refused with its name", "[history]") {
+  TempDir dir;
+  SECTION("newer") {
+    gcbench::History::open(dir / "h.sqlite");
+    SQLite::Database(fs::path(dir / "h.sqlite").string(), SQLite::OPEN_READWRITE).exec("PRAGMA user_version = 99");
+    CHECK_THROWS_WITH(gcbench::History::open(dir / "h.sqlite"),
+                      Catch::Contains("h.sqlite: history schema version 99 is newer than this gcbench reads (1)"));
+  }
+  SECTION("another database") {
+    SQLite::Database(fs::path(dir / "other.sqlite").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE)
+        .exec("CREATE TABLE t (x)");
+    CHECK_THROWS_WITH(gcbench::History::open(dir / "other.sqlite"), Catch::Contains("other.sqlite is an SQLite database, but not a gcbench history"));
+  }
+  SECTION("a file that is not SQLite") {
+    gcbench::testing::write_text(dir / "text.sqlite", "just text, long enough to be read as a header of a database file\n");
+    CHECK_THROWS_WITH(gcbench::History::open(dir / "text.sqlite"), Catch::Contains("text.sqlite: not a usable history database"));
+  }
+  SECTION("a new file is created at the current schema") {
+    CHECK(gcbench::History::open(dir / "new" / "h.sqlite").schema_version() == gcbench::kHistorySchemaVersion);
+  }
+}
+
+TEST_CASE("history show marks the commit where a series steps", "[history]") {
+  TempDir dir;
+  {
+    auto history = gcbench::History::open(dir / "h.sqlite");
+    add_commits(history, "ci", {"bench/train_step/conv4/real_time"}, {1, 1.01, 0.99, 1, 1.02, 1.5, 1.49, 1.51, 1.5});
+  }
+  const auto output = gcbench_cli(fmt::format("history show --db '{}' train_step", (dir / "h.sqlite").string()));
+  INFO(output);
+  CHECK(exit_code(output) == 0);
+  CHECK_THAT(output, Catch::Matches(R"([\s\S]*2026-11-06T00:00:00Z  rev05 +1\.5  <- step: 1 -> 1\.5 \(\+50\.0%\)\n[\s\S]*)"));
+  CHECK_THAT(output, Catch::Contains("steps: 1"));
+}
+
+TEST_CASE("The dashboard renders in headless Chromium with every series' points and steps", "[history][dashboard]") {
+  TempDir dir;
+  const std::vector<std::string> series = {"bench/nc/100k_x_512/real_time", "nightly/seed=0/target.fewshot.ncm.5shot",
+                                           "evil</script><b>name"};
+  {
+    auto history = gcbench::History::open(dir / "h.sqlite");
+    add_commits(history, "alpha", series, {1, 1, 1, 1, 2, 2, 2, 2});
+    add_commits(history, "beta", series, {3, 3, 3});
+  }
+  const auto out = gcbench_cli(fmt::format("dashboard --db '{}' --out '{}'", (dir / "h.sqlite").string(), (dir / "dash").string()));
+  INFO(out);
+  REQUIRE(exit_code(out) == 0);
+  const auto page = dir / "dash" / "index.html";
+  const auto dom = gcbench::testing::run_command(fmt::format(
+      "timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
+      "--no-first-run --user-data-dir='{}' --dump-dom 'file://{}'",
+      (dir / "chromium").string(), page.string()));
+  REQUIRE(dom.rfind("0\n", 0) == 0);  // chromium is installed by ci/setup.sh --tests
+  // The first machine is shown: three plots of 8 points, each with one step, and the table.
+  CHECK(count(dom, R"(<svg [^>]*data-points="8")") == 3);
+  CHECK(count(dom, R"(<svg [^>]*data-steps="1")") == 3);
+  CHECK(count(dom, R"(<circle )") == 24);
+  CHECK(count(dom, R"(<line [^>]*class="step")") == 3);
+  CHECK_THAT(dom, Catch::Contains("3 of 3 series on alpha"));
+  CHECK_THAT(dom, Catch::Contains("evil&lt;/script&gt;&lt;b&gt;name"));  // text, never markup
+  CHECK(dom.find("<b>name") == std::string::npos);
+}

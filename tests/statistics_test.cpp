@@ -1,0 +1,94 @@
+// The tests compare stands on, checked against values computed by hand from
+// their definitions, and the step detection history stands on.
+#include <c10/util/Logging.h>
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "stats/changepoints.hpp"
+#include "stats/rank_tests.hpp"
+
+using Catch::Detail::Approx;
+
+TEST_CASE("Wilcoxon's signed-rank test gives the exact p of small samples", "[stats]") {
+  SECTION("ten positive differences: only the all-positive and all-negative sign patterns are as extreme") {
+    std::vector<double> d;
+    for (int i = 1; i <= 10; ++i) d.push_back(0.1 * i);
+    const auto result = gcbench::wilcoxon_signed_rank(d);
+    CHECK(result.exact);
+    CHECK(result.statistic == 55);
+    CHECK(result.p_value == Approx(2.0 / 1024));
+  }
+  SECTION("one negative of five: W+ = 14, and 2 of 32 subsets of ranks sum to 14 or more") {
+    const auto result = gcbench::wilcoxon_signed_rank({-1, 2, 3, 4, 5});
+    CHECK(result.statistic == 14);
+    CHECK(result.p_value == Approx(2 * 2.0 / 32));
+  }
+}
+
+TEST_CASE("Wilcoxon's signed-rank test uses midranks and the tie-corrected normal approximation when values tie", "[stats]") {
+  // |d| = 1,1,1,1,2,2: midranks 2.5 and 5.5, W+ = 18.5, mean 10.5,
+  // variance 6*7*13/24 - (60 + 6)/48 = 21.375, z = (18.5 - 10.5 - 0.5)/sqrt(21.375).
+  const auto result = gcbench::wilcoxon_signed_rank({1, 1, 1, -1, 2, 2});
+  CHECK_FALSE(result.exact);
+  CHECK(result.statistic == 18.5);
+  const double z = 7.5 / std::sqrt(21.375);
+  CHECK(result.p_value == Approx(std::erfc(z / std::sqrt(2.0))).epsilon(1e-9));
+}
+
+TEST_CASE("Wilcoxon's signed-rank test drops zero differences and has nothing to test on identical samples", "[stats]") {
+  const auto result = gcbench::wilcoxon_signed_rank(std::vector<double>(600, 0.0));
+  CHECK(result.n == 0);
+  CHECK(result.p_value == 1.0);
+}
+
+TEST_CASE("The Mann-Whitney U test gives the exact p of small samples", "[stats]") {
+  SECTION("complete separation of 5 and 5: 2 of the 252 arrangements are as extreme") {
+    const auto result = gcbench::mann_whitney_u({10, 11, 12, 13, 14}, {1, 2, 3, 4, 5});
+    CHECK(result.statistic == 25);
+    CHECK(result.p_value == Approx(2.0 / 252));
+  }
+  SECTION("interleaved 3 and 3: U = 3, and 7 of the 20 arrangements have U <= 3") {
+    const auto result = gcbench::mann_whitney_u({1, 3, 5}, {2, 4, 6});
+    CHECK(result.statistic == 3);
+    CHECK(result.p_value == Approx(2 * 7.0 / 20));
+  }
+  SECTION("one repetition each can never be significant") {
+    CHECK(gcbench::mann_whitney_u({2}, {1}).p_value == 1.0);
+  }
+}
+
+TEST_CASE("The mean's 95% interval is Student's t", "[stats]") {
+  const auto interval = gcbench::mean_with_ci95({1, 2, 3, 4, 5});
+  CHECK(interval.mean == 3);
+  CHECK(interval.half_width == Approx(2.776445 * std::sqrt(2.5 / 5)).epsilon(1e-5));
+}
+
+TEST_CASE("A level shift beyond the noise is one step at the first point of the new level", "[stats][history]") {
+  std::vector<double> series;
+  for (int i = 0; i < 20; ++i) series.push_back((i < 12 ? 100.0 : 130.0) + ((i * 7) % 5 - 2));  // noise of +-2
+  const auto steps = gcbench::detect_steps(series);
+  REQUIRE(steps.size() == 1);
+  CHECK(steps[0].index == 12);
+  CHECK(steps[0].before == Approx(100).margin(2));
+  CHECK(steps[0].after == Approx(130).margin(2));
+}
+
+TEST_CASE("Noise, a lone outlier and shifts under the minimum are not steps", "[stats][history]") {
+  SECTION("noise") {
+    std::vector<double> series;
+    for (int i = 0; i < 30; ++i) series.push_back(50.0 + ((i * 13) % 7 - 3));
+    CHECK(gcbench::detect_steps(series).empty());
+  }
+  SECTION("one outlier") { CHECK(gcbench::detect_steps({10, 10, 10, 10, 10, 10, 40, 10, 10, 10}).empty()); }
+  SECTION("a 1% shift of an exact series") { CHECK(gcbench::detect_steps({1, 1, 1, 1, 1.01, 1.01, 1.01}).empty()); }
+}
+
+TEST_CASE("An exact series steps wherever it moves past the minimum", "[stats][history]") {
+  const auto steps = gcbench::detect_steps({1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3});
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].index == 4);
+  CHECK(steps[1].index == 8);
+  CHECK(steps[1].before == 2);
+  CHECK(steps[1].relative() == Approx(0.5));
+}
