@@ -39,6 +39,8 @@ int bench_command(const BenchArguments& arguments) {
     flags.push_back("--benchmark_out_format=json");
   }
   if (arguments.list) flags.push_back("--benchmark_list_tests=true");
+  // The terminal gets the aggregates; the JSON keeps every repetition, which compare tests.
+  if (arguments.repetitions > 1) flags.push_back("--benchmark_display_aggregates_only=true");
   std::vector<char*> argv;
   for (auto& flag : flags) argv.push_back(flag.data());
   int argc = static_cast<int>(argv.size());
