@@ -3,7 +3,7 @@
 //   train_step/<architecture>          two SGD steps at batch 64 through pretrain()
 //   train_step_gc_penalty/conv4        the same with the GC penalty (Hutchinson)
 //   gc/<estimator>/<network>           one GC estimate on conv4 and on resnet18
-//   data_load/<dataset>                loading and decoding source-train, where the data is present
+//   data_load/<dataset>                opening a dataset (reading, decoding) and taking source-train, where its data is present
 //   nc/100k_x_512                      the NC family on 100,000 embeddings of 512 dimensions
 //   fewshot/600_episodes_5way_5shot/<classifier>
 #pragma once
