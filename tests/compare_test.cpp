@@ -137,6 +137,20 @@ TEST_CASE("compare names a run the contender planned but has no record of, and e
   CHECK_THAT(output, Catch::Contains("REGRESSION: 000 seed=0: run") && Catch::Contains("no record of it"));
 }
 
+TEST_CASE("compare matches runs by their place in the plan when a newer gcbench added a key", "[compare]") {
+  TempDir dir;
+  const auto contender = edited_copy(runs().same, dir / "newer", [](std::size_t, json record) {
+    record["config"]["measure"]["a_new_key"] = "its default";
+    record["run_id"] = "newer-" + record["run_id"].get<std::string>();
+    return record.dump() + "\n";
+  });
+  const auto output = gcbench_cli(fmt::format("compare {} {}", quoted(runs().baseline), quoted(contender)));
+  INFO(output);
+  CHECK(exit_code(output) == 0);
+  CHECK_THAT(output, Catch::Contains("runs matched by their place in the plan") &&
+                         Catch::Contains("measure.a_new_key (only in the contender)") && Catch::Contains("0 only in baseline"));
+}
+
 TEST_CASE("compare exits 2 with a message saying why when the inputs cannot be compared", "[compare]") {
   TempDir dir;
   const auto& base = runs().baseline;
@@ -153,11 +167,17 @@ TEST_CASE("compare exits 2 with a message saying why when the inputs cannot be c
     record["schema_version"] = 99;
     return record.dump() + "\n";
   });
+  const auto other_config = edited_copy(runs().same, dir / "other_config", [](std::size_t, json record) {
+    record["config"]["training"]["lr"] = 0.5;
+    record["run_id"] = "changed-" + record["run_id"].get<std::string>();
+    return record.dump() + "\n";
+  });
   gcbench::testing::write_text(dir / "not_bench.json", "{\"runs\": []}");
   const std::vector<std::pair<std::string, std::string>> cases = {
       {fmt::format("{} {}", quoted(base), quoted(dir / "missing")), "the contender " + (dir / "missing").string() + " does not exist"},
       {fmt::format("{} {}", quoted(base), quoted(other_suite)), "the folders hold other suites: baseline 'regression'"},
       {fmt::format("{} {}", quoted(base), quoted(damaged)), "damaged/runs.jsonl:1: record field"},
+      {fmt::format("{} {}", quoted(base), quoted(other_config)), "has another config in the contender (suite 'regression'): it differs in\n  training.lr (0.05 vs 0.5)"},
       {fmt::format("{} {}", quoted(base), quoted(newer)), "record schema version 99 is newer than this gcbench reads"},
       {fmt::format("{} {}", quoted(base), quoted(dir / "not_bench.json")), "give two results folders, or two benchmark JSON files"},
       {fmt::format("{} {}", quoted(dir / "not_bench.json"), quoted(dir / "not_bench.json")), "is not Google Benchmark JSON"},

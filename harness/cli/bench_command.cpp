@@ -39,8 +39,14 @@ int bench_command(const BenchArguments& arguments) {
     flags.push_back("--benchmark_out_format=json");
   }
   if (arguments.list) flags.push_back("--benchmark_list_tests=true");
-  // The terminal gets the aggregates; the JSON keeps every repetition, which compare tests.
-  if (arguments.repetitions > 1) flags.push_back("--benchmark_display_aggregates_only=true");
+  if (arguments.repetitions > 1) {
+    // The terminal gets the aggregates; the JSON keeps every repetition, which compare tests.
+    flags.push_back("--benchmark_display_aggregates_only=true");
+    // Repetitions of all cases in random order: drift during the session (a
+    // neighbour's load, clock changes) spreads over every case's repetitions
+    // instead of shifting one case's median, which the test would take for a change.
+    flags.push_back("--benchmark_enable_random_interleaving=true");
+  }
   std::vector<char*> argv;
   for (auto& flag : flags) argv.push_back(flag.data());
   int argc = static_cast<int>(argv.size());

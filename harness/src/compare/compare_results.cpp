@@ -67,26 +67,30 @@ void flatten(const json& value, const std::string& prefix, std::map<std::string,
   }
 }
 
-// The config keys on which the first runs of the two sides differ, for the message
-// that refuses plans with no run in common.
-std::vector<std::string> differing_keys(const RunRecord& a, const RunRecord& b) {
+struct ConfigDifference {
+  std::vector<std::string> changed;  // "key (a vs b)": a value both sides have, differing
+  std::vector<std::string> one_side; // "key (only in the contender)": e.g. a key a newer gcbench added
+};
+
+ConfigDifference config_difference(const json& a, const json& b) {
   std::map<std::string, std::string> left, right;
-  flatten(a.config, "", left);
-  flatten(b.config, "", right);
-  std::set<std::string> keys;
+  flatten(a, "", left);
+  flatten(b, "", right);
+  ConfigDifference out;
   for (const auto& [key, value] : left) {
     const auto other = right.find(key);
-    if (other == right.end() || other->second != value) keys.insert(key);
+    if (other == right.end()) out.one_side.push_back(key + " (only in the baseline)");
+    else if (other->second != value) out.changed.push_back(fmt::format("{} ({} vs {})", key, value, other->second));
   }
   for (const auto& [key, value] : right) {
-    if (!left.count(key)) keys.insert(key);
-  }
-  std::vector<std::string> out;
-  for (const auto& key : keys) {
-    const auto l = left.find(key), r = right.find(key);
-    out.push_back(fmt::format("{} ({} vs {})", key, l == left.end() ? "absent" : l->second, r == right.end() ? "absent" : r->second));
+    if (!left.count(key)) out.one_side.push_back(key + " (only in the contender)");
   }
   return out;
+}
+
+// Where a run sits in its suite's plan, whatever its config hashes to.
+std::string place_of(const RunRecord& record) {
+  return fmt::format("{}\n{}\n{}", record.variant, record.swept.dump(), record.seed);
 }
 
 Finding accuracy_finding(const std::string& subject, const HeadlineMetric& base, const HeadlineMetric& cont,
@@ -187,13 +191,41 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
   const auto base_runs = by_run_id(baseline.records);
   const auto cont_runs = by_run_id(contender.records);
   const auto base_planned = planned_ids(baseline), cont_planned = planned_ids(contender);
-  bool shared = false;
-  for (const auto& id : base_planned) shared = shared || cont_planned.count(id) > 0;
-  if (!shared) {
-    throw CannotCompare(fmt::format(
-        "the folders plan no run in common (suite '{}'): their configs differ in\n  {}", baseline.suite,
-        fmt::join(differing_keys(baseline.records.front(), contender.records.front()), "\n  ")));
+
+  // Runs match by run id; a run whose id the other side lacks matches the run at
+  // its place in the plan when their configs differ only in keys one side lacks
+  // (a key a newer gcbench added, at its default). Any other difference means the
+  // suites ask different things: nothing to compare.
+  std::map<std::string, const RunRecord*> cont_by_place;
+  for (const auto& [id, record] : cont_runs) cont_by_place[place_of(*record)] = record;
+  std::map<const RunRecord*, const RunRecord*> partner;  // baseline record -> contender record
+  std::set<std::string> one_side_keys;
+  for (const auto& [id, record] : base_runs) {
+    const auto same_id = cont_runs.find(id);
+    if (same_id != cont_runs.end()) {
+      partner[record] = same_id->second;
+      continue;
+    }
+    const auto same_place = cont_by_place.find(place_of(*record));
+    if (same_place == cont_by_place.end() || base_runs.count(same_place->second->run_id)) continue;
+    const auto difference = config_difference(record->config, same_place->second->config);
+    if (!difference.changed.empty()) {
+      throw CannotCompare(fmt::format("run '{}' has another config in the contender (suite '{}'): it differs in\n  {}\n"
+                                      "compare results of one suite as it was; refresh the baseline when the suite changes",
+                                      run_label(*record), baseline.suite, fmt::join(difference.changed, "\n  ")));
+    }
+    one_side_keys.insert(difference.one_side.begin(), difference.one_side.end());
+    partner[record] = same_place->second;
   }
+  if (partner.empty()) {
+    const auto difference = config_difference(baseline.records.front().config, contender.records.front().config);
+    auto keys = difference.changed;
+    keys.insert(keys.end(), difference.one_side.begin(), difference.one_side.end());
+    throw CannotCompare(fmt::format("the folders plan no run in common (suite '{}'): their configs differ in\n  {}",
+                                    baseline.suite, fmt::join(keys, "\n  ")));
+  }
+  std::set<const RunRecord*> partnered;
+  for (const auto& [base, cont] : partner) partnered.insert(cont);
 
   Comparison out{"results", baseline.path.string(), contender.path.string(), {}, {}};
   const auto& bp = baseline.records.front().provenance;
@@ -211,8 +243,8 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
   for (const auto& record : baseline.records) {
     if (base_runs.at(record.run_id) != &record) continue;  // superseded
     const std::string subject = run_label(record);
-    const auto other = cont_runs.find(record.run_id);
-    if (other == cont_runs.end()) {
+    const auto other = partner.find(&record);
+    if (other == partner.end()) {
       const bool planned = cont_planned.count(record.run_id) > 0;
       out.findings.push_back({planned && t.missing_is_regression ? Verdict::regressed : Verdict::only_in_baseline, subject,
                               "run", std::nullopt, std::nullopt, std::nullopt, "",
@@ -222,8 +254,12 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
     }
     compare_run(subject, record, *other->second, t, out.findings);
   }
+  if (!one_side_keys.empty()) {
+    out.notes.push_back(fmt::format("runs matched by their place in the plan, their configs differing only in keys one "
+                                    "side lacks: {}", fmt::join(one_side_keys, ", ")));
+  }
   for (const auto& record : contender.records) {
-    if (cont_runs.at(record.run_id) != &record || base_runs.count(record.run_id)) continue;
+    if (cont_runs.at(record.run_id) != &record || partnered.count(&record)) continue;
     out.findings.push_back({Verdict::only_in_contender, run_label(record), "run", std::nullopt, std::nullopt, std::nullopt,
                             "", base_planned.count(record.run_id) ? "planned by the baseline, which has no record of it"
                                                                   : "not planned by the baseline"});
