@@ -129,6 +129,25 @@ TEST_CASE("A tiny suite runs end to end on IDX fixtures and records every field"
   CHECK(record["provenance"]["plugins"]["architecture"]["name"] == "conv4");
 }
 
+TEST_CASE("GC in pixels is GC in the standardised input divided by the channel's variance", "[e2e]") {
+  // One channel: J w.r.t. pixels in [0, 1] is J w.r.t. the standardised input times 1 / std.
+  TempDir dir;
+  gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
+  const auto run = run_tiny(dir, R"("measure.gc_input" = ["standardised", "pixels"])", dir / "data");
+  REQUIRE(run.records.size() == 2);
+  CHECK(run.summary.trainings == 1);  // what GC is taken w.r.t. does not change the network
+  const auto registry = gcbench::PluginRegistry::discover({gcbench::testing::plugin_dir()});
+  std::map<std::string, gcbench::OptionValue> defaults;
+  for (const auto& spec : registry.find(gcbench::PluginKind::dataset, "fashion_mnist").info.options) defaults.emplace(spec.name, spec.default_value);
+  const double stddev = registry.create_dataset("fashion_mnist", dir / "data", gcbench::Options(defaults))->normalization().stddev.at(0);
+  for (const char* estimator : {"exact", "hutchinson"}) {
+    INFO(estimator);
+    const double standardised = run.records[0]["metrics"]["source"]["gc"][estimator]["value"];
+    const double pixels = run.records[1]["metrics"]["source"]["gc"][estimator]["value"];
+    CHECK(pixels == Catch::Detail::Approx(standardised / (stddev * stddev)).epsilon(1e-3));
+  }
+}
+
 TEST_CASE("Two runs with the same seed see the same episodes and give the same accuracies", "[e2e]") {
   TempDir dir;
   gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);

@@ -89,6 +89,35 @@ TEST_CASE("The GC penalty lowers the measured GC against the same run without it
   CHECK(exact_gc(penalised, probe) < 0.5 * exact_gc(plain, probe));
 }
 
+TEST_CASE("A vanishing GC penalty trains the same weights and batch-norm statistics as none", "[training]") {
+  // The penalty may change training only through its gradient: its own pass of
+  // f must not move batch norm's running statistics a second time per step.
+  Fixture data;
+  auto plain = conv4(2), penalised = conv4(2);
+  auto config = plain_sgd(8);
+  gcbench::pretrain(plain, data.train, data.stats, config, 2);
+  config.gc_penalty = 1e-12;
+  config.gc_penalty_estimator.plugin = "hutchinson";
+  auto hutchinson = bundled_plugins().create_gc_estimator("hutchinson", options_for(PluginKind::gc_estimator, "hutchinson"));
+  gcbench::TrainingHooks hooks;
+  hooks.gc_penalty = hutchinson.get();
+  gcbench::pretrain(penalised, data.train, data.stats, config, 2, hooks);
+
+  const auto a = plain.embedding->named_buffers(), b = penalised.embedding->named_buffers();
+  REQUIRE(a.size() > 0);  // conv4 has batch norm
+  for (const auto& item : a) {
+    INFO(item.key());
+    CHECK(at::allclose(item.value().to(at::kDouble), b[item.key()].to(at::kDouble), 1e-5, 1e-7));
+  }
+  const auto pa = plain.embedding->named_parameters(), pb = penalised.embedding->named_parameters();
+  for (const auto& item : pa) {
+    INFO(item.key());
+    CHECK(at::allclose(item.value(), pb[item.key()], 1e-5, 1e-7));
+  }
+  const auto probe = gcbench::input_batch(data.train.images, at::arange(16, at::kLong), data.stats);
+  CHECK(exact_gc(penalised, probe) == Catch::Detail::Approx(exact_gc(plain, probe)).epsilon(1e-4));
+}
+
 TEST_CASE("The GC penalty refuses an estimator that is not differentiable", "[training]") {
   Fixture data;
   auto network = conv4(0);

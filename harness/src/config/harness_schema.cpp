@@ -101,6 +101,11 @@ const std::vector<HarnessKey>& harness_keys() {
           lands_in(&R::measure, &M::gc_estimators)),
       key(integer("measure.gc_samples", 128, "source-train images GC is measured on").at_least(1).at_most(10000000),
           lands_in(&R::measure, &M::gc_samples)),
+      key(string("measure.gc_input", "standardised",
+                 "GC with respect to the standardised input the network sees, or to pixels in [0, 1] (the Jacobian "
+                 "rescaled by 1 / each channel's std), to compare with work that uses either")
+              .one_of({"standardised", "pixels"}),
+          lands_in(&R::measure, &M::gc_input)),
       key(integer("measure.accuracy_samples", 0, "source-train images for train accuracy (0: all)").at_least(0),
           lands_in(&R::measure, &M::accuracy_samples)),
       key(integer("measure.batch_size", 256, "batch size for computing embeddings").at_least(1).at_most(1000000),

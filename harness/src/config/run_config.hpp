@@ -54,6 +54,7 @@ struct FewShotConfig {
 struct MeasureConfig {
   std::vector<PluginChoice> gc_estimators;
   std::int64_t gc_samples{};
+  std::string gc_input;             // "standardised" or "pixels"
   std::int64_t accuracy_samples{};  // 0: all of source-train
   std::int64_t batch_size{};
   FewShotConfig fewshot;

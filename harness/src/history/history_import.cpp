@@ -90,7 +90,9 @@ AddSummary add_benchmark_file(History& history, const fs::path& file, const std:
   const std::map<std::string, double> scale = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}};
   for (const auto& entry : doc["benchmarks"]) {
     if (!entry.is_object() || entry.value("run_type", "iteration") != "iteration" || entry.value("error_occurred", false)) continue;
-    const std::string name = entry.value("run_name", entry.value("name", ""));
+    std::string name = entry.value("run_name", entry.value("name", ""));
+    // The statistic ends each series' name; Google Benchmark's "/real_time" (UseRealTime) would only repeat it.
+    if (name.size() > 10 && name.compare(name.size() - 10, 10, "/real_time") == 0) name.resize(name.size() - 10);
     const auto unit = scale.find(entry.value("time_unit", "ns"));
     if (name.empty() || unit == scale.end()) continue;
     if (!times.count(name)) order.push_back(name);

@@ -278,6 +278,7 @@ json to_json(const RunRecord& r) {
                                {"gc", r.evaluated_splits->gc}};
   }
   if (!r.data_root.empty()) out["data_root"] = r.data_root;
+  if (r.classes) out["classes"] = {{"source", r.classes->source}, {"target", r.classes->target}};
   return out;
 }
 
@@ -314,6 +315,10 @@ RunRecord run_record_from_json(const json& given) {
                                          splits->required<std::string>("gc")};
   }
   r.data_root = in.value_or<std::string>("data_root", "");
+  if (const auto classes = in.optional_object("classes")) {
+    r.classes = SplitClasses{classes->required<std::vector<std::string>>("source"),
+                             classes->required<std::vector<std::string>>("target")};
+  }
   for (const auto& [phase, seconds] : in.object("timings").object().items()) {
     r.timings[phase] = in.object("timings").required<double>(phase);
   }

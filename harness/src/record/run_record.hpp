@@ -10,7 +10,8 @@
 //      each plugin's sha256, and provenance.plugins.gc_estimators maps a name to
 //      {name, version, sha256} (a version string in schema 1)
 //   3  provenance.cpu_model, provenance.blas and provenance.compiler ("" when
-//      upgraded from schema 2: not known)
+//      upgraded from schema 2: not known); classes: the source and target classes
+//      the run used (absent when not known)
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -144,6 +145,13 @@ struct EvaluatedSplits {
   std::string gc;                    // "source_train"
 };
 
+// The classes of the run's splits, by name, as the dataset loaded them: with a
+// random class split (split_seed) they say which split a run drew.
+struct SplitClasses {
+  std::vector<std::string> source;
+  std::vector<std::string> target;  // empty for a source-only dataset
+};
+
 struct ReusedFrom {
   std::size_t index = 0;
   std::string run_dir;
@@ -174,6 +182,7 @@ struct RunRecord {
   std::optional<Metrics> metrics;  // none when the run stopped before measuring
   std::optional<EvaluatedSplits> evaluated_splits;
   std::string data_root;
+  std::optional<SplitClasses> classes;
   std::map<std::string, double> timings;  // phase -> seconds; "total" for the whole run
 };
 

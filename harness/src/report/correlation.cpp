@@ -55,6 +55,23 @@ std::vector<double> average_ranks(const std::vector<double>& values) {
   return ranks;
 }
 
+namespace {
+
+// Spearman's rho from ranks; NaN when either is constant.
+double rho_of_ranks(const std::vector<double>& rx, const std::vector<double>& ry) {
+  const bool constant = std::all_of(rx.begin(), rx.end(), [&](double r) { return r == rx[0]; }) ||
+                        std::all_of(ry.begin(), ry.end(), [&](double r) { return r == ry[0]; });
+  if (constant) return std::numeric_limits<double>::quiet_NaN();
+  return std::clamp(boost::math::statistics::correlation_coefficient(rx, ry), -1.0, 1.0);
+}
+
+}  // namespace
+
+double spearman_rho(const std::vector<double>& x, const std::vector<double>& y) {
+  if (x.size() != y.size() || x.size() < 3) return std::numeric_limits<double>::quiet_NaN();
+  return rho_of_ranks(average_ranks(x), average_ranks(y));
+}
+
 Correlation spearman(const std::vector<double>& x, const std::vector<double>& y) {
   if (x.size() != y.size()) throw std::invalid_argument("spearman: x and y differ in length");
   Correlation out;
@@ -64,10 +81,8 @@ Correlation spearman(const std::vector<double>& x, const std::vector<double>& y)
   if (out.n < 3) return out;
   const auto rx = average_ranks(x);
   const auto ry = average_ranks(y);
-  const bool constant = std::all_of(rx.begin(), rx.end(), [&](double r) { return r == rx[0]; }) ||
-                        std::all_of(ry.begin(), ry.end(), [&](double r) { return r == ry[0]; });
-  if (constant) return out;
-  out.rho = std::clamp(boost::math::statistics::correlation_coefficient(rx, ry), -1.0, 1.0);
+  out.rho = rho_of_ranks(rx, ry);
+  if (std::isnan(out.rho)) return out;
   const double dof = static_cast<double>(out.n) - 2;
   if (out.n <= kExactSpearmanRuns) {
     out.p_value = exact_p_value(rx, ry);

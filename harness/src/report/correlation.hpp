@@ -23,6 +23,10 @@ inline constexpr std::size_t kExactSpearmanRuns = 10;
 // and rho is NaN. The p-value is for no association, two-sided.
 Correlation spearman(const std::vector<double>& x, const std::vector<double>& y);
 
+// Spearman's rho alone, without the p-value's cost (bootstraps recompute it
+// thousands of times): NaN for fewer than 3 values or a constant one.
+double spearman_rho(const std::vector<double>& x, const std::vector<double>& y);
+
 // Ranks from 1, ties sharing their average rank.
 std::vector<double> average_ranks(const std::vector<double>& values);
 

@@ -37,6 +37,26 @@ std::string inline_svg(const std::string& svg, std::size_t figure) {
   return body;
 }
 
+std::string split_section(const ReportContent& c) {
+  if (!c.several_splits) return "";
+  std::string html = fmt::format("<h3>Within each class split</h3>\n<p>{} ({} resamples, seed {}).</p>\n"
+                                 "<table id=\"splits\"><tr>{}<th>splits</th><th>relation</th><th>pooled within-split "
+                                 "&rho; [95% CI]</th><th>reading</th><th>per split</th></tr>\n",
+                                 html_escape(kSplitSectionIntro), kBootstrapResamples, kReportBootstrapSeed,
+                                 c.has_variants ? "<th>variant</th>" : "");
+  for (const auto& check : c.checks) {
+    if (check.splits < 2) continue;
+    for (const auto& relation : check.relations()) {
+      html += fmt::format("<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                          c.has_variants ? "<td>" + html_escape(check.variant) + "</td>" : "", check.splits,
+                          relation.measures, pooled_text(relation.by_split.pooled),
+                          html_escape(pooled_verdict(relation.by_split.pooled, relation.expected_sign)),
+                          html_escape(per_split_text(relation.by_split)));
+    }
+  }
+  return html + "</table>\n";
+}
+
 }  // namespace
 
 std::string html_report(const ReportContent& c) {
@@ -52,11 +72,11 @@ std::string html_report(const ReportContent& c) {
   html += fmt::format("<h1>gcbench report: {}</h1>\n<p>{}</p>\n<ul><li>results: <code>{}</code></li>"
                       "<li>runs: {} ok, {} diverged, {} failed{}; {:.1f} min of run time in all</li>"
                       "<li>started {}; last run started {}</li><li>git revision: {}</li><li>{}</li>"
-                      "<li>source GC by <code>{}</code>; accuracy: {}-shot <code>{}</code>; NC is CDNV</li></ul>\n",
+                      "<li>source GC by <code>{}</code> (w.r.t. {}); accuracy: {}-shot <code>{}</code>; NC is CDNV</li></ul>\n",
                       html_escape(c.suite), html_escape(c.description), html_escape(c.results_folder.string()), c.ok,
                       c.diverged, c.failed, c.not_run.empty() ? "" : fmt::format(", {} planned but not run", c.not_run.size()),
                       c.run_seconds / 60, c.started, c.last_started, html_escape(c.revisions),
-                      html_escape(c.versions), html_escape(c.headline.gc_estimator), c.headline.shots,
+                      html_escape(c.versions), html_escape(c.headline.gc_estimator), html_escape(c.gc_input), c.headline.shots,
                       html_escape(c.headline.classifier));
   html += "<h2>Does the paper's mechanism show?</h2>\n<p>Spearman rank correlations over each group's runs. The paper: "
           "lower source GC goes with lower target NC (&rho; &gt; 0), and lower target NC with higher few-shot "
@@ -83,7 +103,7 @@ std::string html_report(const ReportContent& c) {
     }
     html += "</tr>\n";
   }
-  html += "</table>\n<h2>Figures</h2>\n";
+  html += "</table>\n" + split_section(c) + "<h2>Figures</h2>\n";
   for (std::size_t i = 0; i < c.figures.size(); ++i) {
     const auto& figure = c.figures[i];
     html += fmt::format("<figure class=\"plot\" data-points=\"{}\">{}<figcaption><b>{}</b>. {}</figcaption></figure>\n",

@@ -17,6 +17,24 @@ std::string markdown_cell(const std::string& text) {
 }
 
 
+std::string split_section(const ReportContent& c) {
+  if (!c.several_splits) return "";
+  std::string md = fmt::format("### Within each class split\n\n{} ({} resamples, seed {}).\n\n", kSplitSectionIntro,
+                               kBootstrapResamples, kReportBootstrapSeed);
+  md += fmt::format("| {}splits | relation | pooled within-split rho [95% CI] | reading | per split |\n|{}---|---|---|---|---|\n",
+                    c.has_variants ? "variant | " : "", c.has_variants ? "---|" : "");
+  for (const auto& check : c.checks) {
+    if (check.splits < 2) continue;
+    for (const auto& relation : check.relations()) {
+      md += fmt::format("| {}{} | {} | {} | {} | {} |\n", c.has_variants ? markdown_cell(check.variant) + " | " : "",
+                        check.splits, relation.measures, pooled_text(relation.by_split.pooled),
+                        pooled_verdict(relation.by_split.pooled, relation.expected_sign),
+                        markdown_cell(per_split_text(relation.by_split)));
+    }
+  }
+  return md;
+}
+
 }  // namespace
 
 std::string markdown_report(const ReportContent& c) {
@@ -44,6 +62,7 @@ std::string markdown_report(const ReportContent& c) {
     }
     md += "\n";
   }
+  if (c.several_splits) md += "\n" + split_section(c);
   md += "\n## Runs\n\n| " + fmt::format("{}", fmt::join(c.runs.header, " | ")) + " |\n|";
   for (std::size_t i = 0; i < c.runs.header.size(); ++i) md += "---|";
   md += "\n";
@@ -52,8 +71,8 @@ std::string markdown_report(const ReportContent& c) {
     for (const auto& cell : row) cells.push_back(markdown_cell(cell));
     md += "| " + fmt::format("{}", fmt::join(cells, " | ")) + " |\n";
   }
-  md += "\nGC columns: mean ||J_f(x)||_F^2 over `measure.gc_samples` source-train images (± standard error for "
-        "stochastic estimators). NC columns: CDNV on source-test and target images. Accuracies: mean over episodes "
+  md += "\nGC columns: mean ||J_f(x)||_F^2 over `measure.gc_samples` source-train images, w.r.t. " + c.gc_input +
+        " (± standard error for stochastic estimators). NC columns: CDNV on source-test and target images. Accuracies: mean over episodes "
         "± the 95% t-interval.\n";
   for (const auto& line : c.not_ok) md += "\n- " + line + "\n";
   if (!c.not_run.empty()) {

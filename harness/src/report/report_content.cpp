@@ -14,11 +14,14 @@ ReportContent gather_report(const SuiteResults& results, const std::filesystem::
   const auto groups = group_runs(results.records, c.headline);
   c.has_variants = groups.size() > 1 || !groups.front().variant.empty();
   c.checks = check_mechanism(groups);
+  for (const auto& check : c.checks) c.several_splits = c.several_splits || check.splits > 1;
   c.figures = draw_figures(groups, c.headline, plots_dir);
   c.runs = run_table(results.records);
 
-  std::set<std::string> revisions, versions;
+  std::set<std::string> revisions, versions, inputs;
   for (const auto& r : results.records) {
+    const bool pixels = r.config.contains("measure") && r.config["measure"].value("gc_input", "") == "pixels";
+    inputs.insert(pixels ? "pixels in [0, 1]" : "the standardised input the network sees");
     c.suite = r.suite;
     if (c.description.empty()) c.description = r.description;
     (r.status == RunStatus::ok ? c.ok : r.status == RunStatus::diverged ? c.diverged : c.failed) += 1;
@@ -35,6 +38,7 @@ ReportContent gather_report(const SuiteResults& results, const std::filesystem::
                                     run.value("run_id", std::string("?")), variant.empty() ? "" : ", variant " + variant,
                                     run.value("seed", std::int64_t{0}), run.value("swept", nlohmann::json::object()).dump()));
   }
+  c.gc_input = fmt::format("{}", fmt::join(inputs, "; in some runs, "));
   c.revisions = fmt::format("{}", fmt::join(revisions, ", "));
   c.versions = fmt::format("{}", fmt::join(versions, "; "));
   return c;

@@ -22,8 +22,10 @@ struct ReportContent {
   std::size_t ok = 0, diverged = 0, failed = 0;
   double run_seconds = 0;  // summed over runs
   Headline headline;
+  std::string gc_input;  // "the standardised input the network sees", or "pixels in [0, 1]", or both
   bool has_variants = false;
   std::vector<MechanismCheck> checks;
+  bool several_splits = false;  // some group's runs come from more than one class split
   std::vector<Figure> figures;
   RunTable runs;
   std::vector<std::string> not_ok;  // "run 3 (id): **failed**: message", one per run that is not ok

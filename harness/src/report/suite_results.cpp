@@ -78,6 +78,17 @@ Headline choose_headline(const std::vector<RunRecord>& records) {
   return headline;
 }
 
+std::string split_of(const RunRecord& record) {
+  const auto options = record.config.find("dataset") != record.config.end() && record.config["dataset"].contains("options")
+                           ? record.config["dataset"]["options"]
+                           : nlohmann::json::object();
+  if (options.contains("split_seed") && options["split_seed"].is_number_integer() && options["split_seed"].get<std::int64_t>() >= 0) {
+    return "split_seed=" + options["split_seed"].dump();
+  }
+  if (record.classes) return "source: " + fmt::format("{}", fmt::join(record.classes->source, ", "));
+  return "";
+}
+
 RunMeasures measures_of(const RunRecord& record, const Headline& headline) {
   RunMeasures run;
   run.record = &record;
@@ -87,6 +98,7 @@ RunMeasures measures_of(const RunRecord& record, const Headline& headline) {
   run.status = record.status;
   run.swept = record.swept;
   run.seconds = record.seconds;
+  run.split = split_of(record);
   if (!record.metrics) return run;
   const auto& source = record.metrics->source;
   if (const auto gc = source.gc.find(headline.gc_estimator); gc != source.gc.end()) run.source_gc = gc->second.value;

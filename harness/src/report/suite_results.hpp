@@ -40,12 +40,15 @@ struct RunMeasures {
   std::int64_t seed = 0;
   RunStatus status = RunStatus::failed;
   nlohmann::json swept;
+  std::string split;  // the run's class split: "split_seed=3", "source: a, b", or "" when not known
   std::optional<double> source_gc, source_nc, target_nc, accuracy, accuracy_ci95;
   double seconds = 0;
   const RunRecord* record = nullptr;  // what it was read from, for trajectories and every estimator; lives
                                       // as long as the records passed to measures_of / group_runs
 };
 RunMeasures measures_of(const RunRecord& record, const Headline& headline);
+// "split_seed=N" for a random class split, else the source classes, else "".
+std::string split_of(const RunRecord& record);
 
 // Runs grouped by variant, in the order the variants first appear.
 struct RunGroup {

@@ -166,6 +166,8 @@ void run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
 
   const auto data = timed("load_data", [&] { return datasets.get(config); });  // ~0 when an earlier run loaded it
   record.data_root = data->root.string();
+  record.classes = SplitClasses{data->source_train.class_names,
+                                data->target ? data->target->class_names : std::vector<std::string>{}};
   const auto& train = data->source_train;
   const auto num_source = static_cast<std::int64_t>(train.class_names.size());
   check_fewshot_fits(config.measure.fewshot, data->target);  // before training, not after
@@ -205,13 +207,23 @@ void run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
   // GC on a fixed sample of source-train images, batch norm frozen (eval mode).
   const auto gc_inputs = input_batch(train.images, fixed_sample(train.images.size(0), config.measure.gc_samples, seed ^ 0x6c),
                                      data->stats);
-  const EmbeddingFunction f = [&network](const at::Tensor& x) { return network.embedding->forward(x); };
+  // GC is taken w.r.t. the standardised input the network sees; in pixels, f is
+  // composed with the standardisation and differentiated at the same images in [0, 1].
+  const bool in_pixels = config.measure.gc_input == "pixels";
+  const auto channel = [&](const std::vector<double>& values) {
+    return at::tensor(values, at::kDouble).to(gc_inputs.scalar_type()).view({1, -1, 1, 1});
+  };
+  const auto mean = channel(data->stats.mean), stddev = channel(data->stats.stddev);
+  const EmbeddingFunction f = [&network, in_pixels, mean, stddev](const at::Tensor& x) {
+    return network.embedding->forward(in_pixels ? (x - mean) / stddev : x);
+  };
+  const auto gc_points = in_pixels ? gc_inputs * stddev + mean : gc_inputs;
   for (const auto& choice : config.measure.gc_estimators) {
     auto estimator = registry.create_gc_estimator(choice.plugin, choice.options);
     const auto start = std::chrono::steady_clock::now();
     GcEstimate estimate;
     try {
-      estimate = timed("gc", [&] { return estimator->estimate(f, gc_inputs, seed); });
+      estimate = timed("gc", [&] { return estimator->estimate(f, gc_points, seed); });
     } catch (const std::exception& error) {
       throw PluginError(fmt::format("gc_estimator plugin '{}' failed: {}", choice.plugin, error.what()));
     }

@@ -23,6 +23,25 @@ std::vector<at::Tensor> all_parameters(Network& network) {
   return parameters;
 }
 
+// A module's buffers (batch norm's running mean, variance and step count) as
+// they are now, to put back after a pass that must leave them alone.
+class BufferSnapshot {
+ public:
+  explicit BufferSnapshot(torch::nn::Module& module) : buffers_(module.buffers()) {
+    for (const auto& b : buffers_) saved_.push_back(b.clone());
+  }
+  // Written as batch norm's own kernel writes them, without bumping the version
+  // counter: the step's graph saved these tensors, and its backward (in train
+  // mode) reads batch statistics, not these values.
+  void restore() const {
+    torch::NoGradGuard no_grad;
+    for (std::size_t i = 0; i < buffers_.size(); ++i) buffers_[i].variable_data().copy_(saved_[i]);
+  }
+
+ private:
+  std::vector<at::Tensor> buffers_, saved_;
+};
+
 at::Tensor squared_norm(const std::vector<at::Tensor>& parameters) {
   at::Tensor total = at::zeros({}, parameters.front().options());
   for (const auto& p : parameters) total = total + p.pow(2).sum();
@@ -99,7 +118,12 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
       at::Tensor loss = cross_entropy;
       if (config.l2 > 0) loss = loss + config.l2 * squared_norm(parameters);
       if (config.gc_penalty > 0) {
+        // The estimator runs f again in train mode, which would move batch norm's
+        // running statistics a second time this step: the penalty must change the
+        // training only through its gradient, so they are put back as they were.
+        const BufferSnapshot statistics(*network.embedding);
         const auto gc = hooks.gc_penalty->differentiable_estimate(f, inputs, seed ^ (0x9e3779b97f4a7c15ULL * (result.steps + 1)));
+        statistics.restore();
         loss = loss + config.gc_penalty * gc;
         penalty_sum += gc.item<double>();
       }

@@ -1,9 +1,12 @@
 // cifar10: CIFAR-10 from cifar-10-batches-bin/ with its standard split: the five
-// data batches are source_train, test_batch.bin is source_test. All 10 classes
-// are source (the paper's VGG-13 source-task experiments); there is no target.
+// data batches are source_train, test_batch.bin is source_test. By default all
+// 10 classes are source (the paper's VGG-13 source-task experiments) and there
+// is no target; with split_seed >= 0 the classes are split at random into
+// source and target, the target's images coming from test_batch.bin.
 #include <ATen/ATen.h>
 #include <gcbench/plugin.hpp>
 
+#include <optional>
 #include <stdexcept>
 
 #include "cifar_binary.hpp"
@@ -31,18 +34,27 @@ class Cifar10 : public gcbench::Dataset {
     train_ = {at::cat(images), at::cat(labels), names_};
     auto test = gcbench::cifar::read(root / "test_batch.bin", 1, 10, records, kWhere);
     test_ = {test.images, test.labels, names_};
+    if (const auto seed = options.get<std::int64_t>("split_seed"); seed >= 0) {
+      const auto split = gcbench::random_class_split(10, options.get<std::int64_t>("source_count"),
+                                                     options.get<std::int64_t>("target_count"), static_cast<std::uint64_t>(seed));
+      target_ = gcbench::cifar::select_classes(test_.images, test_.labels, split.target, names_, 0, 0);
+      train_ = gcbench::cifar::select_classes(train_.images, train_.labels, split.source, names_, 0, 0);
+      test_ = gcbench::cifar::select_classes(test_.images, test_.labels, split.source, names_, 0, 0);
+    }
   }
 
   gcbench::ImageShape image_shape() const override { return {3, 32, 32}; }
   std::vector<gcbench::SplitRole> splits() const override {
+    if (target_) return {gcbench::SplitRole::source_train, gcbench::SplitRole::source_test, gcbench::SplitRole::target};
     return {gcbench::SplitRole::source_train, gcbench::SplitRole::source_test};
   }
 
   gcbench::ImageSet load(gcbench::SplitRole role) const override {
     if (role == gcbench::SplitRole::source_train) return train_;
     if (role == gcbench::SplitRole::source_test) return test_;
+    if (role == gcbench::SplitRole::target && target_) return *target_;
     throw std::invalid_argument("cifar10 has no " + std::string(gcbench::to_string(role)) +
-                                " split: all 10 classes are source classes");
+                                " split: all 10 classes are source classes unless split_seed >= 0");
   }
 
   gcbench::ChannelStats normalization() const override { return gcbench::channel_stats(train_.images); }
@@ -50,13 +62,28 @@ class Cifar10 : public gcbench::Dataset {
  private:
   std::vector<std::string> names_;
   gcbench::ImageSet train_, test_;
+  std::optional<gcbench::ImageSet> target_;
 };
+
+std::vector<std::string> split_problems(const gcbench::Options& options) {
+  if (options.get<std::int64_t>("split_seed") < 0) return {};
+  const auto total = options.get<std::int64_t>("source_count") + options.get<std::int64_t>("target_count");
+  if (total <= 10) return {};
+  return {"source_count + target_count is " + std::to_string(total) + "; CIFAR-10 has 10 classes"};
+}
 
 gcbench::PluginInfo cifar10_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::dataset, "cifar10", "1.0.0",
-          "CIFAR-10 binary release, standard train/test split, all classes source (no target)",
-          {integer("records_per_file", 10000, "records each batch file must hold (10000 for the real release)").at_least(1)}};
+  gcbench::PluginInfo info{
+      gcbench::PluginKind::dataset, "cifar10", "1.1.0",
+      "CIFAR-10 binary release, standard train/test split; all classes source (no target), or a random split by split_seed",
+      {integer("records_per_file", 10000, "records each batch file must hold (10000 for the real release)").at_least(1),
+       integer("split_seed", -1, "-1: all 10 classes are source; >= 0: source and target classes drawn at random by this seed")
+           .at_least(-1),
+       integer("source_count", 5, "split_seed >= 0: how many source classes").at_least(1).at_most(9),
+       integer("target_count", 5, "split_seed >= 0: how many target classes (their images: test_batch.bin)").at_least(1).at_most(9)}};
+  info.check_options = split_problems;
+  return info;
 }
 
 }  // namespace

@@ -56,9 +56,22 @@ Images read_pair(const fs::path& root, const std::string& prefix) {
   return out;
 }
 
+const std::vector<std::int64_t> kDefaultSource = {0, 1, 2, 3, 4}, kDefaultTarget = {5, 6, 7, 8, 9};
+
 // What is wrong with the class lists, before any file is read.
 std::vector<std::string> class_problems(const gcbench::Options& options) {
   std::vector<std::string> problems;
+  if (options.get<std::int64_t>("split_seed") >= 0) {
+    const auto source = options.get<std::int64_t>("source_count"), target = options.get<std::int64_t>("target_count");
+    if (source + target > 10) {
+      problems.push_back("source_count + target_count is " + std::to_string(source + target) + "; Fashion-MNIST has 10 classes");
+    }
+    if (options.get<std::vector<std::int64_t>>("source_classes") != kDefaultSource ||
+        options.get<std::vector<std::int64_t>>("target_classes") != kDefaultTarget) {
+      problems.push_back("give split_seed (a random split) or source_classes and target_classes (a fixed one), not both");
+    }
+    return problems;
+  }
   for (const char* name : {"source_classes", "target_classes"}) {
     const auto& classes = options.get<std::vector<std::int64_t>>(name);
     if (classes.empty()) problems.push_back(std::string("option '") + name + "' lists no class");
@@ -86,6 +99,12 @@ class FashionMnist : public gcbench::Dataset {
         train_per_class_(options.get<std::int64_t>("train_per_class")),
         test_per_class_(options.get<std::int64_t>("test_per_class")) {
     if (const auto problems = class_problems(options); !problems.empty()) throw std::invalid_argument(problems.front());
+    if (const auto seed = options.get<std::int64_t>("split_seed"); seed >= 0) {
+      auto split = gcbench::random_class_split(10, options.get<std::int64_t>("source_count"),
+                                               options.get<std::int64_t>("target_count"), static_cast<std::uint64_t>(seed));
+      source_classes_ = std::move(split.source);
+      target_classes_ = std::move(split.target);
+    }
     const fs::path folder = root.empty() ? fs::path(kDefaultRoot) : root;
     train_ = read_pair(folder, "train");
     test_ = read_pair(folder, "t10k");
@@ -150,11 +169,16 @@ class FashionMnist : public gcbench::Dataset {
 
 gcbench::PluginInfo fashion_mnist_info() {
   using namespace gcbench::option;
-  gcbench::PluginInfo info{gcbench::PluginKind::dataset, "fashion_mnist", "1.0.0",
+  gcbench::PluginInfo info{gcbench::PluginKind::dataset, "fashion_mnist", "1.1.0",
           "Fashion-MNIST (IDX files of Debian's dataset-fashion-mnist); source = train images of the source "
           "classes, source_test and target = t10k images",
-          {integer_list("source_classes", {0, 1, 2, 3, 4}, "pre-training classes (0 t-shirt .. 4 coat)").at_least(0).at_most(9),
-           integer_list("target_classes", {5, 6, 7, 8, 9}, "novel classes for transfer (5 sandal .. 9 ankle boot)").at_least(0).at_most(9),
+          {integer_list("source_classes", kDefaultSource, "pre-training classes (0 t-shirt .. 4 coat)").at_least(0).at_most(9),
+           integer_list("target_classes", kDefaultTarget, "novel classes for transfer (5 sandal .. 9 ankle boot)").at_least(0).at_most(9),
+           integer("split_seed", -1,
+                   "-1: the class lists above; >= 0: source and target classes drawn at random from all 10 by this seed, "
+                   "as CIFAR-FS and mini-ImageNet were").at_least(-1),
+           integer("source_count", 5, "split_seed >= 0: how many source classes").at_least(1).at_most(9),
+           integer("target_count", 5, "split_seed >= 0: how many target classes").at_least(1).at_most(9),
            integer("train_per_class", 0, "source-train images per class, first in file order (0: all 6000)").at_least(0),
            integer("test_per_class", 0, "source-test and target images per class (0: all 1000)").at_least(0)}};
   info.check_options = class_problems;
