@@ -10,7 +10,6 @@ namespace fs = std::filesystem;
 
 int history_add_command(const HistoryArguments& arguments) {
   auto history = History::open(arguments.db);
-  AddSummary total;
   for (const auto& input : arguments.inputs) {
     const fs::path path = input;
     if (!fs::exists(path)) throw std::runtime_error(fmt::format("{} does not exist", path.string()));
@@ -18,7 +17,6 @@ int history_add_command(const HistoryArguments& arguments) {
                                                 : add_benchmark_file(history, path, arguments.machine);
     fmt::print("{}: {} added ({} points), {} already in the history\n", path.string(), summary.added, summary.points,
                summary.already);
-    total.added += summary.added;
   }
   fmt::print("history {}: {} sources\n", history.file().string(), history.source_count());
   return 0;

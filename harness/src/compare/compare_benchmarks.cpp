@@ -4,10 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <set>
 
+#include "bench/bench_file.hpp"
 #include "stats/rank_tests.hpp"
 
 namespace gcbench {
@@ -16,56 +16,17 @@ using nlohmann::json;
 
 namespace {
 
-struct Benchmark {
-  std::vector<double> seconds;  // one per repetition
-  std::string error;            // Google Benchmark's error_message, when one repetition failed
-};
-
-struct BenchFile {
-  json context;
-  std::vector<std::string> order;
-  std::map<std::string, Benchmark> benchmarks;
-};
-
-double seconds_per_unit(const std::string& unit, const fs::path& file) {
-  if (unit == "ns") return 1e-9;
-  if (unit == "us") return 1e-6;
-  if (unit == "ms") return 1e-3;
-  if (unit == "s") return 1.0;
-  throw CannotCompare(fmt::format("{}: unknown time_unit '{}'", file.string(), unit));
+// The file, or CannotCompare saying which side could not be read and why.
+BenchFile read_side(const fs::path& file, const char* which) {
+  try {
+    return read_bench_file(file);
+  } catch (const std::runtime_error& error) {
+    throw CannotCompare(fmt::format("the {} file: {}", which, error.what()));
+  }
 }
 
-BenchFile read_bench_file(const fs::path& file, const std::string& statistic, const char* which) {
-  std::ifstream in(file);
-  if (!in) throw CannotCompare(fmt::format("the {} file {} cannot be opened", which, file.string()));
-  json doc;
-  try {
-    doc = json::parse(in);
-  } catch (const json::exception& error) {
-    throw CannotCompare(fmt::format("the {} file {} is not JSON: {}", which, file.string(), error.what()));
-  }
-  if (!doc.is_object() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array() || !doc.contains("context")) {
-    throw CannotCompare(fmt::format("the {} file {} is not Google Benchmark JSON (no 'context' and 'benchmarks'); "
-                                    "write one with `gcbench bench --json FILE`",
-                                    which, file.string()));
-  }
-  BenchFile out{doc["context"], {}, {}};
-  for (const auto& entry : doc["benchmarks"]) {
-    if (!entry.is_object() || entry.value("run_type", "iteration") != "iteration") continue;
-    const std::string name = entry.value("run_name", entry.value("name", ""));
-    if (name.empty()) throw CannotCompare(fmt::format("{}: a benchmark entry has no name", file.string()));
-    if (!out.benchmarks.count(name)) out.order.push_back(name);
-    auto& benchmark = out.benchmarks[name];
-    if (entry.value("error_occurred", false)) {
-      benchmark.error = entry.value("error_message", "failed");
-      continue;
-    }
-    if (!entry.contains(statistic) || !entry[statistic].is_number()) {
-      throw CannotCompare(fmt::format("{}: benchmark '{}' has no number '{}'", file.string(), name, statistic));
-    }
-    benchmark.seconds.push_back(entry[statistic].get<double>() * seconds_per_unit(entry.value("time_unit", "ns"), file));
-  }
-  return out;
+const std::vector<double>& seconds(const BenchRepetitions& repetitions, const std::string& statistic) {
+  return statistic == "cpu_time" ? repetitions.cpu_time : repetitions.real_time;
 }
 
 std::string context_text(const json& context, const char* key) {
@@ -83,8 +44,8 @@ double smallest_p(std::size_t n, std::size_t m) {
 
 Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& contender_file, const Thresholds& t) {
   const auto statistic = t.benchmark_statistic;
-  const BenchFile baseline = read_bench_file(baseline_file, statistic, "baseline");
-  const BenchFile contender = read_bench_file(contender_file, statistic, "contender");
+  const BenchFile baseline = read_side(baseline_file, "baseline");
+  const BenchFile contender = read_side(contender_file, "contender");
   Comparison out{"benchmarks", baseline_file.string(), contender_file.string(), {}, {}};
   out.notes.push_back(fmt::format("revisions: baseline {}, contender {}", context_text(baseline.context, "git_revision"),
                                   context_text(contender.context, "git_revision")));
@@ -101,7 +62,8 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
     const auto other = contender.benchmarks.find(name);
     const std::string metric = statistic + " (s)";
     if (other == contender.benchmarks.end()) {
-      out.findings.push_back({Verdict::only_in_baseline, name, metric, median(base.seconds), std::nullopt, std::nullopt, "", ""});
+      out.findings.push_back({Verdict::only_in_baseline, name, metric, median(seconds(base, statistic)), std::nullopt,
+                              std::nullopt, "", ""});
       continue;
     }
     const auto& cont = other->second;
@@ -113,11 +75,13 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
                                           cont.error.empty() ? "ran" : cont.error)});
       continue;
     }
-    Finding f{Verdict::unchanged, name, metric, median(base.seconds), median(cont.seconds), std::nullopt, "mann-whitney u", ""};
-    const auto test = mann_whitney_u(cont.seconds, base.seconds);
+    const auto& base_seconds = seconds(base, statistic);
+    const auto& cont_seconds = seconds(cont, statistic);
+    Finding f{Verdict::unchanged, name, metric, median(base_seconds), median(cont_seconds), std::nullopt, "mann-whitney u", ""};
+    const auto test = mann_whitney_u(cont_seconds, base_seconds);
     f.p_value = test.p_value;
-    f.note = fmt::format("{} vs {} repetitions", base.seconds.size(), cont.seconds.size());
-    if (smallest_p(base.seconds.size(), cont.seconds.size()) >= t.alpha) {
+    f.note = fmt::format("{} vs {} repetitions", base_seconds.size(), cont_seconds.size());
+    if (smallest_p(base_seconds.size(), cont_seconds.size()) >= t.alpha) {
       f.note += fmt::format("; too few for p < {:g} (run gcbench bench --repetitions 5 or more)", t.alpha);
     }
     const auto relative = f.relative();
@@ -128,8 +92,9 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
   for (const auto& name : contender.order) {
     if (!baseline.benchmarks.count(name)) {
       const auto& cont = contender.benchmarks.at(name);
+      const auto& cont_seconds = seconds(cont, statistic);
       out.findings.push_back({Verdict::only_in_contender, name, statistic + " (s)", std::nullopt,
-                              cont.seconds.empty() ? std::nullopt : std::optional<double>(median(cont.seconds)),
+                              cont_seconds.empty() ? std::nullopt : std::optional<double>(median(cont_seconds)),
                               std::nullopt, "", ""});
     }
   }

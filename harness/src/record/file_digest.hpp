@@ -9,5 +9,7 @@ namespace gcbench {
 
 // Lower-case hex; throws std::system_error naming the file when it cannot be read.
 std::string sha256_of_file(const std::filesystem::path& file);
+// Of text in memory, e.g. a record's JSON.
+std::string sha256_of_text(const std::string& text);
 
 }  // namespace gcbench
