@@ -32,7 +32,7 @@ RunRecord full_record() {
   r.config = {{"training", {{"lr", 0.1}}}, {"seed", 3}};
   r.run_dir = "runs/007-0123456789abcdef";
   r.started_at = "2026-11-29T01:02:03Z";
-  r.provenance = {"0.1.0", "abc123-dirty", "1.13.1", "host", 2, 2, "Some CPU @ 2.0GHz", "open", "GCC 12.2.0", {"fashion_mnist", "1.0.0", "aa"}, {"conv4", "1.0.0", "bb"},
+  r.provenance = {"0.1.0", "abc123-dirty", "1.13.1", "host", 2, 2, "Some CPU @ 2.0GHz", "open", "GCC 12.2.0", "cuda:0", "NVIDIA H200", {"fashion_mnist", "1.0.0", "aa"}, {"conv4", "1.0.0", "bb"},
                   {{"exact", {"exact", "1.0.0", "cc"}}, {"hutchinson", {"hutchinson", "1.1.0", "dd"}}}};
   r.status = gcbench::RunStatus::ok;
   r.seconds = 12.345678901234567;
@@ -67,6 +67,8 @@ RunRecord full_record() {
   r.evaluated_splits = gcbench::EvaluatedSplits{"source_test", "target", "source_train"};
   r.data_root = "/usr/share/datasets/fashion-mnist";
   r.timings = {{"train", 10.5}, {"total", 12.345678901234567}};
+  r.cpu_timings = {{"train", 19.75}, {"total", 23.5}};
+  r.peak_rss_bytes = 812345344;
   return r;
 }
 
@@ -163,6 +165,32 @@ TEST_CASE("A results folder reads a line that is JSON but no record as a problem
   CHECK(read.records.size() == 1);
   REQUIRE(read.problems.size() == 1);
   CHECK_THAT(read.problems[0], Catch::Contains("runs.jsonl:1: not a run record"));
+}
+
+TEST_CASE("A crashed run's record keeps its signal and the tail of its stderr", "[record]") {
+  RunRecord crashed = full_record();
+  crashed.status = gcbench::RunStatus::crashed;
+  crashed.metrics.reset();
+  crashed.crash = gcbench::Crash{11, std::nullopt, "train epoch 1/3 step 4/9\n"};
+  const json written = gcbench::to_json(crashed);
+  CHECK(written["status"] == "crashed");
+  CHECK(written["crash"]["signal"] == 11);
+  CHECK_FALSE(written["crash"].contains("exit_code"));
+  const RunRecord read = gcbench::run_record_from_json(written);
+  REQUIRE(read.crash);
+  CHECK(read.crash->signal == 11);
+  CHECK(read.crash->stderr_tail == "train epoch 1/3 step 4/9\n");
+  CHECK_FALSE(gcbench::is_finished(read.status));
+}
+
+TEST_CASE("Records of schema 3 are upgraded as run on the CPU", "[record]") {
+  json older = gcbench::to_json(full_record());
+  older["schema_version"] = 3;
+  older["provenance"].erase("device");
+  older["provenance"].erase("device_model");
+  const RunRecord read = gcbench::run_record_from_json(older);
+  CHECK(read.provenance.device == "cpu");
+  CHECK(read.provenance.device_model == "Some CPU @ 2.0GHz");
 }
 
 TEST_CASE("Records of schema 1 are upgraded when read", "[record]") {

@@ -28,16 +28,54 @@ struct LoadedSuite {
 LoadedSuite load_suite(const SuiteArguments& arguments);
 
 // gcbench's exit codes: 0 everything ran and is ok; 1 a run failed, the suite
-// stopped early, or another error; 2 the suite (or --set) is invalid; 3 every
-// run finished but some diverged.
+// stopped early, a run crashed, or another error; 2 the suite (or --set) is
+// invalid; 3 every run finished but some diverged; 130 a signal stopped it.
 inline constexpr int kExitRunFailed = 1;
 inline constexpr int kExitInvalidSuite = 2;
 inline constexpr int kExitRunDiverged = 3;
+// run: a signal stopped the suite; every finished run is recorded (128 + SIGINT, as shells report it).
+inline constexpr int kExitStopped = 130;
 // compare: 0 no regression, 1 a regression, 2 cannot compare.
 inline constexpr int kExitRegression = 1;
 inline constexpr int kExitCannotCompare = 2;
 
-int run_command(const SuiteArguments& arguments, const std::filesystem::path& out, std::optional<int> threads);
+struct RunArguments {
+  SuiteArguments suite;
+  std::filesystem::path out = "results";  // new folders go to OUT/<suite>/<timestamp>
+  std::optional<int> threads;
+  std::string resume;  // a results folder to continue, or "latest" (OUT/<suite>'s latest)
+  std::string into;    // exactly this folder: made when new, continued when it holds the suite
+  std::string shard;   // "I/N"; empty: the whole plan
+  bool in_process = false;
+  bool dry_run = false;
+};
+int run_command(const RunArguments& arguments);
+
+// A planned run in this process, for `run`'s runner (see runner/suite_runner.hpp).
+struct RunOneArguments {
+  SuiteArguments suite;
+  std::filesystem::path results;
+  std::size_t index = 0;
+  std::string run_id;
+};
+int run_one_command(const RunOneArguments& arguments);
+
+// Joins results folders of one plan; 0 merged (a note lists runs none holds), 1 refused.
+int merge_command(const std::vector<std::string>& inputs, const std::string& out);
+
+struct EmitSlurmArguments {
+  SuiteArguments suite;
+  std::size_t shards = 0;  // 0: one per group of runs that must stay together (runner/shards.hpp)
+  std::string partition;
+  std::string time = "24:00:00";
+  int gpus_per_task = 0;
+  int cpus_per_task = 4;
+  std::string results;  // default: results/<suite>/slurm
+  std::string out;      // the script; empty: stdout
+  std::string gcbench;  // default: this executable's path
+  bool dry_run = false;
+};
+int emit_slurm_command(const EmitSlurmArguments& arguments);
 int validate_command(const SuiteArguments& arguments);
 // Lists every run with its id, variant, seed and resolved config; JSON with as_json.
 int plan_command(const SuiteArguments& arguments, bool as_json);

@@ -1,6 +1,7 @@
 // gcbench: measure how geometric complexity controls neural collapse and transfer.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
@@ -9,10 +10,13 @@
 
 int main(int argc, char** argv) {
   gcbench::tune_allocator();
+  // Logs and progress on stderr, results (tables, reports, JSON) on stdout; a
+  // run's process passes its stderr to the suite runner, which keeps its tail.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("gcbench"));
 
   CLI::App app{"gcbench: geometric complexity, neural collapse and few-shot transfer benchmarks"};
   app.footer("Exit codes: 0 all is well; 1 a run failed, a suite stopped early, or another error; 2 an invalid suite "
-             "or --set; 3 (run) every run finished but some diverged. check-plugin: 1 a check failed, 2 no such plugin. "
+             "or --set; 3 (run) every run finished but some diverged; 130 (run) a signal stopped the suite, finished runs recorded. check-plugin: 1 a check failed, 2 no such plugin. "
              "compare: 0 no regression, 1 a regression, 2 cannot compare.");
   app.require_subcommand(1);
 
@@ -24,13 +28,53 @@ int main(int argc, char** argv) {
     command->add_option("--plugin-path", suite_arguments.plugin_folders, "extra plugin folder")->type_name("DIR");
   };
 
-  auto* run = app.add_subcommand("run", "run every configuration of a suite and record the results");
+  auto* run = app.add_subcommand("run", "run every configuration of a suite and record the results, each run in a "
+                                         "process of its own");
   add_suite_arguments(run);
-  std::string out = "results";
-  std::optional<int> threads;
-  run->add_option("--out", out, "results folder; runs go to OUT/<suite>/<timestamp>/")->capture_default_str();
-  run->add_option("--threads", threads, "LibTorch threads (default: the suite's runtime.threads, 0 = all cores)")
+  gcbench::cli::RunArguments run_arguments;
+  run->add_option("--out", run_arguments.out, "results folder; runs go to OUT/<suite>/<timestamp>/")->capture_default_str();
+  run->add_option("--threads", run_arguments.threads, "LibTorch threads (default: the suite's runtime.threads, 0 = all cores)")
       ->check(CLI::PositiveNumber);
+  run->add_option("--resume", run_arguments.resume,
+                  "continue a results folder (or 'latest': OUT/<suite>'s latest): finished runs are kept, failed, "
+                  "crashed and cut-short ones run again")->type_name("DIR|latest");
+  run->add_option("--into", run_arguments.into, "run into exactly this folder, continuing it when it holds the suite "
+                                                "(for Slurm tasks that may be requeued)")->type_name("DIR");
+  run->add_option("--shard", run_arguments.shard, "run only shard I of N of the plan (deterministic, balanced by planned "
+                                                  "work; merge the shards' folders with `gcbench merge`)")->type_name("I/N");
+  run->add_flag("--in-process", run_arguments.in_process, "run every run inside this process (for a debugger); a crash then ends the suite");
+  run->add_flag("--dry-run", run_arguments.dry_run, "list the runs this would run (of the shard) and run none");
+
+  auto* run_one = app.add_subcommand("run-one", "(used by run) one planned run of a suite into its results folder");
+  run_one->group("");  // internal: not in --help
+  gcbench::cli::RunOneArguments run_one_arguments;
+  add_suite_arguments(run_one);
+  run_one->add_option("--results", run_one_arguments.results, "the suite's results folder")->required();
+  run_one->add_option("--index", run_one_arguments.index, "the run's place in the plan")->required();
+  run_one->add_option("--run-id", run_one_arguments.run_id, "the run's id, to check the plan is the same")->required();
+
+  auto* merge = app.add_subcommand("merge", "join results folders of one suite's plan (its shards) into one for report and compare");
+  std::vector<std::string> merge_inputs;
+  std::string merge_out;
+  merge->add_option("DIR", merge_inputs, "results folders (e.g. results/<suite>/slurm/shard-*)")->required();
+  merge->add_option("--out", merge_out, "the merged folder (new or empty)")->required();
+
+  auto* emit = app.add_subcommand("emit", "write a job script that runs a suite on a cluster scheduler");
+  emit->require_subcommand(1);
+  auto* emit_slurm = emit->add_subcommand("slurm", "an sbatch job array: one task per shard, each resumable; gcbench never calls sbatch");
+  add_suite_arguments(emit_slurm);
+  gcbench::cli::EmitSlurmArguments slurm_arguments;
+  emit_slurm->add_option("--shards", slurm_arguments.shards, "array tasks (default: one per network to train, runs sharing one stay together)")->check(CLI::PositiveNumber);
+  emit_slurm->add_option("--partition", slurm_arguments.partition, "Slurm partition (default: the cluster's)");
+  emit_slurm->add_option("--gpus-per-task", slurm_arguments.gpus_per_task, "GPUs per task; with any, runs use runtime.device=cuda")
+      ->check(CLI::NonNegativeNumber);
+  emit_slurm->add_option("--cpus-per-task", slurm_arguments.cpus_per_task, "CPU cores per task (and LibTorch threads)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  emit_slurm->add_option("--time", slurm_arguments.time, "time limit per task")->capture_default_str();
+  emit_slurm->add_option("--results", slurm_arguments.results, "folder of the shard folders (default: results/<suite>/slurm)");
+  emit_slurm->add_option("--out", slurm_arguments.out, "write the script here (default: standard output)")->type_name("FILE");
+  emit_slurm->add_option("--gcbench", slurm_arguments.gcbench, "the gcbench the tasks run (default: this one's path)");
+  emit_slurm->add_flag("--dry-run", slurm_arguments.dry_run, "print each task's runs instead of the script");
 
   auto* validate = app.add_subcommand("validate", "check a suite and every plugin it names, without running it");
   add_suite_arguments(validate);
@@ -121,7 +165,19 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
-    if (run->parsed()) return gcbench::cli::run_command(suite_arguments, out, threads);
+    if (run->parsed()) {
+      run_arguments.suite = suite_arguments;
+      return gcbench::cli::run_command(run_arguments);
+    }
+    if (run_one->parsed()) {
+      run_one_arguments.suite = suite_arguments;
+      return gcbench::cli::run_one_command(run_one_arguments);
+    }
+    if (merge->parsed()) return gcbench::cli::merge_command(merge_inputs, merge_out);
+    if (emit_slurm->parsed()) {
+      slurm_arguments.suite = suite_arguments;
+      return gcbench::cli::emit_slurm_command(slurm_arguments);
+    }
     if (validate->parsed()) return gcbench::cli::validate_command(suite_arguments);
     if (plan->parsed()) return gcbench::cli::plan_command(suite_arguments, as_json);
     if (report->parsed()) return gcbench::cli::report_command(report_results, report_out);

@@ -40,6 +40,7 @@
 #include "gcbench/sdk/gc_estimator.hpp"
 #include "gcbench/sdk/options.hpp"
 #include "gcbench/sdk/plugin_info.hpp"
+#include "gcbench/sdk/seeded_random.hpp"
 
 namespace gcbench::plugin_abi {
 // The exported entry points; the harness looks them up by these names.

@@ -123,6 +123,15 @@ const std::vector<HarnessKey>& harness_keys() {
               .one_of({"ncm", "ncm_cosine", "linear_probe"}),
           lands_in(&R::measure, &M::fewshot, &F::classifiers)),
 
+      key(string("runtime.device", "auto",
+                 "where tensors run: \"cpu\", \"cuda\" (GPU 0), \"cuda:N\", or \"auto\" (a GPU when this LibTorch has "
+                 "CUDA and one is visible, else the CPU); not part of the run id"),
+          lands_in(&R::device)),
+      key(real("runtime.progress_seconds", 30,
+               "seconds between progress lines when stderr is not a terminal (a log, a Slurm output); on a "
+               "terminal one line is updated in place")
+              .at_least(0.1).at_most(86400),
+          lands_in(&R::progress_seconds)),
       key(integer("runtime.threads", 0, "LibTorch intra-op threads (0: all cores; at most the cores there are)").at_least(0).at_most(4096), lands_in(&R::threads)),
   };
   return keys;

@@ -68,6 +68,8 @@ struct RunConfig {
   TrainingConfig training;
   MeasureConfig measure;
   std::int64_t threads{};  // 0: all cores
+  std::string device;      // "auto", "cpu", "cuda" or "cuda:N"; see runtime/device.hpp
+  double progress_seconds{};  // between progress lines in a log
 };
 
 // The declared options of each plugin a suite names, by the table that holds

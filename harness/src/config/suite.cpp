@@ -10,6 +10,7 @@
 #include "config/harness_schema.hpp"
 #include "config/option_values.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "runtime/device.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -278,6 +279,9 @@ class Validator {
             fmt::format("'runtime.threads' is {}, but this machine has {} cores; more threads than cores only slow "
                         "LibTorch down: use 0 (all cores) or at most {}", threads, cores, cores));
     }
+    // A GPU that is not there is found now, not an hour into the suite.
+    const auto device = base_["runtime"]["device"].get<std::string>();
+    if (const auto problem = device_problem(device); !problem.empty()) issue(table_.at_path("runtime.device").node(), problem);
     const auto& fewshot = base_["measure"]["fewshot"];
     std::int64_t most_shots = 0;
     for (const auto& shots : fewshot["shots"]) most_shots = std::max(most_shots, shots.get<std::int64_t>());

@@ -14,7 +14,8 @@ struct Outputs {
   at::Tensor logits;      // float32 [N, classes]; undefined unless asked for
 };
 
-// Leaves the network in eval mode: batch-norm statistics stay frozen.
+// Runs on the network's device, where the outputs stay. Leaves the network in
+// eval mode: batch-norm statistics stay frozen.
 Outputs compute_outputs(Network& network, const at::Tensor& images, const ChannelStats& stats,
                         std::int64_t batch_size, bool with_logits);
 

@@ -61,7 +61,7 @@ at::Tensor normalised(const at::Tensor& x) { return x / x.norm(2, -1, /*keepdim=
 at::Tensor linear_probe_logits(const at::Tensor& support, const at::Tensor& query, std::int64_t ways, std::int64_t shots) {
   const auto episodes = support.size(0), dim = support.size(-1);
   const auto x = normalised(support).view({episodes, ways * shots, dim}).detach();
-  const auto targets = at::arange(ways, at::kLong).repeat_interleave(shots).repeat({episodes});
+  const auto targets = at::arange(ways, x.options().dtype(at::kLong)).repeat_interleave(shots).repeat({episodes});
   auto weight = at::zeros({episodes, dim, ways}, x.options()).requires_grad_(true);
   auto bias = at::zeros({episodes, 1, ways}, x.options()).requires_grad_(true);
   torch::optim::LBFGS optimizer({weight, bias},
@@ -84,9 +84,10 @@ FewShotResult fewshot_accuracy(const at::Tensor& embeddings, const EpisodeIndice
   const auto count = episodes.support.size(0);
   const auto x = embeddings.to(at::kFloat);
   const auto dim = x.size(1);
-  const auto support = x.index_select(0, episodes.support.reshape(-1)).view({count, ways, shots, dim});
-  const auto query = x.index_select(0, episodes.query.reshape(-1)).view({count, ways * queries, dim});
-  const auto truth = at::arange(ways, at::kLong).repeat_interleave(queries).unsqueeze(0);
+  // Episodes are drawn on the CPU (one seed, any device); the embeddings stay where they were computed.
+  const auto support = x.index_select(0, episodes.support.reshape(-1).to(x.device())).view({count, ways, shots, dim});
+  const auto query = x.index_select(0, episodes.query.reshape(-1).to(x.device())).view({count, ways * queries, dim});
+  const auto truth = at::arange(ways, x.options().dtype(at::kLong)).repeat_interleave(queries).unsqueeze(0);
 
   at::Tensor predicted;
   switch (classifier) {
@@ -100,7 +101,7 @@ FewShotResult fewshot_accuracy(const at::Tensor& embeddings, const EpisodeIndice
       predicted = linear_probe_logits(support, query, ways, shots).argmax(2);
       break;
   }
-  const auto accuracy = predicted.eq(truth).to(at::kDouble).mean(1).contiguous();
+  const auto accuracy = predicted.eq(truth).to(at::kDouble).mean(1).cpu().contiguous();
   FewShotResult result{ways, shots, queries, 0.0, 0.0, {}};
   result.per_episode.assign(accuracy.data_ptr<double>(), accuracy.data_ptr<double>() + count);
   result.mean_accuracy = accuracy.mean().item<double>();

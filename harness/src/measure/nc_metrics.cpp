@@ -9,18 +9,18 @@
 
 namespace gcbench {
 
-NcAccumulator::NcAccumulator(std::int64_t num_classes, std::int64_t dimension)
+NcAccumulator::NcAccumulator(std::int64_t num_classes, std::int64_t dimension, at::Device device)
     : classes_(num_classes),
       dimension_(dimension),
-      counts_(at::zeros({num_classes}, at::kDouble)),
-      sums_(at::zeros({num_classes, dimension}, at::kDouble)),
-      within_(at::zeros({dimension, dimension}, at::kDouble)),
-      squared_dist_(at::zeros({num_classes}, at::kDouble)) {
+      counts_(at::zeros({num_classes}, at::TensorOptions(at::kDouble).device(device))),
+      sums_(at::zeros({num_classes, dimension}, counts_.options())),
+      within_(at::zeros({dimension, dimension}, counts_.options())),
+      squared_dist_(at::zeros({num_classes}, counts_.options())) {
   if (num_classes < 2) throw std::invalid_argument("NC metrics need at least 2 classes");
 }
 
 void NcAccumulator::add_to_means(const at::Tensor& embeddings, const at::Tensor& labels) {
-  const auto y = labels.to(at::kLong);
+  const auto y = labels.to(sums_.device(), at::kLong);
   counts_ += at::bincount(y, {}, classes_).to(at::kDouble);
   sums_.index_add_(0, y, embeddings.to(at::kDouble));
 }
@@ -39,7 +39,7 @@ const at::Tensor& NcAccumulator::frozen_means() {
 }
 
 void NcAccumulator::add_to_scatter(const at::Tensor& embeddings, const at::Tensor& labels) {
-  const auto y = labels.to(at::kLong);
+  const auto y = labels.to(sums_.device(), at::kLong);
   const auto centred = embeddings.to(at::kDouble) - frozen_means().index_select(0, y);
   within_.addmm_(centred.t(), centred);
   squared_dist_.index_add_(0, y, centred.pow(2).sum(1));
@@ -48,7 +48,7 @@ void NcAccumulator::add_to_scatter(const at::Tensor& embeddings, const at::Tenso
 
 void NcAccumulator::add_predictions(const at::Tensor& embeddings, const at::Tensor& predicted) {
   const auto nearest = at::cdist(embeddings.to(at::kDouble), frozen_means()).argmin(1);
-  agreements_ += nearest.eq(predicted.to(at::kLong)).sum().item<std::int64_t>();
+  agreements_ += nearest.eq(predicted.to(nearest.device(), at::kLong)).sum().item<std::int64_t>();
   predictions_ += embeddings.size(0);
 }
 
@@ -62,7 +62,7 @@ NcMetrics NcAccumulator::finish(const std::optional<at::Tensor>& classifier_weig
   const auto gaps = at::cdist(means, means).pow(2);
   out.cdnv_pairwise = (variances.unsqueeze(0) + variances.unsqueeze(1)) / (2 * gaps);
   out.cdnv_pairwise.fill_diagonal_(0);
-  const auto upper = at::triu_indices(classes_, classes_, 1, at::kLong);
+  const auto upper = at::triu_indices(classes_, classes_, 1, counts_.options().dtype(at::kLong));
   out.cdnv = out.cdnv_pairwise.index({upper[0], upper[1]}).mean().item<double>();
 
   // NC1 through the eigendecomposition of the symmetric Sigma_B; eigenvalues below
@@ -86,12 +86,12 @@ NcMetrics NcAccumulator::finish(const std::optional<at::Tensor>& classifier_weig
   const auto cosines = unit.mm(unit.t()).index({upper[0], upper[1]});
   out.nc2_equiangularity = cosines.std(/*unbiased=*/false).item<double>();
   const auto gram = centred.mm(centred.t());
-  const auto etf = at::eye(classes_, at::kDouble) - 1.0 / c;
+  const auto etf = at::eye(classes_, counts_.options()) - 1.0 / c;
   out.nc2_etf_distance = (gram / gram.norm() - etf / etf.norm()).norm().item<double>();
 
   // NC3
   if (classifier_weights) {
-    const auto w = classifier_weights->to(at::kDouble);
+    const auto w = classifier_weights->to(counts_.device(), at::kDouble);
     if (w.size(0) != classes_ || w.size(1) != dimension_) {
       throw std::invalid_argument("NC3: classifier weights must be [classes, dimension]");
     }
@@ -104,7 +104,7 @@ NcMetrics NcAccumulator::finish(const std::optional<at::Tensor>& classifier_weig
 NcMetrics nc_metrics(const at::Tensor& embeddings, const at::Tensor& labels, std::int64_t num_classes,
                      const std::optional<at::Tensor>& classifier_weights, const std::optional<at::Tensor>& predicted,
                      std::int64_t batch) {
-  NcAccumulator accumulator(num_classes, embeddings.size(1));
+  NcAccumulator accumulator(num_classes, embeddings.size(1), embeddings.device());
   const auto n = embeddings.size(0);
   for (std::int64_t start = 0; start < n; start += batch) {
     accumulator.add_to_means(embeddings.slice(0, start, start + batch), labels.slice(0, start, start + batch));

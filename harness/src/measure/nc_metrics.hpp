@@ -34,7 +34,8 @@ struct NcMetrics {
 
 class NcAccumulator {
  public:
-  NcAccumulator(std::int64_t num_classes, std::int64_t dimension);
+  // The accumulators live on `device`, where the embeddings are.
+  NcAccumulator(std::int64_t num_classes, std::int64_t dimension, at::Device device = at::kCPU);
 
   // Pass 1: every batch once. Then pass 2: every batch again, same order not required.
   void add_to_means(const at::Tensor& embeddings, const at::Tensor& labels);

@@ -43,6 +43,18 @@ json from_schema_2(json record) {
   return record;
 }
 
+// Schema 3 ran on the CPU only.
+json from_schema_3(json record) {
+  if (record.contains("provenance") && record["provenance"].is_object()) {
+    json& provenance = record["provenance"];
+    if (!provenance.contains("device")) provenance["device"] = "cpu";
+    const json cpu = provenance.value("cpu_model", json(""));
+    if (!provenance.contains("device_model")) provenance["device_model"] = cpu.is_string() ? cpu : json("");
+  }
+  record["schema_version"] = 4;
+  return record;
+}
+
 }  // namespace
 
 json upgrade_record(json record) {
@@ -63,7 +75,8 @@ json upgrade_record(json record) {
     version = given.get<int>();
   }
   if (version == 1) record = from_schema_1(std::move(record)), version = 2;
-  if (version == 2) record = from_schema_2(std::move(record));
+  if (version == 2) record = from_schema_2(std::move(record)), version = 3;
+  if (version == 3) record = from_schema_3(std::move(record));
   return record;
 }
 

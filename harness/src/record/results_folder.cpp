@@ -1,12 +1,14 @@
 #include "record/results_folder.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <fstream>
+#include <set>
 #include <system_error>
 
 #include "record/atomic_file.hpp"
@@ -48,23 +50,90 @@ void write_all(int fd, const std::string& text, const fs::path& file) {
 ResultsFolder::ResultsFolder(fs::path path) : path_(std::move(path)) {}
 
 ResultsFolder::ResultsFolder(ResultsFolder&& other) noexcept
-    : path_(std::move(other.path_)), notes_(std::move(other.notes_)), records_fd_(other.records_fd_) {
+    : path_(std::move(other.path_)), notes_(std::move(other.notes_)), records_fd_(other.records_fd_), lock_fd_(other.lock_fd_) {
   other.records_fd_ = -1;
+  other.lock_fd_ = -1;
 }
 
 ResultsFolder& ResultsFolder::operator=(ResultsFolder&& other) noexcept {
   if (this != &other) {
     if (records_fd_ >= 0) ::close(records_fd_);
+    if (lock_fd_ >= 0) ::close(lock_fd_);
     path_ = std::move(other.path_);
     notes_ = std::move(other.notes_);
     records_fd_ = other.records_fd_;
+    lock_fd_ = other.lock_fd_;
     other.records_fd_ = -1;
+    other.lock_fd_ = -1;
   }
   return *this;
 }
 
 ResultsFolder::~ResultsFolder() {
   if (records_fd_ >= 0) ::close(records_fd_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the lock
+}
+
+bool ResultsFolder::holds_plan(const fs::path& path) { return fs::exists(path / "plan.json"); }
+
+ResultsFolder ResultsFolder::create_or_continue(const fs::path& path) {
+  std::error_code error;
+  if (fs::exists(path, error) && !holds_plan(path) && !fs::is_empty(path, error)) {
+    throw std::runtime_error(fmt::format("{} holds files but is not a results folder (no plan.json); give an empty or "
+                                         "new folder, or a results folder of this suite", path.string()));
+  }
+  fs::create_directories(path, error);
+  if (error) throw std::system_error(error, "cannot create the results folder " + path.string());
+  return ResultsFolder(path);
+}
+
+void ResultsFolder::lock() {
+  const fs::path file = path_ / ".lock";
+  lock_fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open " + file.string());
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    std::ifstream in(file);
+    std::string holder;
+    std::getline(in, holder);
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    throw std::runtime_error(fmt::format("{} is being written by another gcbench process ({}); two processes must not "
+                                         "write one results folder: wait for it, or stop it and resume",
+                                         path_.string(), holder.empty() ? "pid unknown" : holder));
+  }
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  const std::string holder = fmt::format("pid {} on {}\n", ::getpid(), host);
+  if (::ftruncate(lock_fd_, 0) == 0) write_all(lock_fd_, holder, file);
+}
+
+std::vector<RunRecord> ResultsFolder::keep_finished_records() {
+  std::vector<RunRecord> kept;
+  const fs::path file = records_file();
+  std::ifstream in(file);
+  if (!in) return kept;
+  std::string text, line;
+  std::set<std::pair<std::string, std::size_t>> ids;
+  bool dropped = false;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    try {
+      RunRecord record = run_record_from_json(json::parse(line));
+      if (is_finished(record.status) && ids.insert({record.run_id, record.index}).second) {
+        text += line + "\n";
+        kept.push_back(std::move(record));
+        continue;
+      }
+    } catch (const std::exception&) {  // a torn or damaged line: its run is run again
+    }
+    dropped = true;
+  }
+  in.close();
+  if (dropped) {
+    if (records_fd_ >= 0) ::close(records_fd_), records_fd_ = -1;
+    write_file_atomically(file, text);
+  }
+  return kept;
 }
 
 ResultsFolder ResultsFolder::create(const fs::path& root, const std::string& suite) {
@@ -79,12 +148,12 @@ ResultsFolder ResultsFolder::create(const fs::path& root, const std::string& sui
 }
 
 ResultsFolder ResultsFolder::open(const fs::path& path) {
-  if (fs::exists(path / "runs.jsonl")) return ResultsFolder(path);
+  if (fs::exists(path / "runs.jsonl") || holds_plan(path)) return ResultsFolder(path);
   std::vector<fs::path> candidates;
   std::error_code error;
   if (fs::is_directory(path, error)) {
     for (const auto& entry : fs::directory_iterator(path, error)) {
-      if (fs::exists(entry.path() / "runs.jsonl")) candidates.push_back(entry.path());
+      if (fs::exists(entry.path() / "runs.jsonl") || holds_plan(entry.path())) candidates.push_back(entry.path());
     }
   }
   if (candidates.empty()) {

@@ -4,6 +4,8 @@
 //                         the order the runs finished; fsync'd line by line
 //   plan.json             every planned run: index, ids, variant, seed, sweep point, config
 //   suite.resolved.toml   the suite as read, includes and --set applied
+//   shard.json            {"index": I, "count": N} when it holds shard I of N
+//   .lock                 held (flock) by the one process writing the folder
 //   runs/NNN-<run id>/    the run's config.json, record.json and checkpoints
 //
 // The runner writes through it; report and every later reader read through it.
@@ -32,6 +34,11 @@ class ResultsFolder {
   // A new, empty folder ROOT/<suite>/<UTC timestamp>[-k]. `suite` must be one
   // plain path component (no '/', not "." or ".."): results stay under ROOT.
   static ResultsFolder create(const std::filesystem::path& root, const std::string& suite);
+  // Exactly `path`, made when absent. Throws when it exists and is not a
+  // results folder (no plan.json) but holds files: nothing else is written into.
+  static ResultsFolder create_or_continue(const std::filesystem::path& path);
+  // True when `path` holds a plan: a suite started there.
+  static bool holds_plan(const std::filesystem::path& path);
 
   // An existing folder: `path` holds runs.jsonl, or is the folder above it
   // (results/<suite>), whose latest results folder is taken and a note says so
@@ -45,6 +52,15 @@ class ResultsFolder {
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path records_file() const { return path_ / "runs.jsonl"; }
   const std::vector<std::string>& notes() const { return notes_; }
+
+  // Takes the folder's lock for as long as this object lives, or throws
+  // std::runtime_error naming the process that holds it.
+  void lock();
+
+  // Drops from runs.jsonl every record that is not finished (failed, crashed),
+  // every second record of a run (run id and plan place), and a torn last
+  // line; the records kept stay byte for byte. Returns them.
+  std::vector<RunRecord> keep_finished_records();
 
   void write_plan(const nlohmann::json& plan) const;
   void write_resolved_suite(const std::string& toml) const;
@@ -71,6 +87,7 @@ class ResultsFolder {
   std::filesystem::path path_;
   std::vector<std::string> notes_;
   int records_fd_ = -1;  // opened on the first append
+  int lock_fd_ = -1;
 };
 
 }  // namespace gcbench

@@ -12,9 +12,12 @@ std::string to_string(RunStatus status) {
     case RunStatus::ok: return "ok";
     case RunStatus::diverged: return "diverged";
     case RunStatus::failed: return "failed";
+    case RunStatus::crashed: return "crashed";
   }
   return "?";
 }
+
+bool is_finished(RunStatus status) { return status == RunStatus::ok || status == RunStatus::diverged; }
 
 namespace {
 
@@ -24,10 +27,10 @@ void put(json& out, const char* name, const std::optional<T>& value) {
 }
 
 RunStatus status_from(const std::string& text) {
-  for (auto status : {RunStatus::ok, RunStatus::diverged, RunStatus::failed}) {
+  for (auto status : {RunStatus::ok, RunStatus::diverged, RunStatus::failed, RunStatus::crashed}) {
     if (to_string(status) == text) return status;
   }
-  throw RecordError(fmt::format("record field 'status' is \"{}\", expected ok, diverged or failed", text));
+  throw RecordError(fmt::format("record field 'status' is \"{}\", expected ok, diverged, failed or crashed", text));
 }
 
 json to_json(const PluginVersion& plugin) {
@@ -47,7 +50,8 @@ json to_json(const Provenance& p) {
           {"libtorch_version", p.libtorch_version}, {"hostname", p.hostname},
           {"threads", p.threads},                 {"cores", p.cores},
           {"cpu_model", p.cpu_model},             {"blas", p.blas},
-          {"compiler", p.compiler},               {"plugins", plugins}};
+          {"compiler", p.compiler},               {"device", p.device},
+          {"device_model", p.device_model},       {"plugins", plugins}};
 }
 
 Provenance provenance_from(const JsonFields& in) {
@@ -61,6 +65,8 @@ Provenance provenance_from(const JsonFields& in) {
   p.cpu_model = in.required<std::string>("cpu_model");
   p.blas = in.required<std::string>("blas");
   p.compiler = in.required<std::string>("compiler");
+  p.device = in.required<std::string>("device");
+  p.device_model = in.required<std::string>("device_model");
   const auto plugins = in.object("plugins");
   p.dataset = plugin_from(plugins.object("dataset"));
   p.architecture = plugin_from(plugins.object("architecture"));
@@ -269,6 +275,12 @@ json to_json(const RunRecord& r) {
               {"training", to_json(r.training)},
               {"timings", r.timings}};
   if (!r.error.empty()) out["error"] = r.error;
+  if (r.crash) {
+    json crash = {{"stderr_tail", r.crash->stderr_tail}};
+    put(crash, "signal", r.crash->signal);
+    put(crash, "exit_code", r.crash->exit_code);
+    out["crash"] = crash;
+  }
   if (r.reused_from) out["reused_from"] = {{"index", r.reused_from->index}, {"run_dir", r.reused_from->run_dir}};
   if (r.network) out["network"] = {{"embedding_dim", r.network->embedding_dim}, {"parameters", r.network->parameters}};
   if (r.metrics) out["metrics"] = to_json(*r.metrics);
@@ -279,6 +291,8 @@ json to_json(const RunRecord& r) {
   }
   if (!r.data_root.empty()) out["data_root"] = r.data_root;
   if (r.classes) out["classes"] = {{"source", r.classes->source}, {"target", r.classes->target}};
+  if (!r.cpu_timings.empty()) out["cpu_timings"] = r.cpu_timings;
+  if (r.peak_rss_bytes > 0) out["peak_rss_bytes"] = r.peak_rss_bytes;
   return out;
 }
 
@@ -301,6 +315,10 @@ RunRecord run_record_from_json(const json& given) {
   r.provenance = provenance_from(in.object("provenance"));
   r.status = status_from(in.required<std::string>("status"));
   r.error = in.value_or<std::string>("error", "");
+  if (const auto crash = in.optional_object("crash")) {
+    r.crash = Crash{crash->optional<int>("signal"), crash->optional<int>("exit_code"),
+                    crash->value_or<std::string>("stderr_tail", "")};
+  }
   r.seconds = in.required<double>("seconds");
   if (const auto reused = in.optional_object("reused_from")) {
     r.reused_from = ReusedFrom{reused->required<std::size_t>("index"), reused->required<std::string>("run_dir")};
@@ -322,6 +340,10 @@ RunRecord run_record_from_json(const json& given) {
   for (const auto& [phase, seconds] : in.object("timings").object().items()) {
     r.timings[phase] = in.object("timings").required<double>(phase);
   }
+  if (const auto cpu = in.optional_object("cpu_timings")) {
+    for (const auto& [phase, seconds] : cpu->object().items()) r.cpu_timings[phase] = cpu->required<double>(phase);
+  }
+  r.peak_rss_bytes = in.value_or<std::int64_t>("peak_rss_bytes", 0);
   return r;
 }
 

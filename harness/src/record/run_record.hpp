@@ -12,6 +12,11 @@
 //   3  provenance.cpu_model, provenance.blas and provenance.compiler ("" when
 //      upgraded from schema 2: not known); classes: the source and target classes
 //      the run used (absent when not known)
+//   4  status "crashed" (the run's process died: a signal, an abort, out of
+//      memory) with crash {signal, exit_code, stderr_tail}; provenance.device
+//      ("cpu", "cuda:0") and provenance.device_model ("cpu" and cpu_model when
+//      upgraded from schema 3); cpu_timings (phase -> CPU seconds, every
+//      thread) and peak_rss_bytes (both absent when not known)
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -25,9 +30,12 @@
 
 namespace gcbench {
 
-inline constexpr int kRunRecordSchemaVersion = 3;
+inline constexpr int kRunRecordSchemaVersion = 4;
 
-enum class RunStatus { ok, diverged, failed };
+// ok and diverged are finished; failed (the run threw) and crashed (its
+// process died) are run again by a resumed suite.
+enum class RunStatus { ok, diverged, failed, crashed };
+bool is_finished(RunStatus status);
 std::string to_string(RunStatus status);
 
 struct PluginVersion {
@@ -46,6 +54,8 @@ struct Provenance {
   std::string cpu_model;  // /proc/cpuinfo's model name
   std::string blas;       // the BLAS LibTorch was built with, from its build config
   std::string compiler;   // the compiler that built gcbench
+  std::string device;        // where tensors ran: "cpu", "cuda:0"
+  std::string device_model;  // the GPU's name, or the CPU model
   PluginVersion dataset;
   PluginVersion architecture;
   std::map<std::string, PluginVersion> gc_estimators;  // by name
@@ -157,6 +167,13 @@ struct ReusedFrom {
   std::string run_dir;
 };
 
+// How a run's process died.
+struct Crash {
+  std::optional<int> signal;     // e.g. 11 (SIGSEGV), 6 (SIGABRT), 9 (SIGKILL: often the out-of-memory killer)
+  std::optional<int> exit_code;  // when it exited without writing its record
+  std::string stderr_tail;       // the last lines it wrote to stderr
+};
+
 struct RunRecord {
   int schema_version = kRunRecordSchemaVersion;
   // Identity and place in the plan.
@@ -175,6 +192,7 @@ struct RunRecord {
   // Outcome.
   RunStatus status = RunStatus::failed;
   std::string error;  // empty when ok
+  std::optional<Crash> crash;  // status crashed
   double seconds = 0;
   std::optional<ReusedFrom> reused_from;  // the whole record copied from an identical earlier run
   std::optional<NetworkSummary> network;
@@ -184,6 +202,12 @@ struct RunRecord {
   std::string data_root;
   std::optional<SplitClasses> classes;
   std::map<std::string, double> timings;  // phase -> seconds; "total" for the whole run
+  // phase -> CPU seconds of every thread of the process: with `timings`, a slower
+  // run (more CPU) is told from a busier machine (the same CPU, more wall time).
+  std::map<std::string, double> cpu_timings;
+  // The run's process's peak resident memory (with --in-process: the suite
+  // process's peak so far); 0 when not known.
+  std::int64_t peak_rss_bytes = 0;
 };
 
 // A record that cannot be read: the message names the field (and, from

@@ -2,10 +2,12 @@
 
 #include <ATen/ATen.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <torch/utils.h>
 
 #include <chrono>
 #include <cmath>
+#include <string_view>
 
 #include "data/image_batches.hpp"
 #include "measure/embeddings.hpp"
@@ -16,6 +18,9 @@
 #include "plugins/plugin_registry.hpp"
 #include "train/checkpoint.hpp"
 #include "train/pretrain.hpp"
+#include "runner/progress.hpp"
+#include "runtime/device.hpp"
+#include "runtime/process_usage.hpp"
 #include "train/trajectory.hpp"
 
 namespace gcbench {
@@ -30,27 +35,37 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Adds each phase's wall time to the record's timings, also when the phase throws.
+// Adds each phase's wall and CPU time to the record, also when the phase throws.
 class PhaseTimer {
  public:
-  explicit PhaseTimer(std::map<std::string, double>& timings) : timings_(timings) {}
+  PhaseTimer(std::map<std::string, double>& timings, std::map<std::string, double>& cpu_timings)
+      : timings_(timings), cpu_timings_(cpu_timings) {}
   template <class F>
   auto operator()(const char* phase, F&& work) {
+    for (const char* measuring : {"accuracy", "embed", "nc", "fewshot"}) {
+      if (std::string_view(phase) == measuring) spdlog::info("measuring: {}", phase);
+    }
     struct Finish {
       std::map<std::string, double>& timings;
+      std::map<std::string, double>& cpu_timings;
       const char* phase;
       std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-      ~Finish() { timings[phase] += seconds_since(start); }
-    } finish{timings_, phase};
+      double cpu_start = process_cpu_seconds();
+      ~Finish() {
+        timings[phase] += seconds_since(start);
+        cpu_timings[phase] += process_cpu_seconds() - cpu_start;
+      }
+    } finish{timings_, cpu_timings_, phase};
     return work();
   }
 
  private:
   std::map<std::string, double>& timings_;
+  std::map<std::string, double>& cpu_timings_;
 };
 
 std::vector<std::vector<double>> rows_of(const at::Tensor& matrix) {
-  const auto m = matrix.to(at::kDouble).contiguous();
+  const auto m = matrix.to(at::kCPU, at::kDouble).contiguous();
   std::vector<std::vector<double>> rows;
   for (std::int64_t i = 0; i < m.size(0); ++i) rows.emplace_back(m[i].data_ptr<double>(), m[i].data_ptr<double>() + m.size(1));
   return rows;
@@ -113,7 +128,8 @@ void train(Network& network, const RunConfig& config, const PluginRegistry& regi
     trajectory = std::make_unique<TrajectoryRecorder>(
         network,
         registry.create_gc_estimator(training.trajectory_estimator.plugin, training.trajectory_estimator.options),
-        input_batch(train.images, fixed_sample(train.images.size(0), training.trajectory_gc_samples, seed ^ 0x7a), data.stats),
+        input_batch(train.images, fixed_sample(train.images.size(0), training.trajectory_gc_samples, seed ^ 0x7a), data.stats)
+            .to(device_of(network)),
         ImageSet{test.images.index_select(0, probe), test.labels.index_select(0, probe), test.class_names}, data.stats, seed);
     hooks.observe = [&trajectory](const TrainingProgress& progress) { trajectory->record(progress); };
   }
@@ -123,7 +139,20 @@ void train(Network& network, const RunConfig& config, const PluginRegistry& regi
     };
   }
 
+  const auto started = std::chrono::steady_clock::now();
+  ProgressLine progress(config.progress_seconds);
+  double smoothed_loss = 0.0;
+  hooks.step_done = [&](const StepDone& done) {
+    smoothed_loss = done.step == 1 ? done.loss : 0.95 * smoothed_loss + 0.05 * done.loss;
+    const double elapsed = seconds_since(started);
+    progress.update(fmt::format("train epoch {}/{} step {}/{} loss {:.4f} {:.0f} img/s ETA {}", done.epoch,
+                                training.epochs, done.step, done.total_steps, smoothed_loss,
+                                static_cast<double>(done.images) / elapsed,
+                                eta(elapsed, static_cast<double>(done.step), static_cast<double>(done.total_steps))));
+  };
   const auto trained = pretrain(network, data.source_train, data.stats, training, seed, hooks);
+  progress.finish(fmt::format("trained {} steps in {}, final epoch loss {:.4f}", trained.steps,
+                              format_duration(seconds_since(started)), trained.final_loss));
   summary.trained = true;
   summary.steps = trained.steps;
   summary.epochs_completed = trained.epochs_completed;
@@ -141,7 +170,8 @@ void train(Network& network, const RunConfig& config, const PluginRegistry& regi
 }
 
 void train_or_restore(Network& network, const RunConfig& config, const PluginRegistry& registry, const LoadedData& data,
-                      const std::filesystem::path& run_dir, const TrainedNetwork* trained, TrainingSummary& summary) {
+                      const std::filesystem::path& run_dir, const TrainedNetwork* trained, const c10::Device& device,
+                      TrainingSummary& summary) {
   if (!config.training.from_checkpoint.empty()) {
     load_checkpoint(network, config.training.from_checkpoint);
     summary.from_checkpoint = config.training.from_checkpoint;
@@ -153,16 +183,19 @@ void train_or_restore(Network& network, const RunConfig& config, const PluginReg
     summary.trained = false;
     summary.trained_in_run = trained->index;
   } else {
+    move_network(network, device);
     train(network, config, registry, data, run_dir, summary);
   }
+  move_network(network, device);  // a restored network was loaded on the CPU
 }
 
 }  // namespace
 
 void run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCache& datasets,
              const std::filesystem::path& run_dir, const TrainedNetwork* trained, RunRecord& record) {
-  PhaseTimer timed(record.timings);
+  PhaseTimer timed(record.timings, record.cpu_timings);
   const auto seed = static_cast<std::uint64_t>(config.seed);
+  const auto device = resolve_device(config.device);
 
   const auto data = timed("load_data", [&] { return datasets.get(config); });  // ~0 when an earlier run loaded it
   record.data_root = data->root.string();
@@ -182,7 +215,7 @@ void run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
   for (const auto& p : network.head->parameters()) built.parameters += p.numel();
   record.network = built;
 
-  timed("train", [&] { train_or_restore(network, config, registry, *data, run_dir, trained, record.training); });
+  timed("train", [&] { train_or_restore(network, config, registry, *data, run_dir, trained, device, record.training); });
 
   record.metrics.emplace();
   SourceMetrics& source = record.metrics->source;
@@ -206,12 +239,12 @@ void run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
 
   // GC on a fixed sample of source-train images, batch norm frozen (eval mode).
   const auto gc_inputs = input_batch(train.images, fixed_sample(train.images.size(0), config.measure.gc_samples, seed ^ 0x6c),
-                                     data->stats);
+                                     data->stats).to(device);
   // GC is taken w.r.t. the standardised input the network sees; in pixels, f is
   // composed with the standardisation and differentiated at the same images in [0, 1].
   const bool in_pixels = config.measure.gc_input == "pixels";
   const auto channel = [&](const std::vector<double>& values) {
-    return at::tensor(values, at::kDouble).to(gc_inputs.scalar_type()).view({1, -1, 1, 1});
+    return at::tensor(values, at::kDouble).to(gc_inputs.options()).view({1, -1, 1, 1});
   };
   const auto mean = channel(data->stats.mean), stddev = channel(data->stats.stddev);
   const EmbeddingFunction f = [&network, in_pixels, mean, stddev](const at::Tensor& x) {
@@ -223,6 +256,7 @@ void run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
     const auto start = std::chrono::steady_clock::now();
     GcEstimate estimate;
     try {
+      spdlog::info("measuring: GC with {} on {} images", choice.plugin, gc_points.size(0));
       estimate = timed("gc", [&] { return estimator->estimate(f, gc_points, seed); });
     } catch (const std::exception& error) {
       throw PluginError(fmt::format("gc_estimator plugin '{}' failed: {}", choice.plugin, error.what()));

@@ -3,15 +3,19 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <chrono>
-#include <map>
+#include <fstream>
 #include <sstream>
 
+#include "plan/plan_diff.hpp"
 #include "plugins/plugin_registry.hpp"
-#include "record/provenance.hpp"
-#include "record/results_folder.hpp"
-#include "runner/run_one.hpp"
-#include "runtime/process_tuning.hpp"
+#include "record/atomic_file.hpp"
+#include "runner/child_process.hpp"
+#include "runner/progress.hpp"
+#include "runner/run_attempt.hpp"
+#include "runner/stop_signals.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -19,147 +23,144 @@ using nlohmann::json;
 
 namespace {
 
-Provenance run_provenance(const RunConfig& config, const PluginRegistry& registry, int threads) {
-  const auto version = [&](PluginKind kind, const std::string& name) {
-    const PluginRecord& plugin = registry.find(kind, name);
-    return PluginVersion{name, plugin.info.version, plugin.sha256};
-  };
-  Provenance p = machine_provenance(threads);
-  p.dataset = version(PluginKind::dataset, config.dataset.plugin);
-  p.architecture = version(PluginKind::architecture, config.architecture.plugin);
-  for (const auto& estimator : config.measure.gc_estimators) {
-    p.gc_estimators[estimator.plugin] = version(PluginKind::gc_estimator, estimator.plugin);
+constexpr const char* kOutcomeFile = "outcome.json";
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The run in a `gcbench run-one` process. A process that died leaves no
+// outcome: its record says how it died and what it last wrote.
+bool attempt_in_child(const PlannedRun& run, const fs::path& folder_path, const fs::path& dir,
+                      const SuiteRunOptions& options, StopSignals& stop, RunRecord& record) {
+  const fs::path outcome = dir / kOutcomeFile;
+  fs::remove(outcome);
+  std::vector<std::string> argv = options.child_command;
+  for (const std::string& arg : {std::string("--results"), folder_path.string(), std::string("--index"),
+                                 std::to_string(run.index), std::string("--run-id"), run.id}) {
+    argv.push_back(arg);
   }
-  return p;
-}
-
-// The record a run starts with: who it is, where it sits in the plan, where it came from.
-RunRecord identity_of(const Suite& suite, const PlannedRun& run, Provenance provenance, const fs::path& run_dir) {
-  RunRecord record;
-  record.run_id = run.id;
-  record.training_id = run.training_id;
-  record.suite = suite.name;
-  record.description = suite.description;
-  record.index = run.index;
-  record.variant = run.variant;
-  record.seed = run.seed;
-  record.swept = run.swept;
-  record.config = run.config;
-  record.run_dir = run_dir.string();
-  record.started_at = utc_timestamp();
-  record.provenance = std::move(provenance);
-  return record;
-}
-
-// The results of `earlier`, an identical run, under this run's identity.
-void copy_results(const RunRecord& earlier, RunRecord& record) {
-  record.status = earlier.status;
-  record.error = earlier.error;
-  record.network = earlier.network;
-  record.training = earlier.training;
-  record.metrics = earlier.metrics;
-  record.evaluated_splits = earlier.evaluated_splits;
-  record.data_root = earlier.data_root;
-  record.timings = earlier.timings;
-  record.seconds = earlier.seconds;
-  record.reused_from = ReusedFrom{earlier.index, earlier.run_dir};
+  const auto start = std::chrono::steady_clock::now();
+  const ChildExit exit = run_child(argv, &stop);
+  const bool wrote_outcome = fs::exists(outcome);
+  if (wrote_outcome && exit.exit_code && (*exit.exit_code == 0 || *exit.exit_code == kRunOneDatasetUnusable)) {
+    std::ifstream in(outcome);
+    RunRecord written = run_record_from_json(json::parse(in));
+    fs::remove(outcome);
+    record = std::move(written);
+    return *exit.exit_code == kRunOneDatasetUnusable;
+  }
+  record.status = RunStatus::crashed;
+  record.crash = Crash{exit.signal, exit.exit_code, exit.stderr_tail};
+  record.error = fmt::format("the run's process ended with {} before recording its outcome{}; the last lines it wrote "
+                             "are in crash.stderr_tail. Resume the suite to run it again, or run it alone with "
+                             "--in-process under a debugger",
+                             describe(exit), exit.signal && *exit.signal == 9 ? " (SIGKILL: often the out-of-memory killer)" : "");
+  record.seconds = seconds_since(start);
+  record.timings["total"] = record.seconds;
+  return false;
 }
 
 }  // namespace
 
+void start_folder(ResultsFolder& folder, const Suite& suite, const std::vector<PlannedRun>& plan) {
+  std::ostringstream resolved;
+  resolved << suite.table << '\n';
+  folder.write_resolved_suite(resolved.str());
+  folder.write_plan(plan_json(plan));
+}
+
 SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& runs, const PluginRegistry& registry,
-                          const fs::path& results_root) {
-  ResultsFolder folder = ResultsFolder::create(results_root, suite.name);
+                          ResultsFolder& folder, EarlierRuns earlier, const SuiteRunOptions& options) {
   SuiteRunSummary summary;
   summary.results_dir = folder.path();
-  {
-    std::ostringstream resolved;
-    resolved << suite.table << '\n';
-    folder.write_resolved_suite(resolved.str());
-    json plan = json::array();
-    for (const auto& run : runs) plan.push_back(to_json(run));
-    folder.write_plan(plan);
-  }
-  std::map<std::string, RunRecord> measured;     // run id -> the record of the run that measured it
-  std::map<std::string, TrainedNetwork> trained;  // training id -> the network a run trained
-  std::map<std::string, RunRecord> diverged;      // training id -> the run whose training diverged
   DatasetCache datasets(registry);
+  StopSignals stop(options.resume_command);
+  const bool in_process = options.child_command.empty();
 
-  for (std::size_t position = 0; position < runs.size(); ++position) {
-    const auto& run = runs[position];
-    const RunConfig& config = run.run_config;
-    const int threads = apply_threads(config.threads);
-    // A subset of the plan (e.g. a cut-down test) still names each run's place in the plan.
-    spdlog::info("run {}/{}{} [{}] {}seed {} {}", position + 1, runs.size(),
-                 run.index == position ? "" : fmt::format(" (plan #{})", run.index), run.id,
-                 run.variant.empty() ? "" : "variant " + run.variant + " ", run.seed, run.swept.dump());
+  std::size_t to_run = 0;
+  for (const auto& run : runs) {
+    const RunRecord* done = earlier.measured(run.id);
+    if (!(done && done->index == run.index)) ++to_run;
+  }
+  summary.already_done = runs.size() - to_run;
+  if (summary.already_done > 0) spdlog::info("{} of {} runs are already recorded in {}", summary.already_done, runs.size(), folder.path().string());
+
+  const auto suite_start = std::chrono::steady_clock::now();
+  double executed_seconds = 0.0;
+  std::size_t executed = 0, position = 0;
+  for (const auto& run : runs) {
+    if (const RunRecord* done = earlier.measured(run.id); done && done->index == run.index) continue;
+    if (stop.stop_requested()) break;
+    ++position;
+    const std::size_t finished = summary.records.size();
+    spdlog::info("run {}/{} (plan #{}) [{}] {}seed {} {} | {} ok, {} failed, {} crashed | suite ETA {}", position, to_run,
+                 run.index, run.id, run.variant.empty() ? "" : "variant " + run.variant + " ", run.seed, run.swept.dump(),
+                 finished - summary.failed - summary.crashed - summary.diverged, summary.failed, summary.crashed,
+                 executed == 0 ? std::string("?") : eta(executed_seconds, static_cast<double>(executed), static_cast<double>(to_run)));
 
     const fs::path run_dir = folder.run_dir(run.index, run.id);
-    RunRecord record = identity_of(suite, run, run_provenance(config, registry, threads), run_dir);
+    RunRecord record = start_record(suite, run, registry, run_dir);
     const auto start = std::chrono::steady_clock::now();
-    bool data_unusable = false;
+    bool dataset_unusable = false;
     try {
       const fs::path dir = folder.prepare_run_dir(run.index, run.id, run.config);
-      if (const auto earlier = measured.find(run.id); earlier != measured.end()) {
-        // Variants often share a point (the base value of each swept key); the same
-        // resolved config and seed would train and measure the same network again.
-        copy_results(earlier->second, record);
-        spdlog::info("run {} is run #{} of this suite again: its record is reused", run.id, earlier->second.index);
-      } else if (const auto failed_training = diverged.find(run.training_id); failed_training != diverged.end()) {
-        record.status = RunStatus::diverged;
-        record.error = failed_training->second.error;
-        record.training = failed_training->second.training;
-        record.training.trained = false;
-        record.training.trained_in_run = failed_training->second.index;
-      } else {
-        const auto network = trained.find(run.training_id);
-        const TrainedNetwork* reuse = network == trained.end() ? nullptr : &network->second;
-        if (reuse) spdlog::info("run {} measures the network run #{} trained", run.id, reuse->index);
-        // A network trained before the measurement failed is still a trained network.
-        const auto remember_network = [&] {
-          if (record.training.trained && !record.training.checkpoint.empty()) {
-            trained[run.training_id] = {run.index, record.training.checkpoint, record.training};
-          }
-        };
-        try {
-          run_one(config, registry, datasets, dir, reuse, record);
-          record.status = RunStatus::ok;
-        } catch (...) {
-          remember_network();
-          throw;
-        }
-        remember_network();
+      if (!reuse_earlier(run, earlier, record)) {
+        dataset_unusable = in_process ? attempt_run(run, registry, datasets, dir, earlier, record)
+                                      : attempt_in_child(run, folder.path(), dir, options, stop, record);
+        ++executed;
+        executed_seconds += seconds_since(start);
       }
-    } catch (const RunDiverged& error) {
-      record.status = RunStatus::diverged;
-      record.error = error.what();
-      record.training.diverged_at_step = error.step();
-      diverged.emplace(run.training_id, record);
-    } catch (const DatasetUnavailable& error) {
-      record.status = RunStatus::failed;
-      record.error = error.what();
-      data_unusable = true;
-    } catch (const std::exception& error) {
+    } catch (const std::exception& error) {  // the run folder or the process could not be made
       record.status = RunStatus::failed;
       record.error = error.what();
     }
-    if (!record.reused_from) {
-      record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      record.timings["total"] = record.seconds;
-    }
+    // A run a second signal cut short is not recorded: a resume runs it again.
+    if (record.status == RunStatus::crashed && stop.stop_requested() && record.crash && record.crash->signal) break;
     if (record.training.trained) ++summary.trainings;
     if (record.status == RunStatus::failed) ++summary.failed;
+    if (record.status == RunStatus::crashed) ++summary.crashed;
     if (record.status == RunStatus::diverged) ++summary.diverged;
     folder.append(record);
-    if (record.status != RunStatus::failed && !measured.count(run.id)) measured.emplace(run.id, record);
+    earlier.add(record);
     if (record.status != RunStatus::ok) spdlog::error("run {} {}: {}", run.id, to_string(record.status), record.error);
     summary.records.push_back(std::move(record));
-    if (data_unusable) {
+    if (dataset_unusable) {
       spdlog::error("stopping the suite: no later run can load this dataset either");
       break;
     }
   }
+  summary.not_run = to_run - summary.records.size();
+  summary.stopped = stop.stop_requested() && summary.not_run > 0;
+  if (summary.stopped) fmt::print(stderr, "stopped by a signal; every finished run is recorded. Resume with:\n  {}\n", options.resume_command);
+  spdlog::info("{} runs in {}", summary.records.size(), format_duration(seconds_since(suite_start)));
   return summary;
+}
+
+SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& runs, const PluginRegistry& registry,
+                          const fs::path& results_root) {
+  ResultsFolder folder = ResultsFolder::create(results_root, suite.name);
+  folder.lock();
+  start_folder(folder, suite, runs);
+  return run_suite(suite, runs, registry, folder, EarlierRuns{}, SuiteRunOptions{});
+}
+
+bool run_in_child(const Suite& suite, const std::vector<PlannedRun>& plan, const PluginRegistry& registry,
+                  const fs::path& results_dir, std::size_t index, const std::string& run_id) {
+  if (index >= plan.size() || plan[index].id != run_id) {
+    throw std::runtime_error(fmt::format("run {} of the suite is not run {}: the suite file changed since the suite "
+                                         "started; resume it to see what changed", index, run_id));
+  }
+  const PlannedRun& run = plan[index];
+  ResultsFolder folder = ResultsFolder::open(results_dir);
+  const EarlierRuns earlier(folder.read_records().records);
+  const fs::path run_dir = folder.run_dir(run.index, run.id);
+  RunRecord record = start_record(suite, run, registry, run_dir);
+  spdlog::info("run {} (plan #{}) in process {}", run.id, run.index, ::getpid());
+  DatasetCache datasets(registry);
+  const bool dataset_unusable = attempt_run(run, registry, datasets, results_dir / run_dir, earlier, record);
+  write_file_atomically(results_dir / run_dir / kOutcomeFile, to_json(record).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  return dataset_unusable;
 }
 
 }  // namespace gcbench

@@ -67,6 +67,7 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
                                 "' has none. Set training.gc_penalty_estimator = \"hutchinson\"");
   }
   const auto parameters = all_parameters(network);
+  const auto device = parameters.front().device();  // batches are made on the CPU and go where the network is
   torch::optim::SGD optimizer(parameters,
                               torch::optim::SGDOptions(config.lr).momentum(config.momentum).nesterov(config.nesterov));
   network.embedding->train();
@@ -107,8 +108,8 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
     BatchPrefetcher batches(source_train, stats, order, config.batch_size, epoch_steps_planned, config.augment,
                             seed ^ (0x5bd1e995ULL * static_cast<std::uint64_t>(epoch + 1)));
     while (auto batch = batches.next()) {
-      const auto& inputs = batch->inputs;
-      const auto& labels = batch->labels;
+      const auto inputs = batch->inputs.to(device, /*non_blocking=*/true);
+      const auto labels = batch->labels.to(device, /*non_blocking=*/true);
       lr = learning_rate(config, result.steps, steps_per_epoch, total_steps);
       for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
 
@@ -152,6 +153,7 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
       window_seen += config.batch_size;
       ++window_steps;
       if (config.trajectory_every > 0 && result.steps % config.trajectory_every == 0) report();
+      if (hooks.step_done) hooks.step_done({result.steps, total_steps, epoch + 1, result.steps * config.batch_size, ce});
     }
     result.final_loss = loss_sum / static_cast<double>(epoch_steps);
     result.running_train_accuracy = static_cast<double>(correct) / static_cast<double>(seen);

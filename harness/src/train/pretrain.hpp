@@ -21,10 +21,19 @@ struct TrainingProgress {
   double lr = 0.0;                       // the learning rate of the last step
 };
 
+struct StepDone {
+  std::int64_t step = 0;         // steps taken so far, from 1
+  std::int64_t total_steps = 0;  // planned
+  std::int64_t epoch = 0;        // the epoch in progress, from 1
+  std::int64_t images = 0;       // images trained on so far
+  double loss = 0.0;             // this step's cross-entropy
+};
+
 struct TrainingHooks {
   const GcEstimator* gc_penalty = nullptr;                 // required when config.gc_penalty > 0
   std::function<void(const TrainingProgress&)> observe;   // at step 0 and every trajectory_every steps
   std::function<void(std::int64_t epoch)> epoch_end;      // after each completed epoch, from 1
+  std::function<void(const StepDone&)> step_done;         // after every step: progress
 };
 
 struct PretrainResult {

@@ -30,13 +30,13 @@ class ExactGc : public gcbench::GcEstimator {
     const auto x = inputs.detach().repeat(repeats).requires_grad_(true);  // [copies * batch, ...]
     const auto y = f(x);                                                  // [copies * batch, D]
 
-    at::Tensor per_example = at::zeros({batch}, at::kDouble);
+    at::Tensor per_example = at::zeros({batch}, inputs.options().dtype(at::kDouble));
     gcbench::GcEstimate estimate;
     for (std::int64_t first = 0; first < dimension; first += copies) {
       const std::int64_t count = std::min(copies, dimension - first);
       // Copy j of the batch takes direction first + j; copies past the last direction get none.
-      auto directions = at::arange(first, first + copies, at::kLong).clamp_max(dimension - 1).repeat_interleave(batch);
-      auto seed_grad = at::one_hot(directions, dimension).to(y.scalar_type());
+      auto directions = at::arange(first, first + copies, inputs.options().dtype(at::kLong)).clamp_max(dimension - 1).repeat_interleave(batch);
+      auto seed_grad = at::one_hot(directions, dimension).to(y.options());
       if (count < copies) seed_grad.slice(0, count * batch).zero_();
       const bool last = first + copies >= dimension;
       const auto grad = torch::autograd::grad({y}, {x}, {seed_grad}, /*retain_graph=*/!last)[0];
@@ -44,7 +44,8 @@ class ExactGc : public gcbench::GcEstimator {
       ++estimate.backward_passes;
     }
     estimate.value = per_example.mean().item<double>();
-    estimate.per_example.assign(per_example.data_ptr<double>(), per_example.data_ptr<double>() + batch);
+    const auto on_host = per_example.to(at::kCPU).contiguous();  // the estimate may have run on a GPU
+    estimate.per_example.assign(on_host.data_ptr<double>(), on_host.data_ptr<double>() + batch);
     return estimate;
   }
 

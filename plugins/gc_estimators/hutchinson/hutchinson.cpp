@@ -1,7 +1,6 @@
 // hutchinson: for random probes v with E[v v^T] = I, E ||v^T J||^2 = ||J||_F^2.
 // All probes go through one backward pass (the batch replicated once per probe).
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
 #include <gcbench/plugin.hpp>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -31,7 +30,8 @@ class HutchinsonGc : public gcbench::GcEstimator {
     const auto per_example = samples.mean(0);
     gcbench::GcEstimate estimate;
     estimate.value = per_example.mean().item<double>();
-    estimate.per_example.assign(per_example.data_ptr<double>(), per_example.data_ptr<double>() + batch);
+    const auto on_host = per_example.to(at::kCPU).contiguous();  // the estimate may have run on a GPU
+    estimate.per_example.assign(on_host.data_ptr<double>(), on_host.data_ptr<double>() + batch);
     // The estimate's randomness is the probes' alone: Var = sum_x Var_x / (probes * batch^2).
     const double variance_sum = samples.var(0, /*unbiased=*/true).sum().item<double>();
     estimate.standard_error = std::sqrt(variance_sum / static_cast<double>(probes_)) / static_cast<double>(batch);
@@ -53,7 +53,7 @@ class HutchinsonGc : public gcbench::GcEstimator {
                          bool create_graph) const {
     torch::AutoGradMode enable_grad(true);
     const std::int64_t batch = inputs.size(0);
-    auto generator = at::detail::createCPUGenerator(seed);
+    gcbench::SeededRandom random(seed);
     std::vector<at::Tensor> chunks;
     // Large replicas outgrow the caches and slow down more than linearly, so the
     // probes go through in passes of at most probes_per_pass.
@@ -63,9 +63,8 @@ class HutchinsonGc : public gcbench::GcEstimator {
       repeats[0] = count;
       const auto x = inputs.detach().repeat(repeats).requires_grad_(true);  // [count * batch, ...]
       const auto y = f(x);                                                  // [count * batch, D]
-      const auto options = at::TensorOptions().dtype(y.scalar_type());
-      const at::Tensor v = distribution_ == "gaussian" ? at::randn(y.sizes(), generator, options)
-                                                       : at::randint(0, 2, y.sizes(), generator, options).mul_(2).sub_(1);
+      const at::Tensor v = distribution_ == "gaussian" ? random.normal(y.sizes(), y.options())
+                                                       : random.rademacher(y.sizes(), y.options());
       const auto grad = torch::autograd::grad({y}, {x}, {v}, /*retain_graph=*/create_graph, create_graph)[0];
       chunks.push_back(grad.pow(2).flatten(1).sum(1).view({count, batch}));
     }

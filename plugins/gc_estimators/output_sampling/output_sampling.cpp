@@ -2,7 +2,6 @@
 // E[(D/k) sum_{d in S} ||grad_x f_d(x)||^2] = ||J_f(x)||_F^2. Cheap, but with
 // higher variance than Hutchinson's probes when a few coordinates dominate.
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
 #include <gcbench/plugin.hpp>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -27,14 +26,14 @@ class OutputSamplingGc : public gcbench::GcEstimator {
     }
     const std::int64_t k = std::min(outputs_, dimension);
     // Each example draws its own k coordinates without replacement.
-    auto generator = at::detail::createCPUGenerator(seed);
-    const auto chosen = at::rand({batch, dimension}, generator, at::kDouble).argsort(/*dim=*/1, /*descending=*/false).slice(1, 0, k);  // [B, k]
+    gcbench::SeededRandom random(seed);
+    const auto chosen = random.uniform({batch, dimension}, inputs.options().dtype(at::kDouble)).argsort(/*dim=*/1, /*descending=*/false).slice(1, 0, k);  // [B, k]
 
     std::vector<std::int64_t> repeats(inputs.dim(), 1);
     repeats[0] = k;
     const auto x = inputs.detach().repeat(repeats).requires_grad_(true);  // copy j: coordinate chosen[:, j]
     const auto y = f(x);
-    const auto seed_grad = at::one_hot(chosen.t().reshape({-1}), dimension).to(y.scalar_type());
+    const auto seed_grad = at::one_hot(chosen.t().reshape({-1}), dimension).to(y.options());
     const auto grad = torch::autograd::grad({y}, {x}, {seed_grad})[0];
     const auto samples = grad.to(at::kDouble).pow(2).flatten(1).sum(1).view({k, batch}) *
                          static_cast<double>(dimension);  // D ||grad f_d||^2, unbiased for ||J||_F^2
@@ -42,7 +41,8 @@ class OutputSamplingGc : public gcbench::GcEstimator {
     const auto per_example = samples.mean(0);
     gcbench::GcEstimate estimate;
     estimate.value = per_example.mean().item<double>();
-    estimate.per_example.assign(per_example.data_ptr<double>(), per_example.data_ptr<double>() + batch);
+    const auto on_host = per_example.to(at::kCPU).contiguous();  // the estimate may have run on a GPU
+    estimate.per_example.assign(on_host.data_ptr<double>(), on_host.data_ptr<double>() + batch);
     if (k >= 2 && k < dimension) {
       // Sampling without replacement from D coordinates: finite-population correction.
       const double correction = static_cast<double>(dimension - k) / static_cast<double>(dimension - 1);

@@ -6,7 +6,6 @@
 //   outputs   - a random subset of k embedding coordinates, rescaled by D / k.
 // With every axis at its full size it computes the exact GC.
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
 #include <gcbench/plugin.hpp>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -27,11 +26,12 @@ class SampledGc : public gcbench::GcEstimator {
   gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs,
                                std::uint64_t seed) const override {
     torch::AutoGradMode enable_grad(true);
-    auto generator = at::detail::createCPUGenerator(seed);
+    gcbench::SeededRandom random(seed);
+    const auto on_device = inputs.options();
     const std::int64_t batch = inputs.size(0);
     const std::int64_t examples =
         std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(example_fraction_ * static_cast<double>(batch))));
-    const auto sampled_rows = at::randperm(batch, generator, at::kLong).slice(0, 0, examples);
+    const auto sampled_rows = random.permutation(batch, on_device).slice(0, 0, examples);
     const auto rows = std::get<0>(sampled_rows.sort());
     const auto x0 = inputs.index_select(0, rows).detach();
 
@@ -42,11 +42,11 @@ class SampledGc : public gcbench::GcEstimator {
     }
     const std::int64_t k = outputs_ == 0 ? dimension : std::min(outputs_, dimension);
     const auto chosen = k == dimension
-                            ? at::arange(dimension, at::kLong).expand({examples, dimension})
-                            : at::rand({examples, dimension}, generator, at::kDouble).argsort(/*dim=*/1, /*descending=*/false).slice(1, 0, k);
+                            ? at::arange(dimension, on_device.dtype(at::kLong)).expand({examples, dimension})
+                            : random.uniform({examples, dimension}, on_device.dtype(at::kDouble)).argsort(/*dim=*/1, /*descending=*/false).slice(1, 0, k);
 
     gcbench::GcEstimate estimate;
-    at::Tensor per_example = at::zeros({examples}, at::kDouble);
+    at::Tensor per_example = at::zeros({examples}, on_device.dtype(at::kDouble));
     for (std::int64_t first = 0; first < k; first += directions_per_pass_) {
       const std::int64_t count = std::min(directions_per_pass_, k - first);
       std::vector<std::int64_t> repeats(x0.dim(), 1);
@@ -54,10 +54,10 @@ class SampledGc : public gcbench::GcEstimator {
       const auto x = x0.repeat(repeats).requires_grad_(true);
       const auto y = f(x);
       const auto directions = chosen.slice(1, first, first + count).t().reshape({-1});
-      const auto grad = torch::autograd::grad({y}, {x}, {at::one_hot(directions, dimension).to(y.scalar_type())})[0];
+      const auto grad = torch::autograd::grad({y}, {x}, {at::one_hot(directions, dimension).to(y.options())})[0];
       auto squared = grad.to(at::kDouble).pow(2).flatten(1);
       if (entry_fraction_ < 1.0) {
-        const auto keep = at::rand(squared.sizes(), generator, at::kDouble).lt(entry_fraction_);
+        const auto keep = random.uniform(squared.sizes(), squared.options()).lt(entry_fraction_);
         squared = squared * keep / entry_fraction_;
       }
       per_example += squared.sum(1).view({count, examples}).sum(0);
@@ -66,7 +66,8 @@ class SampledGc : public gcbench::GcEstimator {
     per_example *= static_cast<double>(dimension) / static_cast<double>(k);
 
     estimate.value = per_example.mean().item<double>();
-    estimate.per_example.assign(per_example.data_ptr<double>(), per_example.data_ptr<double>() + examples);
+    const auto on_host = per_example.to(at::kCPU).contiguous();  // the estimate may have run on a GPU
+    estimate.per_example.assign(on_host.data_ptr<double>(), on_host.data_ptr<double>() + examples);
     const bool stochastic = examples < batch || entry_fraction_ < 1.0 || k < dimension;
     if (stochastic && examples >= 2) {
       // Treats each sampled example's value as one draw: exact for the example axis

@@ -1,0 +1,38 @@
+#include "runner/earlier_runs.hpp"
+
+#include <filesystem>
+
+namespace gcbench {
+
+EarlierRuns::EarlierRuns(const std::vector<RunRecord>& records) {
+  for (const auto& record : records) add(record);
+}
+
+void EarlierRuns::add(const RunRecord& record) {
+  // A network trained before the measurement failed is still a trained network.
+  if (record.training.trained && !record.training.checkpoint.empty() && !record.reused_from &&
+      std::filesystem::exists(record.training.checkpoint)) {
+    trained_.emplace(record.training_id, TrainedNetwork{record.index, record.training.checkpoint, record.training});
+  }
+  if (record.status == RunStatus::diverged && !record.reused_from && record.training.trained) {
+    diverged_.emplace(record.training_id, record);
+  }
+  if (is_finished(record.status)) measured_.emplace(record.run_id, record);
+}
+
+const RunRecord* EarlierRuns::measured(const std::string& run_id) const {
+  const auto found = measured_.find(run_id);
+  return found == measured_.end() ? nullptr : &found->second;
+}
+
+const TrainedNetwork* EarlierRuns::trained(const std::string& training_id) const {
+  const auto found = trained_.find(training_id);
+  return found == trained_.end() ? nullptr : &found->second;
+}
+
+const RunRecord* EarlierRuns::diverged(const std::string& training_id) const {
+  const auto found = diverged_.find(training_id);
+  return found == diverged_.end() ? nullptr : &found->second;
+}
+
+}  // namespace gcbench

@@ -1,0 +1,42 @@
+// Progress of long work on stderr, as users of long jobs expect: on a terminal
+// one line rewritten in place; in a log (a file, a Slurm output) a plain line
+// every few seconds, so the log stays readable.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace gcbench {
+
+// GCBENCH_PROGRESS=terminal or =log decides (a suite runner sets it for the
+// run processes whose stderr it passes on); otherwise whether stderr is a terminal.
+bool progress_on_terminal();
+
+// "12s", "4m05s", "3h07m", "2d04h".
+std::string format_duration(double seconds);
+
+class ProgressLine {
+ public:
+  explicit ProgressLine(double log_every_seconds);
+  ~ProgressLine();  // ends a terminal line that is still open
+
+  // Shows `text` when enough time has passed since the last line: a quarter
+  // second on a terminal, log_every_seconds in a log.
+  void update(const std::string& text);
+  // Shows `text` now and ends the line.
+  void finish(const std::string& text);
+
+ private:
+  void show(const std::string& text);
+
+  bool terminal_;
+  double every_;
+  std::chrono::steady_clock::time_point last_;
+  bool open_ = false;
+  bool shown_ = false;
+};
+
+// The ETA of work `done` of `total` units that has taken `elapsed` seconds.
+std::string eta(double elapsed, double done, double total);
+
+}  // namespace gcbench
