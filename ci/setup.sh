@@ -4,6 +4,7 @@
 #   bash ci/setup.sh           what building and running gcbench needs
 #   bash ci/setup.sh --tests   that, and what the tests alone need (a headless browser)
 #   bash ci/setup.sh --fuzz    that, and clang-14 with libFuzzer (ci/fuzz.sh)
+#   bash ci/setup.sh --reference  that, and Python PyTorch (ci/bench_vs_pytorch.sh)
 set -euo pipefail
 
 packages=(
@@ -27,6 +28,9 @@ packages=(
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium)    # the report test renders report.html headless
+fi
+if [ "${1:-}" = "--reference" ]; then
+  packages+=(python3-torch)   # the same LibTorch 1.13 from Python, for the side-by-side benchmark
 fi
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang-14 libfuzzer-14-dev)   # ci/fuzz.sh: libFuzzer targets

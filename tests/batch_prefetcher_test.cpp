@@ -1,6 +1,7 @@
 #include <ATen/ATen.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <numeric>
 
 #include "data/batch_prefetcher.hpp"
@@ -22,6 +23,25 @@ TEST_CASE("The prefetcher yields exactly the planned batches, in order", "[data]
     }
   }
   CHECK(seen == std::vector<std::int64_t>{19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8});
+}
+
+TEST_CASE("Batches made inline, without a thread, are the batches the thread makes", "[data]") {
+  const gcbench::ImageSet set{at::randint(0, 256, {48, 3, 8, 8}, at::kByte), at::arange(48, at::kLong), {"a"}};
+  std::vector<std::int64_t> order(48);
+  std::iota(order.begin(), order.end(), 0);
+  std::reverse(order.begin() + 10, order.end());
+  gcbench::BatchPrefetcher threaded(set, {{0.5, 0.5, 0.5}, {0.25, 0.25, 0.25}}, order, 8, 6, true, 3, true);
+  gcbench::BatchPrefetcher inline_(set, {{0.5, 0.5, 0.5}, {0.25, 0.25, 0.25}}, order, 8, 6, true, 3, false);
+  int batches = 0;
+  while (auto a = threaded.next()) {
+    const auto b = inline_.next();
+    REQUIRE(b.has_value());
+    CHECK(at::equal(a->inputs, b->inputs));
+    CHECK(at::equal(a->labels, b->labels));
+    ++batches;
+  }
+  CHECK(batches == 6);
+  CHECK_FALSE(inline_.next().has_value());
 }
 
 TEST_CASE("A prefetcher dropped early stops its thread cleanly", "[data]") {

@@ -14,10 +14,11 @@ namespace fs = std::filesystem;
 namespace {
 
 // The record without what may differ between two runs of the same work: wall
-// times, when it started, and where its checkpoint sits (the folder's timestamp).
+// and CPU times, peak memory, when it started, and where its checkpoint sits
+// (the folder's timestamp).
 json without_timings(json value) {
   if (value.is_object()) {
-    for (const char* key : {"seconds", "timings", "started_at", "checkpoint"}) value.erase(key);
+    for (const char* key : {"seconds", "timings", "cpu_timings", "peak_rss_bytes", "started_at", "checkpoint"}) value.erase(key);
     for (auto& [key, child] : value.items()) child = without_timings(child);
   } else if (value.is_array()) {
     for (auto& child : value) child = without_timings(child);

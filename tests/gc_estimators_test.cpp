@@ -152,3 +152,30 @@ TEST_CASE("hutchinson falls within 3 standard errors of exact on a nonlinear net
   const auto estimate = registry().create_gc_estimator("hutchinson", options_of("hutchinson"))->estimate(f, inputs, 3);
   CHECK(std::abs(estimate.value - exact) < 3 * *estimate.standard_error);
 }
+
+TEST_CASE("hutchinson's penalty on the forward pass estimates GC from the step's own graph and differentiates", "[gc]") {
+  const auto w1 = at::randn({24, 10}, at::kDouble).requires_grad_(true);
+  const auto w2 = (at::randn({12, 24}, at::kDouble) / 4).requires_grad_(true);
+  const auto f = [&](const at::Tensor& x) { return at::tanh(x.matmul(w1.t())).matmul(w2.t()); };
+  const auto inputs = at::randn({48, 10}, at::kDouble);
+  const double exact = registry().create_gc_estimator("exact", options_of("exact"))->estimate(f, inputs, 0).value;
+  const auto hutchinson = registry().create_gc_estimator("hutchinson", options_of("hutchinson"));
+  REQUIRE(hutchinson->estimates_on_forward());
+
+  const auto x = inputs.clone().requires_grad_(true);
+  const auto y = f(x);  // the training step's forward pass
+  const auto many = hutchinson->differentiable_estimate_on_forward(x, y, 5, 400);
+  CHECK(many.item<double>() == Catch::Detail::Approx(exact).epsilon(0.05));
+  SECTION("with one probe, and a different estimate for another seed") {
+    const auto one = hutchinson->differentiable_estimate_on_forward(x, y, 5, 1).item<double>();
+    CHECK(one > 0);
+    CHECK(one != hutchinson->differentiable_estimate_on_forward(x, y, 6, 1).item<double>());
+    CHECK(one == hutchinson->differentiable_estimate_on_forward(x, y, 5, 1).item<double>());
+  }
+  SECTION("its gradient reaches the parameters, and the step's graph is still there for the loss") {
+    const auto penalty = hutchinson->differentiable_estimate_on_forward(x, y, 5, 1);
+    (penalty + y.sum()).backward();
+    REQUIRE(w1.grad().defined());
+    CHECK(w1.grad().abs().sum().item<double>() > 0);
+  }
+}

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -127,10 +128,12 @@ int run_command(const RunArguments& arguments) {
   fmt::print("networks trained: {}\n", summary.trainings);
   if (summary.stopped) return kExitStopped;
   if (summary.failed > 0 || summary.crashed > 0 || summary.not_run > 0) {
-    fmt::print(stderr, "{} of {} runs failed{}{}; their errors are in the records. Rerun them with:\n  {}\n", summary.failed,
-               runs.size(), summary.crashed > 0 ? fmt::format(" and {} crashed", summary.crashed) : "",
-               summary.not_run > 0 ? fmt::format(" and {} did not run (the suite stopped)", summary.not_run) : "",
-               options.resume_command);
+    std::vector<std::string> parts;
+    if (summary.failed > 0) parts.push_back(fmt::format("{} failed", summary.failed));
+    if (summary.crashed > 0) parts.push_back(fmt::format("{} crashed", summary.crashed));
+    if (summary.not_run > 0) parts.push_back(fmt::format("{} did not run (the suite stopped)", summary.not_run));
+    fmt::print(stderr, "of {} runs, {}; the records say why. Run them again with:\n  {}\n", runs.size(),
+               fmt::join(parts, ", "), options.resume_command);
     return kExitRunFailed;
   }
   if (summary.diverged > 0) {

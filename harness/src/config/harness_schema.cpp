@@ -80,6 +80,11 @@ const std::vector<HarnessKey>& harness_keys() {
           lands_in(&R::training, &T::weight_decay)),
       key(real("training.gc_penalty", 0, "GC regularisation: loss += gc_penalty * GC estimate on the batch").at_least(0),
           lands_in(&R::training, &T::gc_penalty)),
+      key(integer("training.gc_penalty_probes", 1,
+                  "probes per step of the GC penalty, for an estimator that computes it on the training forward pass "
+                  "(hutchinson); 0: the estimator's own `probes`. Measurement keeps the estimator's own")
+              .at_least(0).at_most(1024),
+          lands_in(&R::training, &T::gc_penalty_probes)),
       key(string("training.gc_penalty_estimator", "hutchinson",
                  "differentiable GC estimator for the penalty; options from [estimators.<name>]"),
           lands_in(&R::training, &T::gc_penalty_estimator)),

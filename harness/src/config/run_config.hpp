@@ -34,6 +34,7 @@ struct TrainingConfig {
   double l2{};                    // loss += l2 * ||theta||^2
   double weight_decay{};          // decoupled: theta *= 1 - lr * weight_decay
   double gc_penalty{};            // loss += gc_penalty * GC estimate
+  std::int64_t gc_penalty_probes{};  // random probes per step of an estimator that estimates on the forward pass; 0: its own
   PluginChoice gc_penalty_estimator;
   std::int64_t trajectory_every{};
   std::int64_t trajectory_gc_samples{};

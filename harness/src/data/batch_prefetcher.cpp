@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <omp.h>
 
 #include "data/image_batches.hpp"
@@ -30,15 +31,17 @@ at::Tensor augment(const at::Tensor& images, std::uint64_t generator_seed) {
 }
 
 BatchPrefetcher::BatchPrefetcher(const ImageSet& set, const ChannelStats& stats, std::vector<std::int64_t> order,
-                                 std::int64_t batch_size, std::int64_t steps, bool augment, std::uint64_t seed)
+                                 std::int64_t batch_size, std::int64_t steps, bool augment, std::uint64_t seed,
+                                 bool on_own_thread)
     : set_(set),
       stats_(stats),
       order_(std::move(order)),
       batch_size_(batch_size),
       steps_(steps),
       augment_(augment),
-      seed_(seed),
-      worker_([this] { produce(); }) {}
+      seed_(seed) {
+  if (on_own_thread) worker_ = std::thread([this] { produce(); });
+}
 
 BatchPrefetcher::~BatchPrefetcher() {
   {
@@ -46,7 +49,19 @@ BatchPrefetcher::~BatchPrefetcher() {
     stopping_ = true;
   }
   changed_.notify_all();
-  worker_.join();
+  if (worker_.joinable()) worker_.join();
+}
+
+bool BatchPrefetcher::core_to_spare() {
+  return std::thread::hardware_concurrency() > static_cast<unsigned>(at::get_num_threads());
+}
+
+TrainingBatch BatchPrefetcher::make(std::int64_t step) const {
+  const auto begin = order_.begin() + step * batch_size_;
+  const auto indices = at::tensor(std::vector<std::int64_t>(begin, begin + batch_size_), at::kLong);
+  auto images = set_.images.index_select(0, indices);
+  if (augment_) images = augment(images, seed_ ^ (0xa5a5a5a5ULL + static_cast<std::uint64_t>(step) * 0x9e3779b97f4a7c15ULL));
+  return TrainingBatch{to_network_input(images, stats_), set_.labels.index_select(0, indices)};
 }
 
 void BatchPrefetcher::produce() {
@@ -61,11 +76,7 @@ void BatchPrefetcher::produce() {
         changed_.wait(guard, [this] { return stopping_ || ready_.size() < kAhead; });
         if (stopping_) return;
       }
-      const auto begin = order_.begin() + step * batch_size_;
-      const auto indices = at::tensor(std::vector<std::int64_t>(begin, begin + batch_size_), at::kLong);
-      auto images = set_.images.index_select(0, indices);
-      if (augment_) images = augment(images, seed_ ^ (0xa5a5a5a5ULL + static_cast<std::uint64_t>(step) * 0x9e3779b97f4a7c15ULL));
-      TrainingBatch batch{to_network_input(images, stats_), set_.labels.index_select(0, indices)};
+      TrainingBatch batch = make(step);
       {
         std::lock_guard<std::mutex> guard(lock_);
         ready_.push_back(std::move(batch));
@@ -81,6 +92,10 @@ void BatchPrefetcher::produce() {
 }
 
 std::optional<TrainingBatch> BatchPrefetcher::next() {
+  if (!worker_.joinable()) {
+    if (consumed_ >= steps_) return std::nullopt;
+    return make(consumed_++);
+  }
   std::unique_lock<std::mutex> guard(lock_);
   if (consumed_ >= steps_) return std::nullopt;
   changed_.wait(guard, [this] { return !ready_.empty() || failure_; });

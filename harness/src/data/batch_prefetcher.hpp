@@ -1,6 +1,8 @@
 // Training batches made on a background thread, one step ahead of the
 // optimiser, so the training loop does not wait on indexing, augmentation and
-// normalisation.
+// normalisation; or made in next() itself when no core is free for that thread
+// (on 2 cores with 2 compute threads the thread slows every step down more than
+// the batch costs: measured by tests/benchmarks/pytorch_reference).
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -33,7 +35,11 @@ class BatchPrefetcher {
   // Batch i holds set.images[order[i * batch_size .. (i + 1) * batch_size)], for i < steps.
   // `set` must outlive the prefetcher.
   BatchPrefetcher(const ImageSet& set, const ChannelStats& stats, std::vector<std::int64_t> order,
-                  std::int64_t batch_size, std::int64_t steps, bool augment, std::uint64_t seed);
+                  std::int64_t batch_size, std::int64_t steps, bool augment, std::uint64_t seed,
+                  bool on_own_thread = true);
+
+  // Whether a thread of its own pays: a core is left over by LibTorch's compute threads.
+  static bool core_to_spare();
   ~BatchPrefetcher();
   BatchPrefetcher(const BatchPrefetcher&) = delete;
   BatchPrefetcher& operator=(const BatchPrefetcher&) = delete;
@@ -43,6 +49,7 @@ class BatchPrefetcher {
 
  private:
   void produce();
+  TrainingBatch make(std::int64_t step) const;
 
   const ImageSet& set_;
   ChannelStats stats_;

@@ -68,6 +68,7 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
   }
   const auto parameters = all_parameters(network);
   const auto device = parameters.front().device();  // batches are made on the CPU and go where the network is
+  const bool on_own_thread = BatchPrefetcher::core_to_spare();
   torch::optim::SGD optimizer(parameters,
                               torch::optim::SGDOptions(config.lr).momentum(config.momentum).nesterov(config.nesterov));
   network.embedding->train();
@@ -106,7 +107,7 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
     std::int64_t correct = 0, seen = 0, epoch_steps = 0;
     const std::int64_t epoch_steps_planned = std::min(steps_per_epoch, total_steps - result.steps);
     BatchPrefetcher batches(source_train, stats, order, config.batch_size, epoch_steps_planned, config.augment,
-                            seed ^ (0x5bd1e995ULL * static_cast<std::uint64_t>(epoch + 1)));
+                            seed ^ (0x5bd1e995ULL * static_cast<std::uint64_t>(epoch + 1)), on_own_thread);
     while (auto batch = batches.next()) {
       const auto inputs = batch->inputs.to(device, /*non_blocking=*/true);
       const auto labels = batch->labels.to(device, /*non_blocking=*/true);
@@ -114,21 +115,39 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
       for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
 
       optimizer.zero_grad();
-      const auto logits = network.head->forward(network.embedding->forward(inputs));
+      // The penalty differentiates f w.r.t. its input on this very forward pass.
+      const bool penalty_on_forward = config.gc_penalty > 0 && hooks.gc_penalty->estimates_on_forward();
+      if (penalty_on_forward) inputs.requires_grad_(true);
+      const auto embedding = network.embedding->forward(inputs);
+      const auto logits = network.head->forward(embedding);
       const auto cross_entropy = at::nll_loss(at::log_softmax(logits, 1), labels);
       at::Tensor loss = cross_entropy;
+      at::Tensor penalty;
       if (config.l2 > 0) loss = loss + config.l2 * squared_norm(parameters);
       if (config.gc_penalty > 0) {
-        // The estimator runs f again in train mode, which would move batch norm's
-        // running statistics a second time this step: the penalty must change the
-        // training only through its gradient, so they are put back as they were.
-        const BufferSnapshot statistics(*network.embedding);
-        const auto gc = hooks.gc_penalty->differentiable_estimate(f, inputs, seed ^ (0x9e3779b97f4a7c15ULL * (result.steps + 1)));
-        statistics.restore();
+        const std::uint64_t penalty_seed = seed ^ (0x9e3779b97f4a7c15ULL * (result.steps + 1));
+        at::Tensor gc;
+        if (penalty_on_forward) {
+          gc = hooks.gc_penalty->differentiable_estimate_on_forward(inputs, embedding, penalty_seed, config.gc_penalty_probes);
+        } else {
+          // The estimator runs f again in train mode, which would move batch norm's
+          // running statistics a second time this step: the penalty must change the
+          // training only through its gradient, so they are put back as they were.
+          const BufferSnapshot statistics(*network.embedding);
+          gc = hooks.gc_penalty->differentiable_estimate(f, inputs, penalty_seed);
+          statistics.restore();
+        }
         loss = loss + config.gc_penalty * gc;
-        penalty_sum += gc.item<double>();
+        penalty = gc.detach();
       }
-      const double loss_value = loss.item<double>();
+      // What the step reports, read back in one copy (one device sync on a GPU).
+      const auto read = at::stack({loss.detach().to(at::kDouble), cross_entropy.detach().to(at::kDouble),
+                                   logits.detach().argmax(1).eq(labels).sum().to(at::kDouble),
+                                   penalty.defined() ? penalty.to(at::kDouble) : at::zeros({}, loss.options().dtype(at::kDouble))})
+                            .to(at::kCPU);
+      const double* values = read.data_ptr<double>();
+      const double loss_value = values[0];
+      penalty_sum += values[3];
       ++result.steps;
       if (!std::isfinite(loss_value)) {
         result.diverged_at_step = result.steps;
@@ -139,11 +158,11 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
       optimizer.step();
       if (config.weight_decay > 0) {
         torch::NoGradGuard no_grad;
-        for (auto& p : parameters) p.mul_(1.0 - lr * config.weight_decay);
+        at::_foreach_mul_(parameters, 1.0 - lr * config.weight_decay);  // one call for every parameter
       }
 
-      const double ce = cross_entropy.item<double>();
-      const auto batch_correct = logits.argmax(1).eq(labels).sum().item<std::int64_t>();
+      const double ce = values[1];
+      const auto batch_correct = static_cast<std::int64_t>(values[2]);
       loss_sum += ce;
       correct += batch_correct;
       seen += config.batch_size;

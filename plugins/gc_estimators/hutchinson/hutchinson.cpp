@@ -46,6 +46,24 @@ class HutchinsonGc : public gcbench::GcEstimator {
     return probe_norms(f, inputs, seed, /*create_graph=*/true).mean();
   }
 
+  bool estimates_on_forward() const override { return true; }
+
+  // One gradient per probe through the step's own graph: no replicated forward.
+  at::Tensor differentiable_estimate_on_forward(const at::Tensor& inputs, const at::Tensor& outputs, std::uint64_t seed,
+                                                std::int64_t probes) const override {
+    const std::int64_t count = probes > 0 ? probes : probes_;
+    gcbench::SeededRandom random(seed);
+    at::Tensor total;
+    for (std::int64_t probe = 0; probe < count; ++probe) {
+      const at::Tensor v = distribution_ == "gaussian" ? random.normal(outputs.sizes(), outputs.options())
+                                                       : random.rademacher(outputs.sizes(), outputs.options());
+      const auto grad = torch::autograd::grad({outputs}, {inputs}, {v}, /*retain_graph=*/true, /*create_graph=*/true)[0];
+      const auto norms = grad.pow(2).flatten(1).sum(1);  // ||v^T J_f(x)||^2 per example
+      total = total.defined() ? total + norms : norms;
+    }
+    return total.mean() / static_cast<double>(count);
+  }
+
  private:
   // ||v^T J_f(x)||^2 for every probe v and example x: [probes, batch]. With
   // create_graph the result can be differentiated again, for the GC penalty.

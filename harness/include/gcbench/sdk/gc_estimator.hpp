@@ -42,6 +42,18 @@ class GcEstimator {
                                              std::uint64_t /*seed*/) const {
     throw std::logic_error("this GC estimator has no differentiable estimate");
   }
+
+  // The penalty on the training step's own forward pass, at the cost of a
+  // double backward: `inputs` (requiring grad) went through f in train mode to
+  // give `outputs`, which the loss also uses, so f runs once per step and batch
+  // norm's statistics move once. `probes` random directions; 0: the estimator's
+  // own count. Estimators that can, override both; the harness falls back to
+  // differentiable_estimate for the others.
+  virtual bool estimates_on_forward() const { return false; }
+  virtual at::Tensor differentiable_estimate_on_forward(const at::Tensor& /*inputs*/, const at::Tensor& /*outputs*/,
+                                                        std::uint64_t /*seed*/, std::int64_t /*probes*/) const {
+    throw std::logic_error("this GC estimator cannot estimate on the training forward pass");
+  }
 };
 
 }  // namespace gcbench
