@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=5
-filter='^(train_step|train_step_gc_penalty|gc/(exact|hutchinson)|nc|fewshot)/'
+filter='^(train_step|train_step_gc_penalty|gc/(exact|exact_vmap_jacrev|hutchinson)|nc|fewshot)/'
 min_time=1
 threads=2
 out=results/bench_vs_pytorch

@@ -14,9 +14,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
-
-int exit_code(const std::string& output) { return std::stoi(output.substr(0, output.find('\n'))); }
+using gcbench::testing::exit_code;
+using gcbench::testing::quoted;
 
 // gcbench run from the source folder, as a user in a checkout would.
 std::string gcbench_in_source(const std::string& arguments) {

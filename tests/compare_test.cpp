@@ -16,13 +16,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string gcbench_cli(const std::string& arguments) {
-  return gcbench::testing::run_command(fmt::format("'{}' {}", gcbench::testing::gcbench_executable().string(), arguments));
-}
-
-int exit_code(const std::string& output) { return std::stoi(output.substr(0, output.find('\n'))); }
-
-std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+using gcbench::testing::gcbench_cli;
+using gcbench::testing::exit_code;
+using gcbench::testing::quoted;
 
 // The latest results folder under ROOT/<suite>.
 fs::path results_folder(const fs::path& root, const std::string& suite) {

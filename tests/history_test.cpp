@@ -18,11 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string gcbench_cli(const std::string& arguments) {
-  return gcbench::testing::run_command(fmt::format("'{}' {}", gcbench::testing::gcbench_executable().string(), arguments));
-}
-
-int exit_code(const std::string& output) { return std::stoi(output.substr(0, output.find('\n'))); }
+using gcbench::testing::gcbench_cli;
+using gcbench::testing::exit_code;
 
 // A series per metric over `values.size()` commits, one source each.
 void add_commits(gcbench::History& history, const std::string& machine, const std::vector<std::string>& series,

@@ -21,13 +21,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
-
-std::string gcbench_cli(const std::string& arguments) {
-  return gcbench::testing::run_command(fmt::format("{} {}", quoted(gcbench::testing::gcbench_executable()), arguments));
-}
-
-int exit_code(const std::string& output) { return std::stoi(output.substr(0, output.find('\n'))); }
+using gcbench::testing::gcbench_cli;
+using gcbench::testing::exit_code;
+using gcbench::testing::quoted;
 
 // A suite of `seeds` tiny runs on a Fashion-MNIST fixture, each `epochs` long.
 fs::path write_suite(const TempDir& dir, int seeds, int epochs, const std::string& extra = "") {

@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+using gcbench::testing::quoted;
 
 // Runs `command`, requiring exit code 0; returns its output.
 std::string succeeds(const std::string& command) {

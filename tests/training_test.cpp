@@ -1,8 +1,14 @@
 #include <ATen/ATen.h>
 #include <catch2/catch.hpp>
 #include <torch/csrc/autograd/grad_mode.h>
+#include <torch/optim/sgd.h>
 #include <torch/utils.h>
 
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "data/batch_prefetcher.hpp"
 #include "data/image_batches.hpp"
 #include "support/fixtures.hpp"
 #include "support/plugin_options.hpp"
@@ -190,5 +196,54 @@ TEST_CASE("Learning-rate schedules give the documented rates", "[training]") {
     CHECK(gcbench::learning_rate(config, 0, 10, 100) == Catch::Detail::Approx(0.01));
     CHECK(gcbench::learning_rate(config, 9, 10, 100) == Catch::Detail::Approx(0.1));
     CHECK(gcbench::learning_rate(config, 10, 10, 100) == Catch::Detail::Approx(0.1));
+  }
+}
+
+// The step as it was written before it was made faster: the batch thread, a
+// read-back per value, weight decay parameter by parameter. The faster step
+// must follow the same loss trajectory.
+TEST_CASE("The faster training step follows the loss trajectory of the plain step it replaced", "[training]") {
+  Fixture data;
+  auto config = plain_sgd(6);
+  config.weight_decay = 5e-4;
+  config.trajectory_every = 1;
+  const std::uint64_t seed = 11;
+
+  auto network = conv4(3);
+  std::vector<double> losses;
+  gcbench::TrainingHooks hooks;
+  hooks.observe = [&](const gcbench::TrainingProgress& progress) {
+    if (progress.loss) losses.push_back(*progress.loss);
+  };
+  gcbench::pretrain(network, data.train, data.stats, config, seed, hooks);
+
+  auto plain = conv4(3);
+  auto parameters = plain.embedding->parameters();
+  for (const auto& p : plain.head->parameters()) parameters.push_back(p);
+  torch::optim::SGD optimizer(parameters, torch::optim::SGDOptions(config.lr).momentum(config.momentum));
+  plain.embedding->train();
+  plain.head->train();
+  std::vector<std::int64_t> order(data.train.images.size(0));
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 shuffle(seed);
+  std::shuffle(order.begin(), order.end(), shuffle);
+  gcbench::BatchPrefetcher batches(data.train, data.stats, order, config.batch_size, 6, false,
+                                   seed ^ 0x5bd1e995ULL, /*on_own_thread=*/true);
+  std::vector<double> expected;
+  while (auto batch = batches.next()) {
+    optimizer.zero_grad();
+    const auto logits = plain.head->forward(plain.embedding->forward(batch->inputs));
+    const auto loss = at::nll_loss(at::log_softmax(logits, 1), batch->labels);
+    expected.push_back(loss.item<double>());
+    loss.backward();
+    optimizer.step();
+    torch::NoGradGuard no_grad;
+    for (auto& p : parameters) p.mul_(1.0 - config.lr * config.weight_decay);
+  }
+  REQUIRE(losses.size() == 6);
+  REQUIRE(expected.size() == 6);
+  for (std::size_t i = 0; i < 6; ++i) {
+    INFO("step " << i + 1);
+    CHECK(losses[i] == Catch::Detail::Approx(expected[i]).epsilon(1e-5));
   }
 }

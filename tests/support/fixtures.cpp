@@ -10,6 +10,7 @@
 #include <ATen/ATen.h>
 
 #include "cifar_binary.hpp"
+#include "cluster/shell_quote.hpp"
 #include "idx_file.hpp"
 #include "jpeg_codec.hpp"
 
@@ -183,6 +184,14 @@ std::string run_command(const std::string& command) {
   const int status = pclose(pipe);
   return std::to_string(WEXITSTATUS(status)) + "\n" + output;
 }
+
+std::string gcbench_cli(const std::string& arguments) {
+  return run_command(quoted(gcbench_executable()) + " " + arguments);
+}
+
+int exit_code(const std::string& output) { return std::stoi(output.substr(0, output.find('\n'))); }
+
+std::string quoted(const fs::path& path) { return shell_quote(path.string()); }
 
 fs::path source_dir() { return GCBENCH_SOURCE_DIR; }
 

@@ -65,6 +65,12 @@ std::string read_text(const std::filesystem::path& file);
 
 // Runs a shell command; returns its exit code, a newline, then stdout and stderr.
 std::string run_command(const std::string& command);
+// The gcbench executable with `arguments` (already quoted for the shell), through run_command.
+std::string gcbench_cli(const std::string& arguments);
+// The exit code run_command's output starts with.
+int exit_code(const std::string& output);
+// A path as one shell word.
+std::string quoted(const std::filesystem::path& path);
 
 // The repository's own folder, for tests that read its suites.
 std::filesystem::path source_dir();

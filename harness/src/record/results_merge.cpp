@@ -4,13 +4,10 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 
 #include "plan/plan_diff.hpp"
-#include "record/atomic_file.hpp"
 #include "record/results_folder.hpp"
 
 namespace gcbench {
@@ -18,13 +15,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::string read_whole(const fs::path& file) {
-  std::ifstream in(file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A run's folder, its files hard-linked (same file system) or else copied.
 void link_or_copy(const fs::path& from, const fs::path& to) {
@@ -100,7 +90,7 @@ MergeSummary merge_results(const std::vector<fs::path>& inputs, const fs::path& 
   ResultsFolder merged = ResultsFolder::create_or_continue(out);
   merged.lock();
   merged.write_plan(*plan);
-  write_file_atomically(out / "suite.resolved.toml", read_whole(folders.front().path() / "suite.resolved.toml"));
+  fs::copy_file(folders.front().path() / "suite.resolved.toml", out / "suite.resolved.toml", fs::copy_options::overwrite_existing);
   std::vector<std::pair<RunRecord, std::size_t>> ordered;
   for (auto& [id, entry] : chosen) ordered.push_back(std::move(entry));
   std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first.index < b.first.index; });

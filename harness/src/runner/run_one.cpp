@@ -16,11 +16,11 @@
 #include "measure/nc_metrics.hpp"
 #include "measure/sampling.hpp"
 #include "plugins/plugin_registry.hpp"
-#include "train/checkpoint.hpp"
-#include "train/pretrain.hpp"
 #include "runner/progress.hpp"
 #include "runtime/device.hpp"
 #include "runtime/process_usage.hpp"
+#include "train/checkpoint.hpp"
+#include "train/pretrain.hpp"
 #include "train/trajectory.hpp"
 
 namespace gcbench {
