@@ -29,8 +29,8 @@ Shard parse_shard(const std::string& text) {
 double planned_cost(const PlannedRun& run) {
   const auto& training = run.run_config.training;
   if (!training.from_checkpoint.empty()) return kMeasuring;
-  // A GC-penalty step costs about 20 plain steps (gcbench bench: train_step_gc_penalty against train_step).
-  const double per_epoch = training.gc_penalty > 0 ? 20.0 : 1.0;
+  // A GC-penalty step costs about 3 plain steps (gcbench bench: train_step_gc_penalty against train_step).
+  const double per_epoch = training.gc_penalty > 0 ? 3.0 : 1.0;
   return static_cast<double>(training.epochs) * per_epoch + kMeasuring;
 }
 

@@ -19,7 +19,7 @@ struct Shard {
 // "I/N" with 1 <= I <= N. Throws std::invalid_argument saying what is wrong.
 Shard parse_shard(const std::string& text);
 
-// What one run costs, in epochs of plain training: epochs, times 20 with a GC
+// What one run costs, in epochs of plain training: epochs, times 3 with a GC
 // penalty, plus a twentieth for measuring (the images per epoch and the
 // network are the suite's, alike for all its runs; max_steps is not counted).
 double planned_cost(const PlannedRun& run);
