@@ -181,6 +181,18 @@ TEST_CASE("A suite killed with SIGKILL after its second record resumes to exactl
   }
 }
 
+TEST_CASE("Resuming a finished suite whose variants share a point writes no second record", "[resume]") {
+  TempDir dir("gcbench-shared-point");
+  const auto suite = write_suite(dir, 1, 1, "[variants.first]\n[variants.same_again]\n");
+  REQUIRE(exit_code(gcbench_cli(fmt::format("run {} {} --into {}", quoted(suite), plugin_path(), quoted(dir / "out")))) == 0);
+  const auto records = records_in(dir / "out");
+  REQUIRE(records.size() == 2);
+  REQUIRE(records[1].reused_from);  // the same run id at a second place in the plan
+  const auto before = lines_of(dir / "out" / "runs.jsonl");
+  REQUIRE(exit_code(gcbench_cli(fmt::format("run {} {} --resume {}", quoted(suite), plugin_path(), quoted(dir / "out")))) == 0);
+  CHECK(lines_of(dir / "out" / "runs.jsonl") == before);
+}
+
 TEST_CASE("The first SIGINT stops the suite once the run in progress is recorded and prints the resume command",
           "[resume][signal]") {
   TempDir dir("gcbench-sigint");

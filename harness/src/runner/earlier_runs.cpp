@@ -17,12 +17,19 @@ void EarlierRuns::add(const RunRecord& record) {
   if (record.status == RunStatus::diverged && !record.reused_from && record.training.trained) {
     diverged_.emplace(record.training_id, record);
   }
-  if (is_finished(record.status)) measured_.emplace(record.run_id, record);
+  if (is_finished(record.status)) {
+    measured_.emplace(record.run_id, record);
+    finished_.emplace(record.run_id, record.index);
+  }
 }
 
 const RunRecord* EarlierRuns::measured(const std::string& run_id) const {
   const auto found = measured_.find(run_id);
   return found == measured_.end() ? nullptr : &found->second;
+}
+
+bool EarlierRuns::recorded(const std::string& run_id, std::size_t index) const {
+  return finished_.count({run_id, index}) != 0;
 }
 
 const TrainedNetwork* EarlierRuns::trained(const std::string& training_id) const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ class EarlierRuns {
 
   // A finished run with this run id: its results stand for an identical run.
   const RunRecord* measured(const std::string& run_id) const;
+  // Whether the run at this place in the plan is already recorded, finished.
+  bool recorded(const std::string& run_id, std::size_t index) const;
   // A network trained with this training id, whose checkpoint a later run measures.
   const TrainedNetwork* trained(const std::string& training_id) const;
   // A run whose training with this training id diverged: it would again.
@@ -31,6 +34,7 @@ class EarlierRuns {
   std::map<std::string, RunRecord> measured_;     // run id -> the record that measured it
   std::map<std::string, TrainedNetwork> trained_;  // training id -> the network a run trained
   std::map<std::string, RunRecord> diverged_;      // training id -> the run whose training diverged
+  std::set<std::pair<std::string, std::size_t>> finished_;  // run id and plan index of each finished record
 };
 
 }  // namespace gcbench

@@ -80,8 +80,7 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
 
   std::size_t to_run = 0;
   for (const auto& run : runs) {
-    const RunRecord* done = earlier.measured(run.id);
-    if (!(done && done->index == run.index)) ++to_run;
+    if (!earlier.recorded(run.id, run.index)) ++to_run;
   }
   summary.already_done = runs.size() - to_run;
   if (summary.already_done > 0) spdlog::info("{} of {} runs are already recorded in {}", summary.already_done, runs.size(), folder.path().string());
@@ -90,7 +89,7 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
   double executed_seconds = 0.0;
   std::size_t executed = 0, position = 0;
   for (const auto& run : runs) {
-    if (const RunRecord* done = earlier.measured(run.id); done && done->index == run.index) continue;
+    if (earlier.recorded(run.id, run.index)) continue;
     if (stop.stop_requested()) break;
     ++position;
     const std::size_t finished = summary.records.size();

@@ -42,8 +42,9 @@ struct SuiteRunSummary {
 // since no later run could succeed. Each record is on disk before the next run starts.
 // Work is done once per identity, with the runs of `earlier` (a resumed folder's
 // finished records) and this call's:
-// - a run whose run id a finished run has is skipped when that run is this
-//   one (resume), else its record copies that run's results and names it in "reused_from";
+// - a run already recorded as finished at its place in the plan is skipped (resume);
+// - a run whose run id a finished run has copies that run's results and names
+//   it in "reused_from";
 // - a run whose training identity an earlier run already trained (runs that
 //   differ only in what they measure) measures that run's checkpoint, and its
 //   record says training.trained = false and names it in training.trained_in_run.
