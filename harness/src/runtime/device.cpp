@@ -34,7 +34,7 @@ std::string device_problem(const std::string& requested) {
   if (requested == "auto" || requested == "cpu") return "";
   if (!cuda_built() || !torch::cuda::is_available()) {
     return fmt::format("'runtime.device' is \"{}\", but {}; use \"cpu\" or \"auto\", or build gcbench against a CUDA "
-                       "LibTorch (README: \"Running on a GPU\")",
+                       "LibTorch (README, \"Long suites\": GPUs)",
                        requested,
                        cuda_built() ? "no GPU is visible to this process (check CUDA_VISIBLE_DEVICES and the driver)"
                                     : "this gcbench is built against a LibTorch without CUDA");
