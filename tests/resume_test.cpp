@@ -146,6 +146,8 @@ training = { lr = 0.04 }
     CHECK_THAT(crashed.crash->stderr_tail, Catch::Contains(fmt::format("run {} (plan #{}) in process", crashed.run_id, index)));
   }
   CHECK_THAT(output, Catch::Contains("--resume"));
+  REQUIRE(exit_code(gcbench_cli(fmt::format("report {}", quoted(dir / "out")))) == 0);
+  CHECK_THAT(gcbench::testing::read_text(dir / "out" / "report.md"), Catch::Contains("2 ok, 0 diverged, 0 failed, 2 crashed"));
 }
 
 TEST_CASE("A suite killed with SIGKILL after its second record resumes to exactly one record per run, the first two "

@@ -70,11 +70,11 @@ std::string html_report(const ReportContent& c) {
           ".match,.opposite,.verdict{text-align:left}"
           "code{background:#f4f4f4;padding:0 3px}</style></head>\n<body>\n";
   html += fmt::format("<h1>gcbench report: {}</h1>\n<p>{}</p>\n<ul><li>results: <code>{}</code></li>"
-                      "<li>runs: {} ok, {} diverged, {} failed{}; {:.1f} min of run time in all</li>"
+                      "<li>runs: {} ok, {} diverged, {} failed{}{}; {:.1f} min of run time in all</li>"
                       "<li>started {}; last run started {}</li><li>git revision: {}</li><li>{}</li>"
                       "<li>source GC by <code>{}</code> (w.r.t. {}); accuracy: {}-shot <code>{}</code>; NC is CDNV</li></ul>\n",
                       html_escape(c.suite), html_escape(c.description), html_escape(c.results_folder.string()), c.ok,
-                      c.diverged, c.failed, c.not_run.empty() ? "" : fmt::format(", {} planned but not run", c.not_run.size()),
+                      c.diverged, c.failed, c.crashed > 0 ? fmt::format(", {} crashed", c.crashed) : "", c.not_run.empty() ? "" : fmt::format(", {} planned but not run", c.not_run.size()),
                       c.run_seconds / 60, c.started, c.last_started, html_escape(c.revisions),
                       html_escape(c.versions), html_escape(c.headline.gc_estimator), html_escape(c.gc_input), c.headline.shots,
                       html_escape(c.headline.classifier));

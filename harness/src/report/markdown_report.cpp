@@ -40,10 +40,11 @@ std::string split_section(const ReportContent& c) {
 std::string markdown_report(const ReportContent& c) {
   std::string md = fmt::format("# gcbench report: {}\n\n", c.suite);
   if (!c.description.empty()) md += c.description + "\n\n";
-  md += fmt::format("- results: `{}`\n- runs: {} ok, {} diverged, {} failed{}; {:.1f} min of run time in all\n"
+  md += fmt::format("- results: `{}`\n- runs: {} ok, {} diverged, {} failed{}{}; {:.1f} min of run time in all\n"
                     "- started {} .. last run started {}\n- git revision: {}\n- {}\n"
                     "- headline measures: source GC by `{}`; accuracy: {}-shot `{}`; NC is CDNV\n\n",
                     c.results_folder.string(), c.ok, c.diverged, c.failed,
+                    c.crashed > 0 ? fmt::format(", {} crashed", c.crashed) : "",
                     c.not_run.empty() ? "" : fmt::format(", {} planned but not run", c.not_run.size()), c.run_seconds / 60,
                     c.started, c.last_started,
                     c.revisions, c.versions, c.headline.gc_estimator, c.headline.shots, c.headline.classifier);

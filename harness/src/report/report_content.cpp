@@ -24,7 +24,10 @@ ReportContent gather_report(const SuiteResults& results, const std::filesystem::
     inputs.insert(pixels ? "pixels in [0, 1]" : "the standardised input the network sees");
     c.suite = r.suite;
     if (c.description.empty()) c.description = r.description;
-    (r.status == RunStatus::ok ? c.ok : r.status == RunStatus::diverged ? c.diverged : c.failed) += 1;
+    (r.status == RunStatus::ok         ? c.ok
+     : r.status == RunStatus::diverged ? c.diverged
+     : r.status == RunStatus::crashed  ? c.crashed
+                                       : c.failed) += 1;
     c.run_seconds += r.seconds;
     revisions.insert(r.provenance.git_revision);
     versions.insert(fmt::format("gcbench {}, LibTorch {}", r.provenance.gcbench_version, r.provenance.libtorch_version));

@@ -19,7 +19,7 @@ struct ReportContent {
   std::string revisions;  // every git revision the records name, joined
   std::string versions;   // "gcbench 0.1.0, LibTorch 1.13.1", each distinct pair
   std::string started, last_started;
-  std::size_t ok = 0, diverged = 0, failed = 0;
+  std::size_t ok = 0, diverged = 0, failed = 0, crashed = 0;
   double run_seconds = 0;  // summed over runs
   Headline headline;
   std::string gc_input;  // "the standardised input the network sees", or "pixels in [0, 1]", or both
