@@ -113,4 +113,13 @@ TEST_CASE("User text in the Slurm script reaches gcbench as the same words and r
   CHECK_THAT(ran, Catch::Contains("run odd suite's.toml --set suite.description=$(touch pwned); `touch pwned` --threads 4 "
                                   "--shard 1/1 --into out dir/shard-1-of-1"));
   CHECK_FALSE(fs::exists(dir / "pwned"));
+
+  SECTION("and a line break, which would end a comment and start a command, is refused") {
+    const auto refused = gcbench::testing::run_command(fmt::format(
+        "cd {} && {} emit slurm \"odd suite's.toml\" --results \"$(printf 'out\\ntouch pwned')\" --out {}", quoted(dir.path()),
+        quoted(gcbench::testing::gcbench_executable()), quoted(dir / "broken.sbatch")));
+    CHECK(exit_code(refused) == 1);
+    CHECK_THAT(refused, Catch::Contains("--results holds a line break"));
+    CHECK_FALSE(fs::exists(dir / "broken.sbatch"));
+  }
 }

@@ -27,9 +27,7 @@ int plan_command(const SuiteArguments& arguments, bool as_json) {
   LoadedSuite loaded = load_suite(arguments);
   const auto runs = plan_runs(loaded.suite);
   if (as_json) {
-    json plan = json::array();
-    for (const auto& run : runs) plan.push_back(to_json(run));
-    fmt::print("{}\n", plan.dump(2));
+    fmt::print("{}\n", plan_json(runs).dump(2));
     return 0;
   }
 

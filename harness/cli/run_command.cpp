@@ -35,8 +35,8 @@ ResultsFolder results_folder(const RunArguments& arguments, const Suite& suite) 
   const fs::path path = arguments.resume == "latest" ? arguments.out / suite.name : fs::path(arguments.resume);
   ResultsFolder folder = ResultsFolder::open(path);
   if (!ResultsFolder::holds_plan(folder.path())) {
-    throw std::runtime_error(fmt::format("{} holds no plan.json, so it cannot be resumed; it was written by a gcbench "
-                                         "before 0.5, or is not a results folder", folder.path().string()));
+    throw std::runtime_error(fmt::format("{} holds no plan.json, so it cannot be resumed: it is not a folder `gcbench run` "
+                                         "made; run the suite into a new folder instead", folder.path().string()));
   }
   return folder;
 }
@@ -50,9 +50,14 @@ void check_shard(const fs::path& folder, const Shard& shard, bool fresh) {
   }
   Shard recorded;
   if (fs::exists(file)) {
-    std::ifstream in(file);
-    const json given = json::parse(in);
-    recorded = Shard{given.at("index").get<std::size_t>(), given.at("count").get<std::size_t>()};
+    try {
+      std::ifstream in(file);
+      const json given = json::parse(in);
+      recorded = Shard{given.at("index").get<std::size_t>(), given.at("count").get<std::size_t>()};
+    } catch (const json::exception& error) {
+      throw std::runtime_error(fmt::format("{} is damaged ({}); it should read {{\"index\": I, \"count\": N}}, the --shard "
+                                           "this folder was started with", file.string(), error.what()));
+    }
   }
   if (recorded.index != shard.index || recorded.count != shard.count) {
     throw std::runtime_error(fmt::format("{} holds shard {}/{} of the suite, not {}/{}; give the same --shard to resume it",

@@ -191,8 +191,10 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
       add("train_step/" + name, [&registry, name](benchmark::State& s) { training_steps(s, registry, name, false); });
     }
   }
-  if (has(registry, PluginKind::architecture, "conv4") && has(registry, PluginKind::gc_estimator, "hutchinson")) {
-    add("train_step_gc_penalty/conv4", [&registry](benchmark::State& s) { training_steps(s, registry, "conv4", true); });
+  for (const std::string network : {"conv4", "resnet18"}) {
+    if (has(registry, PluginKind::architecture, network) && has(registry, PluginKind::gc_estimator, "hutchinson")) {
+      add("train_step_gc_penalty/" + network, [&registry, network](benchmark::State& s) { training_steps(s, registry, network, true); });
+    }
   }
   // Images per estimate: a batch on conv4; fewer on resnet18, whose 512 outputs make exact GC cost minutes a batch.
   const std::vector<std::pair<std::string, std::int64_t>> gc_networks = {{"conv4", 64}, {"resnet18", 4}};

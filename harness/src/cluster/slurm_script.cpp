@@ -4,6 +4,8 @@
 
 #include <regex>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "cluster/shell_quote.hpp"
 
@@ -29,6 +31,16 @@ std::string slurm_array_script(const SlurmJob& job) {
   if (!job.partition.empty()) check(job.partition, "[A-Za-z0-9_.,-]{1,100}", "--partition", "gpu");
   if (job.gpus_per_task < 0) throw std::invalid_argument("--gpus-per-task cannot be negative");
   if (job.cpus_per_task < 1) throw std::invalid_argument("--cpus-per-task must be at least 1");
+  // The suite and results paths also stand in the script's comments, where a
+  // line break would end the comment and start a command.
+  std::vector<std::pair<std::string, std::string>> user_words = {
+      {"the suite path", job.suite_path}, {"--results", job.results}, {"--gcbench", job.gcbench}};
+  for (const auto& option : job.run_options) user_words.emplace_back("an option", option);
+  for (const auto& [what, word] : user_words) {
+    if (word.find_first_of("\n\r") != std::string::npos) {
+      throw std::invalid_argument(fmt::format("{} holds a line break, which a job script cannot carry; rename it", what));
+    }
+  }
 
   std::string script = "#!/bin/bash\n";
   script += fmt::format("# gcbench suite '{}' ({}): {} runs in {} shards, one Slurm array task each.\n", job.suite_name,

@@ -67,4 +67,10 @@ std::size_t planned_trainings(const std::vector<PlannedRun>& runs) {
   return ids.size();
 }
 
+nlohmann::json plan_json(const std::vector<PlannedRun>& runs) {
+  nlohmann::json plan = nlohmann::json::array();
+  for (const auto& run : runs) plan.push_back(to_json(run));
+  return plan;
+}
+
 }  // namespace gcbench

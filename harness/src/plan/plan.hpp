@@ -32,6 +32,8 @@ std::size_t sweep_points(const SuiteVariant& variant);
 
 // {"index", "run_id", "training_id", "variant", "seed", "swept", "config"}: a run as plan.json and `gcbench plan --json` show it.
 nlohmann::json to_json(const PlannedRun& run);
+// Every run so: plan.json's form, and `gcbench plan --json`'s.
+nlohmann::json plan_json(const std::vector<PlannedRun>& runs);
 
 // How many networks the runs train: their distinct training ids, less runs that measure a given checkpoint.
 std::size_t planned_trainings(const std::vector<PlannedRun>& runs);

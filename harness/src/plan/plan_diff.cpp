@@ -36,12 +36,6 @@ std::vector<std::string> changed_keys(const json& before, const json& after) {
 
 }  // namespace
 
-json plan_json(const std::vector<PlannedRun>& runs) {
-  json plan = json::array();
-  for (const auto& run : runs) plan.push_back(to_json(run));
-  return plan;
-}
-
 std::vector<std::string> plan_differences(const json& recorded, const json& planned) {
   std::vector<std::string> out;
   if (!recorded.is_array() || !planned.is_array()) return {"a plan is not a list of runs"};

@@ -16,7 +16,4 @@ namespace gcbench {
 // same run ids in the same places; runtime keys such as threads may differ).
 std::vector<std::string> plan_differences(const nlohmann::json& recorded, const nlohmann::json& planned);
 
-// plan.json's form of the runs.
-nlohmann::json plan_json(const std::vector<PlannedRun>& runs);
-
 }  // namespace gcbench

@@ -42,7 +42,10 @@ MergeSummary merge_results(const std::vector<fs::path>& inputs, const fs::path& 
   std::optional<json> plan;
   for (const auto& folder : folders) {
     const auto this_plan = folder.read_plan();
-    if (!this_plan) throw std::runtime_error(folder.path().string() + " has no plan.json; it is not a results folder of gcbench 0.5 or later");
+    if (!this_plan) {
+      throw std::runtime_error(folder.path().string() + " has no plan.json, so it is not a folder `gcbench run` made; "
+                               "merge only the folders of one suite's shards");
+    }
     if (!plan) {
       plan = this_plan;
       continue;

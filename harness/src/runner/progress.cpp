@@ -27,6 +27,10 @@ std::string format_duration(double seconds) {
   return fmt::format("{}d{:02d}h", s / 86400, (s % 86400) / 3600);
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 std::string eta(double elapsed, double done, double total) {
   if (done <= 0 || elapsed <= 0) return "?";
   return format_duration(elapsed / done * std::max(0.0, total - done));
@@ -39,11 +43,14 @@ ProgressLine::~ProgressLine() {
   if (open_) std::fputc('\n', stderr);
 }
 
-void ProgressLine::update(const std::string& text) {
-  const auto now = std::chrono::steady_clock::now();
+bool ProgressLine::due() const {
   // A log's first line waits a whole interval too: short work stays quiet.
-  if ((shown_ || !terminal_) && std::chrono::duration<double>(now - last_).count() < every_) return;
-  last_ = now;
+  return !(shown_ || !terminal_) || std::chrono::duration<double>(std::chrono::steady_clock::now() - last_).count() >= every_;
+}
+
+void ProgressLine::update(const std::string& text) {
+  if (!due()) return;
+  last_ = std::chrono::steady_clock::now();
   show(text);
 }
 

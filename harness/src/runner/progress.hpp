@@ -20,8 +20,11 @@ class ProgressLine {
   explicit ProgressLine(double log_every_seconds);
   ~ProgressLine();  // ends a terminal line that is still open
 
-  // Shows `text` when enough time has passed since the last line: a quarter
-  // second on a terminal, log_every_seconds in a log.
+  // Whether update() would show a line now: a quarter second on a terminal,
+  // log_every_seconds in a log, since the last one. Callers on a hot path
+  // (every training step) ask first and make the text only then.
+  bool due() const;
+  // Shows `text` when due().
   void update(const std::string& text);
   // Shows `text` now and ends the line.
   void finish(const std::string& text);
@@ -35,6 +38,9 @@ class ProgressLine {
   bool open_ = false;
   bool shown_ = false;
 };
+
+// Seconds since `start`.
+double seconds_since(std::chrono::steady_clock::time_point start);
 
 // The ETA of work `done` of `total` units that has taken `elapsed` seconds.
 std::string eta(double elapsed, double done, double total);

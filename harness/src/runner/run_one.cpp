@@ -31,10 +31,6 @@ RunDiverged::RunDiverged(std::int64_t step, double loss)
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 // Adds each phase's wall and CPU time to the record, also when the phase throws.
 class PhaseTimer {
  public:
@@ -144,6 +140,7 @@ void train(Network& network, const RunConfig& config, const PluginRegistry& regi
   double smoothed_loss = 0.0;
   hooks.step_done = [&](const StepDone& done) {
     smoothed_loss = done.step == 1 ? done.loss : 0.95 * smoothed_loss + 0.05 * done.loss;
+    if (!progress.due()) return;
     const double elapsed = seconds_since(started);
     progress.update(fmt::format("train epoch {}/{} step {}/{} loss {:.4f} {:.0f} img/s ETA {}", done.epoch,
                                 training.epochs, done.step, done.total_steps, smoothed_loss,

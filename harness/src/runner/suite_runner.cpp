@@ -25,10 +25,6 @@ namespace {
 
 constexpr const char* kOutcomeFile = "outcome.json";
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 // The run in a `gcbench run-one` process. A process that died leaves no
 // outcome: its record says how it died and what it last wrote.
 bool attempt_in_child(const PlannedRun& run, const fs::path& folder_path, const fs::path& dir,
@@ -44,8 +40,15 @@ bool attempt_in_child(const PlannedRun& run, const fs::path& folder_path, const 
   const ChildExit exit = run_child(argv, &stop);
   const bool wrote_outcome = fs::exists(outcome);
   if (wrote_outcome && exit.exit_code && (*exit.exit_code == 0 || *exit.exit_code == kRunOneDatasetUnusable)) {
-    std::ifstream in(outcome);
-    RunRecord written = run_record_from_json(json::parse(in));
+    RunRecord written;
+    try {
+      std::ifstream in(outcome);
+      written = run_record_from_json(json::parse(in));
+    } catch (const std::exception& error) {
+      throw std::runtime_error(fmt::format("{}: the run's process wrote an outcome this gcbench cannot read ({}); is "
+                                           "`gcbench run-one` another version than `gcbench run`?",
+                                           outcome.string(), error.what()));
+    }
     fs::remove(outcome);
     record = std::move(written);
     return *exit.exit_code == kRunOneDatasetUnusable;

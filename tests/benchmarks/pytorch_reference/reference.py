@@ -327,7 +327,8 @@ def cases(penalty_probes):
     out = {}
     for name in ARCHITECTURES:
         out[f"train_step/{name}"] = lambda name=name: make_training(name, 0)
-    out["train_step_gc_penalty/conv4"] = lambda: make_training("conv4", penalty_probes)
+    for name in ("conv4", "resnet18"):
+        out[f"train_step_gc_penalty/{name}"] = lambda name=name: make_training(name, penalty_probes)
     for network, images in (("conv4", 64), ("resnet18", 4)):
         out[f"gc/exact/{network}"] = lambda n=network, i=images: gc_exact_loop(n, i)
         out[f"gc/exact_vmap_jacrev/{network}"] = lambda n=network, i=images: gc_exact_vmap(n, i)

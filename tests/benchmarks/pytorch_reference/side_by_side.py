@@ -74,12 +74,12 @@ def main():
         label = r["python_case"] + (" vs gcbench's exact" if r["python_case"] != r["gcbench_case"] else "")
         print(f"{label:{width}s}  {r['gcbench_median_ms']:10.1f} ({spread(r['gcbench_ms']):>13s})  "
               f"{r['python_median_ms']:10.1f} ({spread(r['python_ms']):>13s})  {r['speed_ratio']:12.2f}x")
-    penalty = {side: (values.get("train_step_gc_penalty/conv4"), values.get("train_step/conv4"))
-               for side, values in (("gcbench", cpp), ("python", python))}
-    for side, (with_penalty, plain) in penalty.items():
-        if with_penalty and plain:
-            print(f"{side}: GC-penalty step / plain step on conv4 = "
-                  f"{statistics.median(with_penalty) / statistics.median(plain):.2f}x")
+    for network in ("conv4", "resnet18"):
+        for side, values in (("gcbench", cpp), ("python", python)):
+            with_penalty, plain = values.get(f"train_step_gc_penalty/{network}"), values.get(f"train_step/{network}")
+            if with_penalty and plain:
+                print(f"{side}: GC-penalty step / plain step on {network} = "
+                      f"{statistics.median(with_penalty) / statistics.median(plain):.2f}x")
     peaks = {"gcbench_peak_mib": peak_mib(os.path.join(folder, "round*.cpp.peak_kib")),
              "python_peak_mib": peak_mib(os.path.join(folder, "round*.python.peak_kib"))}
     print(f"peak resident memory of one process running every case: gcbench {peaks['gcbench_peak_mib']:.0f} MiB, "
