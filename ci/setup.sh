@@ -22,12 +22,15 @@ packages=(
   zlib1g-dev              # gzip IDX files
   libssl-dev              # SHA-256 of plugin files (OpenSSL's libcrypto)
   libturbojpeg0-dev       # mini-ImageNet JPEG decoding
+  libcurl4-openssl-dev    # `gcbench data fetch`: downloads
+  libarchive-dev          # `gcbench data fetch`: unpacking; mini-ImageNet from ImageNet's tar
   catch2                  # tests (v2)
   dataset-fashion-mnist   # the quick-start's real data
   gnuplot-nox             # `gcbench report` draws its plots with gnuplot
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium)    # the report test renders report.html headless
+  packages+=(python3)     # the fetch tests serve archives from a loopback HTTP server (Python's http.server)
 fi
 if [ "${1:-}" = "--reference" ]; then
   packages+=(python3-torch)   # the same LibTorch 1.13 from Python, for the side-by-side benchmark

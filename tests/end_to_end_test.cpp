@@ -312,3 +312,24 @@ TEST_CASE("Changing a training key trains again", "[e2e]") {
   CHECK(run.records[0]["training_id"] != run.records[1]["training_id"]);
   for (const auto& record : run.records) CHECK(record["training"]["trained"] == true);
 }
+
+TEST_CASE("A record's data digest is the one data verify prints, and differs for other data", "[e2e]") {
+  TempDir dir;
+  gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
+  const auto run = run_tiny(dir, R"("training.lr" = [0.05])", dir / "data");
+  REQUIRE(run.records.size() == 1);
+  const auto digest = run.records[0]["data_digest"].get<std::string>();
+  CHECK(digest.rfind("sha256:", 0) == 0);
+
+  const auto verify = [&](const fs::path& data) {
+    const auto out = gcbench::testing::gcbench_cli("data verify fashion_mnist " + gcbench::testing::quoted(data));
+    INFO(out);
+    REQUIRE(gcbench::testing::exit_code(out) == 0);
+    const auto at = out.find("data digest ");
+    REQUIRE(at != std::string::npos);
+    return out.substr(at + 12, out.find(' ', at + 12) - at - 12);
+  };
+  CHECK(verify(dir / "data") == digest);
+  gcbench::testing::write_fashion_mnist_fixture(dir / "other", 41, 30);
+  CHECK(verify(dir / "other") != digest);
+}

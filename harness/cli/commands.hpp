@@ -82,9 +82,23 @@ int plan_command(const SuiteArguments& arguments, bool as_json);
 // Writes report.md, report.html and plots/ into a suite's results folder.
 int report_command(const std::filesystem::path& results, const std::filesystem::path& out);
 int keys_command();
-// action "verify" or "prepare": loads every split (building caches), checks counts and split membership.
-int data_command(const std::string& action, const std::string& name, const std::string& root,
-                 const std::vector<std::string>& overrides, const std::vector<std::string>& plugin_folders);
+struct DataArguments {
+  std::string action;  // "verify", "prepare" or "fetch"
+  std::string name;
+  std::string root;
+  std::vector<std::string> overrides;
+  std::vector<std::string> plugin_folders;
+  // fetch
+  std::string url, mirror, sha256;
+  bool keep_archives = false;
+  // prepare: build the dataset's folder from data the user has (mini-ImageNet from ImageNet)
+  std::string from;
+};
+// verify: loads every split, checks counts and split membership, prints the data
+// digest. prepare: builds ROOT from --from (where given), then verifies, which
+// builds the plugin's caches. fetch: downloads, checks and unpacks the plugin's
+// archives into ROOT, then verifies.
+int data_command(const DataArguments& arguments);
 int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json);
 
 struct CheckPluginArguments {

@@ -100,17 +100,28 @@ int main(int argc, char** argv) {
 
   auto* data = app.add_subcommand("data", "check or prepare a dataset's files");
   data->require_subcommand(1);
-  std::string dataset_name, dataset_root;
-  std::vector<std::string> dataset_overrides;
+  gcbench::cli::DataArguments data_arguments;
   std::vector<CLI::App*> data_actions;
-  for (const auto& [action, help] : {std::pair<std::string, std::string>{"verify", "check files, sizes, class counts and splits"},
-                                     {"prepare", "decode once into the cache later runs reuse, then verify"}}) {
+  for (const auto& [action, help] : {std::pair<std::string, std::string>{"verify", "check files, sizes, class counts and splits; print the data digest"},
+                                     {"prepare", "build the data folder from data you have (--from), decode it once into the cache later runs reuse, then verify"},
+                                     {"fetch", "download the dataset's public archives, check their published checksums, unpack them, then verify"}}) {
     auto* command = data->add_subcommand(action, help);
-    command->add_option("NAME", dataset_name, "dataset plugin name")->required();
-    command->add_option("ROOT", dataset_root, "data folder (default: $GCBENCH_DATA/NAME, else the plugin's own)");
-    command->add_option("--set", dataset_overrides, "a plugin option, e.g. --set holdout_per_class=50")->type_name("OPTION=VALUE");
+    command->add_option("NAME", data_arguments.name, "dataset plugin name")->required();
+    command->add_option("ROOT", data_arguments.root, "data folder (default: $GCBENCH_DATA/NAME, else the plugin's own)");
+    command->add_option("--set", data_arguments.overrides, "a plugin option, e.g. --set holdout_per_class=50")->type_name("OPTION=VALUE");
     command->add_option("--plugin-path", plugin_folders, "extra plugin folder")->type_name("DIR");
     data_actions.push_back(command);
+    if (action == "fetch") {
+      command->add_option("--url", data_arguments.url, "fetch the archive from here instead: a mirror, or file:///path for a local copy");
+      command->add_option("--mirror", data_arguments.mirror, "a folder URL holding every archive under its own name");
+      command->add_option("--sha256", data_arguments.sha256, "the archive's SHA-256, instead of the published checksum")->type_name("HEX");
+      command->add_flag("--keep-archive", data_arguments.keep_archives, "keep the downloaded archives in ROOT/.gcbench-downloads");
+    }
+    if (action == "prepare") {
+      command->add_option("--from,--from-imagenet", data_arguments.from,
+                          "the data to build ROOT from, e.g. for mini_imagenet ImageNet's training folder (nXXXXXXXX/ class folders) or its tar")
+          ->type_name("DIR");
+    }
   }
 
   auto* check_plugin = app.add_subcommand("check-plugin", "run the conformance checks on a plugin (exit 0: all pass)");
@@ -184,7 +195,9 @@ int main(int argc, char** argv) {
     if (keys->parsed()) return gcbench::cli::keys_command();
     for (auto* action : data_actions) {
       if (action->parsed()) {
-        return gcbench::cli::data_command(action->get_name(), dataset_name, dataset_root, dataset_overrides, plugin_folders);
+        data_arguments.action = action->get_name();
+        data_arguments.plugin_folders = plugin_folders;
+        return gcbench::cli::data_command(data_arguments);
       }
     }
     if (plugins->parsed()) return gcbench::cli::plugins_command(plugin_folders, as_json);

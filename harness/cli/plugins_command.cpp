@@ -28,6 +28,14 @@ int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json
                                 {"libtorch_version", plugin.libtorch_version}, {"sha256", plugin.sha256},
                                 {"summary", plugin.info.summary}, {"file", plugin.file.string()},
                                 {"options", options}});
+      if (plugin.info.kind == PluginKind::dataset) {
+        nlohmann::json archives = nlohmann::json::array();
+        for (const auto& archive : plugin.info.archives) {
+          archives.push_back({{"url", archive.url}, {"checksum", archive.checksum}, {"size_bytes", archive.size_bytes}});
+        }
+        out["plugins"].back()["archives"] = archives;
+        out["plugins"].back()["prepare_from"] = plugin.info.prepare ? nlohmann::json(plugin.info.prepare_source) : nlohmann::json();
+      }
     }
     for (const auto& rejected : registry.rejected()) {
       out["rejected"].push_back({{"file", rejected.file.string()}, {"reason", rejected.reason}});
@@ -45,6 +53,10 @@ int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json
       fmt::print("      {} ({}, default {}): {}\n", spec.name, to_string(spec.type), to_json(spec.default_value).dump(),
                  spec.help);
     }
+    for (const auto& archive : plugin.info.archives) {
+      fmt::print("      data fetch: {} ({})\n", archive.url, archive.checksum);
+    }
+    if (plugin.info.prepare) fmt::print("      data prepare --from: {}\n", plugin.info.prepare_source);
   }
   if (registry.plugins().empty()) {
     std::vector<std::string> searched;

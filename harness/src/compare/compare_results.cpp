@@ -235,6 +235,18 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
     out.notes.push_back(fmt::format("machines differ: baseline {}, contender {}; times compare machines, not code",
                                     machine_of(bp), machine_of(cp)));
   }
+  std::set<std::string> data_changed;  // the datasets whose runs loaded other data on the two sides
+  for (const auto& [base, cont] : partner) {
+    if (!base->data_digest.empty() && !cont->data_digest.empty() && base->data_digest != cont->data_digest) {
+      data_changed.insert(fmt::format("{} ({} vs {})", base->config.value("dataset", json::object()).value("plugin", "?"),
+                                      base->data_digest.substr(0, 19), cont->data_digest.substr(0, 19)));
+    }
+  }
+  if (!data_changed.empty()) {
+    out.notes.push_back(fmt::format("the data differs: the runs loaded other data of {}; a change may come from the "
+                                    "data, not the code (`gcbench data verify` prints a folder's digest)",
+                                    fmt::join(data_changed, ", ")));
+  }
   out.notes.push_back(fmt::format(
       "run and phase times are one sample per side, so no test is possible: a time regresses only past "
       "time.relative = {:+.0f}% (phases under {:g} s are not compared); `gcbench bench --repetitions` measures speed",

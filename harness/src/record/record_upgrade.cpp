@@ -55,6 +55,12 @@ json from_schema_3(json record) {
   return record;
 }
 
+// Schema 4 did not say which data a run saw: data_digest stays absent ("", not known).
+json from_schema_4(json record) {
+  record["schema_version"] = 5;
+  return record;
+}
+
 }  // namespace
 
 json upgrade_record(json record) {
@@ -76,7 +82,8 @@ json upgrade_record(json record) {
   }
   if (version == 1) record = from_schema_1(std::move(record)), version = 2;
   if (version == 2) record = from_schema_2(std::move(record)), version = 3;
-  if (version == 3) record = from_schema_3(std::move(record));
+  if (version == 3) record = from_schema_3(std::move(record)), version = 4;
+  if (version == 4) record = from_schema_4(std::move(record));
   return record;
 }
 

@@ -290,6 +290,7 @@ json to_json(const RunRecord& r) {
                                {"gc", r.evaluated_splits->gc}};
   }
   if (!r.data_root.empty()) out["data_root"] = r.data_root;
+  if (!r.data_digest.empty()) out["data_digest"] = r.data_digest;
   if (r.classes) out["classes"] = {{"source", r.classes->source}, {"target", r.classes->target}};
   if (!r.cpu_timings.empty()) out["cpu_timings"] = r.cpu_timings;
   if (r.peak_rss_bytes > 0) out["peak_rss_bytes"] = r.peak_rss_bytes;
@@ -333,6 +334,7 @@ RunRecord run_record_from_json(const json& given) {
                                          splits->required<std::string>("gc")};
   }
   r.data_root = in.value_or<std::string>("data_root", "");
+  r.data_digest = in.value_or<std::string>("data_digest", "");
   if (const auto classes = in.optional_object("classes")) {
     r.classes = SplitClasses{classes->required<std::vector<std::string>>("source"),
                              classes->required<std::vector<std::string>>("target")};

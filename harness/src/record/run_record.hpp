@@ -17,6 +17,8 @@
 //      ("cpu", "cuda:0") and provenance.device_model ("cpu" and cpu_model when
 //      upgraded from schema 3); cpu_timings (phase -> CPU seconds, every
 //      thread) and peak_rss_bytes (both absent when not known)
+//   5  data_digest: "sha256:<hex>" of the data the run loaded, as `gcbench data
+//      verify` prints it ("" when upgraded from schema 4: not known)
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -30,7 +32,7 @@
 
 namespace gcbench {
 
-inline constexpr int kRunRecordSchemaVersion = 4;
+inline constexpr int kRunRecordSchemaVersion = 5;
 
 // ok and diverged are finished; failed (the run threw) and crashed (its
 // process died) are run again by a resumed suite.
@@ -200,6 +202,7 @@ struct RunRecord {
   std::optional<Metrics> metrics;  // none when the run stopped before measuring
   std::optional<EvaluatedSplits> evaluated_splits;
   std::string data_root;
+  std::string data_digest;  // of the splits the run loaded (data/data_digest.hpp); "" when not known
   std::optional<SplitClasses> classes;
   std::map<std::string, double> timings;  // phase -> seconds; "total" for the whole run
   // phase -> CPU seconds of every thread of the process: with `timings`, a slower

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "config/option_values.hpp"
+#include "data/data_digest.hpp"
 #include "plugins/plugin_registry.hpp"
 
 namespace gcbench {
@@ -35,6 +36,9 @@ std::shared_ptr<const LoadedData> DatasetCache::get(const RunConfig& config) {
     throw DatasetUnavailable("dataset plugin '" + config.dataset.plugin + "': " + error.what());
   }
   data->root = root;
+  std::vector<const ImageSet*> splits = {&data->source_train, &data->source_test};
+  if (data->target) splits.push_back(&*data->target);
+  data->digest = data_digest(splits);
   loaded_.emplace(key.dump(), data);
   return data;
 }

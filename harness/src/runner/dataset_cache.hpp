@@ -28,6 +28,7 @@ struct LoadedData {
   ImageSet source_test;
   std::optional<ImageSet> target;  // absent for source-only datasets (e.g. cifar10)
   std::filesystem::path root;  // as resolved
+  std::string digest;          // data_digest of source_train, source_test and target
 };
 
 // Where a dataset's files are: the suite's root, else $GCBENCH_DATA/<plugin>,

@@ -64,6 +64,7 @@ bool reuse_earlier(const PlannedRun& run, const EarlierRuns& earlier, RunRecord&
     record.metrics = same->metrics;
     record.evaluated_splits = same->evaluated_splits;
     record.data_root = same->data_root;
+    record.data_digest = same->data_digest;
     record.classes = same->classes;
     record.timings = same->timings;
     record.cpu_timings = same->cpu_timings;

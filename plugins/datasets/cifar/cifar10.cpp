@@ -83,6 +83,10 @@ gcbench::PluginInfo cifar10_info() {
        integer("source_count", 5, "split_seed >= 0: how many source classes").at_least(1).at_most(9),
        integer("target_count", 5, "split_seed >= 0: how many target classes (their images: test_batch.bin)").at_least(1).at_most(9)}};
   info.check_options = split_problems;
+  // The binary release and the MD5 its page publishes; its files lie in
+  // cifar-10-batches-bin/, read from the data root itself.
+  info.archives = {{"https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz", "md5:c32a1d4ab5d03f1284b67883e8d87530",
+                    170052171, 1}};
   return info;
 }
 

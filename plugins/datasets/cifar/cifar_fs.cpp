@@ -101,11 +101,17 @@ class CifarFs : public gcbench::Dataset {
 
 gcbench::PluginInfo cifar_fs_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::dataset, "cifar_fs", "1.0.0",
-          "CIFAR-FS from the CIFAR-100 binary release: 64 source, 16 val, 20 target classes of 600 images",
-          {integer("holdout_per_class", 100, "source images per class held out as source_test").at_least(1),
-           integer("images_per_class", 600, "pooled images per class the files must hold (600 for the real release)")
-               .at_least(2)}};
+  gcbench::PluginInfo info{
+      gcbench::PluginKind::dataset, "cifar_fs", "1.0.0",
+      "CIFAR-FS from the CIFAR-100 binary release: 64 source, 16 val, 20 target classes of 600 images",
+      {integer("holdout_per_class", 100, "source images per class held out as source_test").at_least(1),
+       integer("images_per_class", 600, "pooled images per class the files must hold (600 for the real release)")
+           .at_least(2)}};
+  // CIFAR-FS is CIFAR-100 with its class split: the CIFAR-100 binary release and
+  // the MD5 its page publishes; its files lie in cifar-100-binary/.
+  info.archives = {{"https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz", "md5:03b5dce01913d631647c71ecec9e9cb8",
+                    168513733, 1}};
+  return info;
 }
 
 }  // namespace

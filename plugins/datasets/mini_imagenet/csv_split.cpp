@@ -14,8 +14,7 @@ constexpr const char* kWhere =
     "at that folder or set GCBENCH_DATA";
 }  // namespace
 
-CsvSplit read_csv(const fs::path& root, const std::string& name, std::int64_t per_class, std::size_t expected_classes,
-                  const std::set<std::string>* expected_wnids) {
+std::vector<CsvRow> read_rows(const fs::path& root, const std::string& name) {
   const fs::path csv = root / name;
   std::ifstream in(csv);
   if (!in) throw std::runtime_error(csv.string() + ": not found; " + kWhere);
@@ -23,8 +22,7 @@ CsvSplit read_csv(const fs::path& root, const std::string& name, std::int64_t pe
   std::getline(in, line);
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line != "filename,label") throw std::runtime_error(csv.string() + ":1: expected the header 'filename,label'");
-  std::vector<std::pair<std::string, std::string>> entries;
-  std::vector<std::string> rows;
+  std::vector<CsvRow> rows;
   for (int number = 2; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
@@ -38,8 +36,19 @@ CsvSplit read_csv(const fs::path& root, const std::string& name, std::int64_t pe
       throw std::runtime_error(csv.string() + ":" + std::to_string(number) + ": '" + file +
                                "' is not a plain file name; every image lies directly in images/");
     }
-    entries.emplace_back(file, line.substr(comma + 1));
-    rows.push_back(csv.string() + ":" + std::to_string(number));
+    rows.push_back({file, line.substr(comma + 1), csv.string() + ":" + std::to_string(number)});
+  }
+  return rows;
+}
+
+CsvSplit read_csv(const fs::path& root, const std::string& name, std::int64_t per_class, std::size_t expected_classes,
+                  const std::set<std::string>* expected_wnids) {
+  const fs::path csv = root / name;
+  std::vector<std::pair<std::string, std::string>> entries;
+  std::vector<std::string> rows;
+  for (auto& row : read_rows(root, name)) {
+    entries.emplace_back(row.file, row.label);
+    rows.push_back(std::move(row.where));
   }
   std::map<std::string, std::int64_t> counts;
   for (const auto& entry : entries) ++counts[entry.second];

@@ -17,6 +17,17 @@ struct CsvSplit {
   std::vector<std::string> rows;   // "train.csv:17", for messages
 };
 
+struct CsvRow {
+  std::string file;   // a plain file name, e.g. n0153282900000005.jpg
+  std::string label;  // the class, e.g. n01532829
+  std::string where;  // "<root>/train.csv:17", for messages
+};
+
+// The rows of root/name. Throws std::runtime_error naming the file (and line)
+// when it is missing, lacks the header, or has a malformed row or a file name
+// that is not a plain name.
+std::vector<CsvRow> read_rows(const std::filesystem::path& root, const std::string& name);
+
 // Reads root/name. Throws std::runtime_error naming the file (and line) when it
 // is missing, lacks the header, has a malformed row or a file name that is not
 // a plain name inside images/, or when a class has other than `per_class` rows,

@@ -32,20 +32,31 @@ std::vector<unsigned char> read_bytes(const fs::path& file) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// uint8 [H, W, 3]
+at::Tensor decode_with(Handle& handle, const std::vector<unsigned char>& bytes, const std::string& what) {
+  int width = 0, height = 0, subsampling = 0, colorspace = 0;
+  const auto fail = [&] {
+    throw std::runtime_error(what + ": not a decodable JPEG (" + tjGetErrorStr2(handle.tj) +
+                             "); replace it with an RGB JPEG of the same name");
+  };
+  if (tjDecompressHeader3(handle.tj, bytes.data(), bytes.size(), &width, &height, &subsampling, &colorspace) != 0) fail();
+  const bool cmyk = colorspace == TJCS_CMYK || colorspace == TJCS_YCCK;
+  auto pixels = at::empty({height, width, cmyk ? 4 : 3}, at::kByte);
+  if (tjDecompress2(handle.tj, bytes.data(), bytes.size(), pixels.data_ptr<std::uint8_t>(), width, 0, height,
+                    cmyk ? TJPF_CMYK : TJPF_RGB, TJFLAG_ACCURATEDCT) != 0 &&
+      tjGetErrorCode(handle.tj) == TJERR_FATAL) {
+    fail();
+  }
+  if (!cmyk) return pixels;
+  const auto ink = pixels.to(at::kInt);
+  const auto black = ink.narrow(2, 3, 1);
+  return (ink.narrow(2, 0, 3) * black).div(255, "floor").to(at::kByte).contiguous();
+}
+
 // uint8 [3, size, size]
 at::Tensor decode_one(Handle& handle, const fs::path& file, std::int64_t size) {
-  auto bytes = read_bytes(file);
-  int width = 0, height = 0, subsampling = 0, colorspace = 0;
-  if (tjDecompressHeader3(handle.tj, bytes.data(), bytes.size(), &width, &height, &subsampling, &colorspace) != 0) {
-    throw std::runtime_error(file.string() + ": not a decodable JPEG (" + tjGetErrorStr2(handle.tj) + ")");
-  }
-  auto pixels = at::empty({height, width, 3}, at::kByte);
-  if (tjDecompress2(handle.tj, bytes.data(), bytes.size(), pixels.data_ptr<std::uint8_t>(), width, 0, height, TJPF_RGB,
-                    TJFLAG_ACCURATEDCT) != 0 &&
-      tjGetErrorCode(handle.tj) == TJERR_FATAL) {
-    throw std::runtime_error(file.string() + ": not a decodable JPEG (" + tjGetErrorStr2(handle.tj) + ")");
-  }
-  auto image = pixels.permute({2, 0, 1});
+  auto image = decode_with(handle, read_bytes(file), file.string()).permute({2, 0, 1});
+  const auto height = image.size(1), width = image.size(2);
   if (height == size && width == size) return image.contiguous();
   const auto resized = at::_upsample_bilinear2d_aa(image.unsqueeze(0).to(at::kFloat), {size, size}, false);
   return resized.squeeze(0).round_().clamp_(0, 255).to(at::kByte);
@@ -76,6 +87,11 @@ at::Tensor decode_all(const std::vector<fs::path>& files, std::int64_t size, int
   for (auto& thread : pool) thread.join();
   if (!failure.empty()) throw std::runtime_error(failure);
   return out;
+}
+
+at::Tensor decode_rgb(const std::vector<unsigned char>& bytes, const std::string& what) {
+  thread_local Handle handle(false);
+  return decode_with(handle, bytes, what);
 }
 
 void encode(const fs::path& file, const at::Tensor& image, int quality) {

@@ -4,7 +4,9 @@
 // once, on several threads, into a uint8 cache that later runs reuse and that is
 // rebuilt when a CSV or an image changes. train.csv's classes are the source,
 // each keeping a fixed hold-out (its last `holdout_per_class` rows) as
-// source_test; test.csv's classes are the target; val.csv's are val.
+// source_test; test.csv's classes are the target; val.csv's are val. It has no
+// public download: `gcbench data prepare mini_imagenet --from-imagenet DIR`
+// builds images/ from ImageNet (prepare_from_imagenet.hpp).
 #include <ATen/ATen.h>
 #include <gcbench/plugin.hpp>
 
@@ -19,6 +21,7 @@
 #include "image_cache.hpp"
 #include "csv_split.hpp"
 #include "jpeg_codec.hpp"
+#include "prepare_from_imagenet.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -130,7 +133,7 @@ class MiniImageNet : public gcbench::Dataset {
 
 gcbench::PluginInfo mini_imagenet_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::dataset, "mini_imagenet", "1.0.0",
+  gcbench::PluginInfo info{gcbench::PluginKind::dataset, "mini_imagenet", "1.0.0",
           "mini-ImageNet (Ravi-Larochelle CSVs + JPEGs): 64 source, 16 val, 20 target classes; decoded once into a cache",
           {integer("holdout_per_class", 100, "source images per class held out as source_test").at_least(1),
            integer("images_per_class", 600, "rows per class each CSV must list (600 for the real split)").at_least(2),
@@ -138,6 +141,10 @@ gcbench::PluginInfo mini_imagenet_info() {
            boolean("cache", true, "keep decoded images in a cache file and reuse it"),
            string("cache_dir", "", "cache folder (default: <root>/.gcbench-cache)"),
            boolean("check_class_lists", true, "require the standard Ravi-Larochelle val and test classes")}};
+  // No public download: built from ImageNet's training set with the split's CSVs.
+  info.prepare = gcbench::mini_imagenet::prepare_from_imagenet;
+  info.prepare_source = gcbench::mini_imagenet::kImageNetSource;
+  return info;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gcbench/sdk/abi.hpp"
+#include "gcbench/sdk/data_source.hpp"
 #include "gcbench/sdk/options.hpp"
 
 namespace gcbench {
@@ -22,6 +23,15 @@ struct PluginInfo {
   // A plain function pointer, not a std::function: copies of PluginInfo may
   // outlive the plugin's library, and destroying a std::function runs its code.
   std::vector<std::string> (*check_options)(const Options&) = nullptr;
+
+  // Datasets only. The public archives `gcbench data fetch` downloads into the
+  // data root (none: the data has no public download).
+  std::vector<DataArchive> archives;
+  // Builds the data root from data the user has, for `gcbench data prepare
+  // --from DIR`; null when the dataset has no such builder. prepare_source says
+  // in a few words what DIR must be, for --help and errors.
+  PrepareFunction prepare = nullptr;
+  std::string prepare_source;
 };
 
 }  // namespace gcbench

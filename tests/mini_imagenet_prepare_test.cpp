@@ -1,0 +1,157 @@
+// `gcbench data prepare mini_imagenet ROOT --from-imagenet DIR` on a generated
+// ImageNet-like training set: class folders nXXXXXXXX/ of nXXXXXXXX_<n>.JPEG
+// files (and the same packed as ILSVRC2012_img_train.tar is), and the split's
+// CSVs naming images by class and 1-based index into the sorted file names.
+#include <ATen/ATen.h>
+#include <fmt/format.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+
+#include "area_resize.hpp"
+#include "jpeg_codec.hpp"
+#include "support/fixtures.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+using gcbench::testing::exit_code;
+using gcbench::testing::gcbench_cli;
+using gcbench::testing::quoted;
+using gcbench::testing::TempDir;
+using Catch::Matchers::Contains;
+
+// Sorted by name, "_10" comes before "_2": the index counts in that order.
+const std::vector<std::string> kFileNumbers = {"10", "2", "33", "4"};  // sorted: _10, _2, _33, _4
+const std::vector<std::int64_t> kWantedIndices = {1, 2, 4};            // _10, _2, _4
+
+std::vector<std::string> train_wnids() {
+  std::vector<std::string> wnids;
+  for (int c = 0; c < 64; ++c) wnids.push_back(fmt::format("n8{:07d}", c));
+  return wnids;
+}
+const std::vector<std::string> kValWnids = {"n01855672", "n02091244", "n02114548", "n02138441", "n02174001", "n02950826",
+                                            "n02971356", "n02981792", "n03075370", "n03417042", "n03535780", "n03584254",
+                                            "n03770439", "n03773504", "n03980874", "n09256479"};
+
+// The flat colour of file `number` of class `c`, so a picked image shows which file it came from.
+std::array<int, 3> colour_of(int c, const std::string& number) {
+  const int n = std::stoi(number);
+  return {(c * 2) % 256, (n * 7) % 256, 200 - n};
+}
+
+// ImageNet-like class folders, and the three CSVs in `root`.
+void write_imagenet_like(const fs::path& source, const fs::path& root) {
+  int c = 0;
+  for (const auto& [csv, wnids] : {std::pair<std::string, std::vector<std::string>>{"train.csv", train_wnids()},
+                                   {"val.csv", kValWnids}, {"test.csv", gcbench::testing::mini_imagenet_test_wnids()}}) {
+    std::string rows = "filename,label\n";
+    for (const auto& wnid : wnids) {
+      fs::create_directories(source / wnid);
+      for (const auto& number : kFileNumbers) {
+        const auto colour = colour_of(c, number);
+        auto image = at::empty({3, 100, 150}, at::kByte);  // like ImageNet's: larger than 84, wider than tall
+        for (int k = 0; k < 3; ++k) image[k].fill_(colour[static_cast<std::size_t>(k)]);
+        gcbench::jpeg::encode(source / wnid / (wnid + "_" + number + ".JPEG"), image);
+      }
+      for (const auto index : kWantedIndices) rows += fmt::format("{}{:08d}.jpg,{}\n", wnid, index, wnid);
+      ++c;
+    }
+    gcbench::testing::write_text(root / csv, rows);
+  }
+}
+
+std::string prepare(const fs::path& root, const fs::path& source) {
+  return gcbench_cli(fmt::format("data prepare mini_imagenet {} --from-imagenet {} --set images_per_class=3 "
+                                 "--set holdout_per_class=1",
+                                 quoted(root), quoted(source)));
+}
+
+at::Tensor read_image(const fs::path& file) { return gcbench::jpeg::decode_all({file}, 84, 1)[0]; }
+
+}  // namespace
+
+TEST_CASE("area_resize averages each output pixel's footprint, weighting partly covered pixels", "[mini_imagenet]") {
+  SECTION("a 2x3 image to 2x2: rows kept, columns 1.5 wide") {
+    auto image = at::tensor({0, 30, 90, 60, 60, 60}, at::kByte).reshape({2, 3, 1});
+    const auto out = gcbench::mini_imagenet::area_resize(image, 2);
+    // (0 + 30 / 2) / 1.5 = 10 and (30 / 2 + 90) / 1.5 = 70.
+    CHECK(out.flatten().to(at::kInt).equal(at::tensor({10, 70, 60, 60}, at::kInt)));
+  }
+  SECTION("a 2x downscale is the mean of each 2x2 block, rounded") {
+    auto image = at::tensor({0, 1, 10, 20, 2, 4, 30, 41}, at::kByte).reshape({2, 4, 1});
+    image = at::cat({image, image}, 0);  // 4x4
+    const auto out = gcbench::mini_imagenet::area_resize(image, 2);
+    CHECK(out.flatten().to(at::kInt).equal(at::tensor({2, 25, 2, 25}, at::kInt)));
+  }
+}
+
+TEST_CASE("prepare builds mini-ImageNet's 84x84 images from ImageNet's class folders, then its cache", "[mini_imagenet]") {
+  TempDir dir;
+  write_imagenet_like(dir / "imagenet", dir / "mini");
+  const auto out = prepare(dir / "mini", dir / "imagenet");
+  INFO(out);
+  REQUIRE(exit_code(out) == 0);
+  CHECK_THAT(out, Contains("prepared 300 images of mini_imagenet"));
+  CHECK_THAT(out, Contains("mini_imagenet: ok"));
+  CHECK(fs::exists(dir / "mini" / ".gcbench-cache" / "mini_imagenet-train-84.u8"));
+
+  // Index 2 of the first train class is its file _2 (the second name, sorted); index 4 is _4.
+  const auto wnid = train_wnids()[0];
+  for (const auto& [index, number] : {std::pair<int, std::string>{1, "10"}, {2, "2"}, {4, "4"}}) {
+    const auto image = read_image(dir / "mini" / "images" / fmt::format("{}{:08d}.jpg", wnid, index));
+    const auto colour = colour_of(0, number);
+    for (int k = 0; k < 3; ++k) {
+      INFO("index " << index << " channel " << k);
+      CHECK(std::abs(image[k].to(at::kFloat).mean().item<float>() - static_cast<float>(colour[static_cast<std::size_t>(k)])) < 3);
+    }
+  }
+}
+
+TEST_CASE("prepare reads ImageNet's training tar of per-class tars, giving the same images", "[mini_imagenet]") {
+  TempDir dir;
+  write_imagenet_like(dir / "imagenet", dir / "from_folder");
+  fs::create_directories(dir / "tars");
+  for (const auto& item : fs::directory_iterator(dir / "imagenet")) {
+    const auto wnid = item.path().filename().string();
+    REQUIRE(exit_code(gcbench::testing::run_command(fmt::format("tar -cf {} -C {} .", quoted(dir / "tars" / (wnid + ".tar")),
+                                                                quoted(item.path())))) == 0);
+  }
+  REQUIRE(exit_code(gcbench::testing::run_command(
+              fmt::format("tar -cf {} -C {} .", quoted(dir / "ILSVRC2012_img_train.tar"), quoted(dir / "tars")))) == 0);
+  fs::create_directories(dir / "from_tar");
+  for (const char* csv : {"train.csv", "val.csv", "test.csv"}) fs::copy_file(dir / "from_folder" / csv, dir / "from_tar" / csv);
+
+  REQUIRE(exit_code(prepare(dir / "from_folder", dir / "imagenet")) == 0);
+  const auto out = prepare(dir / "from_tar", dir / "ILSVRC2012_img_train.tar");
+  INFO(out);
+  REQUIRE(exit_code(out) == 0);
+  for (const auto& item : fs::directory_iterator(dir / "from_folder" / "images")) {
+    const auto name = item.path().filename();
+    CHECK(gcbench::testing::read_text(item.path()) == gcbench::testing::read_text(dir / "from_tar" / "images" / name));
+  }
+}
+
+TEST_CASE("prepare names a missing class or image and the CSV row that wants it", "[mini_imagenet]") {
+  TempDir dir;
+  write_imagenet_like(dir / "imagenet", dir / "mini");
+  const auto wnid = gcbench::testing::mini_imagenet_test_wnids()[3];
+
+  SECTION("an image past the class's last file") {
+    fs::remove(dir / "imagenet" / wnid / (wnid + "_4.JPEG"));  // index 4 now points past the end
+    const auto out = prepare(dir / "mini", dir / "imagenet");
+    CHECK(exit_code(out) == 1);
+    CHECK_THAT(out, Contains("test.csv:") && Contains("wants image 4 of class " + wnid) && Contains("holds 3 files"));
+  }
+  SECTION("a class folder") {
+    fs::remove_all(dir / "imagenet" / wnid);
+    const auto out = prepare(dir / "mini", dir / "imagenet");
+    CHECK(exit_code(out) == 1);
+    CHECK_THAT(out, Contains((dir / "imagenet" / wnid).string() + ": class folder not found") && Contains("test.csv:"));
+  }
+  SECTION("the split's CSVs") {
+    fs::remove(dir / "mini" / "val.csv");
+    const auto out = prepare(dir / "mini", dir / "imagenet");
+    CHECK(exit_code(out) == 1);
+    CHECK_THAT(out, Contains("val.csv: not found") && Contains("does not ship them"));
+  }
+}
