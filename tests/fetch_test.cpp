@@ -120,6 +120,16 @@ TEST_CASE("fetch downloads an archive, checks its checksum, unpacks it and verif
   CHECK(fs::exists(dir / "cifar_fs" / "fine_label_names.txt"));
   CHECK_FALSE(fs::exists(dir / "cifar_fs" / ".gcbench-downloads"));
   CHECK_FALSE(holds_leftovers(dir / "cifar_fs"));
+
+  SECTION("a second fetch finds the data verified and downloads nothing") {
+    const auto requests = server.requests();
+    const auto again = fetch(dir / "cifar_fs", fmt::format("--url {} --sha256 {}", server.url("cifar-100-binary.tar.gz"),
+                                                           gcbench::sha256_of_file(archive)));
+    INFO(again);
+    CHECK(exit_code(again) == 0);
+    CHECK_THAT(again, Contains("already verifies; nothing to fetch"));
+    CHECK(server.requests() == requests);
+  }
 }
 
 TEST_CASE("fetch continues an interrupted download where it stopped", "[fetch]") {
@@ -193,9 +203,9 @@ TEST_CASE("fetch takes a local copy through a file:// URL", "[fetch]") {
   CHECK(fs::exists(dir / "cifar_fs" / "train.bin"));
   CHECK(fs::exists(dir / "cifar_fs" / ".gcbench-downloads" / "cifar-100-binary.tar.gz"));  // --keep-archive
 
-  SECTION("and a second fetch uses the kept archive without downloading it again") {
+  SECTION("and a forced second fetch uses the kept archive without downloading it again") {
     fs::remove(archive);
-    const auto again = fetch(dir / "cifar_fs", fmt::format("--url {} --sha256 {}", quoted(fs::path("file://" + archive.string())),
+    const auto again = fetch(dir / "cifar_fs", fmt::format("--force --url {} --sha256 {}", quoted(fs::path("file://" + archive.string())),
                                                            gcbench::sha256_of_file(dir / "cifar_fs" / ".gcbench-downloads" / "cifar-100-binary.tar.gz")));
     INFO(again);
     CHECK(exit_code(again) == 0);
@@ -213,6 +223,30 @@ TEST_CASE("fetch without a network says which file to place where", "[fetch]") {
   CHECK_THAT(out, Contains("without internet"));
   CHECK_THAT(out, Contains((dir / "cifar_fs" / ".gcbench-downloads" / "cifar-100-binary.tar.gz").string()));
   CHECK_THAT(out, Contains("--url file:///path/to/cifar-100-binary.tar.gz"));
+}
+
+TEST_CASE("fetch takes an archive placed by hand where the offline message says, with no network", "[fetch]") {
+  TempDir dir;
+  const auto archive = make_cifar100_archive(dir);
+  fs::create_directories(dir / "cifar_fs" / ".gcbench-downloads");
+  fs::copy_file(archive, dir / "cifar_fs" / ".gcbench-downloads" / "cifar-100-binary.tar.gz");
+  const auto out = fetch(dir / "cifar_fs", fmt::format("--url http://127.0.0.1:1/cifar-100-binary.tar.gz --sha256 {}",
+                                                       gcbench::sha256_of_file(archive)));
+  INFO(out);
+  REQUIRE(exit_code(out) == 0);
+  CHECK_THAT(out, Contains("already downloaded and its sha256 checksum matches"));
+  CHECK(fs::exists(dir / "cifar_fs" / "train.bin"));
+}
+
+TEST_CASE("fetch --mirror takes every archive from a folder URL, under its own name", "[fetch]") {
+  TempDir dir;
+  const auto archive = make_cifar100_archive(dir);
+  LoopbackServer server(dir / "served", dir.path());
+  const auto mirror = server.url("");
+  const auto out = fetch(dir / "cifar_fs", fmt::format("--mirror {} --sha256 {}", mirror, gcbench::sha256_of_file(archive)));
+  INFO(out);
+  REQUIRE(exit_code(out) == 0);
+  CHECK(server.requests() == "/cifar-100-binary.tar.gz -\n");
 }
 
 TEST_CASE("fetch tells a dataset without a public download how to get it", "[fetch]") {

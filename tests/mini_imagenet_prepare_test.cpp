@@ -5,7 +5,6 @@
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
-#include <array>
 #include <catch2/catch.hpp>
 
 #include "area_resize.hpp"
@@ -20,44 +19,11 @@ using gcbench::testing::quoted;
 using gcbench::testing::TempDir;
 using Catch::Matchers::Contains;
 
-// Sorted by name, "_10" comes before "_2": the index counts in that order.
-const std::vector<std::string> kFileNumbers = {"10", "2", "33", "4"};  // sorted: _10, _2, _33, _4
-const std::vector<std::int64_t> kWantedIndices = {1, 2, 4};            // _10, _2, _4
+using gcbench::testing::imagenet_like_colour;
+using gcbench::testing::imagenet_like_train_wnids;
 
-std::vector<std::string> train_wnids() {
-  std::vector<std::string> wnids;
-  for (int c = 0; c < 64; ++c) wnids.push_back(fmt::format("n8{:07d}", c));
-  return wnids;
-}
-const std::vector<std::string> kValWnids = {"n01855672", "n02091244", "n02114548", "n02138441", "n02174001", "n02950826",
-                                            "n02971356", "n02981792", "n03075370", "n03417042", "n03535780", "n03584254",
-                                            "n03770439", "n03773504", "n03980874", "n09256479"};
-
-// The flat colour of file `number` of class `c`, so a picked image shows which file it came from.
-std::array<int, 3> colour_of(int c, const std::string& number) {
-  const int n = std::stoi(number);
-  return {(c * 2) % 256, (n * 7) % 256, 200 - n};
-}
-
-// ImageNet-like class folders, and the three CSVs in `root`.
 void write_imagenet_like(const fs::path& source, const fs::path& root) {
-  int c = 0;
-  for (const auto& [csv, wnids] : {std::pair<std::string, std::vector<std::string>>{"train.csv", train_wnids()},
-                                   {"val.csv", kValWnids}, {"test.csv", gcbench::testing::mini_imagenet_test_wnids()}}) {
-    std::string rows = "filename,label\n";
-    for (const auto& wnid : wnids) {
-      fs::create_directories(source / wnid);
-      for (const auto& number : kFileNumbers) {
-        const auto colour = colour_of(c, number);
-        auto image = at::empty({3, 100, 150}, at::kByte);  // like ImageNet's: larger than 84, wider than tall
-        for (int k = 0; k < 3; ++k) image[k].fill_(colour[static_cast<std::size_t>(k)]);
-        gcbench::jpeg::encode(source / wnid / (wnid + "_" + number + ".JPEG"), image);
-      }
-      for (const auto index : kWantedIndices) rows += fmt::format("{}{:08d}.jpg,{}\n", wnid, index, wnid);
-      ++c;
-    }
-    gcbench::testing::write_text(root / csv, rows);
-  }
+  gcbench::testing::write_imagenet_like_fixture(source, root, {});
 }
 
 std::string prepare(const fs::path& root, const fs::path& source) {
@@ -96,10 +62,10 @@ TEST_CASE("prepare builds mini-ImageNet's 84x84 images from ImageNet's class fol
   CHECK(fs::exists(dir / "mini" / ".gcbench-cache" / "mini_imagenet-train-84.u8"));
 
   // Index 2 of the first train class is its file _2 (the second name, sorted); index 4 is _4.
-  const auto wnid = train_wnids()[0];
+  const auto wnid = imagenet_like_train_wnids()[0];
   for (const auto& [index, number] : {std::pair<int, std::string>{1, "10"}, {2, "2"}, {4, "4"}}) {
     const auto image = read_image(dir / "mini" / "images" / fmt::format("{}{:08d}.jpg", wnid, index));
-    const auto colour = colour_of(0, number);
+    const auto colour = imagenet_like_colour(0, number);
     for (int k = 0; k < 3; ++k) {
       INFO("index " << index << " channel " << k);
       CHECK(std::abs(image[k].to(at::kFloat).mean().item<float>() - static_cast<float>(colour[static_cast<std::size_t>(k)])) < 3);

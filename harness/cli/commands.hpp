@@ -91,6 +91,7 @@ struct DataArguments {
   // fetch
   std::string url, mirror, sha256;
   bool keep_archives = false;
+  bool force = false;  // fetch even when ROOT already holds data that verifies
   // prepare: build the dataset's folder from data the user has (mini-ImageNet from ImageNet)
   std::string from;
 };

@@ -28,6 +28,21 @@ fs::path required_root(const DataArguments& arguments, const fs::path& root) {
   return root;
 }
 
+// Whether `root` already holds data the plugin loads and that passes every check.
+bool already_verified(const PluginRegistry& registry, const DataArguments& arguments, const fs::path& root,
+                      const Options& options) {
+  if (root.empty() || !fs::exists(root)) return false;
+  try {
+    const auto dataset = registry.create_dataset(arguments.name, root, options);
+    for (const auto& check : check_dataset(*dataset)) {
+      if (!check.passed) return false;
+    }
+    return true;
+  } catch (const std::exception&) {
+    return false;  // missing or damaged: what fetch is for
+  }
+}
+
 void fetch(const DataArguments& arguments, const PluginInfo& info, const fs::path& root) {
   FetchRequest request;
   request.dataset = arguments.name;
@@ -89,7 +104,13 @@ int data_command(const DataArguments& arguments) {
   const auto root = resolve_data_root(arguments.root, arguments.name);
 
   const auto start = std::chrono::steady_clock::now();
-  if (arguments.action == "fetch") fetch(arguments, plugin.info, root);
+  if (arguments.action == "fetch") {
+    if (!arguments.force && already_verified(registry, arguments, root, options)) {
+      fmt::print("{} at {} already verifies; nothing to fetch (--force fetches it again)\n", arguments.name, root.string());
+    } else {
+      fetch(arguments, plugin.info, root);
+    }
+  }
   if (arguments.action == "prepare" && !arguments.from.empty()) prepare_from(arguments, plugin.info, root);
 
   const auto dataset = registry.create_dataset(arguments.name, root, options);

@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
       command->add_option("--mirror", data_arguments.mirror, "a folder URL holding every archive under its own name");
       command->add_option("--sha256", data_arguments.sha256, "the archive's SHA-256, instead of the published checksum")->type_name("HEX");
       command->add_flag("--keep-archive", data_arguments.keep_archives, "keep the downloaded archives in ROOT/.gcbench-downloads");
+      command->add_flag("--force", data_arguments.force, "fetch even when ROOT already holds data that verifies");
     }
     if (action == "prepare") {
       command->add_option("--from,--from-imagenet", data_arguments.from,

@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <fmt/format.h>
 
 #include "cifar_binary.hpp"
 #include "cluster/shell_quote.hpp"
@@ -81,15 +83,20 @@ void write_lines(const fs::path& file, const std::vector<std::string>& lines) {
 }
 }  // namespace
 
-void write_cifar100_fixture(const fs::path& folder, std::int64_t per_class) {
+void write_cifar100_fixture(const fs::path& folder, std::int64_t per_class, std::int64_t test_per_class, bool noisy) {
   fs::create_directories(folder);
+  std::mt19937 noise(11);
   std::vector<std::vector<std::uint8_t>> train_labels, train_images, test_labels, test_images;
   for (std::int64_t i = 0; i < per_class; ++i) {
     for (int c = 0; c < 100; ++c) {
-      auto& labels = i + 1 < per_class ? train_labels : test_labels;
-      auto& images = i + 1 < per_class ? train_images : test_images;
+      const bool train = i + test_per_class < per_class;
+      auto& labels = train ? train_labels : test_labels;
+      auto& images = train ? train_images : test_images;
       labels.push_back({static_cast<std::uint8_t>(c / 5), static_cast<std::uint8_t>(c)});
       images.push_back(flat_image(static_cast<int>((c + 7 * i) % 256), c, static_cast<int>(i)));
+      if (noisy) {
+        for (auto& pixel : images.back()) pixel = static_cast<std::uint8_t>(noise());
+      }
     }
   }
   cifar::write(folder / "train.bin", train_labels, train_images);
@@ -117,6 +124,42 @@ const std::vector<std::string>& mini_imagenet_test_wnids() {
       "n02219486", "n02443484", "n02871525", "n03127925", "n03146219", "n03272010", "n03544143",
       "n03775546", "n04146614", "n04149813", "n04418357", "n04522168", "n07613480"};
   return wnids;
+}
+
+std::vector<std::string> imagenet_like_train_wnids() {
+  std::vector<std::string> wnids;
+  for (int c = 0; c < 64; ++c) wnids.push_back(fmt::format("n8{:07d}", c));
+  return wnids;
+}
+
+std::array<int, 3> imagenet_like_colour(int c, const std::string& number) {
+  const int n = std::stoi(number);
+  return {(c * 2) % 256, (n * 7) % 256, 200 - n % 150};
+}
+
+void write_imagenet_like_fixture(const fs::path& source, const fs::path& root, const ImageNetLike& shape) {
+  const std::vector<std::string> val = {"n01855672", "n02091244", "n02114548", "n02138441", "n02174001", "n02950826",
+                                        "n02971356", "n02981792", "n03075370", "n03417042", "n03535780", "n03584254",
+                                        "n03770439", "n03773504", "n03980874", "n09256479"};
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(7);
+  int c = 0;
+  for (const auto& [csv, wnids] : {std::pair<std::string, std::vector<std::string>>{"train.csv", imagenet_like_train_wnids()},
+                                   {"val.csv", val}, {"test.csv", mini_imagenet_test_wnids()}}) {
+    std::vector<std::string> rows = {"filename,label"};
+    for (const auto& wnid : wnids) {
+      fs::create_directories(source / wnid);
+      for (const auto& number : shape.file_numbers) {
+        const auto colour = imagenet_like_colour(c, number);
+        auto image = at::empty({3, shape.height, shape.width}, at::kInt);
+        for (int k = 0; k < 3; ++k) image[k].fill_(colour[static_cast<std::size_t>(k)]);
+        if (shape.noise > 0) image += at::randint(-shape.noise, shape.noise + 1, image.sizes(), generator, at::kInt);
+        jpeg::encode(source / wnid / (wnid + "_" + number + ".JPEG"), image.clamp(0, 255).to(at::kByte));
+      }
+      for (const auto index : shape.wanted) rows.push_back(fmt::format("{}{:08d}.jpg,{}", wnid, index, wnid));
+      ++c;
+    }
+    write_lines(root / csv, rows);
+  }
 }
 
 void write_mini_imagenet_fixture(const fs::path& folder, std::int64_t per_class) {

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -35,8 +36,11 @@ void write_fashion_mnist_fixture(const std::filesystem::path& folder, std::int64
 // The CIFAR-100 binary release in miniature: `per_class` pooled images of each of
 // the 100 classes (all but the last in train.bin), fine_label_names.txt with the
 // real names. Image i of class c is filled with the value (c + 7 i) % 256 in
-// channel 0, c in channel 1 and i in channel 2.
-void write_cifar100_fixture(const std::filesystem::path& folder, std::int64_t per_class);
+// channel 0, c in channel 1 and i in channel 2. `test_per_class` of each class
+// go to test.bin (the real release: 500 train, 100 test); `noisy` replaces the
+// pixels by seeded noise, as incompressible as photographs.
+void write_cifar100_fixture(const std::filesystem::path& folder, std::int64_t per_class, std::int64_t test_per_class = 1,
+                            bool noisy = false);
 
 // cifar-10-batches-bin in miniature: `records_per_file` records per batch file,
 // labels cycling 0..9, batches.meta.txt with the real names.
@@ -47,6 +51,25 @@ void write_cifar10_fixture(const std::filesystem::path& folder, std::int64_t rec
 // a flat colour (c, 2c, 255 - c); every third image is 100x90 so it gets resized.
 void write_mini_imagenet_fixture(const std::filesystem::path& folder, std::int64_t per_class);
 const std::vector<std::string>& mini_imagenet_test_wnids();
+
+// ImageNet's training set in miniature, for `data prepare mini_imagenet
+// --from-imagenet`: a class folder nXXXXXXXX/ of nXXXXXXXX_<n>.JPEG files for
+// each of mini-ImageNet's 100 classes (the real val and test classes, 64
+// made-up train ones: imagenet_like_train_wnids()), the files numbered
+// `file_numbers`; and in `root` the split's three CSVs, naming for each class
+// the 1-based `wanted` indices into its sorted file names. File `number` of
+// class c (counted over train, val, test) is `width` x `height`, of the flat
+// colour imagenet_like_colour(c, number), plus seeded noise of +-`noise`.
+struct ImageNetLike {
+  std::vector<std::string> file_numbers = {"10", "2", "33", "4"};  // sorted by name: _10, _2, _33, _4
+  std::vector<std::int64_t> wanted = {1, 2, 4};                     // _10, _2, _4
+  std::int64_t width = 150, height = 100;
+  int noise = 0;
+};
+void write_imagenet_like_fixture(const std::filesystem::path& source, const std::filesystem::path& root,
+                                 const ImageNetLike& shape);
+std::vector<std::string> imagenet_like_train_wnids();
+std::array<int, 3> imagenet_like_colour(int c, const std::string& number);
 
 // The folder CMake builds the real plugins into.
 std::filesystem::path plugin_dir();

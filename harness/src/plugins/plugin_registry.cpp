@@ -12,6 +12,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "fetch/fetch_dataset.hpp"
 #include "record/file_digest.hpp"
 
 namespace gcbench {
@@ -171,6 +172,14 @@ void PluginRegistry::load(const fs::path& file) {
   if (file.filename() != expected_file) {
     warnings_.push_back(fmt::format("{} holds {} plugin '{}'; gcbench_add_plugin would name it {}", file.string(),
                                     to_string(record.info.kind), record.info.name, expected_file));
+  }
+  for (const auto& archive : record.info.archives) {
+    try {
+      parse_checksum(archive.checksum, fmt::format("{}: archive {}", file.string(), archive.url));
+    } catch (const std::invalid_argument& error) {
+      warnings_.push_back(fmt::format("{}; `gcbench data fetch {}` will refuse it until the plugin declares one",
+                                      error.what(), record.info.name));
+    }
   }
   for (const auto& existing : loaded_) {
     if (existing.record.info.kind == record.info.kind && existing.record.info.name == record.info.name) {
