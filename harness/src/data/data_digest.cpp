@@ -30,10 +30,6 @@ std::string data_digest(const std::vector<const ImageSet*>& splits) {
   return "sha256:" + digest.hex();
 }
 
-}  // namespace gcbench
-
-namespace gcbench {
-
 std::string data_digest(const Dataset& dataset) {
   std::vector<ImageSet> loaded = {dataset.load(SplitRole::source_train), dataset.load(SplitRole::source_test)};
   const auto splits = dataset.splits();

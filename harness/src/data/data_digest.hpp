@@ -15,10 +15,6 @@ namespace gcbench {
 // the same options, give the same digest on every machine.
 std::string data_digest(const std::vector<const ImageSet*>& splits);
 
-}  // namespace gcbench
-
-namespace gcbench {
-
 // Of what a run loads from `dataset`: source_train, source_test and, where the
 // dataset has one, target; equal to the data_digest of its run records.
 std::string data_digest(const Dataset& dataset);

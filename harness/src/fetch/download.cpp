@@ -20,7 +20,6 @@ struct Transfer {
   std::int64_t written = 0;       // bytes this transfer wrote
   bool checked_response = false;
   const DownloadProgress* progress = nullptr;
-  std::int64_t expected_total = 0;
 };
 
 // A server that answers a Range request with the whole file (200, not 206)

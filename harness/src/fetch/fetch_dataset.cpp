@@ -110,7 +110,6 @@ fs::path obtain(const FetchRequest& request, const Planned& item, const fs::path
   } catch (const DownloadError& failure) {
     std::error_code ignored;
     if (fs::file_size(part, ignored) == 0) fs::remove(part, ignored);  // nothing to continue from
-    fs::remove(downloads, ignored);                                      // only when empty
     if (failure.unreachable()) {
       throw std::runtime_error(fmt::format("{}: could not reach {} ({}); {}", request.dataset,
                                            url_host(item.url), failure.what(), offline_advice(request, item, downloads)));
@@ -165,10 +164,22 @@ void fetch_dataset(const FetchRequest& request) {
   }
   const auto planned = plan_downloads(request);
   const fs::path downloads = request.root / ".gcbench-downloads";
+  const bool root_existed = fs::exists(request.root);
   fs::create_directories(downloads);
+  // A failed fetch leaves only what the next one continues from (a .part file).
+  const auto tidy_up = [&] {
+    std::error_code ignored;
+    fs::remove(downloads, ignored);  // each only when empty
+    if (!root_existed) fs::remove(request.root, ignored);
+  };
   // Every archive is downloaded and checked before any is unpacked.
   std::vector<fs::path> files;
-  for (const auto& item : planned) files.push_back(obtain(request, item, downloads));
+  try {
+    for (const auto& item : planned) files.push_back(obtain(request, item, downloads));
+  } catch (...) {
+    tidy_up();
+    throw;
+  }
   for (std::size_t i = 0; i < planned.size(); ++i) {
     const auto& item = planned[i];
     if (!item.archive.unpack) {
@@ -184,8 +195,7 @@ void fetch_dataset(const FetchRequest& request) {
   }
   if (!request.keep_archives) {
     for (const auto& file : files) fs::remove(file);
-    std::error_code ignored;
-    fs::remove(downloads, ignored);  // only when empty
+    tidy_up();
   }
 }
 
