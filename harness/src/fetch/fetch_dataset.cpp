@@ -8,6 +8,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "cluster/shell_quote.hpp"
 #include "fetch/download.hpp"
 #include "fetch/unpack.hpp"
 #include "record/file_digest.hpp"
@@ -52,6 +53,7 @@ std::vector<Planned> plan_downloads(const FetchRequest& request) {
     if (request.mirror) item.url = *request.mirror + (request.mirror->back() == '/' ? "" : "/") + item.name;
     if (request.sha256) {
       item.checksum = parse_checksum("sha256:" + *request.sha256, "--sha256");
+      item.archive.size_bytes = 0;  // another file than the declared one, perhaps
     } else if (!archive.checksum.empty()) {
       item.checksum = parse_checksum(archive.checksum, fmt::format("{}'s archive {}", request.dataset, item.name));
     } else {
@@ -68,8 +70,8 @@ std::string offline_advice(const FetchRequest& request, const Planned& item, con
       "without internet: download {} on a machine that has it ({}{}), then either copy it to {} and run this command "
       "again, or run `gcbench data fetch {} {} --url file:///path/to/{}`",
       item.url, item.archive.size_bytes > 0 ? megabytes(item.archive.size_bytes) + ", " : "",
-      item.checksum.algorithm + ":" + item.checksum.hex, (downloads / item.name).string(), request.dataset,
-      request.root.string(), item.name);
+      item.checksum.algorithm + ":" + item.checksum.hex, (downloads / item.name).string(), shell_quote(request.dataset),
+      shell_quote(request.root.string()), item.name);
 }
 
 // Downloads one archive to downloads/<name>, verified; returns its path.
@@ -164,13 +166,17 @@ void fetch_dataset(const FetchRequest& request) {
   }
   const auto planned = plan_downloads(request);
   const fs::path downloads = request.root / ".gcbench-downloads";
-  const bool root_existed = fs::exists(request.root);
+  // The folders this fetch makes, innermost first: a failed fetch takes them
+  // away again, leaving only what the next one continues from (a .part file).
+  std::vector<fs::path> made;
+  for (fs::path folder = downloads; !folder.empty() && !fs::exists(folder); folder = folder.parent_path()) {
+    made.push_back(folder);
+  }
   fs::create_directories(downloads);
-  // A failed fetch leaves only what the next one continues from (a .part file).
   const auto tidy_up = [&] {
     std::error_code ignored;
     fs::remove(downloads, ignored);  // each only when empty
-    if (!root_existed) fs::remove(request.root, ignored);
+    for (const auto& folder : made) fs::remove(folder, ignored);
   };
   // Every archive is downloaded and checked before any is unpacked.
   std::vector<fs::path> files;
