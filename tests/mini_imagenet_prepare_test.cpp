@@ -4,6 +4,7 @@
 // CSVs naming images by class and 1-based index into the sorted file names.
 #include <ATen/ATen.h>
 #include <fmt/format.h>
+#include <turbojpeg.h>
 
 #include <catch2/catch.hpp>
 
@@ -49,6 +50,28 @@ TEST_CASE("area_resize averages each output pixel's footprint, weighting partly 
     const auto out = gcbench::mini_imagenet::area_resize(image, 2);
     CHECK(out.flatten().to(at::kInt).equal(at::tensor({2, 25, 2, 25}, at::kInt)));
   }
+}
+
+TEST_CASE("decode_rgb converts an Adobe (inverted) CMYK JPEG, as a few ImageNet images are, to RGB", "[mini_imagenet]") {
+  // Stored CMYK as Adobe writes it, 255 = no ink: C 255, M 128, Y 64, K 200 -> R 200, G 100, B 50.
+  std::vector<unsigned char> cmyk(16 * 16 * 4);
+  for (std::size_t i = 0; i < cmyk.size(); i += 4) {
+    cmyk[i] = 255, cmyk[i + 1] = 128, cmyk[i + 2] = 64, cmyk[i + 3] = 200;
+  }
+  tjhandle compressor = tjInitCompress();
+  unsigned char* jpeg = nullptr;
+  unsigned long length = 0;
+  REQUIRE(tjCompress2(compressor, cmyk.data(), 16, 0, 16, TJPF_CMYK, &jpeg, &length, TJSAMP_444, 100, 0) == 0);
+  const std::vector<unsigned char> bytes(jpeg, jpeg + length);
+  tjFree(jpeg);
+  tjDestroy(compressor);
+
+  const auto rgb = gcbench::jpeg::decode_rgb(bytes, "cmyk.jpg");
+  REQUIRE(rgb.sizes() == at::IntArrayRef({16, 16, 3}));
+  const auto mean = rgb.to(at::kFloat).mean(at::IntArrayRef{0, 1});
+  CHECK(std::abs(mean[0].item().toFloat() - 200) < 3);
+  CHECK(std::abs(mean[1].item().toFloat() - 100) < 3);
+  CHECK(std::abs(mean[2].item().toFloat() - 50) < 3);
 }
 
 TEST_CASE("prepare builds mini-ImageNet's 84x84 images from ImageNet's class folders, then its cache", "[mini_imagenet]") {
