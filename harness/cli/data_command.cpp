@@ -4,7 +4,9 @@
 // conformance checks on what it loaded and prints the data digest runs record.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "commands.hpp"
@@ -28,19 +30,21 @@ fs::path required_root(const DataArguments& arguments, const fs::path& root) {
   return root;
 }
 
-// Whether `root` already holds data the plugin loads and that passes every check.
-bool already_verified(const PluginRegistry& registry, const DataArguments& arguments, const fs::path& root,
-                      const Options& options) {
-  if (root.empty() || !fs::exists(root)) return false;
-  try {
-    const auto dataset = registry.create_dataset(arguments.name, root, options);
-    for (const auto& check : check_dataset(*dataset)) {
-      if (!check.passed) return false;
-    }
-    return true;
-  } catch (const std::exception&) {
-    return false;  // missing or damaged: what fetch is for
+// A dataset as the plugin loads it, and the conformance checks run on it.
+struct CheckedData {
+  std::shared_ptr<Dataset> dataset;
+  std::vector<CheckResult> results;
+  bool passed() const {
+    return std::all_of(results.begin(), results.end(), [](const CheckResult& check) { return check.passed; });
   }
+};
+
+CheckedData check_data(const PluginRegistry& registry, const DataArguments& arguments, const fs::path& root,
+                       const Options& options) {
+  CheckedData checked;
+  checked.dataset = registry.create_dataset(arguments.name, root, options);
+  checked.results = check_dataset(*checked.dataset);
+  return checked;
 }
 
 void fetch(const DataArguments& arguments, const PluginInfo& info, const fs::path& root) {
@@ -104,26 +108,35 @@ int data_command(const DataArguments& arguments) {
   const auto root = resolve_data_root(arguments.root, arguments.name);
 
   const auto start = std::chrono::steady_clock::now();
+  std::optional<CheckedData> checked;
   if (arguments.action == "fetch") {
-    if (!arguments.force && already_verified(registry, arguments, root, options)) {
+    if (!arguments.force && !root.empty() && fs::exists(root)) {
+      try {
+        checked = check_data(registry, arguments, root, options);
+      } catch (const std::exception&) {
+        // missing or damaged: what fetch is for
+      }
+    }
+    if (checked && checked->passed()) {
       fmt::print("{} at {} already verifies; nothing to fetch (--force fetches it again)\n", arguments.name, root.string());
     } else {
+      checked.reset();
       fetch(arguments, plugin.info, root);
     }
   }
   if (arguments.action == "prepare" && !arguments.from.empty()) prepare_from(arguments, plugin.info, root);
 
-  const auto dataset = registry.create_dataset(arguments.name, root, options);
-  const auto shape = dataset->image_shape();
+  if (!checked) checked = check_data(registry, arguments, root, options);
+  const auto shape = checked->dataset->image_shape();
   fmt::print("{} {} at {}: images {}x{}x{}\n", arguments.action == "verify" ? "verifying" : "checking", arguments.name,
              root.empty() ? "its default location" : root.string(), shape.channels, shape.height, shape.width);
-  const bool passed = print_checks(check_dataset(*dataset));
+  const bool passed = print_checks(checked->results);
   const double seconds = seconds_since(start);
   if (!passed) {
     fmt::print(stderr, "{}: not usable ({:.2f} s); see the failed checks above\n", arguments.name, seconds);
     return 1;
   }
-  fmt::print("data digest {} (what runs on this data record as data_digest)\n", data_digest(*dataset));
+  fmt::print("data digest {} (what runs on this data record as data_digest)\n", data_digest(*checked->dataset));
   fmt::print("{}: ok ({:.2f} s)\n", arguments.name, seconds_since(start));
   return 0;
 }

@@ -76,12 +76,17 @@ std::int64_t size_of(const fs::path& file) {
 
 }  // namespace
 
-std::string url_host(const std::string& url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return "";
-  const auto host_start = scheme_end + 3;
-  const auto host_end = url.find_first_of("/:?#", host_start);
-  return url.substr(host_start, host_end == std::string::npos ? std::string::npos : host_end - host_start);
+UrlParts url_parts(const std::string& url) {
+  const std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), curl_url_cleanup);
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
+  const auto part = [&](CURLUPart which) {
+    char* text = nullptr;
+    if (curl_url_get(parsed.get(), which, &text, 0) != CURLUE_OK || !text) return std::string();
+    std::string value(text);
+    curl_free(text);
+    return value;
+  };
+  return {part(CURLUPART_HOST), part(CURLUPART_PATH)};
 }
 
 void download(const std::string& url, const fs::path& part, const DownloadProgress& progress, int attempts) {

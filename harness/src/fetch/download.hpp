@@ -33,7 +33,13 @@ using DownloadProgress = std::function<void(std::int64_t have, std::int64_t tota
 void download(const std::string& url, const std::filesystem::path& part, const DownloadProgress& progress,
               int attempts = 3);
 
-// "www.cs.toronto.edu" of "https://www.cs.toronto.edu/~kriz/x.tar.gz"; "" for file:// URLs.
-std::string url_host(const std::string& url);
+// A URL's host and path as libcurl's URL parser reads them (dot segments
+// resolved, still percent-encoded): "www.cs.toronto.edu" and "/~kriz/x.tar.gz"
+// of "https://www.cs.toronto.edu/~kriz/x.tar.gz?y". Both "" when it is not a URL.
+struct UrlParts {
+  std::string host;  // "" for file:// URLs
+  std::string path;
+};
+UrlParts url_parts(const std::string& url);
 
 }  // namespace gcbench

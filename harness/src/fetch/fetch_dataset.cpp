@@ -114,7 +114,7 @@ fs::path obtain(const FetchRequest& request, const Planned& item, const fs::path
     if (fs::file_size(part, ignored) == 0) fs::remove(part, ignored);  // nothing to continue from
     if (failure.unreachable()) {
       throw std::runtime_error(fmt::format("{}: could not reach {} ({}); {}", request.dataset,
-                                           url_host(item.url), failure.what(), offline_advice(request, item, downloads)));
+                                           url_parts(item.url).host, failure.what(), offline_advice(request, item, downloads)));
     }
     throw;
   }
@@ -151,9 +151,8 @@ Checksum parse_checksum(const std::string& text, const std::string& where) {
 }
 
 std::string archive_file_name(const std::string& url, std::size_t n) {
-  std::string path = url.substr(0, url.find_first_of("?#"));
-  const auto slash = path.find_last_of('/');
-  const std::string last = slash == std::string::npos ? path : path.substr(slash + 1);
+  const std::string path = url_parts(url).path;
+  const std::string last = path.substr(path.find_last_of('/') + 1);  // npos + 1 == 0: the whole path
   const bool plain = !last.empty() && last[0] != '.' && std::all_of(last.begin(), last.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '.' || c == '_' || c == '-' || c == '+';
   });

@@ -15,7 +15,8 @@ namespace {
 
 using Reader = std::unique_ptr<archive, decltype(&archive_read_free)>;
 
-// The wanted images of one class, given its file names sorted; `describe` names a file for messages.
+// Hands `take` each wanted image of one class and its file name, given the
+// class's file names sorted; `where` names the folder or tar for messages.
 template <typename Take>
 void select(const std::string& wnid, const std::vector<WantedImage>& wanted, const std::vector<std::string>& sorted,
             const std::string& where, Take take) {

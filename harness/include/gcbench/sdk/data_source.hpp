@@ -28,7 +28,8 @@ struct PrepareRequest {
   std::filesystem::path source;  // the data the user has, as given to --from
   std::filesystem::path root;    // the dataset's folder to build; it exists
   int threads = 1;
-  // Called now and then with work done and total (e.g. images written); may be empty.
+  // Called now and then with work done and total (e.g. images written), from
+  // one thread at a time, not necessarily the caller's; may be empty.
   std::function<void(std::int64_t done, std::int64_t total)> progress;
 };
 
