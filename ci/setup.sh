@@ -5,7 +5,30 @@
 #   bash ci/setup.sh --tests   that, and what the tests alone need (a headless browser)
 #   bash ci/setup.sh --fuzz    that, and clang-14 with libFuzzer (ci/fuzz.sh)
 #   bash ci/setup.sh --reference  that, and Python PyTorch (ci/bench_vs_pytorch.sh)
+#   bash ci/setup.sh --libtorch pip  that, and LibTorch 2.x: the pip torch that
+#                              ci/pip-torch.txt pins, in a virtual environment outside
+#                              the tree (ci/pip_torch.sh says where; ~4.5 GB with its
+#                              CUDA libraries), for the second build (ci/test.sh --libtorch pip)
+# Flags combine: bash ci/setup.sh --tests --libtorch pip
 set -euo pipefail
+
+tests=0 fuzz=0 reference=0 libtorch=system
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tests) tests=1 ;;
+    --fuzz) fuzz=1 ;;
+    --reference) reference=1 ;;
+    --libtorch)
+      libtorch="${2:-}"
+      shift || true
+      case "$libtorch" in
+        system|pip) ;;
+        *) echo "setup: --libtorch takes 'system' (Debian's 1.13, the default) or 'pip' (ci/pip-torch.txt), not '$libtorch'" >&2; exit 2 ;;
+      esac ;;
+    *) echo "setup: unknown argument '$1'; see the comment at the top of ci/setup.sh" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 packages=(
   build-essential cmake git pkg-config
@@ -28,15 +51,19 @@ packages=(
   dataset-fashion-mnist   # the quick-start's real data
   gnuplot-nox             # `gcbench report` draws its plots with gnuplot
 )
-if [ "${1:-}" = "--tests" ]; then
+if [ "$tests" = 1 ]; then
   packages+=(chromium)    # the report test renders report.html headless
   packages+=(python3)     # the fetch tests serve archives from a loopback HTTP server (Python's http.server)
 fi
-if [ "${1:-}" = "--reference" ]; then
+if [ "$reference" = 1 ]; then
   packages+=(python3-torch)   # the same LibTorch 1.13 from Python, for the side-by-side benchmark
 fi
-if [ "${1:-}" = "--fuzz" ]; then
+if [ "$fuzz" = 1 ]; then
   packages+=(clang-14 libfuzzer-14-dev)   # ci/fuzz.sh: libFuzzer targets
+fi
+
+if [ "$libtorch" = pip ]; then
+  packages+=(python3 python3-venv)   # the virtual environment the pip torch goes into
 fi
 
 missing=()
@@ -46,11 +73,26 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages already installed"
-  exit 0
+else
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "setup: installing ${missing[*]}"
-$sudo apt-get update -q
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [ "$libtorch" = pip ]; then
+  source "$(dirname "$0")/pip_torch.sh"
+  # Debian's python, whose venv module python3-venv provides, rather than whichever python3 is first on PATH.
+  base_python=/usr/bin/python3
+  [ -x "$base_python" ] || base_python="$(command -v python3)"
+  installed="$("$pip_torch_python" -c 'import torch; print(torch.__version__.split("+")[0])' 2>/dev/null || true)"
+  if [ "$installed" = "$pip_torch_version" ]; then
+    echo "setup: torch $pip_torch_version already in $pip_torch_venv"
+  else
+    echo "setup: installing torch $pip_torch_version into $pip_torch_venv (pip; about 4.5 GB with its CUDA libraries)"
+    "$base_python" -m venv "$pip_torch_venv"
+    "$pip_torch_python" -m pip install --quiet --disable-pip-version-check -r "$pip_torch_requirements"
+    "$pip_torch_python" -c 'import torch; print("setup: torch", torch.__version__, "CUDA", torch.version.cuda)'
+  fi
+fi

@@ -89,6 +89,13 @@ TEST_CASE("A plugin built against another LibTorch is refused, naming both versi
                         Catch::Contains("_GLIBCXX_USE_CXX11_ABI"));
 }
 
+TEST_CASE("A plugin built against another LibTorch is refused from its file, without being loaded", "[plugins]") {
+  // Loading it would abort this process (its static initialiser does what a second LibTorch's would).
+  PluginRegistry registry;
+  CHECK_THROWS_WITH(registry.load(test_plugin_dir("wrong_torch_aborts") / "gcbench_architecture_wrong_torch_aborts.so"),
+                    Catch::Contains("LibTorch 0.0.2-test") && Catch::Contains(std::string("LibTorch ") + TORCH_VERSION));
+}
+
 TEST_CASE("A plugin that cannot be loaded is refused with the loader's own reason", "[plugins]") {
   SECTION("an undefined symbol is named") {
     PluginRegistry registry;

@@ -1,5 +1,6 @@
 // One process per run, resume, shards and merge, end to end through the real
-// CLI on IDX fixtures: a crashing plugin, kill -9, SIGINT, a second writer.
+// CLI on IDX fixtures: a crashing plugin, kill -9, SIGINT, a second writer; the
+// device a suite asks for, checked where the runs run.
 #include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -9,11 +10,14 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "record/results_folder.hpp"
+#include "runtime/cuda_build.hpp"
 #include "support/fixtures.hpp"
 
 using gcbench::testing::TempDir;
@@ -294,17 +298,81 @@ TEST_CASE("A second process cannot write a results folder another one holds", "[
   CHECK_THAT(output, Catch::Contains("is being written by another gcbench process"));
 }
 
-TEST_CASE("runtime.device = \"cuda\" without a usable GPU is refused when the suite is validated", "[device]") {
+// Hides every GPU from the gcbench processes a test starts, so the "no GPU" cases
+// mean the same on a machine that has one.
+class NoVisibleGpu {
+ public:
+  NoVisibleGpu() {
+    if (const char* was = std::getenv("CUDA_VISIBLE_DEVICES")) previous_ = was;
+    ::setenv("CUDA_VISIBLE_DEVICES", "", 1);
+  }
+  ~NoVisibleGpu() {
+    if (previous_) ::setenv("CUDA_VISIBLE_DEVICES", previous_->c_str(), 1);
+    else ::unsetenv("CUDA_VISIBLE_DEVICES");
+  }
+
+ private:
+  std::optional<std::string> previous_;
+};
+
+TEST_CASE("A CUDA suite validates, plans and emits on a machine without a GPU", "[device]") {
+  NoVisibleGpu no_gpu;
   TempDir dir("gcbench-device");
   const auto suite = write_suite(dir, 1, 1);
-  const auto output = gcbench_cli(fmt::format("validate {} {} --set runtime.device=cuda", quoted(suite), plugin_path()));
-  INFO(output);
-  if (output.find("valid; suite") != std::string::npos) {
-    WARN("this machine has a usable GPU: nothing to refuse");
-    return;
+  for (const char* device : {"cuda", "cuda:3", "auto"}) {
+    INFO(device);
+    const auto set = fmt::format("--set runtime.device={}", device);
+    CHECK(exit_code(gcbench_cli(fmt::format("validate {} {} {}", quoted(suite), plugin_path(), set))) == 0);
+    CHECK(exit_code(gcbench_cli(fmt::format("plan {} {} {}", quoted(suite), plugin_path(), set))) == 0);
+    const auto script = dir / fmt::format("slurm-{}.sh", device);
+    const auto emitted = gcbench_cli(fmt::format("emit slurm {} {} {} --gpus-per-task 1 --out {}", quoted(suite),
+                                                 plugin_path(), set, quoted(script)));
+    INFO(emitted);
+    CHECK(exit_code(emitted) == 0);
+    CHECK(fs::exists(script));
   }
-  CHECK(exit_code(output) == 2);
-  CHECK_THAT(output, Catch::Contains("runtime.device") && Catch::Contains("\"cpu\""));
-  CHECK(exit_code(gcbench_cli(fmt::format("validate {} {} --set runtime.device=cuda:x", quoted(suite), plugin_path()))) == 2);
-  CHECK(exit_code(gcbench_cli(fmt::format("validate {} {} --set runtime.device=auto", quoted(suite), plugin_path()))) == 0);
+  SECTION("only the device's form is the suite's to check") {
+    const auto output = gcbench_cli(fmt::format("validate {} {} --set runtime.device=cuda:x", quoted(suite), plugin_path()));
+    CHECK(exit_code(output) == 2);
+    CHECK_THAT(output, Catch::Contains("'runtime.device' is \"cuda:x\"") && Catch::Contains("\"cuda:N\""));
+  }
+}
+
+TEST_CASE("A CUDA suite run where no GPU is visible stops before any folder is made, saying why", "[device]") {
+  NoVisibleGpu no_gpu;
+  TempDir dir("gcbench-device");
+  const auto suite = write_suite(dir, 1, 1);
+  const auto output = gcbench_cli(fmt::format("run {} {} --set runtime.device=cuda --into {}", quoted(suite),
+                                              plugin_path(), quoted(dir / "out")));
+  INFO(output);
+  CHECK(exit_code(output) == 1);
+  CHECK_FALSE(fs::exists(dir / "out"));
+  CHECK_THAT(output, Catch::Contains("no results folder made") && Catch::Contains(suite.string()));
+  if (gcbench::built_with_cuda()) {
+    CHECK_THAT(output, Catch::Contains("no CUDA device visible (CUDA_VISIBLE_DEVICES=)"));
+  } else {
+    CHECK_THAT(output, Catch::Contains("built against a LibTorch without CUDA"));
+  }
+}
+
+TEST_CASE("runtime.device = \"auto\" without a visible GPU runs on the CPU and the record says why", "[device]") {
+  NoVisibleGpu no_gpu;
+  TempDir dir("gcbench-device");
+  const auto suite = write_suite(dir, 1, 1);
+  const auto output = gcbench_cli(fmt::format("run {} {} --set runtime.device=auto --into {}", quoted(suite),
+                                              plugin_path(), quoted(dir / "out")));
+  INFO(output);
+  REQUIRE(exit_code(output) == 0);
+  const auto records = records_in(dir / "out");
+  REQUIRE(records.size() == 1);
+  const auto& provenance = records[0].provenance;
+  CHECK(provenance.device == "cpu");
+  CHECK(provenance.device_requested == "auto");
+  CHECK(provenance.device_fallback ==
+        (gcbench::built_with_cuda() ? "no CUDA device visible (CUDA_VISIBLE_DEVICES=)"
+                                    : "this gcbench is built against a LibTorch without CUDA"));
+  REQUIRE(provenance.libtorch_cuda);
+  CHECK(*provenance.libtorch_cuda == gcbench::built_with_cuda());
+  CHECK(provenance.libtorch_cuda_version.empty() == !gcbench::built_with_cuda());
+  CHECK(provenance.libtorch_cudnn_version.empty() == !gcbench::built_with_cuda());
 }

@@ -183,6 +183,37 @@ TEST_CASE("A crashed run's record keeps its signal and the tail of its stderr", 
   CHECK_FALSE(gcbench::is_finished(read.status));
 }
 
+TEST_CASE("A record names its LibTorch's CUDA and cuDNN and the device the suite asked for", "[record][device]") {
+  RunRecord record = full_record();
+  record.provenance.libtorch_cuda = true;
+  record.provenance.libtorch_cuda_version = "13.2";
+  record.provenance.libtorch_cudnn_version = "9.26.0";
+  record.provenance.device_requested = "auto";
+  const json written = gcbench::to_json(record);
+  CHECK(written["provenance"]["libtorch_cuda"] == true);
+  CHECK(written["provenance"]["libtorch_cuda_version"] == "13.2");
+  const RunRecord read = gcbench::run_record_from_json(written);
+  CHECK(read.provenance.libtorch_cuda == std::optional<bool>(true));
+  CHECK(read.provenance.libtorch_cudnn_version == "9.26.0");
+  CHECK(read.provenance.device_requested == "auto");
+  CHECK(read.provenance.device_fallback.empty());
+}
+
+TEST_CASE("Records of schema 5 are upgraded without a word on their LibTorch's CUDA", "[record][device]") {
+  json older = gcbench::to_json(full_record());
+  older["schema_version"] = 5;
+  for (const char* field : {"libtorch_cuda", "libtorch_cuda_version", "libtorch_cudnn_version", "device_requested",
+                            "device_fallback"}) {
+    older["provenance"].erase(field);
+  }
+  const RunRecord read = gcbench::run_record_from_json(older);
+  CHECK(read.schema_version == gcbench::kRunRecordSchemaVersion);
+  CHECK_FALSE(read.provenance.libtorch_cuda);  // not known
+  CHECK(read.provenance.libtorch_cuda_version.empty());
+  CHECK(read.provenance.device_requested.empty());
+  CHECK(read.provenance.device == "cuda:0");  // what schema 5 said stays
+}
+
 TEST_CASE("Records of schema 3 are upgraded as run on the CPU", "[record]") {
   json older = gcbench::to_json(full_record());
   older["schema_version"] = 3;

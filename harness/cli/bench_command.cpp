@@ -5,6 +5,7 @@
 
 #include "bench/bench_cases.hpp"
 #include "commands.hpp"
+#include "runtime/device.hpp"
 #include "runtime/process_tuning.hpp"
 
 namespace gcbench::cli {
@@ -28,8 +29,17 @@ int bench_command(const BenchArguments& arguments) {
   const auto wanted = [&](const std::string& name) {
     return arguments.filter.empty() || std::regex_search(name, filter) != negative;
   };
-  for (const auto& line : register_bench_cases(registry, wanted)) fmt::print(stderr, "left out: {}\n", line);
-  add_bench_context(registry, threads);
+  if (arguments.device == "auto") {
+    fmt::print(stderr, "error: --device takes \"cpu\", \"cuda\" or \"cuda:N\": a benchmark names where it ran\n");
+    return 2;
+  }
+  if (const auto problem = device_problem(arguments.device); !problem.empty()) {
+    fmt::print(stderr, "error: --device: {}\n", problem);
+    return 2;
+  }
+  const auto device = resolve_device(arguments.device);
+  for (const auto& line : register_bench_cases(registry, wanted, device)) fmt::print(stderr, "left out: {}\n", line);
+  add_bench_context(registry, threads, device);
 
   std::vector<std::string> flags = {"gcbench bench",
                                     fmt::format("--benchmark_repetitions={}", arguments.repetitions),

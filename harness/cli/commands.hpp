@@ -118,6 +118,7 @@ struct BenchArguments {
   double min_time = 0.5;  // seconds per repetition, at least one iteration
   std::string json;       // Google Benchmark JSON out
   int threads = 0;
+  std::string device = "cpu";  // runtime.device's names; "auto" is not taken: a bench says where it ran
   bool list = false;
   std::vector<std::string> plugin_folders;
 };

@@ -144,6 +144,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)->capture_default_str();
   bench->add_option("--json", bench_arguments.json, "write Google Benchmark's JSON here (for compare and history)")->type_name("FILE");
   bench->add_option("--threads", bench_arguments.threads, "LibTorch threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  bench->add_option("--device", bench_arguments.device, "where the cases run: cpu, cuda or cuda:N")->capture_default_str();
   bench->add_flag("--list", bench_arguments.list, "list the cases and run none");
   bench->add_option("--plugin-path", bench_arguments.plugin_folders, "extra plugin folder")->type_name("DIR");
 

@@ -14,6 +14,7 @@
 #include "runner/progress.hpp"
 #include "runner/shards.hpp"
 #include "runner/suite_runner.hpp"
+#include "runtime/device.hpp"
 
 namespace gcbench::cli {
 namespace fs = std::filesystem;
@@ -93,6 +94,15 @@ int run_command(const RunArguments& arguments) {
                  run.seed, run.swept.dump(), planned_cost(run));
     }
     return 0;
+  }
+
+  // The device is the machine's to check, not the suite's: here, before any folder is made.
+  for (const auto& run : runs) {
+    if (const auto problem = device_problem(run.run_config.device); !problem.empty()) {
+      fmt::print(stderr, "{}: cannot run here: {}\nNo run was started and no results folder made.\n",
+                 arguments.suite.suite.string(), problem);
+      return kExitRunFailed;
+    }
   }
 
   ResultsFolder folder = results_folder(arguments, loaded.suite);

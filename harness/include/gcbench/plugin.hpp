@@ -58,6 +58,8 @@ inline constexpr const char* kFactorySymbol = "gcbench_create";
 }  // namespace gcbench::plugin_abi
 
 #define GCBENCH_DETAIL_EXPORT_COMMON(KIND, INFO_FN)                            \
+  extern "C" __attribute__((used, visibility("default"))) const char          \
+      gcbench_build_marker[] = GCBENCH_DETAIL_BUILD_MARKER;                   \
   namespace gcbench_plugin_exports {                                          \
   int abi_version() { return GCBENCH_ABI_VERSION; }                           \
   const ::gcbench::plugin_abi::BuildDescription* build_description() {        \

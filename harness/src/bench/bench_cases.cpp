@@ -18,6 +18,7 @@
 #include "measure/nc_metrics.hpp"
 #include "record/provenance.hpp"
 #include "runner/dataset_cache.hpp"
+#include "runtime/device.hpp"
 #include "train/pretrain.hpp"
 
 namespace gcbench {
@@ -55,13 +56,15 @@ std::optional<Built> build_for_some_dataset(const Architecture& architecture) {
 
 std::string shape_text(const ImageShape& s) { return fmt::format("{}x{}x{}", s.channels, s.height, s.width); }
 
-void training_steps(benchmark::State& state, const PluginRegistry& registry, const std::string& architecture, bool penalty) {
+void training_steps(benchmark::State& state, const PluginRegistry& registry, const std::string& architecture, bool penalty,
+                    c10::Device device) {
   const auto plugin = registry.create_architecture(architecture, defaults_of(registry, PluginKind::architecture, architecture));
   auto built = build_for_some_dataset(*plugin);
   if (!built) {
     state.SkipWithError("builds on none of 3x32x32, 1x28x28, 3x84x84");
     return;
   }
+  move_network(built->network, device);  // batches are made on the CPU and go where the network is
   const auto& shape = built->shape;
   torch::manual_seed(0);
   const ImageSet data{at::randint(0, 256, {kBatch * kStepsPerIteration, shape.channels, shape.height, shape.width}, at::kByte),
@@ -115,12 +118,13 @@ void report_exact_throughput(benchmark::State& state, Network& network, const at
 }
 
 void gc_estimate(benchmark::State& state, const PluginRegistry& registry, const std::string& estimator,
-                 const std::string& architecture, std::int64_t images) {
+                 const std::string& architecture, std::int64_t images, c10::Device device) {
   torch::manual_seed(0);
   auto network = registry.create_architecture(architecture, defaults_of(registry, PluginKind::architecture, architecture))
                      ->build({3, 32, 32}, 10);
   network.embedding->eval();
-  const auto inputs = at::randn({images, 3, 32, 32});
+  move_network(network, device);
+  const auto inputs = at::randn({images, 3, 32, 32}).to(device);
   const auto plugin = registry.create_gc_estimator(estimator, defaults_of(registry, PluginKind::gc_estimator, estimator));
   const EmbeddingFunction f = [&network](const at::Tensor& x) { return network.embedding->forward(x); };
   std::uint64_t seed = 0;
@@ -145,19 +149,19 @@ void data_load(benchmark::State& state, const PluginRegistry& registry, const st
   state.SetItemsProcessed(state.iterations() * images);
 }
 
-void nc_family(benchmark::State& state) {
+void nc_family(benchmark::State& state, c10::Device device) {
   torch::manual_seed(0);
   const std::int64_t n = 100000, dim = 512, classes = 64;
   const auto labels = at::arange(classes, at::kLong).repeat({n / classes + 1}).slice(0, 0, n);
-  const auto embeddings = at::randn({n, dim}) + at::randn({classes, dim}).index_select(0, labels);
+  const auto embeddings = (at::randn({n, dim}) + at::randn({classes, dim}).index_select(0, labels)).to(device);
   for (auto _ : state) benchmark::DoNotOptimize(nc_metrics(embeddings, labels, classes).nc1);
   state.SetItemsProcessed(state.iterations() * n);
 }
 
-void episodes(benchmark::State& state, FewShotClassifier classifier) {
+void episodes(benchmark::State& state, FewShotClassifier classifier, c10::Device device) {
   torch::manual_seed(0);
   const auto labels = at::arange(20, at::kLong).repeat({600});
-  const auto embeddings = at::randn({12000, 512}) + 2 * at::randn({20, 512}).index_select(0, labels);
+  const auto embeddings = (at::randn({12000, 512}) + 2 * at::randn({20, 512}).index_select(0, labels)).to(device);
   const EpisodeSampler sampler(labels, 0, "target");
   for (auto _ : state) {
     const auto indices = episode_indices(sampler, 5, 5, 15, 600);
@@ -176,7 +180,7 @@ bool has(const PluginRegistry& registry, PluginKind kind, const std::string& nam
 }  // namespace
 
 std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
-                                              const std::function<bool(const std::string&)>& wanted) {
+                                              const std::function<bool(const std::string&)>& wanted, c10::Device device) {
   std::vector<std::string> left_out;
   const auto add = [&](const std::string& name, std::function<void(benchmark::State&)> body) {
     if (!wanted(name)) return;
@@ -188,12 +192,14 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
   for (const auto& plugin : plugins) {
     const auto& name = plugin.info.name;
     if (plugin.info.kind == PluginKind::architecture) {
-      add("train_step/" + name, [&registry, name](benchmark::State& s) { training_steps(s, registry, name, false); });
+      add("train_step/" + name, [&registry, name, device](benchmark::State& s) { training_steps(s, registry, name, false, device); });
     }
   }
   for (const std::string network : {"conv4", "resnet18"}) {
     if (has(registry, PluginKind::architecture, network) && has(registry, PluginKind::gc_estimator, "hutchinson")) {
-      add("train_step_gc_penalty/" + network, [&registry, network](benchmark::State& s) { training_steps(s, registry, network, true); });
+      add("train_step_gc_penalty/" + network, [&registry, network, device](benchmark::State& s) {
+        training_steps(s, registry, network, true, device);
+      });
     }
   }
   // Images per estimate: a batch on conv4; fewer on resnet18, whose 512 outputs make exact GC cost minutes a batch.
@@ -206,8 +212,8 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
         if (wanted(case_name)) left_out.push_back(case_name + ": no architecture plugin '" + network + "'");
         continue;
       }
-      add(case_name, [&registry, estimator = plugin.info.name, network = network, images = images](benchmark::State& s) {
-        gc_estimate(s, registry, estimator, network, images);
+      add(case_name, [&registry, estimator = plugin.info.name, network = network, images = images, device](benchmark::State& s) {
+        gc_estimate(s, registry, estimator, network, images, device);
       });
     }
   }
@@ -224,14 +230,16 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
       left_out.push_back(fmt::format("{}: no data ({})", case_name, error.what()));
     }
   }
-  add("nc/100k_x_512", nc_family);
+  add("nc/100k_x_512", [device](benchmark::State& s) { nc_family(s, device); });
   for (const auto classifier : {FewShotClassifier::ncm, FewShotClassifier::ncm_cosine, FewShotClassifier::linear_probe}) {
-    add("fewshot/600_episodes_5way_5shot/" + to_string(classifier), [classifier](benchmark::State& s) { episodes(s, classifier); });
+    add("fewshot/600_episodes_5way_5shot/" + to_string(classifier), [classifier, device](benchmark::State& s) {
+      episodes(s, classifier, device);
+    });
   }
   return left_out;
 }
 
-void add_bench_context(const PluginRegistry& registry, int threads) {
+void add_bench_context(const PluginRegistry& registry, int threads, c10::Device device) {
   const auto revision = git_revision();
   const bool dirty = revision.size() > 6 && revision.compare(revision.size() - 6, 6, "-dirty") == 0;
   benchmark::AddCustomContext("gcbench_version", gcbench_version());
@@ -241,8 +249,11 @@ void add_bench_context(const PluginRegistry& registry, int threads) {
   benchmark::AddCustomContext("cores", std::to_string(std::thread::hardware_concurrency()));
   benchmark::AddCustomContext("threads", std::to_string(threads));
   benchmark::AddCustomContext("libtorch_version", libtorch_version());
+  benchmark::AddCustomContext("libtorch_cuda_version", libtorch_build().cuda_version);
   benchmark::AddCustomContext("blas", blas_library());
   benchmark::AddCustomContext("compiler", compiler_version());
+  benchmark::AddCustomContext("device", device_name(device));
+  benchmark::AddCustomContext("device_model", device_model(device));
   for (const auto& plugin : registry.plugins()) {
     benchmark::AddCustomContext(fmt::format("plugin.{}.{}", to_string(plugin.info.kind), plugin.info.name),
                                 fmt::format("{} sha256:{}", plugin.info.version, plugin.sha256));

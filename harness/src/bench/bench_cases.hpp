@@ -6,7 +6,11 @@
 //   data_load/<dataset>                opening a dataset (reading, decoding) and taking source-train, where its data is present
 //   nc/100k_x_512                      the NC family on 100,000 embeddings of 512 dimensions
 //   fewshot/600_episodes_5way_5shot/<classifier>
+// Each runs on one device (runtime.device's names: "cpu", "cuda", "cuda:N");
+// data_load reads files and stays on the CPU.
 #pragma once
+
+#include <c10/core/Device.h>
 
 #include <functional>
 #include <string>
@@ -19,10 +23,12 @@ namespace gcbench {
 // Registers the cases whose names `wanted` accepts (a data_load case probes its
 // data, which costs a load, only when wanted). Returns one line per case left
 // out and why ("data_load/cifar_fs: no data: ...").
-std::vector<std::string> register_bench_cases(const PluginRegistry& registry, const std::function<bool(const std::string&)>& wanted);
+std::vector<std::string> register_bench_cases(const PluginRegistry& registry, const std::function<bool(const std::string&)>& wanted,
+                                              c10::Device device = c10::Device(c10::kCPU));
 
 // The machine and build in the JSON's context: git revision and dirty flag, CPU
-// model, cores, threads, LibTorch version, BLAS, compiler, and each plugin's SHA-256.
-void add_bench_context(const PluginRegistry& registry, int threads);
+// model, cores, threads, LibTorch version (and its CUDA), BLAS, compiler, the
+// device and its model, and each plugin's SHA-256.
+void add_bench_context(const PluginRegistry& registry, int threads, c10::Device device = c10::Device(c10::kCPU));
 
 }  // namespace gcbench

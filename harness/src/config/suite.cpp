@@ -270,7 +270,7 @@ class Validator {
     if (unique.size() != seeds_.size()) issue(where, "'suite.seeds' repeats a seed; each seed gives one run");
   }
 
-  // Limits that depend on the machine or on several keys at once.
+  // Limits that depend on several keys at once, and the cores (threads).
   void check_resources() {
     const auto threads = base_["runtime"]["threads"].get<std::int64_t>();
     const auto cores = static_cast<std::int64_t>(std::thread::hardware_concurrency());
@@ -279,9 +279,10 @@ class Validator {
             fmt::format("'runtime.threads' is {}, but this machine has {} cores; more threads than cores only slow "
                         "LibTorch down: use 0 (all cores) or at most {}", threads, cores, cores));
     }
-    // A GPU that is not there is found now, not an hour into the suite.
+    // Only the device's form: whether this machine has it is the run's to check,
+    // so a CUDA suite validates and emits on a login node without GPUs.
     const auto device = base_["runtime"]["device"].get<std::string>();
-    if (const auto problem = device_problem(device); !problem.empty()) issue(table_.at_path("runtime.device").node(), problem);
+    if (const auto problem = device_form_problem(device); !problem.empty()) issue(table_.at_path("runtime.device").node(), problem);
     const auto& fewshot = base_["measure"]["fewshot"];
     std::int64_t most_shots = 0;
     for (const auto& shots : fewshot["shots"]) most_shots = std::max(most_shots, shots.get<std::int64_t>());

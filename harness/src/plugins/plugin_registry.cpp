@@ -10,6 +10,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <regex>
 #include <sstream>
 
 #include "fetch/fetch_dataset.hpp"
@@ -116,9 +120,52 @@ std::string major_minor(const std::string& version) {
   return first == std::string::npos ? version : version.substr(0, version.find('.', first + 1));
 }
 
+// The build a plugin file declares in its GCBENCH_DETAIL_BUILD_MARKER text, read
+// without loading it; none for a file without one (a plugin of an SDK before the marker).
+struct DeclaredBuild {
+  int abi_version = 0;
+  std::string libtorch_version;
+  int cxx11_abi = 0;
+};
+std::optional<DeclaredBuild> declared_build(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  static const std::regex marker("gcbench-plugin-build;abi=(-?[0-9]{1,9});libtorch=([^;\\x00]{0,64});cxx11_abi=([01]);");
+  const auto start = bytes.find("gcbench-plugin-build;");
+  if (start == std::string::npos) return std::nullopt;
+  std::smatch match;
+  const std::string text = bytes.substr(start, bytes.find('\0', start) - start);
+  if (!std::regex_match(text, match, marker)) return std::nullopt;
+  return DeclaredBuild{std::stoi(match[1].str()), match[2].str(), std::stoi(match[3].str())};
+}
+
+void check_abi_version(const fs::path& file, int abi) {
+  if (abi != kAbiVersion) {
+    throw PluginError(fmt::format(
+        "{}: was built for plugin ABI version {}, but this gcbench expects ABI version {}; rebuild the plugin "
+        "against this gcbench's SDK",
+        file.string(), abi, kAbiVersion));
+  }
+}
+
+void check_libtorch(const fs::path& file, const std::string& plugin_torch, int cxx11_abi) {
+  if (major_minor(plugin_torch) != major_minor(GCBENCH_LIBTORCH_VERSION) || cxx11_abi != GCBENCH_CXX11_ABI) {
+    throw PluginError(fmt::format(
+        "{}: was built against LibTorch {} with _GLIBCXX_USE_CXX11_ABI={}, but this gcbench uses LibTorch {} with "
+        "_GLIBCXX_USE_CXX11_ABI={}; rebuild the plugin against the LibTorch gcbench was built with "
+        "(find_package(gcbench) finds it)",
+        file.string(), plugin_torch, cxx11_abi, GCBENCH_LIBTORCH_VERSION, GCBENCH_CXX11_ABI));
+  }
+}
+
 }  // namespace
 
 void PluginRegistry::load(const fs::path& file) {
+  // A plugin of another LibTorch is refused before it is loaded, which would load that LibTorch too.
+  if (const auto declared = declared_build(file)) {
+    check_abi_version(file, declared->abi_version);
+    check_libtorch(file, declared->libtorch_version, declared->cxx11_abi);
+  }
   auto library = std::make_shared<dll::shared_library>();
   boost::dll::fs::error_code ec;
   library->load(file, dll::load_mode::rtld_now | dll::load_mode::rtld_local, ec);
@@ -138,25 +185,14 @@ void PluginRegistry::load(const fs::path& file) {
   }
   // Check the ABI before calling anything that passes C++ types across the boundary.
   const int abi = library->get_alias<AbiVersionFn>(kAbiVersionSymbol)();
-  if (abi != kAbiVersion) {
-    throw PluginError(fmt::format(
-        "{}: was built for plugin ABI version {}, but this gcbench expects ABI version {}; rebuild the plugin "
-        "against this gcbench's SDK",
-        file.string(), abi, kAbiVersion));
-  }
+  check_abi_version(file, abi);
   if (!library->has(kBuildSymbol)) {
     throw PluginError(fmt::format("{}: says ABI version {} but lacks the symbol '{}'; rebuild it against this gcbench's SDK",
                                   file.string(), abi, kBuildSymbol));
   }
   const BuildDescription& built = *library->get_alias<BuildFn>(kBuildSymbol)();
   const std::string plugin_torch = built.libtorch_version ? built.libtorch_version : "";
-  if (major_minor(plugin_torch) != major_minor(GCBENCH_LIBTORCH_VERSION) || built.cxx11_abi != GCBENCH_CXX11_ABI) {
-    throw PluginError(fmt::format(
-        "{}: was built against LibTorch {} with _GLIBCXX_USE_CXX11_ABI={}, but this gcbench uses LibTorch {} with "
-        "_GLIBCXX_USE_CXX11_ABI={}; rebuild the plugin against the LibTorch gcbench was built with "
-        "(find_package(gcbench) finds it)",
-        file.string(), plugin_torch, built.cxx11_abi, GCBENCH_LIBTORCH_VERSION, GCBENCH_CXX11_ABI));
-  }
+  check_libtorch(file, plugin_torch, built.cxx11_abi);
   PluginInfo info;
   try {
     info = library->get_alias<InfoFn>(kInfoSymbol)();

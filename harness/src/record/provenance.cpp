@@ -28,14 +28,39 @@ std::string cpu_model() {
   return "unknown";
 }
 
+namespace {
+
+// One setting of LibTorch's build configuration ("Build settings: BLAS_INFO=open,
+// CUDA_VERSION=13.2, ..."), which every LibTorch prints the same way; "" when absent.
+std::string build_setting(const std::string& name) {
+  static const std::string config = at::show_config();
+  std::smatch match;
+  if (std::regex_search(config, match, std::regex(name + "=([^,\\s]+)"))) return match[1].str();
+  return "";
+}
+
+}  // namespace
+
 std::string blas_library() {
   static const std::string blas = [] {
-    const std::string config = at::show_config();
-    std::smatch match;
-    if (std::regex_search(config, match, std::regex("BLAS_INFO=([^,\\s]+)"))) return match[1].str();
-    return std::string("unknown");
+    const std::string name = build_setting("BLAS_INFO");
+    return name.empty() ? std::string("unknown") : name;
   }();
   return blas;
+}
+
+LibTorchBuild libtorch_build() {
+  static const LibTorchBuild build = [] {
+    LibTorchBuild b;
+    const std::string use_cuda = build_setting("USE_CUDA");
+    b.cuda = use_cuda == "ON" || use_cuda == "1";
+    if (b.cuda) {
+      b.cuda_version = build_setting("CUDA_VERSION");
+      b.cudnn_version = build_setting("CUDNN_VERSION");
+    }
+    return b;
+  }();
+  return build;
 }
 
 std::string compiler_version() {
@@ -55,6 +80,10 @@ Provenance machine_provenance(int threads) {
   p.gcbench_version = gcbench_version();
   p.git_revision = git_revision();
   p.libtorch_version = libtorch_version();
+  const LibTorchBuild torch = libtorch_build();
+  p.libtorch_cuda = torch.cuda;
+  p.libtorch_cuda_version = torch.cuda_version;
+  p.libtorch_cudnn_version = torch.cudnn_version;
   p.hostname = host;
   p.threads = threads;
   p.cores = std::thread::hardware_concurrency();

@@ -61,6 +61,19 @@ json from_schema_4(json record) {
   return record;
 }
 
+// Schema 5 did not say whether the LibTorch had CUDA (libtorch_cuda stays
+// absent: not known) nor which device the suite asked for ("": not known).
+json from_schema_5(json record) {
+  if (record.contains("provenance") && record["provenance"].is_object()) {
+    json& provenance = record["provenance"];
+    for (const char* field : {"libtorch_cuda_version", "libtorch_cudnn_version", "device_requested", "device_fallback"}) {
+      if (!provenance.contains(field)) provenance[field] = "";
+    }
+  }
+  record["schema_version"] = 6;
+  return record;
+}
+
 }  // namespace
 
 json upgrade_record(json record) {
@@ -83,7 +96,8 @@ json upgrade_record(json record) {
   if (version == 1) record = from_schema_1(std::move(record)), version = 2;
   if (version == 2) record = from_schema_2(std::move(record)), version = 3;
   if (version == 3) record = from_schema_3(std::move(record)), version = 4;
-  if (version == 4) record = from_schema_4(std::move(record));
+  if (version == 4) record = from_schema_4(std::move(record)), version = 5;
+  if (version == 5) record = from_schema_5(std::move(record));
   return record;
 }
 

@@ -46,12 +46,24 @@ PluginVersion plugin_from(const JsonFields& in) {
 json to_json(const Provenance& p) {
   json plugins = {{"dataset", to_json(p.dataset)}, {"architecture", to_json(p.architecture)}};
   for (const auto& [name, plugin] : p.gc_estimators) plugins["gc_estimators"][name] = to_json(plugin);
-  return {{"gcbench_version", p.gcbench_version}, {"git_revision", p.git_revision},
-          {"libtorch_version", p.libtorch_version}, {"hostname", p.hostname},
-          {"threads", p.threads},                 {"cores", p.cores},
-          {"cpu_model", p.cpu_model},             {"blas", p.blas},
-          {"compiler", p.compiler},               {"device", p.device},
-          {"device_model", p.device_model},       {"plugins", plugins}};
+  json out = {{"gcbench_version", p.gcbench_version},
+              {"git_revision", p.git_revision},
+              {"libtorch_version", p.libtorch_version},
+              {"libtorch_cuda_version", p.libtorch_cuda_version},
+              {"libtorch_cudnn_version", p.libtorch_cudnn_version},
+              {"hostname", p.hostname},
+              {"threads", p.threads},
+              {"cores", p.cores},
+              {"cpu_model", p.cpu_model},
+              {"blas", p.blas},
+              {"compiler", p.compiler},
+              {"device", p.device},
+              {"device_model", p.device_model},
+              {"device_requested", p.device_requested},
+              {"device_fallback", p.device_fallback},
+              {"plugins", plugins}};
+  put(out, "libtorch_cuda", p.libtorch_cuda);
+  return out;
 }
 
 Provenance provenance_from(const JsonFields& in) {
@@ -59,6 +71,9 @@ Provenance provenance_from(const JsonFields& in) {
   p.gcbench_version = in.required<std::string>("gcbench_version");
   p.git_revision = in.required<std::string>("git_revision");
   p.libtorch_version = in.required<std::string>("libtorch_version");
+  p.libtorch_cuda = in.optional<bool>("libtorch_cuda");
+  p.libtorch_cuda_version = in.required<std::string>("libtorch_cuda_version");
+  p.libtorch_cudnn_version = in.required<std::string>("libtorch_cudnn_version");
   p.hostname = in.required<std::string>("hostname");
   p.threads = in.required<std::int64_t>("threads");
   p.cores = in.required<std::int64_t>("cores");
@@ -67,6 +82,8 @@ Provenance provenance_from(const JsonFields& in) {
   p.compiler = in.required<std::string>("compiler");
   p.device = in.required<std::string>("device");
   p.device_model = in.required<std::string>("device_model");
+  p.device_requested = in.required<std::string>("device_requested");
+  p.device_fallback = in.required<std::string>("device_fallback");
   const auto plugins = in.object("plugins");
   p.dataset = plugin_from(plugins.object("dataset"));
   p.architecture = plugin_from(plugins.object("architecture"));

@@ -19,6 +19,11 @@
 //      thread) and peak_rss_bytes (both absent when not known)
 //   5  data_digest: "sha256:<hex>" of the data the run loaded, as `gcbench data
 //      verify` prints it ("" when upgraded from schema 4: not known)
+//   6  provenance.libtorch_cuda (whether the LibTorch carries CUDA; absent when
+//      upgraded: not known), provenance.libtorch_cuda_version and
+//      libtorch_cudnn_version (what it was built with; "" when none or not
+//      known), provenance.device_requested (runtime.device as given; "" when
+//      upgraded) and provenance.device_fallback (why "auto" ran on the CPU; "")
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -32,7 +37,7 @@
 
 namespace gcbench {
 
-inline constexpr int kRunRecordSchemaVersion = 5;
+inline constexpr int kRunRecordSchemaVersion = 6;
 
 // ok and diverged are finished; failed (the run threw) and crashed (its
 // process died) are run again by a resumed suite.
@@ -61,6 +66,12 @@ struct Provenance {
   PluginVersion dataset;
   PluginVersion architecture;
   std::map<std::string, PluginVersion> gc_estimators;  // by name
+  // Schema 6.
+  std::optional<bool> libtorch_cuda;   // whether that LibTorch carries CUDA; none: not known
+  std::string libtorch_cuda_version;   // the CUDA it was built with, e.g. "13.2"; "" for none
+  std::string libtorch_cudnn_version;  // the cuDNN it was built with, e.g. "9.26.0"; "" for none
+  std::string device_requested;        // runtime.device as the suite gave it: "auto", "cpu", "cuda", "cuda:1"
+  std::string device_fallback;         // why "auto" ran on the CPU (no CUDA in this LibTorch, no GPU visible); ""
 };
 
 struct NetworkSummary {

@@ -30,7 +30,11 @@ ReportContent gather_report(const SuiteResults& results, const std::filesystem::
                                        : c.failed) += 1;
     c.run_seconds += r.seconds;
     revisions.insert(r.provenance.git_revision);
-    versions.insert(fmt::format("gcbench {}, LibTorch {}", r.provenance.gcbench_version, r.provenance.libtorch_version));
+    const auto& p = r.provenance;
+    versions.insert(fmt::format("gcbench {}, LibTorch {}{}", p.gcbench_version, p.libtorch_version,
+                                p.libtorch_cuda_version.empty()
+                                    ? ""
+                                    : fmt::format(" (CUDA {}, cuDNN {})", p.libtorch_cuda_version, p.libtorch_cudnn_version)));
     if (c.started.empty() || r.started_at < c.started) c.started = r.started_at;
     if (r.started_at > c.last_started) c.last_started = r.started_at;
     if (r.status != RunStatus::ok) c.not_ok.push_back(fmt::format("run {} ({}): **{}**: {}", r.index, r.run_id, to_string(r.status), r.error));

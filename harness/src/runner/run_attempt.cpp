@@ -22,9 +22,15 @@ Provenance run_provenance(const RunConfig& config, const PluginRegistry& registr
     return PluginVersion{name, plugin.info.version, plugin.sha256};
   };
   Provenance p = machine_provenance(threads);
-  const auto device = resolve_device(config.device);
-  p.device = device_name(device);
-  p.device_model = device_model(device);
+  p.device_requested = config.device;
+  try {
+    const DeviceChoice choice = choose_device(config.device);
+    p.device = device_name(choice.device);
+    p.device_model = device_model(choice.device);
+    p.device_fallback = choice.fallback;
+  } catch (const std::invalid_argument&) {  // the run itself fails on it, with the reason, and records that
+    p.device = config.device;
+  }
   p.dataset = version(PluginKind::dataset, config.dataset.plugin);
   p.architecture = version(PluginKind::architecture, config.architecture.plugin);
   for (const auto& estimator : config.measure.gc_estimators) {

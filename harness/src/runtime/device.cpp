@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <torch/cuda.h>
 
+#include <cstdlib>
 #include <regex>
 #include <stdexcept>
 
@@ -16,7 +17,21 @@ namespace gcbench {
 
 namespace {
 
-bool cuda_built() {
+// What the user set, so the message points at the usual cause of an empty list.
+std::string visible_devices_setting() {
+  const char* visible = std::getenv("CUDA_VISIBLE_DEVICES");
+  return visible ? fmt::format("CUDA_VISIBLE_DEVICES={}", visible) : std::string("CUDA_VISIBLE_DEVICES unset");
+}
+
+std::string no_visible_device() {
+  return fmt::format("no CUDA device visible ({}); check the driver (nvidia-smi) and CUDA_VISIBLE_DEVICES, or use "
+                     "\"cpu\" or \"auto\"",
+                     visible_devices_setting());
+}
+
+}  // namespace
+
+bool built_with_cuda() {
 #if GCBENCH_WITH_CUDA
   return true;
 #else
@@ -24,40 +39,51 @@ bool cuda_built() {
 #endif
 }
 
-}  // namespace
+std::string device_form_problem(const std::string& requested) {
+  static const std::regex form("auto|cpu|cuda(:[0-9]{1,3})?");
+  if (std::regex_match(requested, form)) return "";
+  return fmt::format("'runtime.device' is \"{}\"; use \"auto\", \"cpu\", \"cuda\" or \"cuda:N\" (N a GPU index)", requested);
+}
 
 std::string device_problem(const std::string& requested) {
-  static const std::regex form("auto|cpu|cuda(:[0-9]{1,3})?");
-  if (!std::regex_match(requested, form)) {
-    return fmt::format("'runtime.device' is \"{}\"; use \"auto\", \"cpu\", \"cuda\" or \"cuda:N\" (N a GPU index)", requested);
-  }
+  if (auto problem = device_form_problem(requested); !problem.empty()) return problem;
   if (requested == "auto" || requested == "cpu") return "";
-  if (!cuda_built() || !torch::cuda::is_available()) {
-    return fmt::format("'runtime.device' is \"{}\", but {}; use \"cpu\" or \"auto\", or build gcbench against a CUDA "
-                       "LibTorch (README, \"Long suites\": GPUs)",
-                       requested,
-                       cuda_built() ? "no GPU is visible to this process (check CUDA_VISIBLE_DEVICES and the driver)"
-                                    : "this gcbench is built against a LibTorch without CUDA");
+  if (!built_with_cuda()) {
+    return fmt::format("'runtime.device' is \"{}\", but this gcbench is built against a LibTorch without CUDA; use "
+                       "\"cpu\" or \"auto\", or build gcbench against a CUDA LibTorch (README, \"Long suites\": GPUs)",
+                       requested);
   }
+  if (!torch::cuda::is_available()) return fmt::format("'runtime.device' is \"{}\", but {}", requested, no_visible_device());
   const auto colon = requested.find(':');
   const long index = colon == std::string::npos ? 0 : std::stol(requested.substr(colon + 1));
   const auto count = static_cast<long>(torch::cuda::device_count());
   if (index >= count) {
-    return fmt::format("'runtime.device' is \"{}\", but this process sees {} GPU{} (cuda:0 .. cuda:{})", requested,
-                       count, count == 1 ? "" : "s", count - 1);
+    return fmt::format("'runtime.device' is \"{}\", but this process sees {} GPU{} (cuda:0 .. cuda:{}; {})", requested,
+                       count, count == 1 ? "" : "s", count - 1, visible_devices_setting());
   }
   return "";
 }
 
-c10::Device resolve_device(const std::string& requested) {
+DeviceChoice choose_device(const std::string& requested) {
   if (const auto problem = device_problem(requested); !problem.empty()) throw std::invalid_argument(problem);
-  if (requested == "cpu") return c10::Device(c10::kCPU);
+  DeviceChoice choice;
+  choice.requested = requested;
+  if (requested == "cpu") return choice;
   if (requested == "auto") {
-    return cuda_built() && torch::cuda::is_available() ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+    if (!built_with_cuda()) {
+      choice.fallback = "this gcbench is built against a LibTorch without CUDA";
+    } else if (!torch::cuda::is_available()) {
+      choice.fallback = fmt::format("no CUDA device visible ({})", visible_devices_setting());
+    } else {
+      choice.device = c10::Device(c10::kCUDA, 0);
+    }
+    return choice;
   }
-  if (requested == "cuda") return c10::Device(c10::kCUDA, 0);
-  return c10::Device(requested);
+  choice.device = requested == "cuda" ? c10::Device(c10::kCUDA, 0) : c10::Device(requested);
+  return choice;
 }
+
+c10::Device resolve_device(const std::string& requested) { return choose_device(requested).device; }
 
 std::string device_name(const c10::Device& device) {
   if (device.is_cpu()) return "cpu";

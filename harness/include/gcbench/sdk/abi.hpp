@@ -15,6 +15,16 @@
 #define GCBENCH_LIBTORCH_VERSION TORCH_VERSION
 #define GCBENCH_CXX11_ABI _GLIBCXX_USE_CXX11_ABI
 
+#define GCBENCH_DETAIL_STRINGIFY_(x) #x
+#define GCBENCH_DETAIL_STRINGIFY(x) GCBENCH_DETAIL_STRINGIFY_(x)
+// The same three facts as text in the plugin file, which the harness reads
+// before loading it: loading a plugin built against another LibTorch would load
+// that LibTorch into the process, whose static initialisers collide with the
+// harness's own (an abort, not an error message).
+#define GCBENCH_DETAIL_BUILD_MARKER                                                                    \
+  "gcbench-plugin-build;abi=" GCBENCH_DETAIL_STRINGIFY(GCBENCH_ABI_VERSION) ";libtorch=" GCBENCH_LIBTORCH_VERSION \
+      ";cxx11_abi=" GCBENCH_DETAIL_STRINGIFY(GCBENCH_CXX11_ABI) ";"
+
 namespace gcbench {
 
 inline constexpr int kAbiVersion = GCBENCH_ABI_VERSION;
