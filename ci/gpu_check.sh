@@ -121,8 +121,8 @@ cases='^(train_step/(conv4|resnet18)|gc/(exact|hutchinson)/(conv4|resnet18)|nc/1
 [ "$cpu_only" = 1 ] && cases='^(train_step/conv4|gc/(exact|hutchinson)/conv4)$'
 images_per_second() {  # bench JSON, case name
   python3 -c 'import json, sys
-runs = [b for b in json.load(open(sys.argv[1]))["benchmarks"] if b["name"] == sys.argv[2]]
-print(f"{runs[0][\"items_per_second\"]:.0f}" if runs else "-")' "$1" "$2" 2>/dev/null || echo "-"
+runs = [b for b in json.load(open(sys.argv[1]))["benchmarks"] if b["name"].split("/real_time")[0] == sys.argv[2]]
+print("%.1f" % runs[0]["items_per_second"] if runs else "-")' "$1" "$2" 2>/dev/null || echo "-"
 }
 bench_ok=1
 for where in cpu "$device"; do

@@ -34,7 +34,9 @@ if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L 2>/dev/null | grep -q "
     bash "$script" --gcbench "$gcbench" --out "$scratch/gpu"
 fi
 expect "the CPU half passes every step on this build" 0 "4 passed, 0 failed" \
-  bash "$script" --cpu-only --gcbench "$gcbench" --out "$scratch/cpu"
+  bash -c 'bash "$1" --cpu-only --gcbench "$2" --out "$3" 2>&1 | tee "$3.log"; exit "${PIPESTATUS[0]}"' _ "$script" "$gcbench" "$scratch/cpu"
+if grep -qE "^gc/exact/conv4 +[0-9.]+$" "$scratch/cpu.log"; then passed=$((passed + 1)); echo "ok: the CPU half prints images/s"
+else failed=$((failed + 1)); echo "FAIL: the CPU half printed no images/s for gc/exact/conv4"; fi
 for file in bench-cpu.json agreement-table.txt fig4/runs.jsonl fig4/report.md; do
   if [ -s "$scratch/cpu/$file" ]; then passed=$((passed + 1)); echo "ok: the CPU half wrote $file"
   else failed=$((failed + 1)); echo "FAIL: the CPU half wrote no $file"; fi
