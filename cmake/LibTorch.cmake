@@ -1,7 +1,6 @@
 # Which LibTorch gcbench builds against, and the few ways two LibTorch builds
 # differ for us: where it is found, its C++ standard library ABI and whether it
-# carries CUDA. Everything else in the tree is the
-# same for both.
+# carries CUDA. Everything else in the tree is the same for both.
 #
 #   default                  the system LibTorch (Debian's libtorch-dev, 1.13, CPU)
 #   -DGCBENCH_TORCH_PYTHON=PYTHON
@@ -39,7 +38,7 @@ endif()
 
 if(GCBENCH_TORCH_PYTHON)
   set(query [=[
-import os, sys
+import sys
 try:
     import torch, torch.utils
 except Exception as error:

@@ -298,6 +298,8 @@ TEST_CASE("A second process cannot write a results folder another one holds", "[
   CHECK_THAT(output, Catch::Contains("is being written by another gcbench process"));
 }
 
+namespace {
+
 // Hides every GPU from the gcbench processes a test starts, so the "no GPU" cases
 // mean the same on a machine that has one.
 class NoVisibleGpu {
@@ -314,6 +316,14 @@ class NoVisibleGpu {
  private:
   std::optional<std::string> previous_;
 };
+
+// `gcbench run SUITE --set runtime.device=DEVICE --into OUT`: its exit code and output.
+std::string run_on_device(const fs::path& suite, const std::string& device, const fs::path& out) {
+  return gcbench_cli(fmt::format("run {} {} --set runtime.device={} --into {}", quoted(suite), plugin_path(), device,
+                                 quoted(out)));
+}
+
+}  // namespace
 
 TEST_CASE("A CUDA suite validates, plans and emits on a machine without a GPU", "[device]") {
   NoVisibleGpu no_gpu;
@@ -342,8 +352,7 @@ TEST_CASE("A CUDA suite run where no GPU is visible stops before any folder is m
   NoVisibleGpu no_gpu;
   TempDir dir("gcbench-device");
   const auto suite = write_suite(dir, 1, 1);
-  const auto output = gcbench_cli(fmt::format("run {} {} --set runtime.device=cuda --into {}", quoted(suite),
-                                              plugin_path(), quoted(dir / "out")));
+  const auto output = run_on_device(suite, "cuda", dir / "out");
   INFO(output);
   CHECK(exit_code(output) == 1);
   CHECK_FALSE(fs::exists(dir / "out"));
@@ -359,8 +368,7 @@ TEST_CASE("runtime.device = \"auto\" without a visible GPU runs on the CPU and t
   NoVisibleGpu no_gpu;
   TempDir dir("gcbench-device");
   const auto suite = write_suite(dir, 1, 1);
-  const auto output = gcbench_cli(fmt::format("run {} {} --set runtime.device=auto --into {}", quoted(suite),
-                                              plugin_path(), quoted(dir / "out")));
+  const auto output = run_on_device(suite, "auto", dir / "out");
   INFO(output);
   REQUIRE(exit_code(output) == 0);
   const auto records = records_in(dir / "out");

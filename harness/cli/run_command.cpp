@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 
 #include "cluster/shell_quote.hpp"
 #include "commands.hpp"
@@ -97,8 +98,10 @@ int run_command(const RunArguments& arguments) {
   }
 
   // The device is the machine's to check, not the suite's: here, before any folder is made.
-  for (const auto& run : runs) {
-    if (const auto problem = device_problem(run.run_config.device); !problem.empty()) {
+  std::set<std::string> devices;
+  for (const auto& run : runs) devices.insert(run.run_config.device);
+  for (const auto& device : devices) {
+    if (const auto problem = device_problem(device); !problem.empty()) {
       fmt::print(stderr, "{}: cannot run here: {}\nNo run was started and no results folder made.\n",
                  arguments.suite.suite.string(), problem);
       return kExitRunFailed;

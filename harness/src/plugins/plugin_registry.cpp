@@ -127,9 +127,7 @@ struct DeclaredBuild {
   std::string libtorch_version;
   int cxx11_abi = 0;
 };
-std::optional<DeclaredBuild> declared_build(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+std::optional<DeclaredBuild> declared_build(const std::string& bytes) {
   static const std::regex marker("gcbench-plugin-build;abi=(-?[0-9]{1,9});libtorch=([^;\\x00]{0,64});cxx11_abi=([01]);");
   const auto start = bytes.find("gcbench-plugin-build;");
   if (start == std::string::npos) return std::nullopt;
@@ -161,8 +159,14 @@ void check_libtorch(const fs::path& file, const std::string& plugin_torch, int c
 }  // namespace
 
 void PluginRegistry::load(const fs::path& file) {
+  // Read once: for the build it declares and for the SHA-256 its records carry.
+  std::ifstream in(file, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) {
+    throw PluginError(fmt::format("{}: cannot be read; check its permissions", file.string()));
+  }
   // A plugin of another LibTorch is refused before it is loaded, which would load that LibTorch too.
-  if (const auto declared = declared_build(file)) {
+  if (const auto declared = declared_build(bytes)) {
     check_abi_version(file, declared->abi_version);
     check_libtorch(file, declared->libtorch_version, declared->cxx11_abi);
   }
@@ -200,7 +204,7 @@ void PluginRegistry::load(const fs::path& file) {
     throw PluginError(fmt::format("{}: its plugin info function threw: {}; fix the plugin's info function", file.string(),
                                   error.what()));
   }
-  PluginRecord record{std::move(info), file, abi, plugin_torch, sha256_of_file(file)};
+  PluginRecord record{std::move(info), file, abi, plugin_torch, sha256_of_text(bytes)};
   if (record.info.name.empty()) {
     throw PluginError(fmt::format("{}: declares an empty plugin name; set PluginInfo::name", file.string()));
   }
