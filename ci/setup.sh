@@ -54,6 +54,7 @@ packages=(
 if [ "$tests" = 1 ]; then
   packages+=(chromium)    # the report test renders report.html headless
   packages+=(python3)     # the fetch tests serve archives from a loopback HTTP server (Python's http.server)
+  packages+=(clang-format clang-tidy)   # ci/format.sh (in CI) and ci/tidy.sh: the house rules as tools
 fi
 if [ "$reference" = 1 ]; then
   packages+=(python3-torch)   # the same LibTorch 1.13 from Python, for the side-by-side benchmark

@@ -17,7 +17,7 @@ elif [ $# -gt 0 ]; then
 fi
 bash ci/setup.sh --tests --libtorch "$libtorch"
 jobs=$(nproc)
-configure=(-DCMAKE_BUILD_TYPE=Release -DGCBENCH_BUILD_TESTS=ON)
+configure=(-DCMAKE_BUILD_TYPE=Release -DGCBENCH_BUILD_TESTS=ON -DGCBENCH_WERROR=ON)
 build=build
 if [ "$libtorch" = pip ]; then
   source ci/pip_torch.sh

@@ -206,8 +206,7 @@ std::vector<BadInput> suite_file_rows() {
        validate, 2, {"more than 2^64", "over the limit"}},
       {"10^12 episodes", {{"suite.toml", std::regex_replace(suite_with(""), std::regex("episodes = 4"), "episodes = 1000000000000")}},
        validate, 2, {"'measure.fewshot.episodes'", "above the maximum"}},
-      {"1000 threads", {{"suite.toml", std::regex_replace(suite_with(""), std::regex("threads = 1"), "threads = 1000")}}, validate, 2,
-       {"'runtime.threads' is 1000", "cores"}},
+
       {"a variant that renames the suite", {{"suite.toml", suite_with("[variants.a.suite]\nname = \"other\"\n")}}, validate, 2,
        {"cannot rename the suite"}},
       {"variants that are not tables", {{"suite.toml", "variants = 3\n" + suite_with("")}}, validate, 2, {"'variants' must hold"}},
@@ -305,6 +304,17 @@ std::vector<BadInput> run_rows_of_runs() {
     return gcbench::ResultsFolder::open(dir / "results" / "matrix").read_records();
   };
   return {
+      // Whether this machine has the cores is the run's to check (validate checks the suite alone), before any folder.
+      {"1000 threads", {{"suite.toml", std::regex_replace(suite_with(""), std::regex("threads = 1"), "threads = 1000")}}, run, 1,
+       {"'runtime.threads' is 1000", "cores", "no results folder made"}, {}, {},
+       [](const fs::path& dir) { CHECK_FALSE(fs::exists(dir / "results")); }},
+      // Missing data is found before any folder is made, and the message gives the command that gets it.
+      {"a dataset whose data is not there",
+       {{"suite.toml", "[suite]\nname = \"matrix\"\n[dataset]\nplugin = \"cifar_fs\"\nroot = \"{dir}/no cifar\"\n"
+                       "[architecture]\nplugin = \"mlp\"\n"}},
+       run, 1,
+       {"{dir}/no cifar/fine_label_names.txt", "gcbench data fetch cifar_fs '{dir}/no cifar'", "no results folder made"}, {}, {},
+       [](const fs::path& dir) { CHECK_FALSE(fs::exists(dir / "results")); }},
       {"more ways than target classes, after a run that worked",
        {{"suite.toml", suite_with("[sweep]\n\"measure.fewshot.ways\" = [5, 10]\n")}}, run, 1,
        {"measure.fewshot.ways is 10, but the target split has 5 classes"}, {}, {},
@@ -344,6 +354,9 @@ std::vector<BadInput> plugin_rows() {
       {"a plugin for another LibTorch", {}, "plugins --plugin-path " + in("wrong_torch"), 0, {"LibTorch 0.0.1-test"}},
       {"a plugin with an undefined symbol", {}, "plugins --plugin-path " + in("undefined_symbol"), 0,
        {"gcbench_test_symbol_nobody_defines"}},
+      {"a plugin that aborts in a static initialiser, beside working ones", {},
+       "plugins --plugin-path " + in("aborts_when_loaded") + " --plugin-path " + in("throwing_info"), 0,
+       {"gcbench_architecture_aborts_when_loaded.so", "loading it ended the process that tried", "signal 6", "conv4"}},
       {"a plugin without a factory", {}, "plugins --plugin-path " + in("no_factory"), 0, {"gcbench_architecture_no_factory.so", "not a gcbench plugin"}},
       {"a plugin whose info function throws, beside working ones", {}, "plugins --plugin-path " + in("throwing_info"), 0,
        {"gcbench_architecture_throwing_info.so", "info function threw", "conv4"}},

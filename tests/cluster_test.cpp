@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "cluster/shell_quote.hpp"
+#include "util/shell_quote.hpp"
 #include "runner/shards.hpp"
 #include "support/fixtures.hpp"
 

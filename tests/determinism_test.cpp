@@ -17,13 +17,8 @@ namespace {
 // and CPU times, peak memory, when it started, and where its checkpoint sits
 // (the folder's timestamp).
 json without_timings(json value) {
-  if (value.is_object()) {
-    for (const char* key : {"seconds", "timings", "cpu_timings", "peak_rss_bytes", "started_at", "checkpoint"}) value.erase(key);
-    for (auto& [key, child] : value.items()) child = without_timings(child);
-  } else if (value.is_array()) {
-    for (auto& child : value) child = without_timings(child);
-  }
-  return value;
+  return gcbench::testing::without_keys(std::move(value),
+                                        {"seconds", "timings", "cpu_timings", "peak_rss_bytes", "started_at", "checkpoint"});
 }
 
 std::vector<json> run_once(const TempDir& dir, const std::string& out) {

@@ -1,6 +1,7 @@
 // LibTorch defines glog's CHECK; included first, Catch's CHECK replaces it.
 #include <c10/util/Logging.h>
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -333,4 +334,24 @@ TEST_CASE("A record's data digest is the one data verify prints, and differs for
   CHECK(verify(dir / "data") == digest);
   gcbench::testing::write_fashion_mnist_fixture(dir / "other", 41, 30);
   CHECK(verify(dir / "other") != digest);
+}
+
+TEST_CASE("A data folder whose path is not UTF-8 runs, its path recorded with the stray byte escaped", "[e2e]") {
+  TempDir dir;
+  const fs::path data = dir / "da\xFFta";  // Latin-1 ÿ: one byte that is not UTF-8
+  gcbench::testing::write_fashion_mnist_fixture(data / "fashion_mnist", 40, 30);
+  std::string suite = tiny_suite("", "");
+  suite.replace(suite.find("root = \"\"\n"), std::string("root = \"\"\n").size(), "");  // the data comes from GCBENCH_DATA
+  gcbench::testing::write_text(dir / "tiny.toml", suite);
+  const auto output = gcbench::testing::run_command(
+      fmt::format("GCBENCH_DATA={} {} run {} --out {}", gcbench::testing::quoted(data),
+                  gcbench::testing::quoted(gcbench::testing::gcbench_executable()), gcbench::testing::quoted(dir / "tiny.toml"),
+                  gcbench::testing::quoted(dir / "out")));
+  INFO(output);
+  REQUIRE(gcbench::testing::exit_code(output) == 0);
+  const auto read = gcbench::ResultsFolder::open(dir / "out" / "tiny").read_records();
+  REQUIRE(read.problems.empty());
+  REQUIRE(read.records.size() == 1);
+  CHECK(read.records[0].status == gcbench::RunStatus::ok);
+  CHECK(read.records[0].data_root == (dir.path() / "da\\xffta" / "fashion_mnist").string());
 }

@@ -5,6 +5,7 @@
 
 #include "measure/episodes.hpp"
 #include "measure/fewshot.hpp"
+#include "stats/rank_tests.hpp"
 
 namespace {
 at::Tensor labels(std::int64_t classes, std::int64_t per_class) {

@@ -14,7 +14,7 @@
 
 #include "fetch/fetch_dataset.hpp"
 #include "fetch/unpack.hpp"
-#include "record/file_digest.hpp"
+#include "util/file_digest.hpp"
 #include "support/fixtures.hpp"
 
 extern char** environ;

@@ -96,6 +96,14 @@ TEST_CASE("A plugin built against another LibTorch is refused from its file, wit
                     Catch::Contains("LibTorch 0.0.2-test") && Catch::Contains(std::string("LibTorch ") + TORCH_VERSION));
 }
 
+TEST_CASE("A plugin whose static initialiser aborts is refused by name, and this process lives on", "[plugins]") {
+  PluginRegistry registry;
+  CHECK_THROWS_WITH(registry.load(test_plugin_dir("aborts_when_loaded") / "gcbench_architecture_aborts_when_loaded.so"),
+                    Catch::Contains("gcbench_architecture_aborts_when_loaded.so") && Catch::Contains("signal 6 (Aborted)"));
+  registry.load(gcbench::testing::plugin_dir() / "gcbench_architecture_mlp.so");
+  CHECK(registry.plugins().size() == 1);
+}
+
 TEST_CASE("A plugin that cannot be loaded is refused with the loader's own reason", "[plugins]") {
   SECTION("an undefined symbol is named") {
     PluginRegistry registry;

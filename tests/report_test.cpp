@@ -10,7 +10,7 @@
 #include <fstream>
 #include <regex>
 
-#include "report/correlation.hpp"
+#include "stats/correlation.hpp"
 #include "report/report.hpp"
 #include "support/fixtures.hpp"
 

@@ -348,6 +348,22 @@ TEST_CASE("A CUDA suite validates, plans and emits on a machine without a GPU", 
   }
 }
 
+TEST_CASE("A suite asking for more threads than this machine's cores validates and emits here, and stops at run", "[device]") {
+  TempDir dir("gcbench-threads");
+  const auto suite = write_suite(dir, 1, 1);
+  const std::string set = "--set runtime.threads=4096";  // the schema's most; more cores than this machine has
+  CHECK(exit_code(gcbench_cli(fmt::format("validate {} {} {}", quoted(suite), plugin_path(), set))) == 0);
+  const auto emitted = gcbench_cli(fmt::format("emit slurm {} {} {} --out {}", quoted(suite), plugin_path(), set,
+                                               quoted(dir / "job.sh")));
+  INFO(emitted);
+  CHECK(exit_code(emitted) == 0);
+  const auto ran = gcbench_cli(fmt::format("run {} {} {} --out {}", quoted(suite), plugin_path(), set, quoted(dir / "out")));
+  INFO(ran);
+  CHECK(exit_code(ran) == 1);
+  CHECK_THAT(ran, Catch::Contains("'runtime.threads' is 4096") && Catch::Contains("no results folder made"));
+  CHECK_FALSE(fs::exists(dir / "out"));
+}
+
 TEST_CASE("A CUDA suite run where no GPU is visible stops before any folder is made, saying why", "[device]") {
   NoVisibleGpu no_gpu;
   TempDir dir("gcbench-device");

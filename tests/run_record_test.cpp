@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "record/results_folder.hpp"
-#include "record/run_identity.hpp"
+#include "config/run_identity.hpp"
 #include "record/run_record.hpp"
 #include "report/report.hpp"
 #include "support/fixtures.hpp"

@@ -11,10 +11,7 @@
 namespace gcbench::cli {
 
 int bench_command(const BenchArguments& arguments) {
-  auto folders = default_plugin_folders();
-  for (const auto& folder : arguments.plugin_folders) folders.emplace_back(folder);
-  const auto registry = PluginRegistry::discover(folders);
-  print_warnings(registry);
+  const auto registry = discover_plugins(arguments.plugin_folders);
   const int threads = apply_threads(arguments.threads);
 
   // Google Benchmark's own filter syntax: a regex, or "-regex" for all but its matches.

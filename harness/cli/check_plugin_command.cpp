@@ -20,16 +20,8 @@ bool print_checks(const std::vector<CheckResult>& results) {
   return passed == results.size();
 }
 
-void print_warnings(const PluginRegistry& registry) {
-  for (const auto& warning : registry.warnings()) fmt::print(stderr, "warning: {}\n", warning);
-  for (const auto& rejected : registry.rejected()) fmt::print(stderr, "warning: plugin not loaded: {}\n", rejected.reason);
-}
-
 int check_plugin_command(const CheckPluginArguments& arguments) {
-  auto folders = default_plugin_folders();
-  for (const auto& folder : arguments.plugin_folders) folders.emplace_back(folder);
-  const auto registry = PluginRegistry::discover(folders);
-  print_warnings(registry);
+  const auto registry = discover_plugins(arguments.plugin_folders);
 
   std::vector<PluginRecord> matches;
   for (const auto& plugin : registry.plugins()) {

@@ -153,4 +153,9 @@ bool print_checks(const std::vector<CheckResult>& results);
 // the plugins it refused (wrong ABI, a second plugin of one name), on stderr.
 void print_warnings(const PluginRegistry& registry);
 
+// The plugins of the default folders, then of `plugin_paths` (--plugin-path)
+// and `more` (a suite's plugin_paths), the registry's warnings printed.
+PluginRegistry discover_plugins(const std::vector<std::string>& plugin_paths,
+                                const std::vector<std::filesystem::path>& more = {});
+
 }  // namespace gcbench::cli

@@ -15,7 +15,7 @@
 #include "data/data_digest.hpp"
 #include "fetch/fetch_dataset.hpp"
 #include "runner/dataset_cache.hpp"
-#include "runner/progress.hpp"
+#include "util/progress.hpp"
 
 namespace gcbench::cli {
 namespace fs = std::filesystem;
@@ -97,10 +97,7 @@ void prepare_from(const DataArguments& arguments, const PluginInfo& info, const 
 }  // namespace
 
 int data_command(const DataArguments& arguments) {
-  auto folders = default_plugin_folders();
-  for (const auto& folder : arguments.plugin_folders) folders.emplace_back(folder);
-  const auto registry = PluginRegistry::discover(folders);
-  print_warnings(registry);
+  const auto registry = discover_plugins(arguments.plugin_folders);
   std::vector<Override> given;
   for (const auto& text : arguments.overrides) given.push_back(parse_override(text));
   const auto& plugin = registry.find(PluginKind::dataset, arguments.name);

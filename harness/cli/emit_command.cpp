@@ -6,7 +6,7 @@
 #include "cluster/slurm_script.hpp"
 #include "commands.hpp"
 #include "plan/plan.hpp"
-#include "record/atomic_file.hpp"
+#include "util/atomic_file.hpp"
 #include "runner/shards.hpp"
 
 namespace gcbench::cli {

@@ -4,11 +4,15 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 #include "commands.hpp"
 #include "config/config_error.hpp"
 #include "runtime/process_tuning.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_gcbench(int argc, char** argv) {
   gcbench::tune_allocator();
   // Logs and progress on stderr, results (tables, reports, JSON) on stdout; a
   // run's process passes its stderr to the suite runner, which keeps its tail.
@@ -217,4 +221,19 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+// Whatever escapes (the logger or the parser failing as they are set up) ends
+// the process with a message and exit code 1, never std::terminate.
+int main(int argc, char** argv) {
+  try {
+    return run_gcbench(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+  } catch (...) {
+    std::fputs("error: an unknown exception\n", stderr);
+  }
+  return 1;
 }

@@ -2,7 +2,7 @@
 #include <fmt/ranges.h>
 
 #include "commands.hpp"
-#include "record/results_merge.hpp"
+#include "merge/results_merge.hpp"
 
 namespace gcbench::cli {
 

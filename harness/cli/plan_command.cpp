@@ -5,7 +5,7 @@
 
 #include "commands.hpp"
 #include "plan/plan.hpp"
-#include "report/text_table.hpp"
+#include "util/text_table.hpp"
 
 namespace gcbench::cli {
 using nlohmann::json;

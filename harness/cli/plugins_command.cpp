@@ -7,10 +7,7 @@
 namespace gcbench::cli {
 
 int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json) {
-  auto folders = default_plugin_folders();
-  for (const auto& folder : plugin_folders) folders.emplace_back(folder);
-  const auto registry = PluginRegistry::discover(folders);
-  print_warnings(registry);
+  const auto registry = discover_plugins(plugin_folders);
 
   if (as_json) {
     nlohmann::json out = {{"plugins", nlohmann::json::array()}, {"rejected", nlohmann::json::array()}};
@@ -60,7 +57,7 @@ int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json
   }
   if (registry.plugins().empty()) {
     std::vector<std::string> searched;
-    for (const auto& f : folders) searched.push_back(f.string());
+    for (const auto& f : registry.searched_folders()) searched.push_back(f.string());
     fmt::print(stderr, "no plugins found; searched {}\n", fmt::join(searched, ", "));
     return 1;
   }

@@ -6,16 +6,19 @@
 #include <fstream>
 #include <set>
 
-#include "cluster/shell_quote.hpp"
+#include "util/shell_quote.hpp"
 #include "commands.hpp"
 #include "plan/plan.hpp"
 #include "plan/plan_diff.hpp"
-#include "record/atomic_file.hpp"
+#include "util/atomic_file.hpp"
 #include "report/summary_table.hpp"
-#include "runner/progress.hpp"
+#include "util/progress.hpp"
+#include "runner/data_check.hpp"
+#include "runner/dataset_cache.hpp"
 #include "runner/shards.hpp"
 #include "runner/suite_runner.hpp"
 #include "runtime/device.hpp"
+#include "runtime/process_tuning.hpp"
 
 namespace gcbench::cli {
 namespace fs = std::filesystem;
@@ -97,15 +100,29 @@ int run_command(const RunArguments& arguments) {
     return 0;
   }
 
-  // The device is the machine's to check, not the suite's: here, before any folder is made.
+  // The device and the cores are the machine's to check, not the suite's: here, before any folder is made.
   std::set<std::string> devices;
-  for (const auto& run : runs) devices.insert(run.run_config.device);
-  for (const auto& device : devices) {
-    if (const auto problem = device_problem(device); !problem.empty()) {
-      fmt::print(stderr, "{}: cannot run here: {}\nNo run was started and no results folder made.\n",
-                 arguments.suite.suite.string(), problem);
-      return kExitRunFailed;
-    }
+  std::set<std::int64_t> threads;
+  for (const auto& run : runs) {
+    devices.insert(run.run_config.device);
+    threads.insert(run.run_config.threads);
+  }
+  std::vector<std::string> problems;
+  for (const auto& device : devices) problems.push_back(device_problem(device));
+  for (const auto count : threads) problems.push_back(threads_problem(count));
+  for (const auto& problem : problems) {
+    if (problem.empty()) continue;
+    fmt::print(stderr, "{}: cannot run here: {}\nNo run was started and no results folder made.\n",
+               arguments.suite.suite.string(), problem);
+    return kExitRunFailed;
+  }
+
+  try {
+    check_planned_data(runs, loaded.registry);
+  } catch (const DatasetUnavailable& error) {
+    fmt::print(stderr, "{}: cannot run: {}\nNo run was started and no results folder made (stopping the suite before its "
+               "first run).\n", arguments.suite.suite.string(), error.what());
+    return kExitRunFailed;
   }
 
   ResultsFolder folder = results_folder(arguments, loaded.suite);

@@ -14,8 +14,10 @@ int validate_command(const SuiteArguments& arguments) {
                sweep_points(variant), variant.seeds.size());
     for (const auto& axis : variant.sweep) {
       std::vector<std::string> points;
+      points.reserve(axis.points.size());
       for (const auto& point : axis.points) {
         std::vector<std::string> values;
+        values.reserve(point.size());
         for (const auto& value : point) values.push_back(value.dump());
         points.push_back(values.size() == 1 ? values.front() : fmt::format("({})", fmt::join(values, ", ")));
       }

@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 
 #include "cifar_binary.hpp"
-#include "cluster/shell_quote.hpp"
+#include "util/shell_quote.hpp"
 #include "idx_file.hpp"
 #include "jpeg_codec.hpp"
 
@@ -237,5 +237,15 @@ int exit_code(const std::string& output) { return std::stoi(output.substr(0, out
 std::string quoted(const fs::path& path) { return shell_quote(path.string()); }
 
 fs::path source_dir() { return GCBENCH_SOURCE_DIR; }
+
+nlohmann::json without_keys(nlohmann::json value, const std::vector<std::string>& keys) {
+  if (value.is_object()) {
+    for (const auto& key : keys) value.erase(key);
+    for (auto& [key, child] : value.items()) child = without_keys(child, keys);
+  } else if (value.is_array()) {
+    for (auto& child : value) child = without_keys(child, keys);
+  }
+  return value;
+}
 
 }  // namespace gcbench::testing

@@ -80,6 +80,9 @@ std::filesystem::path gcbench_executable();
 
 // Each record as it is written to disk.
 std::vector<nlohmann::json> as_json(const std::vector<RunRecord>& records);
+// `value` without the object keys named, at any depth: what two runs of the same
+// work may not share (times, timestamps, folders) taken out before comparing them.
+nlohmann::json without_keys(nlohmann::json value, const std::vector<std::string>& keys);
 
 // Creates missing parent folders.
 void write_text(const std::filesystem::path& file, const std::string& text);

@@ -15,6 +15,7 @@
 #include "config/run_config.hpp"
 #include "measure/episodes.hpp"
 #include "measure/fewshot.hpp"
+#include "measure/measure_network.hpp"
 #include "measure/nc_metrics.hpp"
 #include "record/provenance.hpp"
 #include "runner/dataset_cache.hpp"
@@ -170,6 +171,39 @@ void episodes(benchmark::State& state, FewShotClassifier classifier, c10::Device
   state.SetItemsProcessed(state.iterations() * 600);
 }
 
+// A run's whole measurement, as `gcbench run` measures (measure_network), on a
+// fresh conv4 and random images of CIFAR's shape: 10 source classes, 5 target
+// classes; a suite's default measurement (exact and Hutchinson GC on 128
+// images, 600 few-shot episodes per shot count and classifier).
+void measurement(benchmark::State& state, const PluginRegistry& registry, c10::Device device) {
+  torch::manual_seed(0);
+  const auto images = [](std::int64_t classes, std::int64_t per_class) {
+    const auto labels = at::arange(classes, at::kLong).repeat_interleave(per_class);
+    return ImageSet{at::randint(0, 256, {classes * per_class, 3, 32, 32}, at::kByte), labels,
+                    std::vector<std::string>(static_cast<std::size_t>(classes), "class")};
+  };
+  LoadedData data{{3, 32, 32}, {{0.5, 0.5, 0.5}, {0.25, 0.25, 0.25}}, images(10, 50), images(10, 20), images(5, 40), {}, {}};
+  auto network = registry.create_architecture("conv4", defaults_of(registry, PluginKind::architecture, "conv4"))->build(data.shape, 10);
+  move_network(network, device);
+  const auto config = default_run_config();
+  std::map<std::string, double> wall, cpu;
+  PhaseTimer timed(wall, cpu);
+  for (auto _ : state) {
+    std::vector<NamedGcEstimator> estimators;
+    for (const auto& choice : config.measure.gc_estimators) {
+      estimators.push_back({choice.plugin, registry.create_gc_estimator(
+                                               choice.plugin, defaults_of(registry, PluginKind::gc_estimator, choice.plugin))});
+    }
+    Metrics metrics;
+    measure_network(network, MeasureInputs{data, config.measure, 0, device, std::move(estimators)}, timed, metrics);
+    benchmark::DoNotOptimize(metrics.source.test_accuracy);
+  }
+  state.SetItemsProcessed(state.iterations());
+  for (const auto& [phase, seconds] : wall) {
+    state.counters[phase + "_seconds"] = benchmark::Counter(seconds, benchmark::Counter::kAvgIterations);
+  }
+}
+
 bool has(const PluginRegistry& registry, PluginKind kind, const std::string& name) {
   for (const auto& plugin : registry.plugins()) {
     if (plugin.info.kind == kind && plugin.info.name == name) return true;
@@ -229,6 +263,10 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
     } catch (const std::exception& error) {
       left_out.push_back(fmt::format("{}: no data ({})", case_name, error.what()));
     }
+  }
+  if (has(registry, PluginKind::architecture, "conv4") && has(registry, PluginKind::gc_estimator, "exact") &&
+      has(registry, PluginKind::gc_estimator, "hutchinson")) {
+    add("measure/conv4", [&registry, device](benchmark::State& s) { measurement(s, registry, device); });
   }
   add("nc/100k_x_512", [device](benchmark::State& s) { nc_family(s, device); });
   for (const auto classifier : {FewShotClassifier::ncm, FewShotClassifier::ncm_cosine, FewShotClassifier::linear_probe}) {

@@ -6,6 +6,7 @@
 //   data_load/<dataset>                opening a dataset (reading, decoding) and taking source-train, where its data is present
 //   nc/100k_x_512                      the NC family on 100,000 embeddings of 512 dimensions
 //   fewshot/600_episodes_5way_5shot/<classifier>
+//   measure/conv4                      a run's whole measurement (measure_network): accuracy, GC, NC, few-shot
 // Each runs on one device (runtime.device's names: "cpu", "cuda", "cuda:N");
 // data_load reads files and stays on the CPU.
 #pragma once

@@ -28,7 +28,8 @@ double convolution_flops(const c10::ArrayRef<const c10::IValue>& in) {
     const std::size_t i = d - 2;
     const auto s = stride.size() > i ? stride[i] : 1, p = padding.size() > i ? padding[i] : 0,
                dl = dilation.size() > i ? dilation[i] : 1;
-    outputs *= static_cast<double>((input[d] + 2 * p - dl * (weight[d] - 1) - 1) / s + 1);
+    const std::int64_t extent = (input[d] + 2 * p - dl * (weight[d] - 1) - 1) / s + 1;  // floor, as the convolution's
+    outputs *= static_cast<double>(extent);
   }
   return 2.0 * outputs * product(weight.slice(1));  // each output: in/groups x kernel multiply-adds
 }

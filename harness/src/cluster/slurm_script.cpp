@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "cluster/shell_quote.hpp"
+#include "util/shell_quote.hpp"
 
 namespace gcbench {
 

@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "bench/bench_file.hpp"
+#include "record/bench_file.hpp"
 #include "stats/rank_tests.hpp"
 
 namespace gcbench {

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "config/config_difference.hpp"
 #include "record/headline_metrics.hpp"
 #include "record/results_folder.hpp"
 #include "stats/rank_tests.hpp"
@@ -59,31 +60,17 @@ std::set<std::string> planned_ids(const Side& side) {
   return ids;
 }
 
-void flatten(const json& value, const std::string& prefix, std::map<std::string, std::string>& out) {
-  if (value.is_object()) {
-    for (const auto& [key, inner] : value.items()) flatten(inner, prefix.empty() ? key : prefix + "." + key, out);
-  } else {
-    out[prefix] = value.dump();
-  }
-}
-
 struct ConfigDifference {
   std::vector<std::string> changed;  // "key (a vs b)": a value both sides have, differing
   std::vector<std::string> one_side; // "key (only in the contender)": e.g. a key a newer gcbench added
 };
 
 ConfigDifference config_difference(const json& a, const json& b) {
-  std::map<std::string, std::string> left, right;
-  flatten(a, "", left);
-  flatten(b, "", right);
   ConfigDifference out;
-  for (const auto& [key, value] : left) {
-    const auto other = right.find(key);
-    if (other == right.end()) out.one_side.push_back(key + " (only in the baseline)");
-    else if (other->second != value) out.changed.push_back(fmt::format("{} ({} vs {})", key, value, other->second));
-  }
-  for (const auto& [key, value] : right) {
-    if (!left.count(key)) out.one_side.push_back(key + " (only in the contender)");
+  for (const auto& difference : config_differences(a, b)) {
+    if (!difference.second) out.one_side.push_back(difference.key + " (only in the baseline)");
+    else if (!difference.first) out.one_side.push_back(difference.key + " (only in the contender)");
+    else out.changed.push_back(fmt::format("{} ({} vs {})", difference.key, difference.first->dump(), difference.second->dump()));
   }
   return out;
 }

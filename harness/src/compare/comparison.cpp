@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "report/text_table.hpp"
+#include "util/text_table.hpp"
 
 namespace gcbench {
 namespace {

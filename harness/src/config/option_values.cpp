@@ -174,7 +174,7 @@ toml::table parse_assignment(const std::string& key, const std::string& value, c
 }
 
 std::string location_of(const toml::source_region& source) {
-  const std::string path = source.path ? std::string(*source.path) : std::string("<suite>");
+  std::string path = source.path ? std::string(*source.path) : std::string("<suite>");
   if (path.rfind("--set ", 0) == 0) return path;
   return fmt::format("{}:{}:{}", path, source.begin.line, source.begin.column);
 }

@@ -11,6 +11,7 @@
 #include "config/option_values.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "runtime/device.hpp"
+#include "util/checked_arithmetic.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -270,17 +271,10 @@ class Validator {
     if (unique.size() != seeds_.size()) issue(where, "'suite.seeds' repeats a seed; each seed gives one run");
   }
 
-  // Limits that depend on several keys at once, and the cores (threads).
+  // Limits that depend on several keys at once. Only what the suite says: whether
+  // this machine has the device or the cores it asks for is the run's to check,
+  // so a CUDA suite validates and emits on a login node without GPUs.
   void check_resources() {
-    const auto threads = base_["runtime"]["threads"].get<std::int64_t>();
-    const auto cores = static_cast<std::int64_t>(std::thread::hardware_concurrency());
-    if (cores > 0 && threads > cores) {
-      issue(table_.at_path("runtime.threads").node(),
-            fmt::format("'runtime.threads' is {}, but this machine has {} cores; more threads than cores only slow "
-                        "LibTorch down: use 0 (all cores) or at most {}", threads, cores, cores));
-    }
-    // Only the device's form: whether this machine has it is the run's to check,
-    // so a CUDA suite validates and emits on a login node without GPUs.
     const auto device = base_["runtime"]["device"].get<std::string>();
     if (const auto problem = device_form_problem(device); !problem.empty()) issue(table_.at_path("runtime.device").node(), problem);
     const auto& fewshot = base_["measure"]["fewshot"];
@@ -376,9 +370,10 @@ Suite validate_suite(const fs::path& file, const std::vector<Override>& override
     bool overflow = false;
     for (const auto& variant : suite.variants) {
       const auto points = checked_sweep_points(variant.sweep);
-      std::size_t variant_runs = 0;
-      overflow = overflow || !points || __builtin_mul_overflow(*points, variant.seeds.size(), &variant_runs) ||
-                 __builtin_add_overflow(runs, variant_runs, &runs);
+      const auto variant_runs = points ? checked_multiply(*points, variant.seeds.size()) : std::nullopt;
+      const auto total = variant_runs ? checked_add(runs, *variant_runs) : std::nullopt;
+      overflow = overflow || !total;
+      if (total) runs = *total;
     }
     if (overflow || runs > kMaxPlannedRuns) {
       const toml::node* sweep = suite.table.get(kSweep);

@@ -7,6 +7,7 @@
 
 #include "config/harness_schema.hpp"
 #include "config/option_values.hpp"
+#include "util/checked_arithmetic.hpp"
 
 namespace gcbench {
 using nlohmann::json;
@@ -151,9 +152,10 @@ std::vector<std::pair<std::string, const toml::node*>> swept_lists(const toml::t
 }
 
 std::optional<std::size_t> checked_sweep_points(const std::vector<SweepAxis>& axes) {
-  std::size_t points = 1;
+  std::optional<std::size_t> points = 1;
   for (const auto& axis : axes) {
-    if (__builtin_mul_overflow(points, axis.points.size(), &points)) return std::nullopt;
+    points = checked_multiply(*points, axis.points.size());
+    if (!points) return std::nullopt;
   }
   return points;
 }

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "record/file_digest.hpp"
+#include "util/file_digest.hpp"
 
 namespace gcbench {
 namespace {

@@ -8,11 +8,11 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "cluster/shell_quote.hpp"
+#include "util/shell_quote.hpp"
 #include "fetch/download.hpp"
 #include "fetch/unpack.hpp"
-#include "record/file_digest.hpp"
-#include "runner/progress.hpp"
+#include "util/file_digest.hpp"
+#include "util/progress.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -76,7 +76,7 @@ std::string offline_advice(const FetchRequest& request, const Planned& item, con
 
 // Downloads one archive to downloads/<name>, verified; returns its path.
 fs::path obtain(const FetchRequest& request, const Planned& item, const fs::path& downloads) {
-  const fs::path whole = downloads / item.name;
+  fs::path whole = downloads / item.name;
   const fs::path part = downloads / (item.name + ".part");
   const auto matches = [&](const fs::path& file) { return digest_of_file(file, item.checksum.algorithm) == item.checksum.hex; };
   if (fs::exists(whole)) {
@@ -133,22 +133,6 @@ fs::path obtain(const FetchRequest& request, const Planned& item, const fs::path
 }
 
 }  // namespace
-
-Checksum parse_checksum(const std::string& text, const std::string& where) {
-  const auto colon = text.find(':');
-  Checksum checksum;
-  checksum.algorithm = colon == std::string::npos ? "" : text.substr(0, colon);
-  checksum.hex = colon == std::string::npos ? "" : text.substr(colon + 1);
-  std::transform(checksum.hex.begin(), checksum.hex.end(), checksum.hex.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const std::size_t length = checksum.algorithm == "sha256" ? 64 : checksum.algorithm == "md5" ? 32 : 0;
-  const bool hex = std::all_of(checksum.hex.begin(), checksum.hex.end(), [](unsigned char c) { return std::isxdigit(c); });
-  if (length == 0 || checksum.hex.size() != length || !hex) {
-    throw std::invalid_argument(fmt::format(
-        "{}: '{}' is not a checksum; expected sha256:<64 hex digits> or md5:<32 hex digits>", where, text));
-  }
-  return checksum;
-}
 
 std::string archive_file_name(const std::string& url, std::size_t n) {
   const std::string path = url_parts(url).path;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gcbench/sdk/data_source.hpp"
+#include "util/file_digest.hpp"
 
 namespace gcbench {
 
@@ -21,14 +22,6 @@ struct FetchRequest {
   std::optional<std::string> sha256;    // --sha256: the checksum to expect instead of the declared one
   bool keep_archives = false;           // keep the downloads in root/.gcbench-downloads
 };
-
-// "sha256" and the lower-case hex of "sha256:<hex>" / "md5:<hex>"; throws
-// std::invalid_argument naming `where` for anything else.
-struct Checksum {
-  std::string algorithm;
-  std::string hex;
-};
-Checksum parse_checksum(const std::string& text, const std::string& where);
 
 // The file name a URL's archive is kept under: its last path segment when that
 // is a plain name ([A-Za-z0-9._+-], not starting with a dot), else "archive-<n>".

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "record/atomic_file.hpp"
+#include "util/atomic_file.hpp"
 #include "record/provenance.hpp"
 #include "stats/changepoints.hpp"
 
@@ -145,7 +145,7 @@ fs::path write_dashboard(const History& history, const fs::path& out, const Dash
   std::string page = kPage;
   page.replace(page.find("@DATA@"), 6, embedded);
   fs::create_directories(out);
-  const auto file = out / "index.html";
+  auto file = out / "index.html";
   write_file_atomically(file, page);
   return file;
 }

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 
-#include "bench/bench_file.hpp"
-#include "record/file_digest.hpp"
+#include "record/bench_file.hpp"
+#include "util/file_digest.hpp"
 #include "record/headline_metrics.hpp"
 #include "record/results_folder.hpp"
 #include "stats/rank_tests.hpp"

@@ -1,12 +1,13 @@
 #include "measure/fewshot.hpp"
 
 #include <ATen/ATen.h>
-#include <boost/math/distributions/students_t.hpp>
 #include <torch/optim/lbfgs.h>
 
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+
+#include "stats/rank_tests.hpp"
 
 namespace gcbench {
 
@@ -24,17 +25,6 @@ std::string to_string(FewShotClassifier classifier) {
     case FewShotClassifier::linear_probe: return "linear_probe";
   }
   return "unknown";
-}
-
-double ci95_half_width(const std::vector<double>& values) {
-  const double n = static_cast<double>(values.size());
-  if (values.size() < 2) return 0.0;
-  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
-  double squares = 0.0;
-  for (double v : values) squares += (v - mean) * (v - mean);
-  const double standard_error = std::sqrt(squares / (n - 1)) / std::sqrt(n);
-  const boost::math::students_t t(n - 1);
-  return boost::math::quantile(boost::math::complement(t, 0.025)) * standard_error;
 }
 
 EpisodeIndices episode_indices(const EpisodeSampler& sampler, std::int64_t ways, std::int64_t shots,

@@ -38,7 +38,4 @@ EpisodeIndices episode_indices(const EpisodeSampler& sampler, std::int64_t ways,
 FewShotResult fewshot_accuracy(const at::Tensor& embeddings, const EpisodeIndices& episodes, FewShotClassifier classifier,
                                std::int64_t ways, std::int64_t shots, std::int64_t queries);
 
-// Half-width of the 95% Student-t confidence interval of the mean of `values`.
-double ci95_half_width(const std::vector<double>& values);
-
 }  // namespace gcbench

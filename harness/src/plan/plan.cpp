@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "record/run_identity.hpp"
+#include "config/run_identity.hpp"
 
 namespace gcbench {
 using nlohmann::json;

@@ -4,32 +4,21 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <set>
+
+#include "config/config_difference.hpp"
 
 namespace gcbench {
 using nlohmann::json;
 
 namespace {
 
-// "/training/lr" -> "training.lr"
-std::string dotted(const std::string& pointer) {
-  std::string key = pointer.substr(pointer.empty() ? 0 : 1);
-  std::replace(key.begin(), key.end(), '/', '.');
-  return key;
-}
+std::string shown(const std::optional<json>& value) { return value ? value->dump() : std::string("(absent)"); }
 
 std::vector<std::string> changed_keys(const json& before, const json& after) {
-  const json a = before.is_object() ? before.flatten() : json::object();
-  const json b = after.is_object() ? after.flatten() : json::object();
-  std::set<std::string> keys;
-  for (const auto& [key, unused] : a.items()) keys.insert(key);
-  for (const auto& [key, unused] : b.items()) keys.insert(key);
   std::vector<std::string> out;
-  for (const auto& key : keys) {
-    if (key.rfind("/runtime/", 0) == 0) continue;
-    const json old_value = a.contains(key) ? a[key] : json("(absent)");
-    const json new_value = b.contains(key) ? b[key] : json("(absent)");
-    if (old_value != new_value) out.push_back(fmt::format("{} {} -> {}", dotted(key), old_value.dump(), new_value.dump()));
+  for (const auto& difference : config_differences(before, after)) {
+    if (difference.key.rfind("runtime.", 0) == 0) continue;  // threads change speed, not results
+    out.push_back(fmt::format("{} {} -> {}", difference.key, shown(difference.first), shown(difference.second)));
   }
   return out;
 }

@@ -6,8 +6,13 @@
 #include <fmt/format.h>
 
 #include <dlfcn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -15,9 +20,11 @@
 #include <optional>
 #include <regex>
 #include <sstream>
+#include <thread>
 
-#include "fetch/fetch_dataset.hpp"
-#include "record/file_digest.hpp"
+#include "util/child_process.hpp"
+#include "util/file_digest.hpp"
+#include "util/util_error.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -156,6 +163,38 @@ void check_libtorch(const fs::path& file, const std::string& plugin_torch, int c
   }
 }
 
+// Loading a library runs its static initialisers, which may abort, crash or
+// exit. A child process loads it first, so that such a file is refused by name
+// and the rest load. The reason when loading ended the child; none when it
+// loaded (or merely failed to, which the real load reports with the loader's reason).
+std::optional<std::string> load_ends_process(const fs::path& file) {
+  const pid_t child = ::fork();
+  if (child < 0) return std::nullopt;  // no probe: the load below is the test
+  if (child == 0) {
+    void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+    ::_exit(handle ? 0 : 1);  // _exit: nothing of this copy of the parent runs on
+  }
+  constexpr auto kPatience = std::chrono::seconds(60);
+  const auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  for (;;) {
+    const pid_t done = ::waitpid(child, &status, WNOHANG);
+    if (done == child) break;
+    if (done < 0 && errno != EINTR) return std::nullopt;
+    if (std::chrono::steady_clock::now() - start > kPatience) {
+      ::kill(child, SIGKILL);
+      ::waitpid(child, &status, 0);
+      return fmt::format("it had not finished loading after {} s (a static initialiser that waits forever?)", kPatience.count());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ChildExit exit;
+  if (WIFSIGNALED(status)) exit.signal = WTERMSIG(status);
+  if (WIFEXITED(status)) exit.exit_code = WEXITSTATUS(status);
+  if (exit.exit_code && *exit.exit_code <= 1) return std::nullopt;
+  return describe(exit);
+}
+
 }  // namespace
 
 void PluginRegistry::load(const fs::path& file) {
@@ -169,6 +208,11 @@ void PluginRegistry::load(const fs::path& file) {
   if (const auto declared = declared_build(bytes)) {
     check_abi_version(file, declared->abi_version);
     check_libtorch(file, declared->libtorch_version, declared->cxx11_abi);
+  }
+  if (const auto ended = load_ends_process(file)) {
+    throw PluginError(fmt::format("{}: loading it ended the process that tried ({}): a static initialiser of the plugin "
+                                  "or of a library it links fails; fix it, or move the plugin out of the plugin path",
+                                  file.string(), *ended));
   }
   auto library = std::make_shared<dll::shared_library>();
   boost::dll::fs::error_code ec;
@@ -216,7 +260,7 @@ void PluginRegistry::load(const fs::path& file) {
   for (const auto& archive : record.info.archives) {
     try {
       parse_checksum(archive.checksum, fmt::format("{}: archive {}", file.string(), archive.url));
-    } catch (const std::invalid_argument& error) {
+    } catch (const UtilError& error) {
       warnings_.push_back(fmt::format("{}; `gcbench data fetch {}` will refuse it until the plugin declares one",
                                       error.what(), record.info.name));
     }
@@ -263,7 +307,7 @@ namespace {
 // is released only after the object.
 template <class T>
 std::shared_ptr<T> tie_to_library(std::unique_ptr<T> object, std::shared_ptr<dll::shared_library> library) {
-  return std::shared_ptr<T>(object.release(), [library](T* p) { delete p; });
+  return std::shared_ptr<T>(object.release(), [library = std::move(library)](T* p) { delete p; });
 }
 
 template <class Factory, class... Args>

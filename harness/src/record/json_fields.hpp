@@ -12,7 +12,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "record/run_record.hpp"
+#include "record/record_error.hpp"
 
 namespace gcbench {
 

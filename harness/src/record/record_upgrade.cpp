@@ -2,7 +2,7 @@
 // results folder written by an earlier gcbench still reports, compares and merges.
 #include <fmt/format.h>
 
-#include "record/run_identity.hpp"
+#include "config/run_identity.hpp"
 #include "record/run_record.hpp"
 
 namespace gcbench {

@@ -11,7 +11,8 @@
 #include <set>
 #include <system_error>
 
-#include "record/atomic_file.hpp"
+#include "util/atomic_file.hpp"
+#include "util/utf8_text.hpp"
 #include "record/provenance.hpp"
 
 namespace gcbench {
@@ -27,12 +28,6 @@ void check_folder_name(const std::string& suite) {
                                             "name without '/', '.' or '..'; set suite.name",
                                             suite));
   }
-}
-
-// JSON text of user-given strings too: bytes that are not UTF-8 (a path in
-// another encoding) become U+FFFD instead of an exception that would lose the record.
-std::string dump_json(const json& value, int indent) {
-  return value.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
 void write_all(int fd, const std::string& text, const fs::path& file) {
@@ -168,7 +163,7 @@ ResultsFolder ResultsFolder::open(const fs::path& path) {
   return folder;
 }
 
-void ResultsFolder::write_plan(const json& plan) const { write_file_atomically(path_ / "plan.json", dump_json(plan, 2) + "\n"); }
+void ResultsFolder::write_plan(const json& plan) const { write_file_atomically(path_ / "plan.json", json_text(plan, 2) + "\n"); }
 
 void ResultsFolder::write_resolved_suite(const std::string& toml) const {
   write_file_atomically(path_ / "suite.resolved.toml", toml);
@@ -179,11 +174,11 @@ fs::path ResultsFolder::run_dir(std::size_t index, const std::string& run_id) co
 }
 
 fs::path ResultsFolder::prepare_run_dir(std::size_t index, const std::string& run_id, const json& config) const {
-  const fs::path dir = path_ / run_dir(index, run_id);
+  fs::path dir = path_ / run_dir(index, run_id);
   std::error_code error;
   fs::create_directories(dir, error);
   if (error) throw std::system_error(error, "cannot create the run folder " + dir.string());
-  write_file_atomically(dir / "config.json", dump_json(config, 2) + "\n");
+  write_file_atomically(dir / "config.json", json_text(config, 2) + "\n");
   return dir;
 }
 
@@ -199,14 +194,14 @@ void ResultsFolder::append(const RunRecord& record) {
   // the file holds only complete records and the error says why.
   const off_t end = ::lseek(records_fd_, 0, SEEK_END);
   try {
-    write_all(records_fd_, dump_json(as_json, -1) + "\n", file);
+    write_all(records_fd_, json_text(as_json, -1) + "\n", file);
     if (::fsync(records_fd_) != 0) throw std::system_error(errno, std::generic_category(), "cannot fsync " + file.string());
   } catch (...) {
     if (end >= 0 && ::ftruncate(records_fd_, end) == 0) ::fsync(records_fd_);
     throw;
   }
   if (!record.run_dir.empty() && fs::is_directory(path_ / record.run_dir)) {
-    write_file_atomically(path_ / record.run_dir / "record.json", dump_json(as_json, 2) + "\n");
+    write_file_atomically(path_ / record.run_dir / "record.json", json_text(as_json, 2) + "\n");
   }
 }
 
@@ -253,6 +248,29 @@ RecordList ResultsFolder::read_records() const {
     }
   }
   return result;
+}
+
+namespace {
+
+json with_utf8_strings(const json& value) {
+  if (value.is_string()) return escape_non_utf8(value.get_ref<const std::string&>());
+  if (value.is_array()) {
+    json out = json::array();
+    for (const auto& item : value) out.push_back(with_utf8_strings(item));
+    return out;
+  }
+  if (value.is_object()) {
+    json out = json::object();
+    for (const auto& [key, item] : value.items()) out[escape_non_utf8(key)] = with_utf8_strings(item);
+    return out;
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string json_text(const json& value, int indent) {
+  return with_utf8_strings(value).dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace gcbench

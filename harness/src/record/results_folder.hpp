@@ -90,4 +90,9 @@ class ResultsFolder {
   int lock_fd_ = -1;
 };
 
+// JSON text of a record, a plan or a config: strings that are not UTF-8 (a path
+// in another encoding) are written with their stray bytes as \xNN
+// (escape_non_utf8), so such a path costs no record.
+std::string json_text(const nlohmann::json& value, int indent = -1);
+
 }  // namespace gcbench

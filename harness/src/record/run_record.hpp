@@ -35,6 +35,8 @@
 #include <string>
 #include <vector>
 
+#include "record/record_error.hpp"
+
 namespace gcbench {
 
 inline constexpr int kRunRecordSchemaVersion = 6;
@@ -187,27 +189,14 @@ struct Crash {
   std::string stderr_tail;       // the last lines it wrote to stderr
 };
 
-struct RunRecord {
-  int schema_version = kRunRecordSchemaVersion;
-  // Identity and place in the plan.
-  std::string run_id;       // hash of the resolved config without runtime: equal ids, equal experiments
-  std::string training_id;  // hash of what changes the trained network: equal ids, one training
-  std::string suite;
-  std::string description;
-  std::size_t index = 0;
-  std::string variant;
-  std::int64_t seed = 0;
-  nlohmann::json swept = nlohmann::json::object();   // {"training.lr": 0.1}: this run's sweep point
-  nlohmann::json config = nlohmann::json::object();  // the resolved config, as planned
-  std::string run_dir;                               // relative to the results folder
-  std::string started_at;
-  Provenance provenance;
-  // Outcome.
+// What a run measured and how it ended: everything a record holds beyond the
+// run's identity and provenance. A run that is the same as an earlier one of
+// the folder copies it whole.
+struct RunOutcome {
   RunStatus status = RunStatus::failed;
-  std::string error;  // empty when ok
+  std::string error;           // empty when ok
   std::optional<Crash> crash;  // status crashed
   double seconds = 0;
-  std::optional<ReusedFrom> reused_from;  // the whole record copied from an identical earlier run
   std::optional<NetworkSummary> network;
   TrainingSummary training;
   std::optional<Metrics> metrics;  // none when the run stopped before measuring
@@ -224,13 +213,25 @@ struct RunRecord {
   std::int64_t peak_rss_bytes = 0;
 };
 
-// A record that cannot be read: the message names the field (and, from
-// ResultsFolder, the file and line).
-class RecordError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
+struct RunRecord : RunOutcome {
+  int schema_version = kRunRecordSchemaVersion;
+  // Identity and place in the plan.
+  std::string run_id;       // hash of the resolved config without runtime: equal ids, equal experiments
+  std::string training_id;  // hash of what changes the trained network: equal ids, one training
+  std::string suite;
+  std::string description;
+  std::size_t index = 0;
+  std::string variant;
+  std::int64_t seed = 0;
+  nlohmann::json swept = nlohmann::json::object();   // {"training.lr": 0.1}: this run's sweep point
+  nlohmann::json config = nlohmann::json::object();  // the resolved config, as planned
+  std::string run_dir;                               // relative to the results folder
+  std::string started_at;
+  Provenance provenance;
+  std::optional<ReusedFrom> reused_from;  // the outcome copied from an identical earlier run
 };
 
+// Both from the record's field lists (record/record_fields.hpp).
 nlohmann::json to_json(const RunRecord& record);
 
 // Upgrades a record of an older schema first (see upgrade_record); throws

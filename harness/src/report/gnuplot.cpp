@@ -2,15 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+
+#include "util/child_process.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -22,24 +20,6 @@ std::string read_all(const fs::path& file) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// Runs gnuplot on `script` inside `dir`, its output into `log`, without a shell
-// (the folder's name is the user's). Returns the exit code; 127 when gnuplot is missing.
-int run_gnuplot(const fs::path& dir, const fs::path& script, const fs::path& log) {
-  const pid_t child = ::fork();
-  if (child < 0) throw std::system_error(errno, std::generic_category(), "cannot start gnuplot");
-  if (child == 0) {
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (::chdir(dir.c_str()) != 0 || fd < 0 || ::dup2(fd, STDOUT_FILENO) < 0 || ::dup2(fd, STDERR_FILENO) < 0) ::_exit(126);
-    ::execlp("gnuplot", "gnuplot", script.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0) {
-    if (errno != EINTR) throw std::system_error(errno, std::generic_category(), "cannot wait for gnuplot");
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace
@@ -57,7 +37,13 @@ std::string render_svg(const fs::path& svg, const std::string& script, int width
     out.flush();
     if (!out) throw std::system_error(errno, std::generic_category(), "cannot write " + gp.string());
   }
-  const int code = run_gnuplot(svg.parent_path(), gp.filename(), log);
+  // Without a shell: the folder's name is the user's.
+  ChildOptions options;
+  options.working_directory = svg.parent_path();
+  options.output_file = log;
+  options.search_path = true;
+  const ChildExit exit = run_child({"gnuplot", gp.filename().string()}, options);
+  const int code = exit.exit_code.value_or(-1);
   if (code == 127) {
     throw std::runtime_error("gnuplot is not installed; `gcbench report` draws its plots with it: "
                              "apt-get install gnuplot-nox (ci/setup.sh installs it)");

@@ -88,8 +88,8 @@ std::string html_report(const ReportContent& c) {
     html += fmt::format("<th>&rho;({})</th><th>verdict</th>", relation.measures);
   }
   html += "</tr>\n";
-  const auto verdict_cell = [](const Correlation& c, int sign) {
-    const auto text = verdict(c, sign);
+  const auto verdict_cell = [](const Correlation& correlation, int sign) {
+    const auto text = verdict(correlation, sign);
     const char* css = text.rfind("matches", 0) == 0 ? "match" : text.rfind("opposite", 0) == 0 ? "opposite" : "";
     return fmt::format("<td class=\"verdict {}\">{}</td>", css, html_escape(text));
   };

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "report/correlation.hpp"
+#include "stats/correlation.hpp"
 #include "report/split_statistics.hpp"
 #include "report/suite_results.hpp"
 

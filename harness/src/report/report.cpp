@@ -1,6 +1,6 @@
 #include "report/report.hpp"
 
-#include "record/atomic_file.hpp"
+#include "util/atomic_file.hpp"
 #include "report/report_content.hpp"
 
 namespace gcbench {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "report/correlation.hpp"
+#include "stats/correlation.hpp"
 
 namespace gcbench {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "record/run_record.hpp"
-#include "report/text_table.hpp"
+#include "util/text_table.hpp"
 
 namespace gcbench {
 

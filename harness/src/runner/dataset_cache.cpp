@@ -6,6 +6,7 @@
 #include "config/option_values.hpp"
 #include "data/data_digest.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "runner/data_check.hpp"
 
 namespace gcbench {
 
@@ -17,9 +18,11 @@ std::filesystem::path resolve_data_root(const std::string& configured_root, cons
 
 std::shared_ptr<const LoadedData> DatasetCache::get(const RunConfig& config) {
   const auto root = resolve_data_root(config.dataset_root, config.dataset.plugin);
-  nlohmann::json key = {{"plugin", config.dataset.plugin}, {"root", root.string()}};
-  for (const auto& [name, value] : config.dataset.options.values()) key["options"][name] = to_json(value);
-  if (auto found = loaded_.find(key.dump()); found != loaded_.end()) return found->second;
+  // The root as bytes: a path need not be UTF-8, which JSON text must be.
+  nlohmann::json options = nlohmann::json::object();
+  for (const auto& [name, value] : config.dataset.options.values()) options[name] = to_json(value);
+  const std::string key = config.dataset.plugin + '\0' + root.string() + '\0' + options.dump();
+  if (auto found = loaded_.find(key); found != loaded_.end()) return found->second;
 
   auto data = std::make_shared<LoadedData>();
   try {
@@ -33,13 +36,23 @@ std::shared_ptr<const LoadedData> DatasetCache::get(const RunConfig& config) {
       data->target = dataset->load(SplitRole::target);
     }
   } catch (const std::exception& error) {
-    throw DatasetUnavailable("dataset plugin '" + config.dataset.plugin + "': " + error.what());
+    // A PluginError already names the plugin and its file.
+    const std::string what = dynamic_cast<const PluginError*>(&error)
+                                 ? std::string(error.what())
+                                 : "dataset plugin '" + config.dataset.plugin + "': " + error.what();
+    std::string hint;
+    try {
+      hint = how_to_get_data(registry_.find(PluginKind::dataset, config.dataset.plugin).info, root);
+    } catch (const PluginError&) {
+      // an unknown plugin: the error says so
+    }
+    throw DatasetUnavailable(hint.empty() ? what : what + "\n" + hint);
   }
   data->root = root;
   std::vector<const ImageSet*> splits = {&data->source_train, &data->source_test};
   if (data->target) splits.push_back(&*data->target);
   data->digest = data_digest(splits);
-  loaded_.emplace(key.dump(), data);
+  loaded_.emplace(key, data);
   return data;
 }
 

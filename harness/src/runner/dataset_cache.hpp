@@ -9,6 +9,7 @@
 #include <string>
 
 #include "config/run_config.hpp"
+#include "data/loaded_data.hpp"
 #include "gcbench/sdk/dataset.hpp"
 
 namespace gcbench {
@@ -19,16 +20,6 @@ class PluginRegistry;
 class DatasetUnavailable : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
-};
-
-struct LoadedData {
-  ImageShape shape;
-  ChannelStats stats;
-  ImageSet source_train;
-  ImageSet source_test;
-  std::optional<ImageSet> target;  // absent for source-only datasets (e.g. cifar10)
-  std::filesystem::path root;  // as resolved
-  std::string digest;          // data_digest of source_train, source_test and target
 };
 
 // Where a dataset's files are: the suite's root, else $GCBENCH_DATA/<plugin>,

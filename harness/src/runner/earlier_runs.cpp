@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "util/utf8_text.hpp"
+
 namespace gcbench {
 
 EarlierRuns::EarlierRuns(const std::vector<RunRecord>& records) {
@@ -10,9 +12,10 @@ EarlierRuns::EarlierRuns(const std::vector<RunRecord>& records) {
 
 void EarlierRuns::add(const RunRecord& record) {
   // A network trained before the measurement failed is still a trained network.
-  if (record.training.trained && !record.training.checkpoint.empty() && !record.reused_from &&
-      std::filesystem::exists(record.training.checkpoint)) {
-    trained_.emplace(record.training_id, TrainedNetwork{record.index, record.training.checkpoint, record.training});
+  // The record holds the checkpoint's path with any non-UTF-8 byte escaped.
+  const std::filesystem::path checkpoint = unescape_non_utf8(record.training.checkpoint);
+  if (record.training.trained && !checkpoint.empty() && !record.reused_from && std::filesystem::exists(checkpoint)) {
+    trained_.emplace(record.training_id, TrainedNetwork{record.index, checkpoint, record.training});
   }
   if (record.status == RunStatus::diverged && !record.reused_from && record.training.trained) {
     diverged_.emplace(record.training_id, record);

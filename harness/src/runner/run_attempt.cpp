@@ -63,19 +63,7 @@ bool reuse_earlier(const PlannedRun& run, const EarlierRuns& earlier, RunRecord&
   if (const RunRecord* same = earlier.measured(run.id)) {
     // Variants often share a point (the base value of each swept key); the same
     // resolved config and seed would train and measure the same network again.
-    record.status = same->status;
-    record.error = same->error;
-    record.network = same->network;
-    record.training = same->training;
-    record.metrics = same->metrics;
-    record.evaluated_splits = same->evaluated_splits;
-    record.data_root = same->data_root;
-    record.data_digest = same->data_digest;
-    record.classes = same->classes;
-    record.timings = same->timings;
-    record.cpu_timings = same->cpu_timings;
-    record.peak_rss_bytes = same->peak_rss_bytes;
-    record.seconds = same->seconds;
+    static_cast<RunOutcome&>(record) = *same;  // everything it measured, as it measured it
     record.reused_from = ReusedFrom{same->index, same->run_dir};
     spdlog::info("run {} is run #{} again: its record is reused", run.id, same->index);
     return true;

@@ -6,19 +6,14 @@
 #include <torch/utils.h>
 
 #include <chrono>
-#include <cmath>
-#include <string_view>
 
 #include "data/image_batches.hpp"
-#include "measure/embeddings.hpp"
-#include "measure/episodes.hpp"
-#include "measure/fewshot.hpp"
-#include "measure/nc_metrics.hpp"
+#include "measure/measure_network.hpp"
 #include "measure/sampling.hpp"
 #include "plugins/plugin_registry.hpp"
-#include "runner/progress.hpp"
 #include "runtime/device.hpp"
-#include "runtime/process_usage.hpp"
+#include "runtime/phase_timer.hpp"
+#include "util/progress.hpp"
 #include "train/checkpoint.hpp"
 #include "train/pretrain.hpp"
 #include "train/trajectory.hpp"
@@ -30,80 +25,6 @@ RunDiverged::RunDiverged(std::int64_t step, double loss)
       step_(step) {}
 
 namespace {
-
-// Adds each phase's wall and CPU time to the record, also when the phase throws.
-class PhaseTimer {
- public:
-  PhaseTimer(std::map<std::string, double>& timings, std::map<std::string, double>& cpu_timings)
-      : timings_(timings), cpu_timings_(cpu_timings) {}
-  template <class F>
-  auto operator()(const char* phase, F&& work) {
-    for (const char* measuring : {"accuracy", "embed", "nc", "fewshot"}) {
-      if (std::string_view(phase) == measuring) spdlog::info("measuring: {}", phase);
-    }
-    struct Finish {
-      std::map<std::string, double>& timings;
-      std::map<std::string, double>& cpu_timings;
-      const char* phase;
-      std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-      double cpu_start = process_cpu_seconds();
-      ~Finish() {
-        timings[phase] += seconds_since(start);
-        cpu_timings[phase] += process_cpu_seconds() - cpu_start;
-      }
-    } finish{timings_, cpu_timings_, phase};
-    return work();
-  }
-
- private:
-  std::map<std::string, double>& timings_;
-  std::map<std::string, double>& cpu_timings_;
-};
-
-std::vector<std::vector<double>> rows_of(const at::Tensor& matrix) {
-  const auto m = matrix.to(at::kCPU, at::kDouble).contiguous();
-  std::vector<std::vector<double>> rows;
-  for (std::int64_t i = 0; i < m.size(0); ++i) rows.emplace_back(m[i].data_ptr<double>(), m[i].data_ptr<double>() + m.size(1));
-  return rows;
-}
-
-// The NC family on a split; NC3 and NC4 where the split's classes are the head's.
-NcMeasurement nc_of(const at::Tensor& embeddings, const ImageSet& split,
-                    const std::optional<at::Tensor>& head_weight = std::nullopt,
-                    const std::optional<at::Tensor>& predicted = std::nullopt) {
-  const auto nc = nc_metrics(embeddings, split.labels, static_cast<std::int64_t>(split.class_names.size()), head_weight, predicted);
-  NcMeasurement out;
-  out.cdnv = nc.cdnv;
-  out.cdnv_pairwise = rows_of(nc.cdnv_pairwise);
-  out.nc1 = nc.nc1;
-  out.nc1_sigma_b_rank = nc.nc1_rank;
-  out.nc2_equinorm = nc.nc2_equinorm;
-  out.nc2_equiangularity = nc.nc2_equiangularity;
-  out.nc2_etf_distance = nc.nc2_etf_distance;
-  out.nc3 = nc.nc3;
-  out.nc4 = nc.nc4;
-  out.classes = split.class_names;
-  out.examples = split.labels.size(0);
-  return out;
-}
-
-// Episodes need `ways` target classes with shots + queries images each.
-void check_fewshot_fits(const FewShotConfig& fewshot, const std::optional<ImageSet>& target) {
-  if (!target) return;
-  const auto classes = static_cast<std::int64_t>(target->class_names.size());
-  if (fewshot.ways > classes) {
-    throw std::invalid_argument(fmt::format("measure.fewshot.ways is {}, but the target split has {} classes; use at most {} ways",
-                                            fewshot.ways, classes, classes));
-  }
-  std::int64_t most_shots = 0;
-  for (const auto shots : fewshot.shots) most_shots = std::max(most_shots, shots);
-  const auto smallest = at::bincount(target->labels, {}, classes).min().item<std::int64_t>();
-  if (most_shots + fewshot.queries > smallest) {
-    throw std::invalid_argument(fmt::format("measure.fewshot: {} shots + {} queries need {} images per target class, but the "
-                                            "smallest target class has {}; lower shots or queries",
-                                            most_shots, fewshot.queries, most_shots + fewshot.queries, smallest));
-  }
-}
 
 // Pre-trains with SGD, recording the summary (and the trajectory) into `summary`.
 void train(Network& network, const RunConfig& config, const PluginRegistry& registry, const LoadedData& data,
@@ -120,11 +41,11 @@ void train(Network& network, const RunConfig& config, const PluginRegistry& regi
   if (training.trajectory_every > 0) {
     const auto& train = data.source_train;
     const auto& test = data.source_test;
-    const auto probe = stratified_sample(test.labels.contiguous(), training.trajectory_nc_samples, seed ^ 0x7c);
+    const auto probe = stratified_sample(test.labels.contiguous(), training.trajectory_nc_samples, stream_seed(seed, SampleStream::trajectory_nc));
     trajectory = std::make_unique<TrajectoryRecorder>(
         network,
         registry.create_gc_estimator(training.trajectory_estimator.plugin, training.trajectory_estimator.options),
-        input_batch(train.images, fixed_sample(train.images.size(0), training.trajectory_gc_samples, seed ^ 0x7a), data.stats)
+        input_batch(train.images, fixed_sample(train.images.size(0), training.trajectory_gc_samples, stream_seed(seed, SampleStream::trajectory_gc)), data.stats)
             .to(device_of(network)),
         ImageSet{test.images.index_select(0, probe), test.labels.index_select(0, probe), test.class_names}, data.stats, seed);
     hooks.observe = [&trajectory](const TrainingProgress& progress) { trajectory->record(progress); };
@@ -215,78 +136,14 @@ void run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
 
   timed("train", [&] { train_or_restore(network, config, registry, *data, run_dir, trained, device, record.training); });
 
+  std::vector<NamedGcEstimator> estimators;
+  for (const auto& choice : config.measure.gc_estimators) {
+    estimators.push_back({choice.plugin, registry.create_gc_estimator(choice.plugin, choice.options)});
+  }
   record.metrics.emplace();
-  SourceMetrics& source = record.metrics->source;
-  if (data->target) record.metrics->target.emplace();
   record.evaluated_splits = EvaluatedSplits{"source_test", data->target ? std::optional<std::string>("target") : std::nullopt,
                                             "source_train"};
-  const auto batch = config.measure.batch_size;
-  timed("accuracy", [&] {
-    const auto n = train.images.size(0);
-    const auto sample = fixed_sample(n, config.measure.accuracy_samples > 0 ? config.measure.accuracy_samples : n,
-                                     seed ^ 0xacc);
-    const auto on_train = compute_outputs(network, train.images.index_select(0, sample), data->stats, batch, true);
-    source.train_accuracy = accuracy(on_train.logits, train.labels.index_select(0, sample));
-    source.train_accuracy_examples = sample.size(0);
-  });
-  const auto on_test = timed("embed", [&] { return compute_outputs(network, data->source_test.images, data->stats, batch, true); });
-  source.test_accuracy = accuracy(on_test.logits, data->source_test.labels);
-  const auto on_target = timed("embed", [&] {
-    return data->target ? compute_outputs(network, data->target->images, data->stats, batch, false) : Outputs{};
-  });
-
-  // GC on a fixed sample of source-train images, batch norm frozen (eval mode).
-  const auto gc_inputs = input_batch(train.images, fixed_sample(train.images.size(0), config.measure.gc_samples, seed ^ 0x6c),
-                                     data->stats).to(device);
-  // GC is taken w.r.t. the standardised input the network sees; in pixels, f is
-  // composed with the standardisation and differentiated at the same images in [0, 1].
-  const bool in_pixels = config.measure.gc_input == "pixels";
-  const auto channel = [&](const std::vector<double>& values) {
-    return at::tensor(values, at::kDouble).to(gc_inputs.options()).view({1, -1, 1, 1});
-  };
-  const auto mean = channel(data->stats.mean), stddev = channel(data->stats.stddev);
-  const EmbeddingFunction f = [&network, in_pixels, mean, stddev](const at::Tensor& x) {
-    return network.embedding->forward(in_pixels ? (x - mean) / stddev : x);
-  };
-  const auto gc_points = in_pixels ? gc_inputs * stddev + mean : gc_inputs;
-  for (const auto& choice : config.measure.gc_estimators) {
-    auto estimator = registry.create_gc_estimator(choice.plugin, choice.options);
-    const auto start = std::chrono::steady_clock::now();
-    GcEstimate estimate;
-    try {
-      spdlog::info("measuring: GC with {} on {} images", choice.plugin, gc_points.size(0));
-      estimate = timed("gc", [&] { return estimator->estimate(f, gc_points, seed); });
-    } catch (const std::exception& error) {
-      throw PluginError(fmt::format("gc_estimator plugin '{}' failed: {}", choice.plugin, error.what()));
-    }
-    if (!std::isfinite(estimate.value)) {
-      throw PluginError(fmt::format("gc_estimator plugin '{}' returned GC = {} on a network whose training finished; "
-                                    "the estimator is broken or its options (estimators.{}) do not fit this network",
-                                    choice.plugin, estimate.value, choice.plugin));
-    }
-    source.gc[choice.plugin] = {estimate.value, estimate.standard_error, estimate.backward_passes, seconds_since(start),
-                                gc_inputs.size(0)};
-  }
-
-  timed("nc", [&] {
-    source.nc = nc_of(on_test.embeddings, data->source_test, network.head->weight.detach(), on_test.logits.argmax(1));
-    if (data->target) record.metrics->target->nc = nc_of(on_target.embeddings, *data->target);
-  });
-  timed("fewshot", [&] {
-    if (!data->target) return;
-    const EpisodeSampler sampler(data->target->labels, seed, "target");
-    const auto& fs = config.measure.fewshot;
-    for (const auto shots : fs.shots) {
-      const auto episodes = episode_indices(sampler, fs.ways, shots, fs.queries, fs.episodes);
-      for (const auto& name : fs.classifiers) {
-        const auto start = std::chrono::steady_clock::now();
-        const auto result = fewshot_accuracy(on_target.embeddings, episodes, parse_classifier(name), fs.ways, shots, fs.queries);
-        record.metrics->target->fewshot[name][shots] = {result.ways, result.shots,       result.queries,
-                                                        fs.episodes, result.mean_accuracy, result.ci95,
-                                                        result.per_episode, seconds_since(start)};
-      }
-    }
-  });
+  measure_network(network, MeasureInputs{*data, config.measure, seed, device, std::move(estimators)}, timed, *record.metrics);
 }
 
 }  // namespace gcbench

@@ -70,6 +70,7 @@ std::vector<Group> groups_of(const std::vector<PlannedRun>& runs) {
     group.cost += first_training ? planned_cost(runs[i]) : kMeasuring;
   }
   std::vector<Group> ordered;
+  ordered.reserve(groups.size());
   for (auto& [unused, group] : groups) ordered.push_back(std::move(group));
   std::stable_sort(ordered.begin(), ordered.end(), [](const Group& a, const Group& b) {
     return a.cost != b.cost ? a.cost > b.cost : a.first < b.first;

@@ -11,9 +11,9 @@
 
 #include "plan/plan_diff.hpp"
 #include "plugins/plugin_registry.hpp"
-#include "record/atomic_file.hpp"
-#include "runner/child_process.hpp"
-#include "runner/progress.hpp"
+#include "util/atomic_file.hpp"
+#include "util/child_process.hpp"
+#include "util/progress.hpp"
 #include "runner/run_attempt.hpp"
 #include "runner/stop_signals.hpp"
 
@@ -37,7 +37,9 @@ bool attempt_in_child(const PlannedRun& run, const fs::path& folder_path, const 
     argv.push_back(arg);
   }
   const auto start = std::chrono::steady_clock::now();
-  const ChildExit exit = run_child(argv, &stop);
+  ChildOptions child;
+  child.on_process_group = [&stop](pid_t group) { stop.set_child(group); };
+  const ChildExit exit = run_child(argv, child);
   const bool wrote_outcome = fs::exists(outcome);
   if (wrote_outcome && exit.exit_code && (*exit.exit_code == 0 || *exit.exit_code == kRunOneDatasetUnusable)) {
     RunRecord written;
@@ -161,7 +163,7 @@ bool run_in_child(const Suite& suite, const std::vector<PlannedRun>& plan, const
   spdlog::info("run {} (plan #{}) in process {}", run.id, run.index, ::getpid());
   DatasetCache datasets(registry);
   const bool dataset_unusable = attempt_run(run, registry, datasets, results_dir / run_dir, earlier, record);
-  write_file_atomically(results_dir / run_dir / kOutcomeFile, to_json(record).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  write_file_atomically(results_dir / run_dir / kOutcomeFile, json_text(to_json(record), 2) + "\n");
   return dataset_unusable;
 }
 

@@ -7,7 +7,7 @@
 #include <regex>
 #include <stdexcept>
 
-#include "record/provenance.hpp"
+#include "runtime/machine.hpp"
 
 #if GCBENCH_WITH_CUDA
 #include <ATen/cuda/CUDAContext.h>

@@ -1,6 +1,7 @@
 #include "runtime/process_tuning.hpp"
 
 #include <ATen/Parallel.h>
+#include <fmt/format.h>
 #include <malloc.h>
 
 #include <algorithm>
@@ -16,6 +17,13 @@ void tune_allocator() {
   // still. So: no mmap at all, and freed memory stays on the heap.
   mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
+
+std::string threads_problem(std::int64_t requested) {
+  const auto cores = static_cast<std::int64_t>(std::thread::hardware_concurrency());
+  if (cores <= 0 || requested <= cores) return "";
+  return fmt::format("'runtime.threads' is {}, but this machine has {} cores; more threads than cores only slow "
+                     "LibTorch down: use 0 (all cores) or at most {}", requested, cores, cores);
 }
 
 int apply_threads(std::int64_t requested) {

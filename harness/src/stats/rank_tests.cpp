@@ -8,6 +8,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "stats/ranks.hpp"
+
 namespace gcbench {
 namespace {
 
@@ -20,22 +22,7 @@ struct Ranks {
   double tie_term = 0;        // sum over tie groups of t^3 - t
 };
 
-Ranks midranks(const std::vector<double>& values) {
-  std::vector<std::size_t> order(values.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
-  Ranks out{std::vector<double>(values.size()), 0.0};
-  for (std::size_t i = 0; i < order.size();) {
-    std::size_t j = i;
-    while (j + 1 < order.size() && values[order[j + 1]] == values[order[i]]) ++j;
-    const double rank = 0.5 * static_cast<double>(i + j) + 1.0;
-    for (std::size_t k = i; k <= j; ++k) out.ranks[order[k]] = rank;
-    const double t = static_cast<double>(j - i + 1);
-    out.tie_term += t * t * t - t;
-    i = j + 1;
-  }
-  return out;
-}
+Ranks midranks(const std::vector<double>& values) { return {average_ranks(values), tie_term(values)}; }
 
 double two_sided_normal(double statistic, double mean, double variance) {
   if (variance <= 0) return 1.0;
@@ -139,11 +126,13 @@ MeanInterval mean_with_ci95(const std::vector<double>& values) {
   if (values.size() < 2) return out;
   double squares = 0;
   for (const double v : values) squares += (v - out.mean) * (v - out.mean);
-  const double standard_error = std::sqrt(squares / (n - 1) / n);
+  const double standard_error = std::sqrt(squares / (n - 1)) / std::sqrt(n);
   const boost::math::students_t t(n - 1);
   out.half_width = boost::math::quantile(boost::math::complement(t, 0.025)) * standard_error;
   return out;
 }
+
+double ci95_half_width(const std::vector<double>& values) { return mean_with_ci95(values).half_width; }
 
 double median(std::vector<double> values) {
   if (values.empty()) return 0;

@@ -28,6 +28,8 @@ struct MeanInterval {
   double half_width = 0;
 };
 MeanInterval mean_with_ci95(const std::vector<double>& values);
+// mean_with_ci95(values).half_width, e.g. a few-shot accuracy's over its episodes.
+double ci95_half_width(const std::vector<double>& values);
 
 double median(std::vector<double> values);
 

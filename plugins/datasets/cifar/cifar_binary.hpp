@@ -11,7 +11,7 @@
 
 namespace gcbench::cifar {
 
-inline constexpr std::int64_t kImageBytes = 3 * 32 * 32;
+inline constexpr std::int64_t kImageBytes = std::int64_t{3} * 32 * 32;
 
 struct Records {
   at::Tensor images;  // uint8 [N, 3, 32, 32]

@@ -62,9 +62,11 @@ ByteArray read(const std::filesystem::path& file) {
     read_exactly(in.get(), file, size, 4, "the IDX dimensions");
     const std::int64_t extent = (std::int64_t{size[0]} << 24) | (size[1] << 16) | (size[2] << 8) | size[3];
     array.dims.push_back(extent);
-    if (__builtin_mul_overflow(total, static_cast<std::size_t>(extent), &total) || total > kMaxBytes) {
+    const auto factor = static_cast<std::size_t>(extent);
+    if (factor != 0 && total > kMaxBytes / factor) {  // total * factor > kMaxBytes, without overflowing
       fail(file, "declares an array of more than " + std::to_string(kMaxBytes) + " bytes; the header is damaged");
     }
+    total *= factor;
   }
   // Grown as the data arrives, never to the header's word alone: a damaged
   // header cannot make the reader allocate more than the file holds.

@@ -93,6 +93,7 @@ std::vector<SourceImage> from_class_tar(const std::vector<unsigned char>& tar, c
   }
   if (status != ARCHIVE_EOF) throw std::runtime_error(reader_error(reader.get(), what));
   std::vector<std::string> sorted;
+  sorted.reserve(files.size());
   for (const auto& item : files) sorted.push_back(item.first);  // a std::map iterates in name order
   std::vector<SourceImage> batch;
   select(wnid, wanted, sorted, what, [&](const std::string& name, const WantedImage& image) {

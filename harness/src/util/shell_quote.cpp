@@ -1,12 +1,14 @@
-#include "cluster/shell_quote.hpp"
+#include "util/shell_quote.hpp"
 
 #include <stdexcept>
 #include <string_view>
 
+#include "util/util_error.hpp"
+
 namespace gcbench {
 
 std::string shell_quote(const std::string& word) {
-  if (word.find('\0') != std::string::npos) throw std::invalid_argument("a command-line word cannot hold a NUL byte");
+  if (word.find('\0') != std::string::npos) throw UtilError("a command-line word cannot hold a NUL byte");
   bool plain = !word.empty();
   for (const char c : word) {
     const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

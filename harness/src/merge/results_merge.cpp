@@ -1,4 +1,4 @@
-#include "record/results_merge.hpp"
+#include "merge/results_merge.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -38,6 +38,7 @@ std::string relocated(const std::string& path, const fs::path& from, const fs::p
 MergeSummary merge_results(const std::vector<fs::path>& inputs, const fs::path& out) {
   if (inputs.empty()) throw std::invalid_argument("merge needs at least one results folder");
   std::vector<ResultsFolder> folders;
+  folders.reserve(inputs.size());
   for (const auto& input : inputs) folders.push_back(ResultsFolder::open(input));
   std::optional<json> plan;
   for (const auto& folder : folders) {
@@ -95,6 +96,7 @@ MergeSummary merge_results(const std::vector<fs::path>& inputs, const fs::path& 
   merged.write_plan(*plan);
   fs::copy_file(folders.front().path() / "suite.resolved.toml", out / "suite.resolved.toml", fs::copy_options::overwrite_existing);
   std::vector<std::pair<RunRecord, std::size_t>> ordered;
+  ordered.reserve(chosen.size());
   for (auto& [id, entry] : chosen) ordered.push_back(std::move(entry));
   std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first.index < b.first.index; });
   std::vector<bool> have(summary.planned, false);

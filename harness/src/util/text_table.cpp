@@ -1,4 +1,4 @@
-#include "report/text_table.hpp"
+#include "util/text_table.hpp"
 
 #include <fmt/format.h>
 

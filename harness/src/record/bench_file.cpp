@@ -1,4 +1,4 @@
-#include "bench/bench_file.hpp"
+#include "record/bench_file.hpp"
 
 #include <fmt/format.h>
 

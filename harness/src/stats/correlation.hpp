@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "stats/ranks.hpp"
+
 namespace gcbench {
 
 struct Correlation {
@@ -26,8 +28,5 @@ Correlation spearman(const std::vector<double>& x, const std::vector<double>& y)
 // Spearman's rho alone, without the p-value's cost (bootstraps recompute it
 // thousands of times): NaN for fewer than 3 values or a constant one.
 double spearman_rho(const std::vector<double>& x, const std::vector<double>& y);
-
-// Ranks from 1, ties sharing their average rank.
-std::vector<double> average_ranks(const std::vector<double>& values);
 
 }  // namespace gcbench

@@ -17,6 +17,14 @@ std::string digest_of_file(const std::filesystem::path& file, const std::string&
 // Of text in memory, e.g. a record's JSON.
 std::string sha256_of_text(const std::string& text);
 
+// "sha256" and the lower-case hex of "sha256:<hex>" / "md5:<hex>"; throws
+// UtilError naming `where` for anything else.
+struct Checksum {
+  std::string algorithm;
+  std::string hex;
+};
+Checksum parse_checksum(const std::string& text, const std::string& where);
+
 // A digest fed piece by piece, for data too large to copy into one string.
 class Digest {
  public:

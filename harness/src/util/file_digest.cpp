@@ -1,13 +1,17 @@
-#include "record/file_digest.hpp"
+#include "util/file_digest.hpp"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
 #include <vector>
+
+#include "util/util_error.hpp"
 
 namespace gcbench {
 
@@ -17,9 +21,9 @@ struct Digest::State {
 
 Digest::Digest(const std::string& algorithm) : state_(std::make_unique<State>()) {
   const EVP_MD* kind = EVP_get_digestbyname(algorithm.c_str());
-  if (!kind) throw std::invalid_argument(fmt::format("'{}' is not a digest OpenSSL knows; use sha256 or md5", algorithm));
+  if (!kind) throw UtilError(fmt::format("'{}' is not a digest OpenSSL knows; use sha256 or md5", algorithm));
   if (!state_->context || EVP_DigestInit_ex(state_->context.get(), kind, nullptr) != 1) {
-    throw std::runtime_error(fmt::format("OpenSSL could not start a {} digest", algorithm));
+    throw UtilError(fmt::format("OpenSSL could not start a {} digest", algorithm));
   }
 }
 
@@ -55,6 +59,22 @@ std::string sha256_of_text(const std::string& text) {
   Digest digest;
   digest.update(text.data(), text.size());
   return digest.hex();
+}
+
+Checksum parse_checksum(const std::string& text, const std::string& where) {
+  const auto colon = text.find(':');
+  Checksum checksum;
+  checksum.algorithm = colon == std::string::npos ? "" : text.substr(0, colon);
+  checksum.hex = colon == std::string::npos ? "" : text.substr(colon + 1);
+  std::transform(checksum.hex.begin(), checksum.hex.end(), checksum.hex.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::size_t length = checksum.algorithm == "sha256" ? 64 : checksum.algorithm == "md5" ? 32 : 0;
+  const bool hex = std::all_of(checksum.hex.begin(), checksum.hex.end(), [](unsigned char c) { return std::isxdigit(c); });
+  if (length == 0 || checksum.hex.size() != length || !hex) {
+    throw UtilError(fmt::format(
+        "{}: '{}' is not a checksum; expected sha256:<64 hex digits> or md5:<32 hex digits>", where, text));
+  }
+  return checksum;
 }
 
 }  // namespace gcbench

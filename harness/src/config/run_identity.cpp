@@ -1,4 +1,4 @@
-#include "record/run_identity.hpp"
+#include "config/run_identity.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "runner/child_process.hpp"
+#include "util/child_process.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -9,9 +9,10 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <system_error>
+#include <stdexcept>
 
-#include "runner/stop_signals.hpp"
+#include "util/util_error.hpp"
+#include <system_error>
 
 namespace gcbench {
 
@@ -43,37 +44,59 @@ std::string trimmed_tail(const std::string& text, std::size_t limit) {
 
 }  // namespace
 
-ChildExit run_child(const std::vector<std::string>& argv, StopSignals* stop, std::size_t tail_bytes) {
+ChildExit run_child(const std::vector<std::string>& argv, const ChildOptions& options) {
+  if (argv.empty()) throw UtilError("run_child: no program to run");
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  // Opened before fork: the child may only make async-signal-safe calls.
+  int output_fd = -1;
+  if (options.output_file) {
+    output_fd = ::open(options.output_file->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (output_fd < 0) throw std::system_error(errno, std::generic_category(), "cannot write " + options.output_file->string());
+  }
   int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "cannot make a pipe");
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    if (output_fd >= 0) ::close(output_fd);
+    throw std::system_error(errno, std::generic_category(), "cannot make a pipe");
+  }
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(pipe_fds[0]);
     ::close(pipe_fds[1]);
-    throw std::system_error(errno, std::generic_category(), "cannot start a process for the run");
+    if (output_fd >= 0) ::close(output_fd);
+    throw std::system_error(errno, std::generic_category(), "cannot start a process for " + argv[0]);
   }
   if (pid == 0) {
     // Only async-signal-safe calls between fork and exec.
     ::setpgid(0, 0);                    // Ctrl-C reaches the suite runner, which decides
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // no orphaned run writing into a folder nobody holds
     if (::getppid() != parent) ::_exit(127);
-    ::dup2(pipe_fds[1], STDERR_FILENO);
+    if (output_fd >= 0) {
+      ::dup2(output_fd, STDOUT_FILENO);
+      ::dup2(output_fd, STDERR_FILENO);
+    } else {
+      ::dup2(pipe_fds[1], STDERR_FILENO);
+    }
+    if (!options.working_directory.empty() && ::chdir(options.working_directory.c_str()) != 0) ::_exit(127);
     struct sigaction defaults {};
     defaults.sa_handler = SIG_DFL;
     ::sigaction(SIGINT, &defaults, nullptr);
     ::sigaction(SIGTERM, &defaults, nullptr);
-    ::execv(args[0], args.data());
-    const char message[] = "gcbench: cannot start the run's process\n";
+    if (options.search_path) {
+      ::execvp(args[0], args.data());
+    } else {
+      ::execv(args[0], args.data());
+    }
+    const char message[] = "gcbench: cannot start a child process\n";
     [[maybe_unused]] auto ignored = ::write(STDERR_FILENO, message, sizeof(message) - 1);
     ::_exit(127);
   }
   ::setpgid(pid, pid);  // also here, so it holds before either side runs on
-  if (stop) stop->set_child(pid);
+  if (options.on_process_group) options.on_process_group(pid);
   ::close(pipe_fds[1]);
+  if (output_fd >= 0) ::close(output_fd);
 
   std::string captured;
   char buffer[4096];
@@ -89,18 +112,18 @@ ChildExit run_child(const std::vector<std::string>& argv, StopSignals* stop, std
       written += static_cast<std::size_t>(w);
     }
     captured.append(buffer, static_cast<std::size_t>(n));
-    if (captured.size() > 4 * tail_bytes) captured = captured.substr(captured.size() - 2 * tail_bytes);
+    if (captured.size() > 4 * options.tail_bytes) captured = captured.substr(captured.size() - 2 * options.tail_bytes);
   }
   ::close(pipe_fds[0]);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (stop) stop->set_child(0);
+  if (options.on_process_group) options.on_process_group(0);
 
   ChildExit exit;
   if (WIFEXITED(status)) exit.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) exit.signal = WTERMSIG(status);
-  exit.stderr_tail = trimmed_tail(captured, tail_bytes);
+  exit.stderr_tail = trimmed_tail(captured, options.tail_bytes);
   return exit;
 }
 

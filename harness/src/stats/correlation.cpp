@@ -1,4 +1,4 @@
-#include "report/correlation.hpp"
+#include "stats/correlation.hpp"
 
 #include <boost/math/distributions/students_t.hpp>
 #include <boost/math/statistics/bivariate_statistics.hpp>
@@ -40,20 +40,6 @@ double exact_p_value(const std::vector<double>& rx, const std::vector<double>& r
 
 }  // namespace
 
-std::vector<double> average_ranks(const std::vector<double>& values) {
-  std::vector<std::size_t> order(values.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
-  std::vector<double> ranks(values.size());
-  for (std::size_t start = 0; start < order.size();) {
-    std::size_t end = start;
-    while (end + 1 < order.size() && values[order[end + 1]] == values[order[start]]) ++end;
-    const double rank = (static_cast<double>(start) + static_cast<double>(end)) / 2 + 1;
-    for (std::size_t i = start; i <= end; ++i) ranks[order[i]] = rank;
-    start = end + 1;
-  }
-  return ranks;
-}
 
 namespace {
 

@@ -8,7 +8,7 @@
 namespace gcbench {
 
 // As is when made only of characters no shell treats specially, else in single
-// quotes with each ' written as '\''. Refuses (std::invalid_argument) a NUL byte.
+// quotes with each ' written as '\''. Refuses (UtilError) a NUL byte.
 std::string shell_quote(const std::string& word);
 
 // The words quoted and joined by spaces.

@@ -1,4 +1,4 @@
-#include "record/atomic_file.hpp"
+#include "util/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "runner/progress.hpp"
+#include "util/progress.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
