@@ -8,8 +8,8 @@
 #include "data/image_batches.hpp"
 
 TEST_CASE("The prefetcher yields exactly the planned batches, in order", "[data]") {
-  const gcbench::ImageSet set{at::arange(20, at::kByte).view({20, 1, 1, 1}).expand({20, 1, 2, 2}).contiguous(),
-                              at::arange(20, at::kLong), {"a"}};
+  const gcbench::ImageSet set{
+      at::arange(20, at::kByte).view({20, 1, 1, 1}).expand({20, 1, 2, 2}).contiguous(), at::arange(20, at::kLong), {"a"}};
   const gcbench::ChannelStats identity{{0.0}, {1.0 / 255.0}};  // input = pixel value
   std::vector<std::int64_t> order(20);
   std::iota(order.rbegin(), order.rend(), 0);  // 19, 18, ...

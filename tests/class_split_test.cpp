@@ -67,14 +67,14 @@ TEST_CASE("fashion_mnist draws its source and target classes from split_seed", "
 TEST_CASE("fashion_mnist refuses split_seed together with class lists, and counts past 10 classes", "[splits][datasets]") {
   const auto& plugin = bundled_plugins().find(PluginKind::dataset, "fashion_mnist");
   REQUIRE(plugin.info.check_options);
-  const auto both = plugin.info.check_options(options_for(
-      PluginKind::dataset, "fashion_mnist",
-      {{"split_seed", std::int64_t{1}}, {"source_classes", std::vector<std::int64_t>{0, 1}}}));
+  const auto both = plugin.info.check_options(
+      options_for(PluginKind::dataset, "fashion_mnist",
+                  {{"split_seed", std::int64_t{1}}, {"source_classes", std::vector<std::int64_t>{0, 1}}}));
   REQUIRE(both.size() == 1);
   CHECK_THAT(both[0], Catch::Contains("not both"));
-  const auto too_many = plugin.info.check_options(options_for(
-      PluginKind::dataset, "fashion_mnist",
-      {{"split_seed", std::int64_t{1}}, {"source_count", std::int64_t{6}}, {"target_count", std::int64_t{5}}}));
+  const auto too_many = plugin.info.check_options(
+      options_for(PluginKind::dataset, "fashion_mnist",
+                  {{"split_seed", std::int64_t{1}}, {"source_count", std::int64_t{6}}, {"target_count", std::int64_t{5}}}));
   REQUIRE(too_many.size() == 1);
   CHECK_THAT(too_many[0], Catch::Contains("Fashion-MNIST has 10 classes"));
 }
@@ -82,10 +82,12 @@ TEST_CASE("fashion_mnist refuses split_seed together with class lists, and count
 TEST_CASE("cifar10 with split_seed has a target split of the drawn classes from the test batch", "[splits][datasets]") {
   TempDir dir;
   gcbench::testing::write_cifar10_fixture(dir / "cifar10", 50);
-  const auto dataset = bundled_plugins().create_dataset(
-      "cifar10", dir / "cifar10",
-      options_for(PluginKind::dataset, "cifar10", {{"records_per_file", std::int64_t{50}}, {"split_seed", std::int64_t{3}},
-                                                   {"source_count", std::int64_t{6}}, {"target_count", std::int64_t{4}}}));
+  const auto dataset = bundled_plugins().create_dataset("cifar10", dir / "cifar10",
+                                                        options_for(PluginKind::dataset, "cifar10",
+                                                                    {{"records_per_file", std::int64_t{50}},
+                                                                     {"split_seed", std::int64_t{3}},
+                                                                     {"source_count", std::int64_t{6}},
+                                                                     {"target_count", std::int64_t{4}}}));
   const auto split = gcbench::random_class_split(10, 6, 4, 3);
   REQUIRE(dataset->splits().size() == 3);
   const auto target = dataset->load(gcbench::SplitRole::target);
@@ -117,7 +119,7 @@ TEST_CASE("The pooled interval is reproducible from its seed and says when it co
   for (int s = 0; s < 3; ++s) {
     for (int i = 0; i < 10; ++i) {
       split.push_back("split" + std::to_string(s));
-      x.push_back(i + 100.0 * s);               // each split on its own scale
+      x.push_back(i + 100.0 * s);                       // each split on its own scale
       y.push_back(2.0 * i + ((i * 7) % 3) - 50.0 * s);  // rising within every split, falling across them
     }
   }

@@ -1,13 +1,13 @@
 // Shards of a plan and the Slurm job array that runs them. gcbench never calls
 // sbatch: the script is checked with bash -n and against a checked-in file.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <set>
 
-#include "util/shell_quote.hpp"
 #include "runner/shards.hpp"
 #include "support/fixtures.hpp"
+#include "util/shell_quote.hpp"
 
 using gcbench::testing::TempDir;
 namespace fs = std::filesystem;
@@ -78,13 +78,15 @@ TEST_CASE("The Slurm script for the Fig. 4 suite is a 45-task array that bash ac
   const fs::path script = dir / "fig4.sbatch";
   const auto output = gcbench_in_source(fmt::format(
       "emit slurm suites/paper/fig4_cifar_fs_resnet18.toml --shards 45 --partition gpu --gpus-per-task 1 --cpus-per-task 8 "
-      "--time 2-00:00:00 --gcbench gcbench --out {}", quoted(script)));
+      "--time 2-00:00:00 --gcbench gcbench --out {}",
+      quoted(script)));
   INFO(output);
   REQUIRE(exit_code(output) == 0);
   const auto text = gcbench::testing::read_text(script);
   CHECK_THAT(text, Catch::Contains("#SBATCH --array=1-45") && Catch::Contains("#SBATCH --gpus-per-task=1"));
   CHECK(exit_code(gcbench::testing::run_command("bash -n " + quoted(script))) == 0);
-  CHECK(text == gcbench::testing::read_text(gcbench::testing::source_dir() / "tests/data/expected/fig4_cifar_fs_resnet18.sbatch"));
+  CHECK(text ==
+        gcbench::testing::read_text(gcbench::testing::source_dir() / "tests/data/expected/fig4_cifar_fs_resnet18.sbatch"));
 
   SECTION("and --dry-run lists each task's runs, every run once") {
     const auto dry = gcbench_in_source("emit slurm suites/paper/fig4_cifar_fs_resnet18.toml --shards 45 --dry-run");
@@ -99,25 +101,28 @@ TEST_CASE("The Slurm script for the Fig. 4 suite is a 45-task array that bash ac
 
 TEST_CASE("User text in the Slurm script reaches gcbench as the same words and runs nothing", "[slurm]") {
   TempDir dir("gcbench-slurm-quoting");
-  gcbench::testing::write_text(dir / "odd suite's.toml", "[suite]\nname = \"odd\"\nseeds = [0]\n[dataset]\nplugin = \"fashion_mnist\"\n"
-                                                         "[architecture]\nplugin = \"mlp\"\n");
+  gcbench::testing::write_text(dir / "odd suite's.toml",
+                               "[suite]\nname = \"odd\"\nseeds = [0]\n[dataset]\nplugin = \"fashion_mnist\"\n"
+                               "[architecture]\nplugin = \"mlp\"\n");
   const fs::path script = dir / "odd.sbatch";
   const auto output = gcbench::testing::run_command(fmt::format(
       "cd {} && {} emit slurm \"odd suite's.toml\" --set 'suite.description=$(touch pwned); `touch pwned`' --gcbench /bin/echo "
-      "--results 'out dir' --out {}", quoted(dir.path()), quoted(gcbench::testing::gcbench_executable()), quoted(script)));
+      "--results 'out dir' --out {}",
+      quoted(dir.path()), quoted(gcbench::testing::gcbench_executable()), quoted(script)));
   INFO(output);
   REQUIRE(exit_code(output) == 0);
   CHECK(exit_code(gcbench::testing::run_command("bash -n " + quoted(script))) == 0);
-  const auto ran = gcbench::testing::run_command(fmt::format("cd {} && SLURM_ARRAY_TASK_ID=1 bash {}", quoted(dir.path()), quoted(script)));
+  const auto ran =
+      gcbench::testing::run_command(fmt::format("cd {} && SLURM_ARRAY_TASK_ID=1 bash {}", quoted(dir.path()), quoted(script)));
   INFO(ran);
   CHECK_THAT(ran, Catch::Contains("run odd suite's.toml --set suite.description=$(touch pwned); `touch pwned` --threads 4 "
                                   "--shard 1/1 --into out dir/shard-1-of-1"));
   CHECK_FALSE(fs::exists(dir / "pwned"));
 
   SECTION("and a line break, which would end a comment and start a command, is refused") {
-    const auto refused = gcbench::testing::run_command(fmt::format(
-        "cd {} && {} emit slurm \"odd suite's.toml\" --results \"$(printf 'out\\ntouch pwned')\" --out {}", quoted(dir.path()),
-        quoted(gcbench::testing::gcbench_executable()), quoted(dir / "broken.sbatch")));
+    const auto refused = gcbench::testing::run_command(
+        fmt::format("cd {} && {} emit slurm \"odd suite's.toml\" --results \"$(printf 'out\\ntouch pwned')\" --out {}",
+                    quoted(dir.path()), quoted(gcbench::testing::gcbench_executable()), quoted(dir / "broken.sbatch")));
     CHECK(exit_code(refused) == 1);
     CHECK_THAT(refused, Catch::Contains("--results holds a line break"));
     CHECK_FALSE(fs::exists(dir / "broken.sbatch"));

@@ -3,8 +3,8 @@
 // accurate), as the nightly job runs it. Not timed: the regressions are large
 // and deterministic by construction.
 #include <c10/util/Logging.h>
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 
@@ -16,8 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using gcbench::testing::gcbench_cli;
 using gcbench::testing::exit_code;
+using gcbench::testing::gcbench_cli;
 using gcbench::testing::quoted;
 
 // The latest results folder under ROOT/<suite>.
@@ -101,7 +101,10 @@ TEST_CASE("compare exits 1 naming the accuracy, its delta and the paired test's 
   const auto output = gcbench_cli(fmt::format("compare {} {}", quoted(runs().baseline), quoted(runs().regressed)));
   INFO(output);
   CHECK(exit_code(output) == 1);
-  CHECK_THAT(output, Catch::Matches(R"([\s\S]*REGRESSION: 000 seed=0: target\.fewshot\.ncm\.5shot [0-9.]+ -> [0-9.]+ \(delta -[0-9.]+, -[0-9.]+%\), wilcoxon signed-rank p = [0-9.e-]+; mean diff -[\s\S]*)"));
+  CHECK_THAT(
+      output,
+      Catch::Matches(
+          R"([\s\S]*REGRESSION: 000 seed=0: target\.fewshot\.ncm\.5shot [0-9.]+ -> [0-9.]+ \(delta -[0-9.]+, -[0-9.]+%\), wilcoxon signed-rank p = [0-9.e-]+; mean diff -[\s\S]*)"));
 }
 
 TEST_CASE("compare --json gives each finding with its verdict, delta and p-value", "[compare]") {
@@ -124,9 +127,8 @@ TEST_CASE("compare --json gives each finding with its verdict, delta and p-value
 
 TEST_CASE("compare names a run the contender planned but has no record of, and exits 1", "[compare]") {
   TempDir dir;
-  const auto contender = edited_copy(runs().same, dir / "contender", [](std::size_t i, json record) {
-    return i == 0 ? std::string() : record.dump() + "\n";
-  });
+  const auto contender = edited_copy(runs().same, dir / "contender",
+                                     [](std::size_t i, json record) { return i == 0 ? std::string() : record.dump() + "\n"; });
   const auto output = gcbench_cli(fmt::format("compare {} {}", quoted(runs().baseline), quoted(contender)));
   INFO(output);
   CHECK(exit_code(output) == 1);
@@ -170,14 +172,18 @@ TEST_CASE("compare exits 2 with a message saying why when the inputs cannot be c
   });
   gcbench::testing::write_text(dir / "not_bench.json", "{\"runs\": []}");
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {fmt::format("{} {}", quoted(base), quoted(dir / "missing")), "the contender " + (dir / "missing").string() + " does not exist"},
+      {fmt::format("{} {}", quoted(base), quoted(dir / "missing")),
+       "the contender " + (dir / "missing").string() + " does not exist"},
       {fmt::format("{} {}", quoted(base), quoted(other_suite)), "the folders hold other suites: baseline 'regression'"},
       {fmt::format("{} {}", quoted(base), quoted(damaged)), "damaged/runs.jsonl:1: record field"},
-      {fmt::format("{} {}", quoted(base), quoted(other_config)), "has another config in the contender (suite 'regression'): it differs in\n  training.lr (0.05 vs 0.5)"},
+      {fmt::format("{} {}", quoted(base), quoted(other_config)),
+       "has another config in the contender (suite 'regression'): it differs in\n  training.lr (0.05 vs 0.5)"},
       {fmt::format("{} {}", quoted(base), quoted(newer)), "record schema version 99 is newer than this gcbench reads"},
-      {fmt::format("{} {}", quoted(base), quoted(dir / "not_bench.json")), "give two results folders, or two benchmark JSON files"},
+      {fmt::format("{} {}", quoted(base), quoted(dir / "not_bench.json")),
+       "give two results folders, or two benchmark JSON files"},
       {fmt::format("{} {}", quoted(dir / "not_bench.json"), quoted(dir / "not_bench.json")), "is not Google Benchmark JSON"},
-      {fmt::format("--thresholds {} {} {}", quoted(thresholds), quoted(base), quoted(runs().same)), "unknown key 'accuracy.absolut'"},
+      {fmt::format("--thresholds {} {} {}", quoted(thresholds), quoted(base), quoted(runs().same)),
+       "unknown key 'accuracy.absolut'"},
   };
   for (const auto& [arguments, message] : cases) {
     const auto output = gcbench_cli("compare " + arguments);

@@ -24,7 +24,8 @@ namespace {
 std::shared_ptr<gcbench::Dataset> cifar_fs(const fs::path& root) {
   return bundled_plugins().create_dataset(
       "cifar_fs", root,
-      options_for(PluginKind::dataset, "cifar_fs", {{"images_per_class", std::int64_t{5}}, {"holdout_per_class", std::int64_t{1}}}));
+      options_for(PluginKind::dataset, "cifar_fs",
+                  {{"images_per_class", std::int64_t{5}}, {"holdout_per_class", std::int64_t{1}}}));
 }
 
 std::shared_ptr<gcbench::Dataset> mini_imagenet(const fs::path& root, std::map<std::string, gcbench::OptionValue> more = {}) {
@@ -85,7 +86,8 @@ TEST_CASE("cifar_fs refuses a truncated file and a short class", "[datasets]") {
   }
   SECTION("missing") {
     fs::remove(dir / "fine_label_names.txt");
-    CHECK_THROWS_WITH(cifar_fs(dir.path()), Catch::Contains("fine_label_names.txt: not found") && Catch::Contains("cifar-100-binary"));
+    CHECK_THROWS_WITH(cifar_fs(dir.path()),
+                      Catch::Contains("fine_label_names.txt: not found") && Catch::Contains("cifar-100-binary"));
   }
 }
 

@@ -1,8 +1,8 @@
 // The same suite run twice, in two processes, gives bit-for-bit the same
 // results: everything a record holds but its timings and timestamps.
 #include <c10/util/Logging.h>
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "record/results_folder.hpp"
 #include "support/fixtures.hpp"
@@ -22,8 +22,9 @@ json without_timings(json value) {
 }
 
 std::vector<json> run_once(const TempDir& dir, const std::string& out) {
-  const auto output = gcbench::testing::run_command(fmt::format("{} run {} --out {}", gcbench::testing::gcbench_executable().string(),
-                                                                (dir / "suite.toml").string(), (dir / out).string()));
+  const auto output =
+      gcbench::testing::run_command(fmt::format("{} run {} --out {}", gcbench::testing::gcbench_executable().string(),
+                                                (dir / "suite.toml").string(), (dir / out).string()));
   INFO(output);
   REQUIRE(output.rfind("0\n", 0) == 0);
   const auto read = gcbench::ResultsFolder::open(dir / out / "same-twice").read_records();
@@ -65,7 +66,8 @@ episodes = 10
 queries = 5
 [runtime]
 threads = 1
-)", (dir / "data").string()));
+)",
+                                                               (dir / "data").string()));
   const auto first = run_once(dir, "first");
   const auto second = run_once(dir, "second");
   REQUIRE(first.size() == 2);

@@ -1,10 +1,10 @@
 // LibTorch defines glog's CHECK; included first, Catch's CHECK replaces it.
 #include <c10/util/Logging.h>
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <thread>
@@ -30,7 +30,8 @@ name = "tiny"
 seeds = [3]
 [dataset]
 plugin = "fashion_mnist"
-root = ")" + data.string() + R"("
+root = ")" +
+         data.string() + R"("
 [architecture]
 plugin = "conv4"
 [architecture.options]
@@ -50,7 +51,8 @@ episodes = 10
 [runtime]
 threads = 1
 [sweep]
-)" + sweep + "\n";
+)" + sweep +
+         "\n";
 }
 
 struct TinyRun {
@@ -140,8 +142,10 @@ TEST_CASE("GC in pixels is GC in the standardised input divided by the channel's
   CHECK(run.summary.trainings == 1);  // what GC is taken w.r.t. does not change the network
   const auto registry = gcbench::PluginRegistry::discover({gcbench::testing::plugin_dir()});
   std::map<std::string, gcbench::OptionValue> defaults;
-  for (const auto& spec : registry.find(gcbench::PluginKind::dataset, "fashion_mnist").info.options) defaults.emplace(spec.name, spec.default_value);
-  const double stddev = registry.create_dataset("fashion_mnist", dir / "data", gcbench::Options(defaults))->normalization().stddev.at(0);
+  for (const auto& spec : registry.find(gcbench::PluginKind::dataset, "fashion_mnist").info.options)
+    defaults.emplace(spec.name, spec.default_value);
+  const double stddev =
+      registry.create_dataset("fashion_mnist", dir / "data", gcbench::Options(defaults))->normalization().stddev.at(0);
   for (const char* estimator : {"exact", "hutchinson"}) {
     INFO(estimator);
     const double standardised = run.records[0]["metrics"]["source"]["gc"][estimator]["value"];
@@ -165,8 +169,10 @@ TEST_CASE("A point two variants share is trained once and its record reused", "[
   TempDir dir;
   gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
   // lr 0.05 with batch 16 is in both variants: the base value of each swept key.
-  const auto run = run_tiny(dir, "[variants.lr.sweep]\n\"training.lr\" = [0.01, 0.05]\n"
-                                 "[variants.batch.sweep]\n\"training.batch_size\" = [8, 16]\n", dir / "data");
+  const auto run = run_tiny(dir,
+                            "[variants.lr.sweep]\n\"training.lr\" = [0.01, 0.05]\n"
+                            "[variants.batch.sweep]\n\"training.batch_size\" = [8, 16]\n",
+                            dir / "data");
   REQUIRE(run.records.size() == 4);
   const auto& first = run.records[1];
   const auto& again = run.records[3];
@@ -298,7 +304,8 @@ TEST_CASE("Sweeping only an estimator's option trains once and measures that one
     CHECK(measured["training"]["steps"] == trainer["training"]["steps"]);
     // The same network, measured again: exact GC agrees; the estimator's own option took effect.
     CHECK(measured["metrics"]["source"]["gc"]["exact"]["value"] == trainer["metrics"]["source"]["gc"]["exact"]["value"]);
-    CHECK(measured["config"]["estimators"]["hutchinson"]["probes"] == run.plan[index].config["estimators"]["hutchinson"]["probes"]);
+    CHECK(measured["config"]["estimators"]["hutchinson"]["probes"] ==
+          run.plan[index].config["estimators"]["hutchinson"]["probes"]);
     CHECK_FALSE(fs::exists(run.summary.results_dir / measured["run_dir"].get<std::string>() / "final.pt"));
   }
   CHECK(run.records[0]["metrics"]["source"]["gc"]["hutchinson"]["value"] !=

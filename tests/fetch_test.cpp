@@ -14,19 +14,19 @@
 
 #include "fetch/fetch_dataset.hpp"
 #include "fetch/unpack.hpp"
-#include "util/file_digest.hpp"
 #include "support/fixtures.hpp"
+#include "util/file_digest.hpp"
 
 extern char** environ;
 
 namespace {
 namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
 using gcbench::testing::exit_code;
 using gcbench::testing::gcbench_cli;
 using gcbench::testing::quoted;
 using gcbench::testing::read_text;
 using gcbench::testing::TempDir;
-using Catch::Matchers::Contains;
 
 // Python's http.server on 127.0.0.1 and a free port, serving `folder`.
 class LoopbackServer {
@@ -64,8 +64,8 @@ fs::path make_cifar100_archive(const TempDir& dir) {
   gcbench::testing::write_cifar100_fixture(dir / "pack" / "cifar-100-binary", 4);
   fs::create_directories(dir / "served");
   const auto archive = dir / "served" / "cifar-100-binary.tar.gz";
-  const auto packed = gcbench::testing::run_command(
-      fmt::format("tar -czf {} -C {} cifar-100-binary", quoted(archive), quoted(dir / "pack")));
+  const auto packed =
+      gcbench::testing::run_command(fmt::format("tar -czf {} -C {} cifar-100-binary", quoted(archive), quoted(dir / "pack")));
   REQUIRE(exit_code(packed) == 0);
   return archive;
 }
@@ -80,7 +80,8 @@ bool holds_leftovers(const fs::path& root) {
   if (!fs::exists(root)) return false;
   for (const auto& item : fs::recursive_directory_iterator(root)) {
     const auto name = item.path().filename().string();
-    if (name.find(".part") != std::string::npos || name.rfind(".gcbench-unpack", 0) == 0 || name.find(".tar.gz") != std::string::npos) {
+    if (name.find(".part") != std::string::npos || name.rfind(".gcbench-unpack", 0) == 0 ||
+        name.find(".tar.gz") != std::string::npos) {
       return true;
     }
   }
@@ -139,7 +140,8 @@ TEST_CASE("fetch continues an interrupted download where it stopped", "[fetch]")
 
   SECTION("a transfer that breaks off is continued in the same command") {
     LoopbackServer server(dir / "served", dir.path(), 1000);
-    const auto out = fetch(dir / "cifar_fs", fmt::format("--url {} --sha256 {}", server.url("cifar-100-binary.tar.gz"), checksum));
+    const auto out =
+        fetch(dir / "cifar_fs", fmt::format("--url {} --sha256 {}", server.url("cifar-100-binary.tar.gz"), checksum));
     INFO(out);
     REQUIRE(exit_code(out) == 0);
     CHECK_THAT(server.requests(), Contains("/cifar-100-binary.tar.gz -\n"));
@@ -152,7 +154,8 @@ TEST_CASE("fetch continues an interrupted download where it stopped", "[fetch]")
     const auto bytes = read_text(archive);
     gcbench::testing::write_text(downloads / "cifar-100-binary.tar.gz.part", bytes.substr(0, 1234));
     LoopbackServer server(dir / "served", dir.path());
-    const auto out = fetch(dir / "cifar_fs", fmt::format("--url {} --sha256 {}", server.url("cifar-100-binary.tar.gz"), checksum));
+    const auto out =
+        fetch(dir / "cifar_fs", fmt::format("--url {} --sha256 {}", server.url("cifar-100-binary.tar.gz"), checksum));
     INFO(out);
     REQUIRE(exit_code(out) == 0);
     CHECK_THAT(out, Contains("continuing"));
@@ -182,8 +185,8 @@ TEST_CASE("fetch refuses a truncated archive and leaves the data folder as it wa
   const auto truncated = dir / "served" / "truncated.tar.gz";
   gcbench::testing::write_text(truncated, bytes.substr(0, bytes.size() / 2));
   LoopbackServer server(dir / "served", dir.path());
-  const auto out = fetch(dir / "cifar_fs", fmt::format("--url {} --sha256 {}", server.url("truncated.tar.gz"),
-                                                       gcbench::sha256_of_file(truncated)));
+  const auto out = fetch(dir / "cifar_fs",
+                         fmt::format("--url {} --sha256 {}", server.url("truncated.tar.gz"), gcbench::sha256_of_file(truncated)));
   INFO(out);
   CHECK(exit_code(out) == 1);
   CHECK_THAT(out, Contains("truncated.tar.gz"));
@@ -195,8 +198,9 @@ TEST_CASE("fetch refuses a truncated archive and leaves the data folder as it wa
 TEST_CASE("fetch takes a local copy through a file:// URL", "[fetch]") {
   TempDir dir;
   const auto archive = make_cifar100_archive(dir);
-  const auto out = fetch(dir / "cifar_fs", fmt::format("--url {} --sha256 {} --keep-archive", quoted(fs::path("file://" + archive.string())),
-                                                       gcbench::sha256_of_file(archive)));
+  const auto out =
+      fetch(dir / "cifar_fs", fmt::format("--url {} --sha256 {} --keep-archive", quoted(fs::path("file://" + archive.string())),
+                                          gcbench::sha256_of_file(archive)));
   INFO(out);
   REQUIRE(exit_code(out) == 0);
   CHECK(fs::exists(dir / "cifar_fs" / "train.bin"));
@@ -204,8 +208,10 @@ TEST_CASE("fetch takes a local copy through a file:// URL", "[fetch]") {
 
   SECTION("and a forced second fetch uses the kept archive without downloading it again") {
     fs::remove(archive);
-    const auto again = fetch(dir / "cifar_fs", fmt::format("--force --url {} --sha256 {}", quoted(fs::path("file://" + archive.string())),
-                                                           gcbench::sha256_of_file(dir / "cifar_fs" / ".gcbench-downloads" / "cifar-100-binary.tar.gz")));
+    const auto again =
+        fetch(dir / "cifar_fs",
+              fmt::format("--force --url {} --sha256 {}", quoted(fs::path("file://" + archive.string())),
+                          gcbench::sha256_of_file(dir / "cifar_fs" / ".gcbench-downloads" / "cifar-100-binary.tar.gz")));
     INFO(again);
     CHECK(exit_code(again) == 0);
     CHECK_THAT(again, Contains("already downloaded"));
@@ -282,8 +288,7 @@ TEST_CASE("unpacking refuses an entry that would land outside the data folder", 
   TempDir dir;
   for (const std::string entry : {"../escaped.txt", "/tmp/absolute.txt"}) {
     write_tar_with_entry(dir / "evil.tar", entry);
-    CHECK_THROWS_WITH(gcbench::unpack_archive(dir / "evil.tar", dir / "root", 0),
-                      Contains("evil.tar") && Contains(entry));
+    CHECK_THROWS_WITH(gcbench::unpack_archive(dir / "evil.tar", dir / "root", 0), Contains("evil.tar") && Contains(entry));
     CHECK_FALSE(fs::exists(dir / "escaped.txt"));
     CHECK(fs::is_empty(dir / "root"));  // the temporary folder is gone too
   }

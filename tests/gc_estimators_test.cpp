@@ -3,8 +3,6 @@
 
 #include "support/plugin_options.hpp"
 
-
-
 namespace {
 
 const gcbench::PluginRegistry& registry() { return gcbench::testing::bundled_plugins(); }
@@ -71,8 +69,9 @@ TEST_CASE("hutchinson falls within 3 standard errors of ||W||_F^2", "[gc]") {
   for (const std::string distribution : {"rademacher", "gaussian"}) {
     DYNAMIC_SECTION(distribution << " probes") {
       auto hutchinson = registry().create_gc_estimator(
-          "hutchinson", options_of("hutchinson", {{"probes", std::int64_t{16}}, {"probes_per_pass", std::int64_t{16}},
-                                                  {"distribution", distribution}}));
+          "hutchinson",
+          options_of("hutchinson",
+                     {{"probes", std::int64_t{16}}, {"probes_per_pass", std::int64_t{16}}, {"distribution", distribution}}));
       const auto estimate = hutchinson->estimate(f, inputs, 42);
       REQUIRE(estimate.standard_error.has_value());
       CHECK(*estimate.standard_error > 0);
@@ -80,8 +79,9 @@ TEST_CASE("hutchinson falls within 3 standard errors of ||W||_F^2", "[gc]") {
       CHECK(estimate.backward_passes == 1);
       SECTION("probes split over several passes estimate the same quantity") {
         auto chunked = registry().create_gc_estimator(
-            "hutchinson", options_of("hutchinson", {{"probes", std::int64_t{16}}, {"probes_per_pass", std::int64_t{5}},
-                                                    {"distribution", distribution}}));
+            "hutchinson",
+            options_of("hutchinson",
+                       {{"probes", std::int64_t{16}}, {"probes_per_pass", std::int64_t{5}}, {"distribution", distribution}}));
         const auto split = chunked->estimate(f, inputs, 42);
         CHECK(split.backward_passes == 4);
         CHECK(std::abs(split.value - expected) < 3 * *split.standard_error);
@@ -95,8 +95,9 @@ TEST_CASE("hutchinson falls within 3 standard errors of ||W||_F^2", "[gc]") {
 }
 
 TEST_CASE("hutchinson refuses an unknown probe distribution", "[gc]") {
-  CHECK_THROWS_WITH(registry().create_gc_estimator("hutchinson", options_of("hutchinson", {{"distribution", std::string("uniform")}})),
-                    Catch::Contains("hutchinson") && Catch::Contains("rademacher"));
+  CHECK_THROWS_WITH(
+      registry().create_gc_estimator("hutchinson", options_of("hutchinson", {{"distribution", std::string("uniform")}})),
+      Catch::Contains("hutchinson") && Catch::Contains("rademacher"));
 }
 
 TEST_CASE("output_sampling is unbiased for ||W||_F^2 and exact when it samples every coordinate", "[gc]") {
@@ -104,17 +105,19 @@ TEST_CASE("output_sampling is unbiased for ||W||_F^2 and exact when it samples e
   const auto inputs = at::randn({64, 12}, at::kDouble);
   const double expected = f.weight.pow(2).sum().item<double>();
   SECTION("4 of 16 coordinates") {
-    const auto estimate = registry()
-                              .create_gc_estimator("output_sampling", options_of("output_sampling", {{"outputs", std::int64_t{4}}}))
-                              ->estimate(f, inputs, 5);
+    const auto estimate =
+        registry()
+            .create_gc_estimator("output_sampling", options_of("output_sampling", {{"outputs", std::int64_t{4}}}))
+            ->estimate(f, inputs, 5);
     REQUIRE(estimate.standard_error.has_value());
     CHECK(*estimate.standard_error > 0);
     CHECK(std::abs(estimate.value - expected) < 3 * *estimate.standard_error);
   }
   SECTION("all 16") {
-    const auto estimate = registry()
-                              .create_gc_estimator("output_sampling", options_of("output_sampling", {{"outputs", std::int64_t{16}}}))
-                              ->estimate(f, inputs, 5);
+    const auto estimate =
+        registry()
+            .create_gc_estimator("output_sampling", options_of("output_sampling", {{"outputs", std::int64_t{16}}}))
+            ->estimate(f, inputs, 5);
     CHECK(estimate.value == Catch::Detail::Approx(expected).epsilon(1e-12));
   }
 }

@@ -2,8 +2,8 @@
 // tests/data/golden/ run today gives the record gcbench wrote before the
 // measurement pipeline moved into measure/, bit for bit, but for what differs
 // between any two runs (times, timestamps, folders) and the provenance.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 
@@ -43,8 +43,8 @@ TEST_CASE("A fixed-seed run records the same metrics, bit for bit, as before the
   REQUIRE(fs::exists("/usr/share/datasets/fashion-mnist"));  // Debian's dataset-fashion-mnist; ci/setup.sh installs it
 
   TempDir dir;
-  const auto output = gcbench::testing::gcbench_cli(
-      fmt::format("run {} --out {}", gcbench::testing::quoted(golden_dir / "measurement.toml"), gcbench::testing::quoted(dir / "out")));
+  const auto output = gcbench::testing::gcbench_cli(fmt::format(
+      "run {} --out {}", gcbench::testing::quoted(golden_dir / "measurement.toml"), gcbench::testing::quoted(dir / "out")));
   INFO(output);
   REQUIRE(gcbench::testing::exit_code(output) == 0);
   const auto read = gcbench::ResultsFolder::open(dir / "out" / "measurement").read_records();

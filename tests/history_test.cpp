@@ -1,10 +1,10 @@
 // The SQLite history and the dashboard drawn from it: idempotent adds from
 // real results folders and benchmark files, versioned schema, step detection
 // shown by `history show`, and the page rendered in headless Chromium.
-#include <c10/util/Logging.h>
-#include <catch2/catch.hpp>
-#include <fmt/format.h>
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <c10/util/Logging.h>
+#include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <regex>
 
@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using gcbench::testing::gcbench_cli;
 using gcbench::testing::exit_code;
+using gcbench::testing::gcbench_cli;
 
 // A series per metric over `values.size()` commits, one source each.
 void add_commits(gcbench::History& history, const std::string& machine, const std::vector<std::string>& series,
@@ -87,7 +87,8 @@ threads = 1
 TEST_CASE("history add takes a benchmark file once, by its content", "[history]") {
   TempDir dir;
   const auto file = dir / "bench.json";
-  gcbench::testing::write_text(file, R"({"context": {"date": "2026-11-29T00:00:00+00:00", "host_name": "h", "git_revision": "abc"},
+  gcbench::testing::write_text(file,
+                               R"({"context": {"date": "2026-11-29T00:00:00+00:00", "host_name": "h", "git_revision": "abc"},
     "benchmarks": [{"name": "nc/x", "run_name": "nc/x", "run_type": "iteration", "real_time": 3.0, "cpu_time": 2.0, "time_unit": "ms"},
                    {"name": "nc/x", "run_name": "nc/x", "run_type": "iteration", "real_time": 5.0, "cpu_time": 4.0, "time_unit": "ms"},
                    {"name": "nc/x_mean", "run_name": "nc/x", "run_type": "aggregate", "real_time": 4.0, "cpu_time": 3.0, "time_unit": "ms"}]})");
@@ -114,7 +115,8 @@ TEST_CASE("A history file of a newer schema, or another SQLite file, is refused 
   SECTION("another database") {
     SQLite::Database(fs::path(dir / "other.sqlite").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE)
         .exec("CREATE TABLE t (x)");
-    CHECK_THROWS_WITH(gcbench::History::open(dir / "other.sqlite"), Catch::Contains("other.sqlite is an SQLite database, but not a gcbench history"));
+    CHECK_THROWS_WITH(gcbench::History::open(dir / "other.sqlite"),
+                      Catch::Contains("other.sqlite is an SQLite database, but not a gcbench history"));
   }
   SECTION("a file that is not SQLite") {
     gcbench::testing::write_text(dir / "text.sqlite", "just text, long enough to be read as a header of a database file\n");
@@ -147,7 +149,8 @@ TEST_CASE("The dashboard renders in headless Chromium with every series' points 
     add_commits(history, "alpha", series, {1, 1, 1, 1, 2, 2, 2, 2});
     add_commits(history, "beta", series, {3, 3, 3});
   }
-  const auto out = gcbench_cli(fmt::format("dashboard --db '{}' --out '{}'", (dir / "h.sqlite").string(), (dir / "dash").string()));
+  const auto out =
+      gcbench_cli(fmt::format("dashboard --db '{}' --out '{}'", (dir / "h.sqlite").string(), (dir / "dash").string()));
   INFO(out);
   REQUIRE(exit_code(out) == 0);
   const auto page = dir / "dash" / "index.html";

@@ -29,9 +29,8 @@ TEST_CASE("A truncated IDX file is a clear error naming the file", "[idx]") {
   TempDir dir;
   idx::write(dir / "labels", {{100}, std::vector<std::uint8_t>(100, 3)});
   std::filesystem::resize_file(dir / "labels", 4 + 4 + 60);
-  CHECK_THROWS_WITH(idx::read(dir / "labels"),
-                    Catch::Contains((dir / "labels").string()) && Catch::Contains("truncated") &&
-                        Catch::Contains("needs 100 bytes, found 60"));
+  CHECK_THROWS_WITH(idx::read(dir / "labels"), Catch::Contains((dir / "labels").string()) && Catch::Contains("truncated") &&
+                                                   Catch::Contains("needs 100 bytes, found 60"));
 }
 
 TEST_CASE("A cut-off gzip stream is reported, not read short", "[idx]") {

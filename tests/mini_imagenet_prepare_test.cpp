@@ -14,11 +14,11 @@
 
 namespace {
 namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
 using gcbench::testing::exit_code;
 using gcbench::testing::gcbench_cli;
 using gcbench::testing::quoted;
 using gcbench::testing::TempDir;
-using Catch::Matchers::Contains;
 
 using gcbench::testing::imagenet_like_colour;
 using gcbench::testing::imagenet_like_train_wnids;
@@ -28,9 +28,10 @@ void write_imagenet_like(const fs::path& source, const fs::path& root) {
 }
 
 std::string prepare(const fs::path& root, const fs::path& source) {
-  return gcbench_cli(fmt::format("data prepare mini_imagenet {} --from-imagenet {} --set images_per_class=3 "
-                                 "--set holdout_per_class=1",
-                                 quoted(root), quoted(source)));
+  return gcbench_cli(
+      fmt::format("data prepare mini_imagenet {} --from-imagenet {} --set images_per_class=3 "
+                  "--set holdout_per_class=1",
+                  quoted(root), quoted(source)));
 }
 
 at::Tensor read_image(const fs::path& file) { return gcbench::jpeg::decode_all({file}, 84, 1)[0]; }
@@ -102,8 +103,8 @@ TEST_CASE("prepare reads ImageNet's training tar of per-class tars, giving the s
   fs::create_directories(dir / "tars");
   for (const auto& item : fs::directory_iterator(dir / "imagenet")) {
     const auto wnid = item.path().filename().string();
-    REQUIRE(exit_code(gcbench::testing::run_command(fmt::format("tar -cf {} -C {} .", quoted(dir / "tars" / (wnid + ".tar")),
-                                                                quoted(item.path())))) == 0);
+    REQUIRE(exit_code(gcbench::testing::run_command(
+                fmt::format("tar -cf {} -C {} .", quoted(dir / "tars" / (wnid + ".tar")), quoted(item.path())))) == 0);
   }
   REQUIRE(exit_code(gcbench::testing::run_command(
               fmt::format("tar -cf {} -C {} .", quoted(dir / "ILSVRC2012_img_train.tar"), quoted(dir / "tars")))) == 0);

@@ -12,7 +12,10 @@ at::Tensor labels(std::vector<std::int64_t> values) { return at::tensor(values, 
 
 // Class c's examples are mean_c +- spread along one axis.
 at::Tensor around(const at::Tensor& means, double spread) {
-  return at::cat({means + spread, means - spread}).view({2, means.size(0), means.size(1)}).transpose(0, 1).reshape({-1, means.size(1)});
+  return at::cat({means + spread, means - spread})
+      .view({2, means.size(0), means.size(1)})
+      .transpose(0, 1)
+      .reshape({-1, means.size(1)});
 }
 }  // namespace
 

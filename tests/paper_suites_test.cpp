@@ -34,12 +34,17 @@ std::vector<gcbench::Override> cut_down(const fs::path& suite, const TempDir& di
   const std::string dataset = table.at_path("dataset.plugin").value_or(std::string());
   const std::string architecture = table.at_path("architecture.plugin").value_or(std::string());
   const fs::path data = dir / "data";
-  std::vector<std::string> sets = {
-      "dataset.root=\"" + data.string() + "\"", "training.epochs=2", "training.max_steps=2",
-      "training.trajectory_gc_samples=2",       "training.trajectory_nc_samples=10",
-      "measure.gc_samples=4",                   "measure.accuracy_samples=20",
-      "measure.fewshot.shots=[1]",              "measure.fewshot.queries=2",
-      "measure.fewshot.episodes=3",             "suite.seeds=[0]"};
+  std::vector<std::string> sets = {"dataset.root=\"" + data.string() + "\"",
+                                   "training.epochs=2",
+                                   "training.max_steps=2",
+                                   "training.trajectory_gc_samples=2",
+                                   "training.trajectory_nc_samples=10",
+                                   "measure.gc_samples=4",
+                                   "measure.accuracy_samples=20",
+                                   "measure.fewshot.shots=[1]",
+                                   "measure.fewshot.queries=2",
+                                   "measure.fewshot.episodes=3",
+                                   "suite.seeds=[0]"};
   if (table.at_path("training.trajectory_every").value_or(0) > 0) sets.push_back("training.trajectory_every=1");
   if (dataset == "cifar10") {
     gcbench::testing::write_cifar10_fixture(data, 20);
@@ -49,8 +54,8 @@ std::vector<gcbench::Override> cut_down(const fs::path& suite, const TempDir& di
     sets.insert(sets.end(), {"dataset.options.images_per_class=12", "dataset.options.holdout_per_class=4"});
   } else if (dataset == "mini_imagenet") {
     gcbench::testing::write_mini_imagenet_fixture(data, 6);
-    sets.insert(sets.end(), {"dataset.options.images_per_class=6", "dataset.options.holdout_per_class=2",
-                             "dataset.options.image_size=32"});
+    sets.insert(sets.end(),
+                {"dataset.options.images_per_class=6", "dataset.options.holdout_per_class=2", "dataset.options.image_size=32"});
   }
   if (architecture == "vgg13") sets.push_back("architecture.options.width_multiplier=0.125");
   if (architecture == "resnet18") sets.push_back("architecture.options.width=8");

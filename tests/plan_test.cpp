@@ -25,8 +25,8 @@ gcbench::SuiteVariant variant_with(std::vector<gcbench::SweepAxis> sweep, std::v
   variant.base["training"]["lr"] = 0.1;
   variant.base["training"]["batch_size"] = 64;
   variant.base["runtime"]["threads"] = 0;
-  variant.option_specs = {{"dataset.options", {}}, {"architecture.options", {}}, {"estimators.exact", {}},
-                          {"estimators.hutchinson", {}}};
+  variant.option_specs = {
+      {"dataset.options", {}}, {"architecture.options", {}}, {"estimators.exact", {}}, {"estimators.hutchinson", {}}};
   variant.sweep = std::move(sweep);
   variant.seeds = std::move(seeds);
   return variant;
@@ -41,8 +41,8 @@ gcbench::Suite suite_with(std::vector<gcbench::SweepAxis> sweep, std::vector<std
 }  // namespace
 
 TEST_CASE("A sweep grid expands to the product of its axes times the seeds", "[plan]") {
-  const auto runs = gcbench::plan_runs(suite_with(
-      {axis("training.lr", {0.01, 0.1, 1.0}), axis("training.batch_size", {32, 128})}, {0, 1}));
+  const auto runs =
+      gcbench::plan_runs(suite_with({axis("training.lr", {0.01, 0.1, 1.0}), axis("training.batch_size", {32, 128})}, {0, 1}));
   REQUIRE(runs.size() == 12);
   CHECK(runs[0].config["training"]["lr"] == 0.01);
   CHECK(runs[0].config["training"]["batch_size"] == 32);

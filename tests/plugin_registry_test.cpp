@@ -57,8 +57,9 @@ TEST_CASE("A library missing a plugin symbol is refused, naming the symbol", "[p
 
 TEST_CASE("An unknown plugin name lists the plugins of that kind that exist", "[plugins]") {
   const auto registry = PluginRegistry::discover({plugin_dir()});
-  CHECK_THROWS_WITH(registry.find(PluginKind::gc_estimator, "exakt"),
-                    Catch::Contains("unknown gc_estimator plugin 'exakt'") && Catch::Contains("exact, hutchinson, output_sampling, sampled"));
+  CHECK_THROWS_WITH(
+      registry.find(PluginKind::gc_estimator, "exakt"),
+      Catch::Contains("unknown gc_estimator plugin 'exakt'") && Catch::Contains("exact, hutchinson, output_sampling, sampled"));
 }
 
 TEST_CASE("A plugin whose constructor throws is reported with its name and message", "[plugins]") {
@@ -145,8 +146,8 @@ TEST_CASE("check-plugin passes every in-tree estimator and fails a biased one, n
     const auto output = gcbench::testing::run_command(exe + " check-plugin " + estimator);
     CHECK_THAT(output, Catch::StartsWith("0\n") && Catch::Contains("5 of 5 checks passed"));
   }
-  const auto biased = gcbench::testing::run_command(exe + " check-plugin biased --plugin-path " +
-                                                    test_plugin_dir("biased").string());
+  const auto biased =
+      gcbench::testing::run_command(exe + " check-plugin biased --plugin-path " + test_plugin_dir("biased").string());
   CHECK_THAT(biased, Catch::StartsWith("1\n") && Catch::Contains("FAIL  linear embedding: the estimate is ||W||_F^2") &&
                          Catch::Contains("FAIL  tanh network"));
   CHECK_THAT(gcbench::testing::run_command(exe + " check-plugin no_such_plugin"), Catch::StartsWith("2\n"));

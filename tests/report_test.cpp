@@ -10,8 +10,8 @@
 #include <fstream>
 #include <regex>
 
-#include "stats/correlation.hpp"
 #include "report/report.hpp"
+#include "stats/correlation.hpp"
 #include "support/fixtures.hpp"
 
 using gcbench::testing::read_text;
@@ -61,9 +61,11 @@ episodes = 10
 threads = 1
 [sweep]
 "training.lr" = [0.01, 0.05, 0.2]
-)", (dir / "data").string()));
-  const auto output = gcbench::testing::run_command(fmt::format("{} run {} --out {}", gcbench::testing::gcbench_executable().string(),
-                                                                (dir / "small.toml").string(), (dir / "results").string()));
+)",
+                                                               (dir / "data").string()));
+  const auto output =
+      gcbench::testing::run_command(fmt::format("{} run {} --out {}", gcbench::testing::gcbench_executable().string(),
+                                                (dir / "small.toml").string(), (dir / "results").string()));
   INFO(output);
   REQUIRE(output.rfind("0\n", 0) == 0);
   return dir / "results" / "small";
@@ -92,9 +94,7 @@ TEST_CASE("Spearman's rho matches hand-computed values", "[report]") {
     CHECK(c.rho == Approx(1 - 6.0 * 246 / (12 * 143)));
     CHECK(c.p_value == Approx(0.664633).margin(1e-5));  // t = 0.4467, regularised incomplete beta I_{10/(10+t^2)}(5, 1/2)
   }
-  SECTION("ties share their average rank") {
-    CHECK(gcbench::average_ranks({5, 1, 5, 3}) == std::vector<double>{3.5, 1, 3.5, 2});
-  }
+  SECTION("ties share their average rank") { CHECK(gcbench::average_ranks({5, 1, 5, 3}) == std::vector<double>{3.5, 1, 3.5, 2}); }
   SECTION("too few runs or a constant measurement give no correlation") {
     CHECK(std::isnan(gcbench::spearman({1, 2}, {3, 4}).rho));
     CHECK(std::isnan(gcbench::spearman({1, 2, 3}, {7, 7, 7}).rho));
@@ -134,9 +134,11 @@ TEST_CASE("gcbench report writes tables, correlations and plots with data from a
   }
   SECTION("every figure is drawn, with a marker per run or trajectory point") {
     // Trajectories: steps 0, 4, 8 and the last of each run, at least.
-    const std::vector<std::pair<std::string, std::size_t>> expected = {
-        {"gc_vs_target_nc", 3}, {"target_nc_vs_accuracy", 3}, {"trajectory_gc", 9}, {"trajectory_nc_cdnv", 9},
-        {"estimator_error", 3}};
+    const std::vector<std::pair<std::string, std::size_t>> expected = {{"gc_vs_target_nc", 3},
+                                                                       {"target_nc_vs_accuracy", 3},
+                                                                       {"trajectory_gc", 9},
+                                                                       {"trajectory_nc_cdnv", 9},
+                                                                       {"estimator_error", 3}};
     for (const auto& [name, points] : expected) {
       INFO(name);
       const auto svg = read_text(folder / "plots" / (name + ".svg"));

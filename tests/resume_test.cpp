@@ -1,12 +1,12 @@
 // One process per run, resume, shards and merge, end to end through the real
 // CLI on IDX fixtures: a crashing plugin, kill -9, SIGINT, a second writer; the
 // device a suite asks for, checked where the runs run.
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <csignal>
@@ -25,8 +25,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using gcbench::testing::gcbench_cli;
 using gcbench::testing::exit_code;
+using gcbench::testing::gcbench_cli;
 using gcbench::testing::quoted;
 
 // A suite of `seeds` tiny runs on a Fashion-MNIST fixture, each `epochs` long.
@@ -59,7 +59,8 @@ episodes = 50
 classifiers = ["ncm"]
 [runtime]
 threads = 1
-{})", seed_list, (dir / "data").string(), epochs, extra));
+{})",
+                                                  seed_list, (dir / "data").string(), epochs, extra));
   return suite;
 }
 
@@ -122,8 +123,7 @@ std::vector<gcbench::RunRecord> records_in(const fs::path& folder) {
 
 }  // namespace
 
-TEST_CASE("A plugin that segfaults or aborts mid-training crashes only its own run, and the suite goes on",
-          "[resume][crash]") {
+TEST_CASE("A plugin that segfaults or aborts mid-training crashes only its own run, and the suite goes on", "[resume][crash]") {
   TempDir dir("gcbench-crash");
   const auto suite = write_suite(dir, 1, 1, R"(
 [variants.before]
@@ -154,13 +154,16 @@ training = { lr = 0.04 }
   CHECK_THAT(gcbench::testing::read_text(dir / "out" / "report.md"), Catch::Contains("2 ok, 0 diverged, 0 failed, 2 crashed"));
 }
 
-TEST_CASE("A suite killed with SIGKILL after its second record resumes to exactly one record per run, the first two "
-          "untouched byte for byte", "[resume]") {
+TEST_CASE(
+    "A suite killed with SIGKILL after its second record resumes to exactly one record per run, the first two "
+    "untouched byte for byte",
+    "[resume]") {
   TempDir dir("gcbench-kill");
   const auto suite = write_suite(dir, 4, 6);
   const fs::path out = dir / "out";
-  const pid_t pid = start_gcbench({"run", suite.string(), "--plugin-path", gcbench::testing::test_plugin_dir("crashing_net").string(),
-                                   "--into", out.string()}, dir / "first.log");
+  const pid_t pid = start_gcbench({"run", suite.string(), "--plugin-path",
+                                   gcbench::testing::test_plugin_dir("crashing_net").string(), "--into", out.string()},
+                                  dir / "first.log");
   wait_for_lines(out / "runs.jsonl", 2);
   ::kill(pid, SIGKILL);
   CHECK(wait_for(pid) == 128 + SIGKILL);
@@ -204,8 +207,9 @@ TEST_CASE("The first SIGINT stops the suite once the run in progress is recorded
   TempDir dir("gcbench-sigint");
   const auto suite = write_suite(dir, 3, 6);
   const fs::path out = dir / "out";
-  const pid_t pid = start_gcbench({"run", suite.string(), "--plugin-path", gcbench::testing::test_plugin_dir("crashing_net").string(),
-                                   "--into", out.string()}, dir / "run.log");
+  const pid_t pid = start_gcbench({"run", suite.string(), "--plugin-path",
+                                   gcbench::testing::test_plugin_dir("crashing_net").string(), "--into", out.string()},
+                                  dir / "run.log");
   wait_for_lines(out / "runs.jsonl", 1);
   ::kill(pid, SIGINT);
   CHECK(wait_for(pid) == 130);
@@ -222,8 +226,7 @@ TEST_CASE("The first SIGINT stops the suite once the run in progress is recorded
   CHECK(lines_of(out / "runs.jsonl").size() == 3);
 }
 
-TEST_CASE("A suite run as three shards and merged has the same results, run by run, as the suite run whole",
-          "[resume][shards]") {
+TEST_CASE("A suite run as three shards and merged has the same results, run by run, as the suite run whole", "[resume][shards]") {
   TempDir dir("gcbench-shards");
   const auto suite = write_suite(dir, 3, 1, R"(
 [variants.a]
@@ -236,7 +239,8 @@ training = { lr = 0.03 }
   std::string shard_folders;
   for (int shard = 1; shard <= 3; ++shard) {
     const fs::path folder = dir / fmt::format("shard-{}", shard);
-    const auto output = gcbench_cli(fmt::format("run {} {} --shard {}/3 --into {}", quoted(suite), plugin_path(), shard, quoted(folder)));
+    const auto output =
+        gcbench_cli(fmt::format("run {} {} --shard {}/3 --into {}", quoted(suite), plugin_path(), shard, quoted(folder)));
     INFO(output);
     REQUIRE(exit_code(output) == 0);
     CHECK(records_in(folder).size() == 2);
@@ -261,10 +265,11 @@ training = { lr = 0.03 }
 
   SECTION("and folders of different plans are refused") {
     const auto other = write_suite(dir, 3, 2);
-    const auto output = gcbench_cli(fmt::format("run {} {} --shard 1/3 --into {}", quoted(other), plugin_path(), quoted(dir / "other")));
+    const auto output =
+        gcbench_cli(fmt::format("run {} {} --shard 1/3 --into {}", quoted(other), plugin_path(), quoted(dir / "other")));
     REQUIRE(exit_code(output) == 0);
-    const auto refused = gcbench_cli(fmt::format("merge {} {} --out {}", quoted(dir / "shard-1"), quoted(dir / "other"),
-                                                 quoted(dir / "mixed")));
+    const auto refused =
+        gcbench_cli(fmt::format("merge {} {} --out {}", quoted(dir / "shard-1"), quoted(dir / "other"), quoted(dir / "mixed")));
     CHECK(exit_code(refused) == 1);
     CHECK_THAT(refused, Catch::Contains("different plans") && Catch::Contains("training.epochs"));
   }
@@ -274,14 +279,15 @@ TEST_CASE("Resuming a folder whose suite now plans other runs is refused, naming
   TempDir dir("gcbench-changed");
   const auto suite = write_suite(dir, 1, 1);
   REQUIRE(exit_code(gcbench_cli(fmt::format("run {} {} --into {}", quoted(suite), plugin_path(), quoted(dir / "out")))) == 0);
-  const auto output = gcbench_cli(fmt::format("run {} {} --set training.lr=0.2 --resume {}", quoted(suite), plugin_path(),
-                                              quoted(dir / "out")));
+  const auto output =
+      gcbench_cli(fmt::format("run {} {} --set training.lr=0.2 --resume {}", quoted(suite), plugin_path(), quoted(dir / "out")));
   CHECK(exit_code(output) == 2);
   CHECK_THAT(output, Catch::Contains("training.lr 0.05 -> 0.2"));
   CHECK(lines_of(dir / "out" / "runs.jsonl").size() == 1);
 
   SECTION("while a changed runtime key (threads) is not a changed plan") {
-    const auto resumed = gcbench_cli(fmt::format("run {} {} --threads 2 --resume {}", quoted(suite), plugin_path(), quoted(dir / "out")));
+    const auto resumed =
+        gcbench_cli(fmt::format("run {} {} --threads 2 --resume {}", quoted(suite), plugin_path(), quoted(dir / "out")));
     CHECK(exit_code(resumed) == 0);
   }
 }
@@ -309,8 +315,10 @@ class NoVisibleGpu {
     ::setenv("CUDA_VISIBLE_DEVICES", "", 1);
   }
   ~NoVisibleGpu() {
-    if (previous_) ::setenv("CUDA_VISIBLE_DEVICES", previous_->c_str(), 1);
-    else ::unsetenv("CUDA_VISIBLE_DEVICES");
+    if (previous_)
+      ::setenv("CUDA_VISIBLE_DEVICES", previous_->c_str(), 1);
+    else
+      ::unsetenv("CUDA_VISIBLE_DEVICES");
   }
 
  private:
@@ -319,8 +327,8 @@ class NoVisibleGpu {
 
 // `gcbench run SUITE --set runtime.device=DEVICE --into OUT`: its exit code and output.
 std::string run_on_device(const fs::path& suite, const std::string& device, const fs::path& out) {
-  return gcbench_cli(fmt::format("run {} {} --set runtime.device={} --into {}", quoted(suite), plugin_path(), device,
-                                 quoted(out)));
+  return gcbench_cli(
+      fmt::format("run {} {} --set runtime.device={} --into {}", quoted(suite), plugin_path(), device, quoted(out)));
 }
 
 }  // namespace
@@ -335,8 +343,8 @@ TEST_CASE("A CUDA suite validates, plans and emits on a machine without a GPU", 
     CHECK(exit_code(gcbench_cli(fmt::format("validate {} {} {}", quoted(suite), plugin_path(), set))) == 0);
     CHECK(exit_code(gcbench_cli(fmt::format("plan {} {} {}", quoted(suite), plugin_path(), set))) == 0);
     const auto script = dir / fmt::format("slurm-{}.sh", device);
-    const auto emitted = gcbench_cli(fmt::format("emit slurm {} {} {} --gpus-per-task 1 --out {}", quoted(suite),
-                                                 plugin_path(), set, quoted(script)));
+    const auto emitted = gcbench_cli(
+        fmt::format("emit slurm {} {} {} --gpus-per-task 1 --out {}", quoted(suite), plugin_path(), set, quoted(script)));
     INFO(emitted);
     CHECK(exit_code(emitted) == 0);
     CHECK(fs::exists(script));
@@ -353,8 +361,8 @@ TEST_CASE("A suite asking for more threads than this machine's cores validates a
   const auto suite = write_suite(dir, 1, 1);
   const std::string set = "--set runtime.threads=4096";  // the schema's most; more cores than this machine has
   CHECK(exit_code(gcbench_cli(fmt::format("validate {} {} {}", quoted(suite), plugin_path(), set))) == 0);
-  const auto emitted = gcbench_cli(fmt::format("emit slurm {} {} {} --out {}", quoted(suite), plugin_path(), set,
-                                               quoted(dir / "job.sh")));
+  const auto emitted =
+      gcbench_cli(fmt::format("emit slurm {} {} {} --out {}", quoted(suite), plugin_path(), set, quoted(dir / "job.sh")));
   INFO(emitted);
   CHECK(exit_code(emitted) == 0);
   const auto ran = gcbench_cli(fmt::format("run {} {} {} --out {}", quoted(suite), plugin_path(), set, quoted(dir / "out")));
@@ -392,9 +400,8 @@ TEST_CASE("runtime.device = \"auto\" without a visible GPU runs on the CPU and t
   const auto& provenance = records[0].provenance;
   CHECK(provenance.device == "cpu");
   CHECK(provenance.device_requested == "auto");
-  CHECK(provenance.device_fallback ==
-        (gcbench::built_with_cuda() ? "no CUDA device visible (CUDA_VISIBLE_DEVICES=)"
-                                    : "this gcbench is built against a LibTorch without CUDA"));
+  CHECK(provenance.device_fallback == (gcbench::built_with_cuda() ? "no CUDA device visible (CUDA_VISIBLE_DEVICES=)"
+                                                                  : "this gcbench is built against a LibTorch without CUDA"));
   REQUIRE(provenance.libtorch_cuda);
   CHECK(*provenance.libtorch_cuda == gcbench::built_with_cuda());
   CHECK(provenance.libtorch_cuda_version.empty() == !gcbench::built_with_cuda());

@@ -1,12 +1,12 @@
 // The run record: one typed schema, JSON both ways, older schemas upgraded,
 // and damaged records refused naming what is wrong.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 
-#include "record/results_folder.hpp"
 #include "config/run_identity.hpp"
+#include "record/results_folder.hpp"
 #include "record/run_record.hpp"
 #include "report/report.hpp"
 #include "support/fixtures.hpp"
@@ -32,7 +32,19 @@ RunRecord full_record() {
   r.config = {{"training", {{"lr", 0.1}}}, {"seed", 3}};
   r.run_dir = "runs/007-0123456789abcdef";
   r.started_at = "2026-11-29T01:02:03Z";
-  r.provenance = {"0.1.0", "abc123-dirty", "1.13.1", "host", 2, 2, "Some CPU @ 2.0GHz", "open", "GCC 12.2.0", "cuda:0", "NVIDIA H200", {"fashion_mnist", "1.0.0", "aa"}, {"conv4", "1.0.0", "bb"},
+  r.provenance = {"0.1.0",
+                  "abc123-dirty",
+                  "1.13.1",
+                  "host",
+                  2,
+                  2,
+                  "Some CPU @ 2.0GHz",
+                  "open",
+                  "GCC 12.2.0",
+                  "cuda:0",
+                  "NVIDIA H200",
+                  {"fashion_mnist", "1.0.0", "aa"},
+                  {"conv4", "1.0.0", "bb"},
                   {{"exact", {"exact", "1.0.0", "cc"}}, {"hutchinson", {"hutchinson", "1.1.0", "dd"}}}};
   r.status = gcbench::RunStatus::ok;
   r.seconds = 12.345678901234567;
@@ -202,8 +214,8 @@ TEST_CASE("A record names its LibTorch's CUDA and cuDNN and the device the suite
 TEST_CASE("Records of schema 5 are upgraded without a word on their LibTorch's CUDA", "[record][device]") {
   json older = gcbench::to_json(full_record());
   older["schema_version"] = 5;
-  for (const char* field : {"libtorch_cuda", "libtorch_cuda_version", "libtorch_cudnn_version", "device_requested",
-                            "device_fallback"}) {
+  for (const char* field :
+       {"libtorch_cuda", "libtorch_cuda_version", "libtorch_cudnn_version", "device_requested", "device_fallback"}) {
     older["provenance"].erase(field);
   }
   const RunRecord read = gcbench::run_record_from_json(older);
@@ -256,8 +268,12 @@ TEST_CASE("A run's training identity ignores what it only measures", "[record]")
   const json base = {{"seed", 0},
                      {"dataset", {{"plugin", "fashion_mnist"}}},
                      {"architecture", {{"plugin", "conv4"}}},
-                     {"training", {{"lr", 0.1}, {"gc_penalty", 0.0}, {"gc_penalty_estimator", "hutchinson"},
-                                   {"trajectory_every", 0}, {"trajectory_estimator", "hutchinson"}}},
+                     {"training",
+                      {{"lr", 0.1},
+                       {"gc_penalty", 0.0},
+                       {"gc_penalty_estimator", "hutchinson"},
+                       {"trajectory_every", 0},
+                       {"trajectory_estimator", "hutchinson"}}},
                      {"measure", {{"gc_samples", 128}}},
                      {"estimators", {{"hutchinson", {{"probes", 8}}}}},
                      {"runtime", {{"threads", 0}}}};
@@ -271,8 +287,8 @@ TEST_CASE("A run's training identity ignores what it only measures", "[record]")
     CHECK(gcbench::run_identity(other) != gcbench::run_identity(base));
   }
   SECTION("a training key, the seed or the data is") {
-    for (const auto& [pointer, value] : std::vector<std::pair<std::string, json>>{
-             {"/training/lr", 0.2}, {"/seed", 1}, {"/dataset/plugin", "cifar10"}}) {
+    for (const auto& [pointer, value] :
+         std::vector<std::pair<std::string, json>>{{"/training/lr", 0.2}, {"/seed", 1}, {"/dataset/plugin", "cifar10"}}) {
       json other = base;
       other[json::json_pointer(pointer)] = value;
       CHECK(gcbench::training_identity(other) != id);

@@ -2,8 +2,8 @@
 // the example estimator built as a separate CMake project against it, checked,
 // and run in a suite beside `exact`.
 #include <c10/util/Logging.h>
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "record/results_folder.hpp"
 #include "support/fixtures.hpp"
@@ -26,8 +26,7 @@ std::string succeeds(const std::string& command) {
 
 }  // namespace
 
-TEST_CASE("A plugin author builds the example estimator against an installed gcbench and runs a suite with it",
-          "[sdk][slow]") {
+TEST_CASE("A plugin author builds the example estimator against an installed gcbench and runs a suite with it", "[sdk][slow]") {
   TempDir dir;
   const fs::path prefix = dir / "prefix";
   const std::string cmake = quoted(gcbench::testing::cmake_command());
@@ -36,8 +35,8 @@ TEST_CASE("A plugin author builds the example estimator against an installed gcb
   SECTION("the package holds the SDK and the real plugins, and no test plugin") {
     for (const char* file : {"lib/cmake/gcbench/gcbenchConfig.cmake", "lib/cmake/gcbench/gcbenchConfigVersion.cmake",
                              "lib/cmake/gcbench/gcbenchTargets.cmake", "lib/cmake/gcbench/GcbenchPlugin.cmake",
-                             "lib/libgcbench_sdk.a", "include/gcbench/plugin.hpp", "include/gcbench/README.md",
-                             "bin/gcbench", "lib/gcbench/plugins/gcbench_gc_estimator_exact.so"}) {
+                             "lib/libgcbench_sdk.a", "include/gcbench/plugin.hpp", "include/gcbench/README.md", "bin/gcbench",
+                             "lib/gcbench/plugins/gcbench_gc_estimator_exact.so"}) {
       INFO(file);
       CHECK(fs::exists(prefix / file));
     }
@@ -84,7 +83,8 @@ queries = 5
 directions = 64
 [runtime]
 threads = 1
-)", (dir / "data").string()));
+)",
+                                                                 (dir / "data").string()));
     succeeds(fmt::format("{} run {} --out {}", gcbench, quoted(dir / "suite.toml"), quoted(dir / "results")));
     const auto read = gcbench::ResultsFolder::open(dir / "results" / "with-my-estimator").read_records();
     REQUIRE(read.records.size() == 1);
@@ -107,8 +107,8 @@ find_package(gcbench REQUIRED)
 gcbench_add_plugin(undefined KIND architecture SOURCES undefined.cpp)
 )");
     fs::copy_file(gcbench::testing::source_dir() / "tests" / "plugins" / "undefined_symbol.cpp", project / "undefined.cpp");
-    succeeds(fmt::format("{} -S {} -B {} -DCMAKE_PREFIX_PATH={}", cmake, quoted(project), quoted(project / "build"),
-                         quoted(prefix)));
+    succeeds(
+        fmt::format("{} -S {} -B {} -DCMAKE_PREFIX_PATH={}", cmake, quoted(project), quoted(project / "build"), quoted(prefix)));
     const auto built = run_command(fmt::format("{} --build {}", cmake, quoted(project / "build")));
     CHECK(built.rfind("0\n", 0) != 0);
     CHECK_THAT(built, Catch::Contains("gcbench_test_symbol_nobody_defines"));

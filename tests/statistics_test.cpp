@@ -53,9 +53,7 @@ TEST_CASE("The Mann-Whitney U test gives the exact p of small samples", "[stats]
     CHECK(result.statistic == 3);
     CHECK(result.p_value == Approx(2 * 7.0 / 20));
   }
-  SECTION("one repetition each can never be significant") {
-    CHECK(gcbench::mann_whitney_u({2}, {1}).p_value == 1.0);
-  }
+  SECTION("one repetition each can never be significant") { CHECK(gcbench::mann_whitney_u({2}, {1}).p_value == 1.0); }
 }
 
 TEST_CASE("The mean's 95% interval is Student's t", "[stats]") {

@@ -58,12 +58,13 @@ std::string issues_of(const std::filesystem::path& file) {
 TEST_CASE("An included suite is read first and the including file's keys override it", "[suite][include]") {
   TempDir dir;
   write_text(dir / "common" / "base.toml", kBase);
-  write_text(dir / "child.toml", "include = \"common/base.toml\"\n[training]\nlr = 0.2\n[architecture.options]\nembedding_dim = 32\n");
+  write_text(dir / "child.toml",
+             "include = \"common/base.toml\"\n[training]\nlr = 0.2\n[architecture.options]\nembedding_dim = 32\n");
   const auto suite = load(dir / "child.toml");
   const auto& base = suite.variants.at(0).base;
-  CHECK(base["training"]["lr"] == 0.2);                          // overridden
-  CHECK(base["training"]["epochs"] == 3);                        // inherited
-  CHECK(base["architecture"]["options"]["width"] == 16);         // tables merge key by key
+  CHECK(base["training"]["lr"] == 0.2);                   // overridden
+  CHECK(base["training"]["epochs"] == 3);                 // inherited
+  CHECK(base["architecture"]["options"]["width"] == 16);  // tables merge key by key
   CHECK(base["architecture"]["options"]["embedding_dim"] == 32);
   CHECK(suite.name == "child");
 
@@ -91,7 +92,8 @@ TEST_CASE("A missing include and an include cycle are refused with the including
   TempDir dir;
   SECTION("missing") {
     write_text(dir / "child.toml", "include = \"nowhere.toml\"\n");
-    CHECK_THAT(issues_of(dir / "child.toml"), Catch::Contains("child.toml:1:11") && Catch::Contains("nowhere.toml does not exist"));
+    CHECK_THAT(issues_of(dir / "child.toml"),
+               Catch::Contains("child.toml:1:11") && Catch::Contains("nowhere.toml does not exist"));
   }
   SECTION("cycle") {
     write_text(dir / "a.toml", "include = \"b.toml\"\n");

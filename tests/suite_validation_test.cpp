@@ -58,9 +58,9 @@ TEST_CASE("A valid suite resolves every key, plugin options included", "[suite]"
   const auto& only = suite.variants[0];
   CHECK(only.name.empty());
   CHECK((only.seeds == std::vector<std::int64_t>{0, 1}));
-  CHECK(only.base["training"]["batch_size"] == 64);                  // a default
-  CHECK(only.base["architecture"]["options"]["width"] == 64);        // a plugin default
-  CHECK(only.base["estimators"]["hutchinson"]["probes"] == 8);       // an estimator default
+  CHECK(only.base["training"]["batch_size"] == 64);             // a default
+  CHECK(only.base["architecture"]["options"]["width"] == 64);   // a plugin default
+  CHECK(only.base["estimators"]["hutchinson"]["probes"] == 8);  // an estimator default
   REQUIRE(only.sweep.size() == 1);
   CHECK(only.sweep[0].keys == std::vector<std::string>{"training.lr"});
   CHECK(only.sweep[0].points.size() == 2);
@@ -79,8 +79,8 @@ TEST_CASE("A value of the wrong type is reported with its line and column", "[su
   TempDir dir;
   std::string text = kValid;
   text.replace(text.find("lr = 0.05"), 9, "lr = \"fast\"");
-  CHECK_THAT(issues_of(dir, text), Catch::Contains("suite.toml:12:6") &&
-                                       Catch::Contains("'training.lr' expects real, got a string"));
+  CHECK_THAT(issues_of(dir, text),
+             Catch::Contains("suite.toml:12:6") && Catch::Contains("'training.lr' expects real, got a string"));
 }
 
 TEST_CASE("Every problem in a suite is reported at once", "[suite]") {
@@ -100,22 +100,27 @@ batch_size = 0
 )");
   CHECK_THAT(issues, Catch::Contains("suite.toml:5:19: 'dataset.options.train_per_class' is -3, below the minimum 0"));
   CHECK_THAT(issues, Catch::Contains("suite.toml:6:1: unknown option 'dataset.options.colour'"));
-  CHECK_THAT(issues, Catch::Contains("suite.toml:8:10: unknown architecture plugin 'resnet9000'; available architecture plugins: conv4"));
+  CHECK_THAT(issues,
+             Catch::Contains("suite.toml:8:10: unknown architecture plugin 'resnet9000'; available architecture plugins: conv4"));
   CHECK_THAT(issues, Catch::Contains("suite.toml:10:14: 'training.batch_size' is 0, below the minimum 1"));
   CHECK_THAT(issues, Catch::Contains("suite.toml:12:29: sweep value for 'training.momentum' is 2"));
 }
 
 TEST_CASE("Syntax errors and missing required keys are located", "[suite]") {
   TempDir dir;
-  SECTION("syntax") { CHECK_THAT(issues_of(dir, "[training\nlr = 1\n"), Catch::Contains("suite.toml:1:") && Catch::Contains("not valid TOML")); }
-  SECTION("required") { CHECK_THAT(issues_of(dir, "[training]\nlr = 1.0\n"), Catch::Contains("missing required key 'dataset.plugin'")); }
+  SECTION("syntax") {
+    CHECK_THAT(issues_of(dir, "[training\nlr = 1\n"), Catch::Contains("suite.toml:1:") && Catch::Contains("not valid TOML"));
+  }
+  SECTION("required") {
+    CHECK_THAT(issues_of(dir, "[training]\nlr = 1.0\n"), Catch::Contains("missing required key 'dataset.plugin'"));
+  }
 }
 
 TEST_CASE("Command-line overrides replace suite values and are checked like them", "[suite]") {
   TempDir dir;
   SECTION("a valid override") {
-    const auto suite = validate(dir, kValid, {gcbench::parse_override("training.epochs=3"),
-                                               gcbench::parse_override("architecture.options.width=16")});
+    const auto suite = validate(
+        dir, kValid, {gcbench::parse_override("training.epochs=3"), gcbench::parse_override("architecture.options.width=16")});
     CHECK(suite.variants[0].base["training"]["epochs"] == 3);
     CHECK(suite.variants[0].base["architecture"]["options"]["width"] == 16);
   }

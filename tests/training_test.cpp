@@ -1,8 +1,8 @@
 #include <ATen/ATen.h>
-#include <catch2/catch.hpp>
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/optim/sgd.h>
 #include <torch/utils.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <numeric>
@@ -29,8 +29,8 @@ struct Fixture {
   gcbench::ChannelStats stats;
   Fixture() {
     gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 10);
-    auto dataset = bundled_plugins().create_dataset("fashion_mnist", dir / "data",
-                                                    options_for(PluginKind::dataset, "fashion_mnist"));
+    auto dataset =
+        bundled_plugins().create_dataset("fashion_mnist", dir / "data", options_for(PluginKind::dataset, "fashion_mnist"));
     train = dataset->load(gcbench::SplitRole::source_train);
     stats = dataset->normalization();
   }
@@ -169,7 +169,8 @@ TEST_CASE("A checkpoint round trip gives identical embeddings", "[training]") {
   CHECK(at::equal(trained.head->weight, restored.head->weight));
 
   SECTION("a checkpoint of another architecture is refused, naming the file") {
-    auto other = bundled_plugins().create_architecture("mlp", options_for(PluginKind::architecture, "mlp"))->build({1, 28, 28}, 5);
+    auto other =
+        bundled_plugins().create_architecture("mlp", options_for(PluginKind::architecture, "mlp"))->build({1, 28, 28}, 5);
     CHECK_THROWS_WITH(gcbench::load_checkpoint(other, data.dir / "ckpt" / "final.pt"),
                       Catch::Contains("final.pt") && Catch::Contains("does not fit"));
   }
@@ -227,8 +228,8 @@ TEST_CASE("The faster training step follows the loss trajectory of the plain ste
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 shuffle(seed);
   std::shuffle(order.begin(), order.end(), shuffle);
-  gcbench::BatchPrefetcher batches(data.train, data.stats, order, config.batch_size, 6, false,
-                                   seed ^ 0x5bd1e995ULL, /*on_own_thread=*/true);
+  gcbench::BatchPrefetcher batches(data.train, data.stats, order, config.batch_size, 6, false, seed ^ 0x5bd1e995ULL,
+                                   /*on_own_thread=*/true);
   std::vector<double> expected;
   while (auto batch = batches.next()) {
     optimizer.zero_grad();

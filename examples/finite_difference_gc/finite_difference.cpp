@@ -4,8 +4,8 @@
 // where f is smooth. No backward pass: it runs wherever f's forward runs.
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
-#include <gcbench/plugin.hpp>
 #include <torch/csrc/autograd/grad_mode.h>
+#include <gcbench/plugin.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -19,11 +19,10 @@ class FiniteDifferenceGc : public gcbench::GcEstimator {
         directions_(options.get<std::int64_t>("directions")),
         directions_per_pass_(options.get<std::int64_t>("directions_per_pass")) {}
 
-  gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs,
-                               std::uint64_t seed) const override {
+  gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs, std::uint64_t seed) const override {
     at::Tensor samples;
     {
-      torch::NoGradGuard no_grad;  // forward passes only
+      torch::NoGradGuard no_grad;                                      // forward passes only
       samples = squared_differences(f, inputs, seed).to(at::kDouble);  // [directions, batch]
     }
     const std::int64_t batch = inputs.size(0);
@@ -75,7 +74,9 @@ class FiniteDifferenceGc : public gcbench::GcEstimator {
 
 gcbench::PluginInfo finite_difference_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::gc_estimator, "finite_difference", "0.1.0",
+  return {gcbench::PluginKind::gc_estimator,
+          "finite_difference",
+          "0.1.0",
           "GC from forward passes: central differences along random Rademacher input directions",
           {real("step", 1e-2, "h, the step along each direction in standardised input units").at_least(1e-6).at_most(1),
            integer("directions", 16, "random directions per example (at least 2, for the standard error)").at_least(2),

@@ -38,8 +38,7 @@ int bench_command(const BenchArguments& arguments) {
   for (const auto& line : register_bench_cases(registry, wanted, device)) fmt::print(stderr, "left out: {}\n", line);
   add_bench_context(registry, threads, device);
 
-  std::vector<std::string> flags = {"gcbench bench",
-                                    fmt::format("--benchmark_repetitions={}", arguments.repetitions),
+  std::vector<std::string> flags = {"gcbench bench", fmt::format("--benchmark_repetitions={}", arguments.repetitions),
                                     fmt::format("--benchmark_min_time={}", arguments.min_time)};
   if (!arguments.json.empty()) {
     flags.push_back("--benchmark_out=" + arguments.json);

@@ -12,8 +12,7 @@ namespace gcbench::cli {
 bool print_checks(const std::vector<CheckResult>& results) {
   std::size_t passed = 0;
   for (const auto& result : results) {
-    fmt::print("  {}  {}{}\n", result.passed ? "pass" : "FAIL", result.name,
-               result.detail.empty() ? "" : ": " + result.detail);
+    fmt::print("  {}  {}{}\n", result.passed ? "pass" : "FAIL", result.name, result.detail.empty() ? "" : ": " + result.detail);
     passed += result.passed ? 1 : 0;
   }
   fmt::print("{} of {} checks passed\n", passed, results.size());
@@ -42,8 +41,8 @@ int check_plugin_command(const CheckPluginArguments& arguments) {
   std::vector<Override> given;
   for (const auto& text : arguments.overrides) given.push_back(parse_override(text));
   const Options options = plugin_options(plugin, given);
-  fmt::print("checking {} plugin '{}' {} ({}, sha256 {})\n", to_string(plugin.info.kind), plugin.info.name,
-             plugin.info.version, plugin.file.string(), plugin.sha256.substr(0, 16));
+  fmt::print("checking {} plugin '{}' {} ({}, sha256 {})\n", to_string(plugin.info.kind), plugin.info.name, plugin.info.version,
+             plugin.file.string(), plugin.sha256.substr(0, 16));
 
   std::vector<CheckResult> results;
   switch (plugin.info.kind) {
@@ -54,8 +53,8 @@ int check_plugin_command(const CheckPluginArguments& arguments) {
       results = check_architecture(*registry.create_architecture(plugin.info.name, options));
       break;
     case PluginKind::dataset:
-      results = check_dataset(*registry.create_dataset(plugin.info.name, resolve_data_root(arguments.root, plugin.info.name),
-                                                        options));
+      results =
+          check_dataset(*registry.create_dataset(plugin.info.name, resolve_data_root(arguments.root, plugin.info.name), options));
       break;
   }
   return print_checks(results) ? 0 : 1;

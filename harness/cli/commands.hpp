@@ -104,9 +104,9 @@ int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json
 
 struct CheckPluginArguments {
   std::string name;
-  std::string kind;                      // "" when the name is unambiguous
-  std::vector<std::string> overrides;    // option=value
-  std::string root;                      // datasets: the data folder
+  std::string kind;                    // "" when the name is unambiguous
+  std::vector<std::string> overrides;  // option=value
+  std::string root;                    // datasets: the data folder
   std::vector<std::string> plugin_folders;
 };
 // 0: every check passed; 1: a check failed; 2: no such plugin.

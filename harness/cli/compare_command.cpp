@@ -16,8 +16,8 @@ int compare_command(const CompareArguments& arguments) {
       if (!fs::exists(path)) throw CannotCompare(fmt::format("the {} {} does not exist", which, path.string()));
     }
     if (fs::is_directory(baseline) != fs::is_directory(contender)) {
-      throw CannotCompare(fmt::format("{} and {}: give two results folders, or two benchmark JSON files", baseline.string(),
-                                      contender.string()));
+      throw CannotCompare(
+          fmt::format("{} and {}: give two results folders, or two benchmark JSON files", baseline.string(), contender.string()));
     }
     const Comparison comparison = fs::is_directory(baseline) ? compare_results(baseline, contender, thresholds)
                                                              : compare_benchmarks(baseline, contender, thresholds);

@@ -24,8 +24,8 @@ namespace {
 
 fs::path required_root(const DataArguments& arguments, const fs::path& root) {
   if (root.empty()) {
-    throw std::runtime_error(fmt::format("no folder to {} {} into: give ROOT or set GCBENCH_DATA", arguments.action,
-                                         arguments.name));
+    throw std::runtime_error(
+        fmt::format("no folder to {} {} into: give ROOT or set GCBENCH_DATA", arguments.action, arguments.name));
   }
   return root;
 }
@@ -57,18 +57,20 @@ void fetch(const DataArguments& arguments, const PluginInfo& info, const fs::pat
   if (!arguments.sha256.empty()) request.sha256 = arguments.sha256;
   request.keep_archives = arguments.keep_archives;
   if (info.archives.empty() && !request.url && info.prepare) {
-    throw std::runtime_error(fmt::format("{} has no public download; build it with `gcbench data prepare {} ROOT --from "
-                                         "DIR`, DIR being {}",
-                                         arguments.name, arguments.name, info.prepare_source));
+    throw std::runtime_error(
+        fmt::format("{} has no public download; build it with `gcbench data prepare {} ROOT --from "
+                    "DIR`, DIR being {}",
+                    arguments.name, arguments.name, info.prepare_source));
   }
   fetch_dataset(request);
 }
 
 void prepare_from(const DataArguments& arguments, const PluginInfo& info, const fs::path& root) {
   if (!info.prepare) {
-    throw std::runtime_error(fmt::format("{} cannot be built from another dataset (--from); `gcbench data prepare {}` "
-                                         "without --from decodes its files into its cache",
-                                         arguments.name, arguments.name));
+    throw std::runtime_error(
+        fmt::format("{} cannot be built from another dataset (--from); `gcbench data prepare {}` "
+                    "without --from decodes its files into its cache",
+                    arguments.name, arguments.name));
   }
   if (!fs::exists(arguments.from)) {
     throw std::runtime_error(fmt::format("--from {}: not found; give {}", arguments.from, info.prepare_source));

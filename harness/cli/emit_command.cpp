@@ -6,8 +6,8 @@
 #include "cluster/slurm_script.hpp"
 #include "commands.hpp"
 #include "plan/plan.hpp"
-#include "util/atomic_file.hpp"
 #include "runner/shards.hpp"
+#include "util/atomic_file.hpp"
 
 namespace gcbench::cli {
 namespace fs = std::filesystem;
@@ -19,7 +19,8 @@ int emit_slurm_command(const EmitSlurmArguments& arguments) {
   job.suite_name = loaded.suite.name;
   job.suite_path = arguments.suite.suite.string();
   for (const auto& set : arguments.suite.overrides) job.run_options.insert(job.run_options.end(), {"--set", set});
-  for (const auto& folder : arguments.suite.plugin_folders) job.run_options.insert(job.run_options.end(), {"--plugin-path", folder});
+  for (const auto& folder : arguments.suite.plugin_folders)
+    job.run_options.insert(job.run_options.end(), {"--plugin-path", folder});
   job.runs = plan.size();
   job.shards = arguments.shards > 0 ? arguments.shards : independent_groups(plan);
   job.results = arguments.results.empty() ? (fs::path("results") / loaded.suite.name / "slurm").string() : arguments.results;

@@ -23,7 +23,8 @@ int history_add_command(const HistoryArguments& arguments) {
 }
 
 int history_show_command(const HistoryArguments& arguments) {
-  if (!fs::exists(arguments.db)) throw std::runtime_error(fmt::format("no history at {}; `gcbench history add` makes one", arguments.db));
+  if (!fs::exists(arguments.db))
+    throw std::runtime_error(fmt::format("no history at {}; `gcbench history add` makes one", arguments.db));
   const auto history = History::open(arguments.db);
   const std::string pattern = arguments.inputs.empty() ? "" : arguments.inputs.front();
   std::vector<std::string> machines = history.machines();
@@ -39,17 +40,20 @@ int history_show_command(const HistoryArguments& arguments) {
       for (const auto& p : points) values.push_back(p.value);
       const auto steps = detect_steps(values);
       if (pattern.empty()) {  // one line per series
-        fmt::print("{}  [{}]  {} points, latest {:.6g}{}\n", info.name, machine, points.size(), values.back(),
-                   steps.empty() ? "" : fmt::format(", {} step(s), last at {}", steps.size(), points[steps.back().index].git_revision));
+        fmt::print(
+            "{}  [{}]  {} points, latest {:.6g}{}\n", info.name, machine, points.size(), values.back(),
+            steps.empty() ? "" : fmt::format(", {} step(s), last at {}", steps.size(), points[steps.back().index].git_revision));
         continue;
       }
       fmt::print("\n{} [{}]{}\n", info.name, machine, info.unit.empty() ? "" : " (" + info.unit + ")");
       for (std::size_t i = 0; i < points.size(); ++i) {
         std::string mark;
         for (const auto& step : steps) {
-          if (step.index == i) mark = fmt::format("  <- step: {:.6g} -> {:.6g} ({:+.1f}%)", step.before, step.after, 100 * step.relative());
+          if (step.index == i)
+            mark = fmt::format("  <- step: {:.6g} -> {:.6g} ({:+.1f}%)", step.before, step.after, 100 * step.relative());
         }
-        fmt::print("  {}  {:<20}  {:>12.6g}{}\n", points[i].recorded_at, points[i].git_revision.substr(0, 20), points[i].value, mark);
+        fmt::print("  {}  {:<20}  {:>12.6g}{}\n", points[i].recorded_at, points[i].git_revision.substr(0, 20), points[i].value,
+                   mark);
       }
       fmt::print("  noise (robust sd of successive differences): {:.3g}; steps: {}\n", series_noise(values), steps.size());
     }
@@ -62,7 +66,8 @@ int history_show_command(const HistoryArguments& arguments) {
 }
 
 int dashboard_command(const DashboardArguments& arguments) {
-  if (!fs::exists(arguments.db)) throw std::runtime_error(fmt::format("no history at {}; `gcbench history add` makes one", arguments.db));
+  if (!fs::exists(arguments.db))
+    throw std::runtime_error(fmt::format("no history at {}; `gcbench history add` makes one", arguments.db));
   const auto history = History::open(arguments.db);
   const auto file = write_dashboard(history, arguments.out, {arguments.baseline});
   fmt::print("dashboard: {} ({} series, {} machines)\n", file.string(), history.series_names().size(), history.machines().size());

@@ -1,8 +1,8 @@
 // gcbench: measure how geometric complexity controls neural collapse and transfer.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 
@@ -19,9 +19,11 @@ int run_gcbench(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("gcbench"));
 
   CLI::App app{"gcbench: geometric complexity, neural collapse and few-shot transfer benchmarks"};
-  app.footer("Exit codes: 0 all is well; 1 a run failed, a suite stopped early, or another error; 2 an invalid suite "
-             "or --set; 3 (run) every run finished but some diverged; 130 (run) a signal stopped the suite, finished runs recorded. check-plugin: 1 a check failed, 2 no such plugin. "
-             "compare: 0 no regression, 1 a regression, 2 cannot compare.");
+  app.footer(
+      "Exit codes: 0 all is well; 1 a run failed, a suite stopped early, or another error; 2 an invalid suite "
+      "or --set; 3 (run) every run finished but some diverged; 130 (run) a signal stopped the suite, finished runs recorded. "
+      "check-plugin: 1 a check failed, 2 no such plugin. "
+      "compare: 0 no regression, 1 a regression, 2 cannot compare.");
   app.require_subcommand(1);
 
   gcbench::cli::SuiteArguments suite_arguments;
@@ -32,8 +34,9 @@ int run_gcbench(int argc, char** argv) {
     command->add_option("--plugin-path", suite_arguments.plugin_folders, "extra plugin folder")->type_name("DIR");
   };
 
-  auto* run = app.add_subcommand("run", "run every configuration of a suite and record the results, each run in a "
-                                         "process of its own");
+  auto* run = app.add_subcommand("run",
+                                 "run every configuration of a suite and record the results, each run in a "
+                                 "process of its own");
   add_suite_arguments(run);
   gcbench::cli::RunArguments run_arguments;
   run->add_option("--out", run_arguments.out, "results folder; runs go to OUT/<suite>/<timestamp>/")->capture_default_str();
@@ -41,12 +44,18 @@ int run_gcbench(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   run->add_option("--resume", run_arguments.resume,
                   "continue a results folder (or 'latest': OUT/<suite>'s latest): finished runs are kept, failed, "
-                  "crashed and cut-short ones run again")->type_name("DIR|latest");
-  run->add_option("--into", run_arguments.into, "run into exactly this folder, continuing it when it holds the suite "
-                                                "(for Slurm tasks that may be requeued)")->type_name("DIR");
-  run->add_option("--shard", run_arguments.shard, "run only shard I of N of the plan (deterministic, balanced by planned "
-                                                  "work; merge the shards' folders with `gcbench merge`)")->type_name("I/N");
-  run->add_flag("--in-process", run_arguments.in_process, "run every run inside this process (for a debugger); a crash then ends the suite");
+                  "crashed and cut-short ones run again")
+      ->type_name("DIR|latest");
+  run->add_option("--into", run_arguments.into,
+                  "run into exactly this folder, continuing it when it holds the suite "
+                  "(for Slurm tasks that may be requeued)")
+      ->type_name("DIR");
+  run->add_option("--shard", run_arguments.shard,
+                  "run only shard I of N of the plan (deterministic, balanced by planned "
+                  "work; merge the shards' folders with `gcbench merge`)")
+      ->type_name("I/N");
+  run->add_flag("--in-process", run_arguments.in_process,
+                "run every run inside this process (for a debugger); a crash then ends the suite");
   run->add_flag("--dry-run", run_arguments.dry_run, "list the runs this would run (of the shard) and run none");
 
   auto* run_one = app.add_subcommand("run-one", "(used by run) one planned run of a suite into its results folder");
@@ -57,7 +66,8 @@ int run_gcbench(int argc, char** argv) {
   run_one->add_option("--index", run_one_arguments.index, "the run's place in the plan")->required();
   run_one->add_option("--run-id", run_one_arguments.run_id, "the run's id, to check the plan is the same")->required();
 
-  auto* merge = app.add_subcommand("merge", "join results folders of one suite's plan (its shards) into one for report and compare");
+  auto* merge =
+      app.add_subcommand("merge", "join results folders of one suite's plan (its shards) into one for report and compare");
   std::vector<std::string> merge_inputs;
   std::string merge_out;
   merge->add_option("DIR", merge_inputs, "results folders (e.g. results/<suite>/slurm/shard-*)")->required();
@@ -65,15 +75,21 @@ int run_gcbench(int argc, char** argv) {
 
   auto* emit = app.add_subcommand("emit", "write a job script that runs a suite on a cluster scheduler");
   emit->require_subcommand(1);
-  auto* emit_slurm = emit->add_subcommand("slurm", "an sbatch job array: one task per shard, each resumable; gcbench never calls sbatch");
+  auto* emit_slurm =
+      emit->add_subcommand("slurm", "an sbatch job array: one task per shard, each resumable; gcbench never calls sbatch");
   add_suite_arguments(emit_slurm);
   gcbench::cli::EmitSlurmArguments slurm_arguments;
-  emit_slurm->add_option("--shards", slurm_arguments.shards, "array tasks (default: one per network to train, runs sharing one stay together)")->check(CLI::PositiveNumber);
+  emit_slurm
+      ->add_option("--shards", slurm_arguments.shards,
+                   "array tasks (default: one per network to train, runs sharing one stay together)")
+      ->check(CLI::PositiveNumber);
   emit_slurm->add_option("--partition", slurm_arguments.partition, "Slurm partition (default: the cluster's)");
-  emit_slurm->add_option("--gpus-per-task", slurm_arguments.gpus_per_task, "GPUs per task; with any, runs use runtime.device=cuda")
+  emit_slurm
+      ->add_option("--gpus-per-task", slurm_arguments.gpus_per_task, "GPUs per task; with any, runs use runtime.device=cuda")
       ->check(CLI::NonNegativeNumber);
   emit_slurm->add_option("--cpus-per-task", slurm_arguments.cpus_per_task, "CPU cores per task (and LibTorch threads)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   emit_slurm->add_option("--time", slurm_arguments.time, "time limit per task")->capture_default_str();
   emit_slurm->add_option("--results", slurm_arguments.results, "folder of the shard folders (default: results/<suite>/slurm)");
   emit_slurm->add_option("--out", slurm_arguments.out, "write the script here (default: standard output)")->type_name("FILE");
@@ -90,8 +106,9 @@ int run_gcbench(int argc, char** argv) {
 
   auto* report = app.add_subcommand("report", "write report.md and a self-contained report.html with plots");
   std::string report_results, report_out;
-  report->add_option("RESULTS_DIR", report_results,
-                     "a suite's results folder (results/<suite>/<timestamp>), or results/<suite> for its latest")
+  report
+      ->add_option("RESULTS_DIR", report_results,
+                   "a suite's results folder (results/<suite>/<timestamp>), or results/<suite> for its latest")
       ->required();
   report->add_option("--out", report_out, "where to write the report (default: RESULTS_DIR)");
 
@@ -106,25 +123,33 @@ int run_gcbench(int argc, char** argv) {
   data->require_subcommand(1);
   gcbench::cli::DataArguments data_arguments;
   std::vector<CLI::App*> data_actions;
-  for (const auto& [action, help] : {std::pair<std::string, std::string>{"verify", "check files, sizes, class counts and splits; print the data digest"},
-                                     {"prepare", "build the data folder from data you have (--from), decode it once into the cache later runs reuse, then verify"},
-                                     {"fetch", "download the dataset's public archives, check their published checksums, unpack them, then verify"}}) {
+  for (const auto& [action, help] :
+       {std::pair<std::string, std::string>{"verify", "check files, sizes, class counts and splits; print the data digest"},
+        {"prepare",
+         "build the data folder from data you have (--from), decode it once into the cache later runs reuse, then verify"},
+        {"fetch", "download the dataset's public archives, check their published checksums, unpack them, then verify"}}) {
     auto* command = data->add_subcommand(action, help);
     command->add_option("NAME", data_arguments.name, "dataset plugin name")->required();
     command->add_option("ROOT", data_arguments.root, "data folder (default: $GCBENCH_DATA/NAME, else the plugin's own)");
-    command->add_option("--set", data_arguments.overrides, "a plugin option, e.g. --set holdout_per_class=50")->type_name("OPTION=VALUE");
+    command->add_option("--set", data_arguments.overrides, "a plugin option, e.g. --set holdout_per_class=50")
+        ->type_name("OPTION=VALUE");
     command->add_option("--plugin-path", plugin_folders, "extra plugin folder")->type_name("DIR");
     data_actions.push_back(command);
     if (action == "fetch") {
-      command->add_option("--url", data_arguments.url, "fetch the archive from here instead: a mirror, or file:///path for a local copy");
+      command->add_option("--url", data_arguments.url,
+                          "fetch the archive from here instead: a mirror, or file:///path for a local copy");
       command->add_option("--mirror", data_arguments.mirror, "a folder URL holding every archive under its own name");
-      command->add_option("--sha256", data_arguments.sha256, "the archive's SHA-256, instead of the published checksum")->type_name("HEX");
-      command->add_flag("--keep-archive", data_arguments.keep_archives, "keep the downloaded archives in ROOT/.gcbench-downloads");
+      command->add_option("--sha256", data_arguments.sha256, "the archive's SHA-256, instead of the published checksum")
+          ->type_name("HEX");
+      command->add_flag("--keep-archive", data_arguments.keep_archives,
+                        "keep the downloaded archives in ROOT/.gcbench-downloads");
       command->add_flag("--force", data_arguments.force, "fetch even when ROOT already holds data that verifies");
     }
     if (action == "prepare") {
-      command->add_option("--from,--from-imagenet", data_arguments.from,
-                          "the data to build ROOT from, e.g. for mini_imagenet ImageNet's training folder (nXXXXXXXX/ class folders) or its tar")
+      command
+          ->add_option("--from,--from-imagenet", data_arguments.from,
+                       "the data to build ROOT from, e.g. for mini_imagenet ImageNet's training folder (nXXXXXXXX/ class "
+                       "folders) or its tar")
           ->type_name("DIR");
     }
   }
@@ -134,30 +159,37 @@ int run_gcbench(int argc, char** argv) {
   check_plugin->add_option("NAME", check_arguments.name, "plugin name")->required();
   check_plugin->add_option("--kind", check_arguments.kind, "architecture, dataset or gc_estimator, if the name is ambiguous")
       ->check(CLI::IsMember({"architecture", "dataset", "gc_estimator"}));
-  check_plugin->add_option("--set", check_arguments.overrides, "a plugin option, e.g. --set probes=16")->type_name("OPTION=VALUE");
+  check_plugin->add_option("--set", check_arguments.overrides, "a plugin option, e.g. --set probes=16")
+      ->type_name("OPTION=VALUE");
   check_plugin->add_option("--root", check_arguments.root, "datasets: the data folder");
   check_plugin->add_option("--plugin-path", check_arguments.plugin_folders, "extra plugin folder")->type_name("DIR");
 
-  auto* bench = app.add_subcommand("bench", "benchmark every plugin's training step, GC estimate and data loading, "
-                                             "NC and few-shot (Google Benchmark)");
+  auto* bench = app.add_subcommand("bench",
+                                   "benchmark every plugin's training step, GC estimate and data loading, "
+                                   "NC and few-shot (Google Benchmark)");
   gcbench::cli::BenchArguments bench_arguments;
   bench->add_option("--filter", bench_arguments.filter, "only cases whose name matches this regex ('-regex': all but those)");
   bench->add_option("--repetitions", bench_arguments.repetitions, "repetitions of each case (compare needs 5 or more)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   bench->add_option("--min-time", bench_arguments.min_time, "seconds each repetition runs for, at least one iteration")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  bench->add_option("--json", bench_arguments.json, "write Google Benchmark's JSON here (for compare and history)")->type_name("FILE");
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  bench->add_option("--json", bench_arguments.json, "write Google Benchmark's JSON here (for compare and history)")
+      ->type_name("FILE");
   bench->add_option("--threads", bench_arguments.threads, "LibTorch threads (0: all cores)")->check(CLI::NonNegativeNumber);
   bench->add_option("--device", bench_arguments.device, "where the cases run: cpu, cuda or cuda:N")->capture_default_str();
   bench->add_flag("--list", bench_arguments.list, "list the cases and run none");
   bench->add_option("--plugin-path", bench_arguments.plugin_folders, "extra plugin folder")->type_name("DIR");
 
-  auto* compare = app.add_subcommand("compare", "compare a contender with a baseline: two results folders of one suite, "
-                                                "or two benchmark JSON files; exit 0 no regression, 1 a regression, 2 cannot compare");
+  auto* compare = app.add_subcommand("compare",
+                                     "compare a contender with a baseline: two results folders of one suite, "
+                                     "or two benchmark JSON files; exit 0 no regression, 1 a regression, 2 cannot compare");
   gcbench::cli::CompareArguments compare_arguments;
   compare->add_option("BASELINE", compare_arguments.baseline, "results folder or benchmark JSON")->required();
   compare->add_option("CONTENDER", compare_arguments.contender, "results folder or benchmark JSON")->required();
-  compare->add_option("--thresholds", compare_arguments.thresholds, "TOML file of thresholds (default: see README)")->type_name("FILE");
+  compare->add_option("--thresholds", compare_arguments.thresholds, "TOML file of thresholds (default: see README)")
+      ->type_name("FILE");
   compare->add_flag("--json", compare_arguments.as_json, "print the findings as JSON");
 
   auto* history = app.add_subcommand("history", "the results history (SQLite): add results, show series with their steps");
@@ -165,13 +197,14 @@ int run_gcbench(int argc, char** argv) {
   gcbench::cli::HistoryArguments history_arguments;
   auto* history_add = history->add_subcommand("add", "add results folders and benchmark JSON files (adding twice adds nothing)");
   history_add->add_option("INPUT", history_arguments.inputs, "results folder or benchmark JSON file")->required();
-  auto* history_show = history->add_subcommand("show", "list the series, or each series containing PATTERN with its points and steps");
+  auto* history_show =
+      history->add_subcommand("show", "list the series, or each series containing PATTERN with its points and steps");
   history_show->add_option("PATTERN", history_arguments.inputs, "part of a series name");
   for (auto* command : {history_add, history_show}) {
     command->add_option("--db", history_arguments.db, "history file")->capture_default_str();
-    command->add_option("--machine", history_arguments.machine,
-                        command == history_add ? "the machine's name in the history (default: its host name)"
-                                               : "only this machine's points");
+    command->add_option(
+        "--machine", history_arguments.machine,
+        command == history_add ? "the machine's name in the history (default: its host name)" : "only this machine's points");
   }
 
   auto* dashboard = app.add_subcommand("dashboard", "write a self-contained HTML dashboard of the history");

@@ -13,8 +13,10 @@ int merge_command(const std::vector<std::string>& inputs, const std::string& out
   fmt::print("merged {} folders into {}: {} records of {} planned runs ({} duplicates dropped)\n", inputs.size(), out,
              summary.records, summary.planned, summary.duplicates);
   if (!summary.missing.empty()) {
-    fmt::print(stderr, "note: {} planned runs have no finished record in any folder (plan #{}); run their shards again "
-               "(or resume them) and merge again\n", summary.missing.size(), fmt::join(summary.missing, ", #"));
+    fmt::print(stderr,
+               "note: {} planned runs have no finished record in any folder (plan #{}); run their shards again "
+               "(or resume them) and merge again\n",
+               summary.missing.size(), fmt::join(summary.missing, ", #"));
   }
   return 0;
 }

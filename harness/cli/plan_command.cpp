@@ -39,7 +39,8 @@ int plan_command(const SuiteArguments& arguments, bool as_json) {
   std::vector<std::string> varying;
   if (!flat.empty()) {
     std::map<std::string, bool> seen;
-    for (const auto& run : flat) for (const auto& [key, value] : run) seen[key] = true;
+    for (const auto& run : flat)
+      for (const auto& [key, value] : run) seen[key] = true;
     for (const auto& [key, unused] : seen) {
       const auto first = flat.front().find(key);
       bool same = first != flat.front().end();
@@ -76,7 +77,7 @@ int plan_command(const SuiteArguments& arguments, bool as_json) {
     const bool measures_a_checkpoint = !runs[i].run_config.training.from_checkpoint.empty();
     std::vector<std::string> row = {std::to_string(runs[i].index),
                                     runs[i].id + (first == runs[i].index ? "" : fmt::format(" = #{}", first)),
-                                    measures_a_checkpoint ? "checkpoint"
+                                    measures_a_checkpoint      ? "checkpoint"
                                     : trainer == runs[i].index ? "yes"
                                                                : fmt::format("#{}'s", trainer),
                                     runs[i].variant.empty() ? "-" : runs[i].variant, std::to_string(runs[i].seed)};
@@ -87,8 +88,9 @@ int plan_command(const SuiteArguments& arguments, bool as_json) {
     rows.push_back(std::move(row));
   }
   fmt::print("\n{}", format_text_table({header, rows}, {ColumnAlign::left, "  ", false}));
-  fmt::print("\nevery run's resolved config is these shared keys plus its row above "
-             "(`gcbench plan --json` prints each in full):\n");
+  fmt::print(
+      "\nevery run's resolved config is these shared keys plus its row above "
+      "(`gcbench plan --json` prints each in full):\n");
   for (const auto& [key, value] : shared) fmt::print("  {} = {}\n", key, value);
   return 0;
 }

@@ -14,16 +14,22 @@ int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json
     for (const auto& plugin : registry.plugins()) {
       nlohmann::json options = nlohmann::json::array();
       for (const auto& spec : plugin.info.options) {
-        options.push_back({{"name", spec.name}, {"type", to_string(spec.type)},
-                           {"default", to_json(spec.default_value)}, {"help", spec.help},
+        options.push_back({{"name", spec.name},
+                           {"type", to_string(spec.type)},
+                           {"default", to_json(spec.default_value)},
+                           {"help", spec.help},
                            {"min", spec.min ? nlohmann::json(*spec.min) : nlohmann::json()},
                            {"max", spec.max ? nlohmann::json(*spec.max) : nlohmann::json()},
                            {"choices", spec.choices}});
       }
-      out["plugins"].push_back({{"kind", to_string(plugin.info.kind)}, {"name", plugin.info.name},
-                                {"version", plugin.info.version}, {"abi_version", plugin.abi_version},
-                                {"libtorch_version", plugin.libtorch_version}, {"sha256", plugin.sha256},
-                                {"summary", plugin.info.summary}, {"file", plugin.file.string()},
+      out["plugins"].push_back({{"kind", to_string(plugin.info.kind)},
+                                {"name", plugin.info.name},
+                                {"version", plugin.info.version},
+                                {"abi_version", plugin.abi_version},
+                                {"libtorch_version", plugin.libtorch_version},
+                                {"sha256", plugin.sha256},
+                                {"summary", plugin.info.summary},
+                                {"file", plugin.file.string()},
                                 {"options", options}});
       if (plugin.info.kind == PluginKind::dataset) {
         nlohmann::json archives = nlohmann::json::array();
@@ -31,7 +37,8 @@ int plugins_command(const std::vector<std::string>& plugin_folders, bool as_json
           archives.push_back({{"url", archive.url}, {"checksum", archive.checksum}, {"size_bytes", archive.size_bytes}});
         }
         out["plugins"].back()["archives"] = archives;
-        out["plugins"].back()["prepare_from"] = plugin.info.prepare ? nlohmann::json(plugin.info.prepare_source) : nlohmann::json();
+        out["plugins"].back()["prepare_from"] =
+            plugin.info.prepare ? nlohmann::json(plugin.info.prepare_source) : nlohmann::json();
       }
     }
     for (const auto& rejected : registry.rejected()) {

@@ -6,19 +6,19 @@
 #include <fstream>
 #include <set>
 
-#include "util/shell_quote.hpp"
 #include "commands.hpp"
 #include "plan/plan.hpp"
 #include "plan/plan_diff.hpp"
-#include "util/atomic_file.hpp"
 #include "report/summary_table.hpp"
-#include "util/progress.hpp"
 #include "runner/data_check.hpp"
 #include "runner/dataset_cache.hpp"
 #include "runner/shards.hpp"
 #include "runner/suite_runner.hpp"
 #include "runtime/device.hpp"
 #include "runtime/process_tuning.hpp"
+#include "util/atomic_file.hpp"
+#include "util/progress.hpp"
+#include "util/shell_quote.hpp"
 
 namespace gcbench::cli {
 namespace fs = std::filesystem;
@@ -40,8 +40,10 @@ ResultsFolder results_folder(const RunArguments& arguments, const Suite& suite) 
   const fs::path path = arguments.resume == "latest" ? arguments.out / suite.name : fs::path(arguments.resume);
   ResultsFolder folder = ResultsFolder::open(path);
   if (!ResultsFolder::holds_plan(folder.path())) {
-    throw std::runtime_error(fmt::format("{} holds no plan.json, so it cannot be resumed: it is not a folder `gcbench run` "
-                                         "made; run the suite into a new folder instead", folder.path().string()));
+    throw std::runtime_error(
+        fmt::format("{} holds no plan.json, so it cannot be resumed: it is not a folder `gcbench run` "
+                    "made; run the suite into a new folder instead",
+                    folder.path().string()));
   }
   return folder;
 }
@@ -60,8 +62,10 @@ void check_shard(const fs::path& folder, const Shard& shard, bool fresh) {
       const json given = json::parse(in);
       recorded = Shard{given.at("index").get<std::size_t>(), given.at("count").get<std::size_t>()};
     } catch (const json::exception& error) {
-      throw std::runtime_error(fmt::format("{} is damaged ({}); it should read {{\"index\": I, \"count\": N}}, the --shard "
-                                           "this folder was started with", file.string(), error.what()));
+      throw std::runtime_error(
+          fmt::format("{} is damaged ({}); it should read {{\"index\": I, \"count\": N}}, the --shard "
+                      "this folder was started with",
+                      file.string(), error.what()));
     }
   }
   if (recorded.index != shard.index || recorded.count != shard.count) {
@@ -94,8 +98,8 @@ int run_command(const RunArguments& arguments) {
                planned_trainings(runs));
   if (arguments.dry_run) {
     for (const auto& run : runs) {
-      fmt::print("#{} {} {}seed {} {} (cost {:.2f})\n", run.index, run.id, run.variant.empty() ? "" : "variant " + run.variant + " ",
-                 run.seed, run.swept.dump(), planned_cost(run));
+      fmt::print("#{} {} {}seed {} {} (cost {:.2f})\n", run.index, run.id,
+                 run.variant.empty() ? "" : "variant " + run.variant + " ", run.seed, run.swept.dump(), planned_cost(run));
     }
     return 0;
   }
@@ -120,8 +124,10 @@ int run_command(const RunArguments& arguments) {
   try {
     check_planned_data(runs, loaded.registry);
   } catch (const DatasetUnavailable& error) {
-    fmt::print(stderr, "{}: cannot run: {}\nNo run was started and no results folder made (stopping the suite before its "
-               "first run).\n", arguments.suite.suite.string(), error.what());
+    fmt::print(stderr,
+               "{}: cannot run: {}\nNo run was started and no results folder made (stopping the suite before its "
+               "first run).\n",
+               arguments.suite.suite.string(), error.what());
     return kExitRunFailed;
   }
 
@@ -133,8 +139,10 @@ int run_command(const RunArguments& arguments) {
   } else {
     const auto differences = plan_differences(*folder.read_plan(), plan_json(plan));
     if (!differences.empty()) {
-      fmt::print(stderr, "cannot continue {}: the suite no longer plans the runs it holds:\n  {}\nRun the suite into a new "
-                 "folder, or restore the suite as it was\n", folder.path().string(), fmt::join(differences, "\n  "));
+      fmt::print(stderr,
+                 "cannot continue {}: the suite no longer plans the runs it holds:\n  {}\nRun the suite into a new "
+                 "folder, or restore the suite as it was\n",
+                 folder.path().string(), fmt::join(differences, "\n  "));
       return kExitInvalidSuite;
     }
   }
@@ -167,8 +175,8 @@ int run_command(const RunArguments& arguments) {
     if (summary.failed > 0) parts.push_back(fmt::format("{} failed", summary.failed));
     if (summary.crashed > 0) parts.push_back(fmt::format("{} crashed", summary.crashed));
     if (summary.not_run > 0) parts.push_back(fmt::format("{} did not run (the suite stopped)", summary.not_run));
-    fmt::print(stderr, "of {} runs, {}; the records say why. Run them again with:\n  {}\n", runs.size(),
-               fmt::join(parts, ", "), options.resume_command);
+    fmt::print(stderr, "of {} runs, {}; the records say why. Run them again with:\n  {}\n", runs.size(), fmt::join(parts, ", "),
+               options.resume_command);
     return kExitRunFailed;
   }
   if (summary.diverged > 0) {

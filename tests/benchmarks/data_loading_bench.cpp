@@ -22,8 +22,9 @@ const fs::path& folder() {
 }
 
 gcbench::Options options(bool cache) {
-  return gcbench::testing::options_for(gcbench::PluginKind::dataset, "mini_imagenet",
-                                       {{"images_per_class", std::int64_t{20}}, {"holdout_per_class", std::int64_t{5}}, {"cache", cache}});
+  return gcbench::testing::options_for(
+      gcbench::PluginKind::dataset, "mini_imagenet",
+      {{"images_per_class", std::int64_t{20}}, {"holdout_per_class", std::int64_t{5}}, {"cache", cache}});
 }
 
 // Every split loaded once: 2,000 images.

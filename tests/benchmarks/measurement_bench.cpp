@@ -10,17 +10,18 @@
 #include <cmath>
 #include <map>
 
+#include "bench/bench_cases.hpp"
 #include "measure/episodes.hpp"
 #include "measure/fewshot.hpp"
 #include "measure/nc_metrics.hpp"
-#include "bench/bench_cases.hpp"
 #include "runtime/process_tuning.hpp"
 #include "support/plugin_options.hpp"
 
 namespace {
 
 const gcbench::PluginRegistry& registry() { return gcbench::testing::bundled_plugins(); }
-gcbench::Options options(gcbench::PluginKind kind, const std::string& name, std::map<std::string, gcbench::OptionValue> given = {}) {
+gcbench::Options options(gcbench::PluginKind kind, const std::string& name,
+                         std::map<std::string, gcbench::OptionValue> given = {}) {
   return gcbench::testing::options_for(kind, name, std::move(given));
 }
 
@@ -36,13 +37,17 @@ Model& model(const std::string& architecture) {
   auto found = models.find(architecture);
   if (found != models.end()) return found->second;
   torch::manual_seed(0);
-  Model m{registry().create_architecture(architecture, options(gcbench::PluginKind::architecture, architecture))->build({3, 32, 32}, 10),
+  Model m{registry()
+              .create_architecture(architecture, options(gcbench::PluginKind::architecture, architecture))
+              ->build({3, 32, 32}, 10),
           at::randn({64, 3, 32, 32}), 0.0};
   m.network.embedding->eval();
   auto& stored = models.emplace(architecture, std::move(m)).first->second;
   const gcbench::EmbeddingFunction f = [&stored](const at::Tensor& x) { return stored.network.embedding->forward(x); };
-  stored.exact = registry().create_gc_estimator("exact", options(gcbench::PluginKind::gc_estimator, "exact"))
-                     ->estimate(f, stored.inputs, 0).value;
+  stored.exact = registry()
+                     .create_gc_estimator("exact", options(gcbench::PluginKind::gc_estimator, "exact"))
+                     ->estimate(f, stored.inputs, 0)
+                     .value;
   return stored;
 }
 
@@ -114,26 +119,34 @@ void register_all() {
       {"hutchinson", "probes=32", {{"probes", std::int64_t{32}}}},
       {"output_sampling", "outputs=8", {}},
       {"output_sampling", "outputs=32", {{"outputs", std::int64_t{32}}}},
-      {"sampled", "examples=0.25,entries=0.5,outputs=16",
+      {"sampled",
+       "examples=0.25,entries=0.5,outputs=16",
        {{"example_fraction", 0.25}, {"entry_fraction", 0.5}, {"outputs", std::int64_t{16}}}}};
   for (const std::string architecture : {"conv4", "resnet18"}) {
     for (const auto& [name, label, given] : estimators) {
-      benchmark::RegisterBenchmark(("gc/" + architecture + "/" + name + "/" + label).c_str(),
-                                   [architecture, name = name, given = given](benchmark::State& s) { estimator(s, architecture, name, given); })
-          ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(architecture == "conv4" ? 5 : 1);
+      benchmark::RegisterBenchmark(
+          ("gc/" + architecture + "/" + name + "/" + label).c_str(),
+          [architecture, name = name, given = given](benchmark::State& s) { estimator(s, architecture, name, given); })
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime()
+          ->Iterations(architecture == "conv4" ? 5 : 1);
     }
     for (const bool shared : {false, true}) {
-      benchmark::RegisterBenchmark(("gc/" + architecture + (shared ? "/single_vjp_loop_shared_forward" : "/single_vjp_loop")).c_str(),
-                                   [architecture, shared](benchmark::State& s) { single_vjp_loop(s, architecture, shared); })
-          ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+      benchmark::RegisterBenchmark(
+          ("gc/" + architecture + (shared ? "/single_vjp_loop_shared_forward" : "/single_vjp_loop")).c_str(),
+          [architecture, shared](benchmark::State& s) { single_vjp_loop(s, architecture, shared); })
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime()
+          ->Iterations(1);
     }
   }
   benchmark::RegisterBenchmark("nc/100k_x_512_64_classes", nc_family)->Unit(benchmark::kMillisecond)->UseRealTime();
-  for (const auto classifier : {gcbench::FewShotClassifier::ncm, gcbench::FewShotClassifier::ncm_cosine,
-                                gcbench::FewShotClassifier::linear_probe}) {
+  for (const auto classifier :
+       {gcbench::FewShotClassifier::ncm, gcbench::FewShotClassifier::ncm_cosine, gcbench::FewShotClassifier::linear_probe}) {
     benchmark::RegisterBenchmark(("fewshot/600_episodes_5way_5shot/" + gcbench::to_string(classifier)).c_str(),
                                  [classifier](benchmark::State& s) { episodes(s, classifier); })
-        ->Unit(benchmark::kMillisecond)->UseRealTime();
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
   }
 }
 

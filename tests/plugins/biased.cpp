@@ -1,9 +1,9 @@
 // A GC estimator that is wrong on purpose: the full Jacobian's value times 1.25,
 // presented as exact. `gcbench check-plugin biased` must fail it.
 #include <ATen/ATen.h>
-#include <gcbench/plugin.hpp>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
+#include <gcbench/plugin.hpp>
 
 namespace {
 class Biased : public gcbench::GcEstimator {

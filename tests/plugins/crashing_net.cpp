@@ -2,9 +2,9 @@
 // of training (the forward pass number `after_forwards`): a segmentation fault
 // or an abort, as a buggy plugin or a failed CUDA assertion would cause. The
 // suite runner must record that run as crashed and go on.
-#include <gcbench/plugin.hpp>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/container/sequential.h>
+#include <gcbench/plugin.hpp>
 
 #include <csignal>
 #include <cstdlib>
@@ -18,8 +18,8 @@ class CrashingEmbedding : public gcbench::EmbeddingNet {
  public:
   CrashingEmbedding(const gcbench::ImageShape& input, std::string crash, std::int64_t after_forwards)
       : crash_(std::move(crash)), after_forwards_(after_forwards) {
-    layers_ = register_module("layers", nn::Sequential(nn::Linear(input.channels * input.height * input.width, 16),
-                                                       nn::ReLU(), nn::Linear(16, kDimension)));
+    layers_ = register_module("layers", nn::Sequential(nn::Linear(input.channels * input.height * input.width, 16), nn::ReLU(),
+                                                       nn::Linear(16, kDimension)));
   }
 
   at::Tensor forward(at::Tensor images) override {
@@ -52,8 +52,12 @@ class CrashingNet : public gcbench::Architecture {
 };
 
 gcbench::PluginInfo info() {
-  return {gcbench::PluginKind::architecture, "crashing_net", "1.0.0", "a 2-layer MLP that can crash its process",
-          {gcbench::option::string("crash", "none", "what the forward pass number after_forwards does").one_of({"none", "segfault", "abort"}),
+  return {gcbench::PluginKind::architecture,
+          "crashing_net",
+          "1.0.0",
+          "a 2-layer MLP that can crash its process",
+          {gcbench::option::string("crash", "none", "what the forward pass number after_forwards does")
+               .one_of({"none", "segfault", "abort"}),
            gcbench::option::integer("after_forwards", 3, "which forward pass crashes").at_least(1)}};
 }
 

@@ -3,9 +3,9 @@
 // the way a commit does. With GCBENCH_TINY_NET_REGRESSED the embedding is
 // slower (a sleep in every forward) and worse (only its first feature survives),
 // so compare must flag the speed and the accuracy.
-#include <gcbench/plugin.hpp>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/container/sequential.h>
+#include <gcbench/plugin.hpp>
 
 #include <chrono>
 #include <thread>
@@ -18,8 +18,8 @@ constexpr std::int64_t kDimension = 16;
 class TinyEmbedding : public gcbench::EmbeddingNet {
  public:
   explicit TinyEmbedding(const gcbench::ImageShape& input) {
-    layers_ = register_module("layers", nn::Sequential(nn::Linear(input.channels * input.height * input.width, 32),
-                                                       nn::ReLU(), nn::Linear(32, kDimension)));
+    layers_ = register_module("layers", nn::Sequential(nn::Linear(input.channels * input.height * input.width, 32), nn::ReLU(),
+                                                       nn::Linear(32, kDimension)));
   }
 
   at::Tensor forward(at::Tensor images) override {

@@ -1,8 +1,8 @@
 #include "support/fixtures.hpp"
 
+#include <sys/wait.h>
 #include <cstdio>
 #include <fstream>
-#include <sys/wait.h>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -12,9 +12,9 @@
 #include <fmt/format.h>
 
 #include "cifar_binary.hpp"
-#include "util/shell_quote.hpp"
 #include "idx_file.hpp"
 #include "jpeg_codec.hpp"
+#include "util/shell_quote.hpp"
 
 namespace gcbench::testing {
 namespace fs = std::filesystem;
@@ -59,16 +59,19 @@ void write_fashion_mnist_fixture(const fs::path& folder, std::int64_t train_per_
 
 namespace {
 const std::vector<std::string> kCifar100Names = {
-    "apple", "aquarium_fish", "baby", "bear", "beaver", "bed", "bee", "beetle", "bicycle", "bottle", "bowl", "boy",
-    "bridge", "bus", "butterfly", "camel", "can", "castle", "caterpillar", "cattle", "chair", "chimpanzee", "clock",
-    "cloud", "cockroach", "couch", "crab", "crocodile", "cup", "dinosaur", "dolphin", "elephant", "flatfish", "forest",
-    "fox", "girl", "hamster", "house", "kangaroo", "keyboard", "lamp", "lawn_mower", "leopard", "lion", "lizard",
-    "lobster", "man", "maple_tree", "motorcycle", "mountain", "mouse", "mushroom", "oak_tree", "orange", "orchid",
-    "otter", "palm_tree", "pear", "pickup_truck", "pine_tree", "plain", "plate", "poppy", "porcupine", "possum",
-    "rabbit", "raccoon", "ray", "road", "rocket", "rose", "sea", "seal", "shark", "shrew", "skunk", "skyscraper",
-    "snail", "snake", "spider", "squirrel", "streetcar", "sunflower", "sweet_pepper", "table", "tank", "telephone",
-    "television", "tiger", "tractor", "train", "trout", "tulip", "turtle", "wardrobe", "whale", "willow_tree", "wolf",
-    "woman", "worm"};
+    "apple",       "aquarium_fish", "baby",         "bear",         "beaver",     "bed",        "bee",       "beetle",
+    "bicycle",     "bottle",        "bowl",         "boy",          "bridge",     "bus",        "butterfly", "camel",
+    "can",         "castle",        "caterpillar",  "cattle",       "chair",      "chimpanzee", "clock",     "cloud",
+    "cockroach",   "couch",         "crab",         "crocodile",    "cup",        "dinosaur",   "dolphin",   "elephant",
+    "flatfish",    "forest",        "fox",          "girl",         "hamster",    "house",      "kangaroo",  "keyboard",
+    "lamp",        "lawn_mower",    "leopard",      "lion",         "lizard",     "lobster",    "man",       "maple_tree",
+    "motorcycle",  "mountain",      "mouse",        "mushroom",     "oak_tree",   "orange",     "orchid",    "otter",
+    "palm_tree",   "pear",          "pickup_truck", "pine_tree",    "plain",      "plate",      "poppy",     "porcupine",
+    "possum",      "rabbit",        "raccoon",      "ray",          "road",       "rocket",     "rose",      "sea",
+    "seal",        "shark",         "shrew",        "skunk",        "skyscraper", "snail",      "snake",     "spider",
+    "squirrel",    "streetcar",     "sunflower",    "sweet_pepper", "table",      "tank",       "telephone", "television",
+    "tiger",       "tractor",       "train",        "trout",        "tulip",      "turtle",     "wardrobe",  "whale",
+    "willow_tree", "wolf",          "woman",        "worm"};
 
 std::vector<std::uint8_t> flat_image(int c0, int c1, int c2) {
   std::vector<std::uint8_t> image;
@@ -119,10 +122,10 @@ void write_cifar10_fixture(const fs::path& folder, std::int64_t records_per_file
 }
 
 const std::vector<std::string>& mini_imagenet_test_wnids() {
-  static const std::vector<std::string> wnids = {
-      "n01930112", "n01981276", "n02099601", "n02110063", "n02110341", "n02116738", "n02129165",
-      "n02219486", "n02443484", "n02871525", "n03127925", "n03146219", "n03272010", "n03544143",
-      "n03775546", "n04146614", "n04149813", "n04418357", "n04522168", "n07613480"};
+  static const std::vector<std::string> wnids = {"n01930112", "n01981276", "n02099601", "n02110063", "n02110341",
+                                                 "n02116738", "n02129165", "n02219486", "n02443484", "n02871525",
+                                                 "n03127925", "n03146219", "n03272010", "n03544143", "n03775546",
+                                                 "n04146614", "n04149813", "n04418357", "n04522168", "n07613480"};
   return wnids;
 }
 
@@ -144,7 +147,8 @@ void write_imagenet_like_fixture(const fs::path& source, const fs::path& root, c
   auto generator = at::make_generator<at::CPUGeneratorImpl>(7);
   int c = 0;
   for (const auto& [csv, wnids] : {std::pair<std::string, std::vector<std::string>>{"train.csv", imagenet_like_train_wnids()},
-                                   {"val.csv", val}, {"test.csv", mini_imagenet_test_wnids()}}) {
+                                   {"val.csv", val},
+                                   {"test.csv", mini_imagenet_test_wnids()}}) {
     std::vector<std::string> rows = {"filename,label"};
     for (const auto& wnid : wnids) {
       fs::create_directories(source / wnid);
@@ -170,8 +174,8 @@ void write_mini_imagenet_fixture(const fs::path& folder, std::int64_t per_class)
   for (int c = 0; c < 64; ++c) train.push_back("n9" + std::to_string(1000000 + c) + "0");
   fs::create_directories(folder / "images");
   int colour = 0;
-  for (const auto& [name, wnids] : {std::pair<std::string, std::vector<std::string>>{"train", train},
-                                    {"val", val}, {"test", mini_imagenet_test_wnids()}}) {
+  for (const auto& [name, wnids] :
+       {std::pair<std::string, std::vector<std::string>>{"train", train}, {"val", val}, {"test", mini_imagenet_test_wnids()}}) {
     std::vector<std::string> rows = {"filename,label"};
     for (const auto& wnid : wnids) {
       ++colour;
@@ -228,9 +232,7 @@ std::string run_command(const std::string& command) {
   return std::to_string(WEXITSTATUS(status)) + "\n" + output;
 }
 
-std::string gcbench_cli(const std::string& arguments) {
-  return run_command(quoted(gcbench_executable()) + " " + arguments);
-}
+std::string gcbench_cli(const std::string& arguments) { return run_command(quoted(gcbench_executable()) + " " + arguments); }
 
 int exit_code(const std::string& output) { return std::stoi(output.substr(0, output.find('\n'))); }
 

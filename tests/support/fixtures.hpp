@@ -30,8 +30,7 @@ class TempDir {
 // Writes the four gzip'd IDX files of Fashion-MNIST into `folder`: 10 classes,
 // `train_per_class` and `test_per_class` 28x28 images each, classes told apart
 // by a bright band whose position depends on the class, plus seeded noise.
-void write_fashion_mnist_fixture(const std::filesystem::path& folder, std::int64_t train_per_class,
-                                 std::int64_t test_per_class);
+void write_fashion_mnist_fixture(const std::filesystem::path& folder, std::int64_t train_per_class, std::int64_t test_per_class);
 
 // The CIFAR-100 binary release in miniature: `per_class` pooled images of each of
 // the 100 classes (all but the last in train.bin), fine_label_names.txt with the
@@ -62,7 +61,7 @@ const std::vector<std::string>& mini_imagenet_test_wnids();
 // colour imagenet_like_colour(c, number), plus seeded noise of +-`noise`.
 struct ImageNetLike {
   std::vector<std::string> file_numbers = {"10", "2", "33", "4"};  // sorted by name: _10, _2, _33, _4
-  std::vector<std::int64_t> wanted = {1, 2, 4};                     // _10, _2, _4
+  std::vector<std::int64_t> wanted = {1, 2, 4};                    // _10, _2, _4
   std::int64_t width = 150, height = 100;
   int noise = 0;
 };

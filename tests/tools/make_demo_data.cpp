@@ -18,8 +18,8 @@ int main(int argc, char** argv) {
   try {
     if (args.size() == 3 && args[0] == "cifar100") {
       const auto per_class = std::stoll(args[2]);
-      gcbench::testing::write_cifar100_fixture(std::filesystem::path(args[1]) / "cifar-100-binary", per_class,
-                                               per_class / 6, true);
+      gcbench::testing::write_cifar100_fixture(std::filesystem::path(args[1]) / "cifar-100-binary", per_class, per_class / 6,
+                                               true);
       return 0;
     }
     if (args.size() == 7 && args[0] == "imagenet") {

@@ -57,50 +57,46 @@ inline constexpr const char* kInfoSymbol = "gcbench_plugin_info";
 inline constexpr const char* kFactorySymbol = "gcbench_create";
 }  // namespace gcbench::plugin_abi
 
-#define GCBENCH_DETAIL_EXPORT_COMMON(KIND, INFO_FN)                            \
-  extern "C" __attribute__((used, visibility("default"))) const char          \
-      gcbench_build_marker[] = GCBENCH_DETAIL_BUILD_MARKER;                   \
-  namespace gcbench_plugin_exports {                                          \
-  int abi_version() { return GCBENCH_ABI_VERSION; }                           \
-  const ::gcbench::plugin_abi::BuildDescription* build_description() {        \
-    static const ::gcbench::plugin_abi::BuildDescription description{         \
-        GCBENCH_ABI_VERSION, GCBENCH_LIBTORCH_VERSION, GCBENCH_CXX11_ABI};      \
-    return &description;                                                      \
-  }                                                                           \
-  ::gcbench::PluginInfo plugin_info() {                                       \
-    ::gcbench::PluginInfo described = INFO_FN();                              \
-    described.kind = KIND;                                                    \
-    return described;                                                         \
-  }                                                                           \
-  }                                                                           \
-  BOOST_DLL_ALIAS(gcbench_plugin_exports::abi_version, gcbench_abi_version)   \
-  BOOST_DLL_ALIAS(gcbench_plugin_exports::build_description, gcbench_build)   \
+#define GCBENCH_DETAIL_EXPORT_COMMON(KIND, INFO_FN)                                                                        \
+  extern "C" __attribute__((used, visibility("default"))) const char gcbench_build_marker[] = GCBENCH_DETAIL_BUILD_MARKER; \
+  namespace gcbench_plugin_exports {                                                                                       \
+  int abi_version() { return GCBENCH_ABI_VERSION; }                                                                        \
+  const ::gcbench::plugin_abi::BuildDescription* build_description() {                                                     \
+    static const ::gcbench::plugin_abi::BuildDescription description{GCBENCH_ABI_VERSION, GCBENCH_LIBTORCH_VERSION,        \
+                                                                     GCBENCH_CXX11_ABI};                                   \
+    return &description;                                                                                                   \
+  }                                                                                                                        \
+  ::gcbench::PluginInfo plugin_info() {                                                                                    \
+    ::gcbench::PluginInfo described = INFO_FN();                                                                           \
+    described.kind = KIND;                                                                                                 \
+    return described;                                                                                                      \
+  }                                                                                                                        \
+  }                                                                                                                        \
+  BOOST_DLL_ALIAS(gcbench_plugin_exports::abi_version, gcbench_abi_version)                                                \
+  BOOST_DLL_ALIAS(gcbench_plugin_exports::build_description, gcbench_build)                                                \
   BOOST_DLL_ALIAS(gcbench_plugin_exports::plugin_info, gcbench_plugin_info)
 
-#define GCBENCH_REGISTER_ARCHITECTURE(CLASS, INFO_FN)                                          \
-  GCBENCH_DETAIL_EXPORT_COMMON(::gcbench::PluginKind::architecture, INFO_FN)                   \
-  namespace gcbench_plugin_exports {                                                           \
-  std::unique_ptr<::gcbench::Architecture> create(const ::gcbench::Options& options) {         \
-    return std::make_unique<CLASS>(options);                                                   \
-  }                                                                                            \
-  }                                                                                            \
+#define GCBENCH_REGISTER_ARCHITECTURE(CLASS, INFO_FN)                                  \
+  GCBENCH_DETAIL_EXPORT_COMMON(::gcbench::PluginKind::architecture, INFO_FN)           \
+  namespace gcbench_plugin_exports {                                                   \
+  std::unique_ptr<::gcbench::Architecture> create(const ::gcbench::Options& options) { \
+    return std::make_unique<CLASS>(options);                                           \
+  }                                                                                    \
+  }                                                                                    \
   BOOST_DLL_ALIAS(gcbench_plugin_exports::create, gcbench_create)
 
-#define GCBENCH_REGISTER_DATASET(CLASS, INFO_FN)                                               \
-  GCBENCH_DETAIL_EXPORT_COMMON(::gcbench::PluginKind::dataset, INFO_FN)                        \
-  namespace gcbench_plugin_exports {                                                           \
-  std::unique_ptr<::gcbench::Dataset> create(const std::filesystem::path& root,                \
-                                             const ::gcbench::Options& options) {              \
-    return std::make_unique<CLASS>(root, options);                                             \
-  }                                                                                            \
-  }                                                                                            \
+#define GCBENCH_REGISTER_DATASET(CLASS, INFO_FN)                                                                     \
+  GCBENCH_DETAIL_EXPORT_COMMON(::gcbench::PluginKind::dataset, INFO_FN)                                              \
+  namespace gcbench_plugin_exports {                                                                                 \
+  std::unique_ptr<::gcbench::Dataset> create(const std::filesystem::path& root, const ::gcbench::Options& options) { \
+    return std::make_unique<CLASS>(root, options);                                                                   \
+  }                                                                                                                  \
+  }                                                                                                                  \
   BOOST_DLL_ALIAS(gcbench_plugin_exports::create, gcbench_create)
 
-#define GCBENCH_REGISTER_GC_ESTIMATOR(CLASS, INFO_FN)                                          \
-  GCBENCH_DETAIL_EXPORT_COMMON(::gcbench::PluginKind::gc_estimator, INFO_FN)                   \
-  namespace gcbench_plugin_exports {                                                           \
-  std::unique_ptr<::gcbench::GcEstimator> create(const ::gcbench::Options& options) {          \
-    return std::make_unique<CLASS>(options);                                                   \
-  }                                                                                            \
-  }                                                                                            \
+#define GCBENCH_REGISTER_GC_ESTIMATOR(CLASS, INFO_FN)                                                                            \
+  GCBENCH_DETAIL_EXPORT_COMMON(::gcbench::PluginKind::gc_estimator, INFO_FN)                                                     \
+  namespace gcbench_plugin_exports {                                                                                             \
+  std::unique_ptr<::gcbench::GcEstimator> create(const ::gcbench::Options& options) { return std::make_unique<CLASS>(options); } \
+  }                                                                                                                              \
   BOOST_DLL_ALIAS(gcbench_plugin_exports::create, gcbench_create)

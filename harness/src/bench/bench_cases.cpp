@@ -137,14 +137,16 @@ void gc_estimate(benchmark::State& state, const PluginRegistry& registry, const 
   }
   state.SetItemsProcessed(state.iterations() * images);
   state.counters["backward_passes"] = static_cast<double>(passes);
-  if (estimator == "exact") report_exact_throughput(state, network, inputs, defaults_of(registry, PluginKind::gc_estimator, "exact"), passes);
+  if (estimator == "exact")
+    report_exact_throughput(state, network, inputs, defaults_of(registry, PluginKind::gc_estimator, "exact"), passes);
 }
 
 // Opening the dataset reads and decodes its files (or its decoded cache, where the plugin keeps one).
 void data_load(benchmark::State& state, const PluginRegistry& registry, const std::string& name) {
   std::int64_t images = 0;
   for (auto _ : state) {
-    const auto dataset = registry.create_dataset(name, resolve_data_root("", name), defaults_of(registry, PluginKind::dataset, name));
+    const auto dataset =
+        registry.create_dataset(name, resolve_data_root("", name), defaults_of(registry, PluginKind::dataset, name));
     images = dataset->load(SplitRole::source_train).images.size(0);
   }
   state.SetItemsProcessed(state.iterations() * images);
@@ -183,7 +185,8 @@ void measurement(benchmark::State& state, const PluginRegistry& registry, c10::D
                     std::vector<std::string>(static_cast<std::size_t>(classes), "class")};
   };
   LoadedData data{{3, 32, 32}, {{0.5, 0.5, 0.5}, {0.25, 0.25, 0.25}}, images(10, 50), images(10, 20), images(5, 40), {}, {}};
-  auto network = registry.create_architecture("conv4", defaults_of(registry, PluginKind::architecture, "conv4"))->build(data.shape, 10);
+  auto network =
+      registry.create_architecture("conv4", defaults_of(registry, PluginKind::architecture, "conv4"))->build(data.shape, 10);
   move_network(network, device);
   const auto config = default_run_config();
   std::map<std::string, double> wall, cpu;
@@ -226,14 +229,14 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
   for (const auto& plugin : plugins) {
     const auto& name = plugin.info.name;
     if (plugin.info.kind == PluginKind::architecture) {
-      add("train_step/" + name, [&registry, name, device](benchmark::State& s) { training_steps(s, registry, name, false, device); });
+      add("train_step/" + name,
+          [&registry, name, device](benchmark::State& s) { training_steps(s, registry, name, false, device); });
     }
   }
   for (const std::string network : {"conv4", "resnet18"}) {
     if (has(registry, PluginKind::architecture, network) && has(registry, PluginKind::gc_estimator, "hutchinson")) {
-      add("train_step_gc_penalty/" + network, [&registry, network, device](benchmark::State& s) {
-        training_steps(s, registry, network, true, device);
-      });
+      add("train_step_gc_penalty/" + network,
+          [&registry, network, device](benchmark::State& s) { training_steps(s, registry, network, true, device); });
     }
   }
   // Images per estimate: a batch on conv4; fewer on resnet18, whose 512 outputs make exact GC cost minutes a batch.
@@ -270,9 +273,8 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
   }
   add("nc/100k_x_512", [device](benchmark::State& s) { nc_family(s, device); });
   for (const auto classifier : {FewShotClassifier::ncm, FewShotClassifier::ncm_cosine, FewShotClassifier::linear_probe}) {
-    add("fewshot/600_episodes_5way_5shot/" + to_string(classifier), [classifier, device](benchmark::State& s) {
-      episodes(s, classifier, device);
-    });
+    add("fewshot/600_episodes_5way_5shot/" + to_string(classifier),
+        [classifier, device](benchmark::State& s) { episodes(s, classifier, device); });
   }
   return left_out;
 }

@@ -24,7 +24,8 @@ namespace gcbench {
 // Registers the cases whose names `wanted` accepts (a data_load case probes its
 // data, which costs a load, only when wanted). Returns one line per case left
 // out and why ("data_load/cifar_fs: no data: ...").
-std::vector<std::string> register_bench_cases(const PluginRegistry& registry, const std::function<bool(const std::string&)>& wanted,
+std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
+                                              const std::function<bool(const std::string&)>& wanted,
                                               c10::Device device = c10::Device(c10::kCPU));
 
 // The machine and build in the JSON's context: git revision and dirty flag, CPU

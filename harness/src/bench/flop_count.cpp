@@ -39,8 +39,8 @@ std::unique_ptr<at::ObserverContext> on_operator(const at::RecordFunction& fn) {
   const auto in = fn.inputs();
   if (std::strcmp(name, "aten::convolution") == 0) {
     counted += convolution_flops(in);
-  } else if ((std::strcmp(name, "aten::mm") == 0 || std::strcmp(name, "aten::bmm") == 0) && in.size() >= 2 &&
-             in[0].isTensor() && in[1].isTensor()) {
+  } else if ((std::strcmp(name, "aten::mm") == 0 || std::strcmp(name, "aten::bmm") == 0) && in.size() >= 2 && in[0].isTensor() &&
+             in[1].isTensor()) {
     const auto a = in[0].toTensor().sizes(), b = in[1].toTensor().sizes();
     counted += 2.0 * product(a) * static_cast<double>(b.back());
   } else if (std::strcmp(name, "aten::addmm") == 0 && in.size() >= 3 && in[1].isTensor() && in[2].isTensor()) {
@@ -54,8 +54,8 @@ std::unique_ptr<at::ObserverContext> on_operator(const at::RecordFunction& fn) {
 
 double count_flops(const std::function<void()>& work) {
   counted = 0.0;
-  const auto handle = at::addThreadLocalCallback(
-      at::RecordFunctionCallback(on_operator).needsInputs(true).scopes({at::RecordScope::FUNCTION}));
+  const auto handle =
+      at::addThreadLocalCallback(at::RecordFunctionCallback(on_operator).needsInputs(true).scopes({at::RecordScope::FUNCTION}));
   try {
     work();
   } catch (...) {

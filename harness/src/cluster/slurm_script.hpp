@@ -17,10 +17,10 @@ struct SlurmJob {
   std::vector<std::string> run_options;  // passed to `gcbench run` as they are (--set ..., --plugin-path ...)
   std::size_t runs = 0;                  // planned
   std::size_t shards = 1;
-  std::string results;                   // the folder the shard folders go in
-  std::string gcbench = "gcbench";       // the executable the tasks run
-  std::string partition;                 // empty: the cluster's default
-  std::string time = "24:00:00";         // per task
+  std::string results;              // the folder the shard folders go in
+  std::string gcbench = "gcbench";  // the executable the tasks run
+  std::string partition;            // empty: the cluster's default
+  std::string time = "24:00:00";    // per task
   int gpus_per_task = 0;
   int cpus_per_task = 4;
 };

@@ -53,24 +53,27 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
     const auto a = context_text(baseline.context, key), b = context_text(contender.context, key);
     if (a != b) out.notes.push_back(fmt::format("{} differs: baseline {}, contender {}", key, a, b));
   }
-  out.notes.push_back(fmt::format("a benchmark regresses when its median {} grows by more than benchmark.relative = "
-                                  "{:+.0f}% and the Mann-Whitney U test over repetitions gives p < {:g}",
-                                  statistic, 100 * t.benchmark_relative, t.alpha));
+  out.notes.push_back(
+      fmt::format("a benchmark regresses when its median {} grows by more than benchmark.relative = "
+                  "{:+.0f}% and the Mann-Whitney U test over repetitions gives p < {:g}",
+                  statistic, 100 * t.benchmark_relative, t.alpha));
 
   for (const auto& name : baseline.order) {
     const auto& base = baseline.benchmarks.at(name);
     const auto other = contender.benchmarks.find(name);
     const std::string metric = statistic + " (s)";
     if (other == contender.benchmarks.end()) {
-      out.findings.push_back({Verdict::only_in_baseline, name, metric, median(seconds(base, statistic)), std::nullopt,
-                              std::nullopt, "", ""});
+      out.findings.push_back(
+          {Verdict::only_in_baseline, name, metric, median(seconds(base, statistic)), std::nullopt, std::nullopt, "", ""});
       continue;
     }
     const auto& cont = other->second;
     if (!cont.error.empty() || !base.error.empty()) {
       const bool worse = !cont.error.empty() && base.error.empty();
-      out.findings.push_back({worse ? Verdict::regressed : cont.error.empty() ? Verdict::improved : Verdict::unchanged, name,
-                              "error", std::nullopt, std::nullopt, std::nullopt, "error",
+      out.findings.push_back({worse                ? Verdict::regressed
+                              : cont.error.empty() ? Verdict::improved
+                                                   : Verdict::unchanged,
+                              name, "error", std::nullopt, std::nullopt, std::nullopt, "error",
                               fmt::format("baseline: {}; contender: {}", base.error.empty() ? "ran" : base.error,
                                           cont.error.empty() ? "ran" : cont.error)});
       continue;
@@ -85,7 +88,7 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
       f.note += fmt::format("; too few for p < {:g} (run gcbench bench --repetitions 5 or more)", t.alpha);
     }
     const auto relative = f.relative();
-    if (relative && test.p_value < t.alpha && *relative > t.benchmark_relative) f.verdict = Verdict::regressed;
+    if (relative && test.p_value<t.alpha&& * relative> t.benchmark_relative) f.verdict = Verdict::regressed;
     if (relative && test.p_value < t.alpha && *relative < -t.benchmark_relative) f.verdict = Verdict::improved;
     out.findings.push_back(std::move(f));
   }
@@ -94,8 +97,8 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
       const auto& cont = contender.benchmarks.at(name);
       const auto& cont_seconds = seconds(cont, statistic);
       out.findings.push_back({Verdict::only_in_contender, name, statistic + " (s)", std::nullopt,
-                              cont_seconds.empty() ? std::nullopt : std::optional<double>(median(cont_seconds)),
-                              std::nullopt, "", ""});
+                              cont_seconds.empty() ? std::nullopt : std::optional<double>(median(cont_seconds)), std::nullopt, "",
+                              ""});
     }
   }
   if (out.findings.empty()) throw CannotCompare("neither file holds a benchmark");

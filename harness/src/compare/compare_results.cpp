@@ -32,7 +32,8 @@ Side read_side(const fs::path& path, const char* which) {
     if (!list.problems.empty()) {
       throw CannotCompare(fmt::format("the {} records cannot all be read:\n  {}", which, fmt::join(list.problems, "\n  ")));
     }
-    if (list.records.empty()) throw CannotCompare(fmt::format("the {} folder {} holds no records", which, folder.path().string()));
+    if (list.records.empty())
+      throw CannotCompare(fmt::format("the {} folder {} holds no records", which, folder.path().string()));
     Side side{folder.path(), std::move(list.records), folder.read_plan(), {}};
     side.suite = side.records.front().suite;
     return side;
@@ -61,16 +62,19 @@ std::set<std::string> planned_ids(const Side& side) {
 }
 
 struct ConfigDifference {
-  std::vector<std::string> changed;  // "key (a vs b)": a value both sides have, differing
-  std::vector<std::string> one_side; // "key (only in the contender)": e.g. a key a newer gcbench added
+  std::vector<std::string> changed;   // "key (a vs b)": a value both sides have, differing
+  std::vector<std::string> one_side;  // "key (only in the contender)": e.g. a key a newer gcbench added
 };
 
 ConfigDifference config_difference(const json& a, const json& b) {
   ConfigDifference out;
   for (const auto& difference : config_differences(a, b)) {
-    if (!difference.second) out.one_side.push_back(difference.key + " (only in the baseline)");
-    else if (!difference.first) out.one_side.push_back(difference.key + " (only in the contender)");
-    else out.changed.push_back(fmt::format("{} ({} vs {})", difference.key, difference.first->dump(), difference.second->dump()));
+    if (!difference.second)
+      out.one_side.push_back(difference.key + " (only in the baseline)");
+    else if (!difference.first)
+      out.one_side.push_back(difference.key + " (only in the contender)");
+    else
+      out.changed.push_back(fmt::format("{} ({} vs {})", difference.key, difference.first->dump(), difference.second->dump()));
   }
   return out;
 }
@@ -133,10 +137,9 @@ void compare_run(const std::string& subject, const RunRecord& base, const RunRec
                  std::vector<Finding>& findings) {
   if (base.status != cont.status) {
     const bool worse = base.status == RunStatus::ok || (base.status == RunStatus::diverged && cont.status == RunStatus::failed);
-    findings.push_back({worse ? Verdict::regressed : Verdict::improved, subject, "status", std::nullopt, std::nullopt,
-                        std::nullopt, "status",
-                        fmt::format("{} -> {}{}", to_string(base.status), to_string(cont.status),
-                                    cont.error.empty() ? "" : ": " + cont.error)});
+    findings.push_back(
+        {worse ? Verdict::regressed : Verdict::improved, subject, "status", std::nullopt, std::nullopt, std::nullopt, "status",
+         fmt::format("{} -> {}{}", to_string(base.status), to_string(cont.status), cont.error.empty() ? "" : ": " + cont.error)});
   }
   std::map<std::string, HeadlineMetric> contender;
   for (auto& metric : headline_metrics(cont)) contender.emplace(metric.name, std::move(metric));
@@ -149,10 +152,18 @@ void compare_run(const std::string& subject, const RunRecord& base, const RunRec
       continue;
     }
     switch (metric.kind) {
-      case MetricKind::accuracy: findings.push_back(accuracy_finding(subject, metric, other->second, t)); break;
-      case MetricKind::gc: findings.push_back(either_way_finding(subject, metric, other->second, t.gc_relative, "gc")); break;
-      case MetricKind::nc: findings.push_back(either_way_finding(subject, metric, other->second, t.nc_relative, "nc")); break;
-      case MetricKind::time: findings.push_back(time_finding(subject, metric, other->second, t)); break;
+      case MetricKind::accuracy:
+        findings.push_back(accuracy_finding(subject, metric, other->second, t));
+        break;
+      case MetricKind::gc:
+        findings.push_back(either_way_finding(subject, metric, other->second, t.gc_relative, "gc"));
+        break;
+      case MetricKind::nc:
+        findings.push_back(either_way_finding(subject, metric, other->second, t.nc_relative, "nc"));
+        break;
+      case MetricKind::time:
+        findings.push_back(time_finding(subject, metric, other->second, t));
+        break;
     }
   }
   for (const auto& [name, metric] : contender) {
@@ -197,9 +208,10 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
     if (same_place == cont_by_place.end() || base_runs.count(same_place->second->run_id)) continue;
     const auto difference = config_difference(record->config, same_place->second->config);
     if (!difference.changed.empty()) {
-      throw CannotCompare(fmt::format("run '{}' has another config in the contender (suite '{}'): it differs in\n  {}\n"
-                                      "compare results of one suite as it was; refresh the baseline when the suite changes",
-                                      run_label(*record), baseline.suite, fmt::join(difference.changed, "\n  ")));
+      throw CannotCompare(
+          fmt::format("run '{}' has another config in the contender (suite '{}'): it differs in\n  {}\n"
+                      "compare results of one suite as it was; refresh the baseline when the suite changes",
+                      run_label(*record), baseline.suite, fmt::join(difference.changed, "\n  ")));
     }
     one_side_keys.insert(difference.one_side.begin(), difference.one_side.end());
     partner[record] = same_place->second;
@@ -230,14 +242,15 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
     }
   }
   if (!data_changed.empty()) {
-    out.notes.push_back(fmt::format("the data differs: the runs loaded other data of {}; a change may come from the "
-                                    "data, not the code (`gcbench data verify` prints a folder's digest)",
-                                    fmt::join(data_changed, ", ")));
+    out.notes.push_back(
+        fmt::format("the data differs: the runs loaded other data of {}; a change may come from the "
+                    "data, not the code (`gcbench data verify` prints a folder's digest)",
+                    fmt::join(data_changed, ", ")));
   }
-  out.notes.push_back(fmt::format(
-      "run and phase times are one sample per side, so no test is possible: a time regresses only past "
-      "time.relative = {:+.0f}% (phases under {:g} s are not compared); `gcbench bench --repetitions` measures speed",
-      100 * t.time_relative, t.time_min_seconds));
+  out.notes.push_back(
+      fmt::format("run and phase times are one sample per side, so no test is possible: a time regresses only past "
+                  "time.relative = {:+.0f}% (phases under {:g} s are not compared); `gcbench bench --repetitions` measures speed",
+                  100 * t.time_relative, t.time_min_seconds));
 
   for (const auto& record : baseline.records) {
     if (base_runs.at(record.run_id) != &record) continue;  // superseded
@@ -245,23 +258,25 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
     const auto other = partner.find(&record);
     if (other == partner.end()) {
       const bool planned = cont_planned.count(record.run_id) > 0;
-      out.findings.push_back({planned && t.missing_is_regression ? Verdict::regressed : Verdict::only_in_baseline, subject,
-                              "run", std::nullopt, std::nullopt, std::nullopt, "",
-                              planned ? "planned by the contender, but it has no record of it (not run, or lost)"
-                                      : "not planned by the contender"});
+      out.findings.push_back(
+          {planned && t.missing_is_regression ? Verdict::regressed : Verdict::only_in_baseline, subject, "run", std::nullopt,
+           std::nullopt, std::nullopt, "",
+           planned ? "planned by the contender, but it has no record of it (not run, or lost)" : "not planned by the contender"});
       continue;
     }
     compare_run(subject, record, *other->second, t, out.findings);
   }
   if (!one_side_keys.empty()) {
-    out.notes.push_back(fmt::format("runs matched by their place in the plan, their configs differing only in keys one "
-                                    "side lacks: {}", fmt::join(one_side_keys, ", ")));
+    out.notes.push_back(
+        fmt::format("runs matched by their place in the plan, their configs differing only in keys one "
+                    "side lacks: {}",
+                    fmt::join(one_side_keys, ", ")));
   }
   for (const auto& record : contender.records) {
     if (cont_runs.at(record.run_id) != &record || partnered.count(&record)) continue;
-    out.findings.push_back({Verdict::only_in_contender, run_label(record), "run", std::nullopt, std::nullopt, std::nullopt,
-                            "", base_planned.count(record.run_id) ? "planned by the baseline, which has no record of it"
-                                                                  : "not planned by the baseline"});
+    out.findings.push_back({Verdict::only_in_contender, run_label(record), "run", std::nullopt, std::nullopt, std::nullopt, "",
+                            base_planned.count(record.run_id) ? "planned by the baseline, which has no record of it"
+                                                              : "not planned by the baseline"});
   }
   return out;
 }

@@ -22,11 +22,16 @@ std::string p_text(std::optional<double> p) { return p ? fmt::format("{:.3g}", *
 
 int severity(Verdict verdict) {
   switch (verdict) {
-    case Verdict::regressed: return 0;
-    case Verdict::improved: return 1;
-    case Verdict::only_in_baseline: return 2;
-    case Verdict::only_in_contender: return 3;
-    case Verdict::unchanged: return 4;
+    case Verdict::regressed:
+      return 0;
+    case Verdict::improved:
+      return 1;
+    case Verdict::only_in_baseline:
+      return 2;
+    case Verdict::only_in_contender:
+      return 3;
+    case Verdict::unchanged:
+      return 4;
   }
   return 5;
 }
@@ -39,11 +44,16 @@ nlohmann::json optional_number(std::optional<double> value) {
 
 std::string to_string(Verdict verdict) {
   switch (verdict) {
-    case Verdict::regressed: return "REGRESSED";
-    case Verdict::improved: return "improved";
-    case Verdict::unchanged: return "unchanged";
-    case Verdict::only_in_baseline: return "only in baseline";
-    case Verdict::only_in_contender: return "only in contender";
+    case Verdict::regressed:
+      return "REGRESSED";
+    case Verdict::improved:
+      return "improved";
+    case Verdict::unchanged:
+      return "unchanged";
+    case Verdict::only_in_baseline:
+      return "only in baseline";
+    case Verdict::only_in_contender:
+      return "only in contender";
   }
   return "?";
 }
@@ -79,8 +89,8 @@ std::string comparison_text(const Comparison& comparison) {
     rows.push_back({to_string(f->verdict), f->subject, f->metric, number(f->baseline), number(f->contender),
                     signed_number(f->delta()), percent(f->relative()), p_text(f->p_value), f->test, f->note});
   }
-  TextTable table{{"verdict", comparison.kind == "benchmarks" ? "benchmark" : "run", "metric", "baseline", "contender",
-                   "delta", "rel", "p", "test", "note"},
+  TextTable table{{"verdict", comparison.kind == "benchmarks" ? "benchmark" : "run", "metric", "baseline", "contender", "delta",
+                   "rel", "p", "test", "note"},
                   std::move(rows)};
   TextTableStyle style;
   style.align = ColumnAlign::left;
@@ -92,28 +102,38 @@ std::string comparison_text(const Comparison& comparison) {
                        f->p_value ? fmt::format(", {} p = {}", f->test, p_text(f->p_value)) : ", " + f->test,
                        f->note.empty() ? "" : "; " + f->note);
   }
-  out += fmt::format("\n\n{} regressed, {} improved, {} unchanged, {} only in baseline, {} only in contender\n",
-                     comparison.count(Verdict::regressed), comparison.count(Verdict::improved),
-                     comparison.count(Verdict::unchanged), comparison.count(Verdict::only_in_baseline),
-                     comparison.count(Verdict::only_in_contender));
+  out +=
+      fmt::format("\n\n{} regressed, {} improved, {} unchanged, {} only in baseline, {} only in contender\n",
+                  comparison.count(Verdict::regressed), comparison.count(Verdict::improved), comparison.count(Verdict::unchanged),
+                  comparison.count(Verdict::only_in_baseline), comparison.count(Verdict::only_in_contender));
   return out;
 }
 
 nlohmann::json to_json(const Comparison& comparison) {
   nlohmann::json findings = nlohmann::json::array();
   for (const auto& f : comparison.findings) {
-    findings.push_back({{"verdict", to_string(f.verdict)}, {"subject", f.subject}, {"metric", f.metric},
-                        {"baseline", optional_number(f.baseline)}, {"contender", optional_number(f.contender)},
-                        {"delta", optional_number(f.delta())}, {"relative", optional_number(f.relative())},
-                        {"p_value", optional_number(f.p_value)}, {"test", f.test}, {"note", f.note}});
+    findings.push_back({{"verdict", to_string(f.verdict)},
+                        {"subject", f.subject},
+                        {"metric", f.metric},
+                        {"baseline", optional_number(f.baseline)},
+                        {"contender", optional_number(f.contender)},
+                        {"delta", optional_number(f.delta())},
+                        {"relative", optional_number(f.relative())},
+                        {"p_value", optional_number(f.p_value)},
+                        {"test", f.test},
+                        {"note", f.note}});
   }
   nlohmann::json counts;
-  for (const auto verdict : {Verdict::regressed, Verdict::improved, Verdict::unchanged, Verdict::only_in_baseline,
-                             Verdict::only_in_contender}) {
+  for (const auto verdict :
+       {Verdict::regressed, Verdict::improved, Verdict::unchanged, Verdict::only_in_baseline, Verdict::only_in_contender}) {
     counts[to_string(verdict)] = comparison.count(verdict);
   }
-  return {{"kind", comparison.kind}, {"baseline", comparison.baseline}, {"contender", comparison.contender},
-          {"exit_code", comparison.exit_code()}, {"notes", comparison.notes}, {"counts", counts},
+  return {{"kind", comparison.kind},
+          {"baseline", comparison.baseline},
+          {"contender", comparison.contender},
+          {"exit_code", comparison.exit_code()},
+          {"notes", comparison.notes},
+          {"counts", counts},
           {"findings", findings}};
 }
 

@@ -21,8 +21,8 @@ struct Finding {
   std::optional<double> baseline;
   std::optional<double> contender;
   std::optional<double> p_value;
-  std::string test;  // "wilcoxon signed-rank", "mann-whitney u", "threshold", ...
-  std::string note;  // e.g. the mean difference's 95% interval, or why there is no test
+  std::string test;                        // "wilcoxon signed-rank", "mann-whitney u", "threshold", ...
+  std::string note;                        // e.g. the mean difference's 95% interval, or why there is no test
   std::optional<double> delta() const;     // contender - baseline
   std::optional<double> relative() const;  // delta / |baseline|
 };

@@ -52,7 +52,8 @@ Thresholds read_thresholds(const std::filesystem::path& file) {
   };
   try {
     const auto table = toml::parse_file(file.string());
-    const std::function<void(const toml::table&, const std::string&)> walk = [&](const toml::table& at, const std::string& prefix) {
+    const std::function<void(const toml::table&, const std::string&)> walk = [&](const toml::table& at,
+                                                                                 const std::string& prefix) {
       for (const auto& [name, node] : at) {
         const std::string key = prefix + std::string(name.str());
         if (const auto* inner = node.as_table()) {
@@ -70,8 +71,8 @@ Thresholds read_thresholds(const std::filesystem::path& file) {
     };
     walk(table, "");
   } catch (const toml::parse_error& error) {
-    throw std::runtime_error(fmt::format("thresholds file {}:{}: {}", file.string(), error.source().begin.line,
-                                         error.description()));
+    throw std::runtime_error(
+        fmt::format("thresholds file {}:{}: {}", file.string(), error.source().begin.line, error.description()));
   } catch (const std::runtime_error& error) {
     throw std::runtime_error(fmt::format("thresholds file {}: {}", file.string(), error.what()));
   }

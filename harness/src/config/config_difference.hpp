@@ -12,8 +12,8 @@
 namespace gcbench {
 
 struct ConfigKeyDifference {
-  std::string key;                       // dotted, e.g. "training.lr"
-  std::optional<nlohmann::json> first;   // nullopt: the key is absent on that side
+  std::string key;                      // dotted, e.g. "training.lr"
+  std::optional<nlohmann::json> first;  // nullopt: the key is absent on that side
   std::optional<nlohmann::json> second;
 };
 

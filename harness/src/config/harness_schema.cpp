@@ -21,7 +21,7 @@ void assign_value(std::vector<PluginChoice>& field, const OptionValue& value) {
 // The RunConfig field reached through `members`: lands_in(&RunConfig::training, &TrainingConfig::lr).
 template <class... Members>
 auto lands_in(Members... members) {
-  return [=](RunConfig& config, const OptionValue& value) { assign_value((config .* ... .* members), value); };
+  return [=](RunConfig& config, const OptionValue& value) { assign_value((config.*....*members), value); };
 }
 
 struct Required {};
@@ -57,10 +57,12 @@ const std::vector<HarnessKey>& harness_keys() {
       key(string("architecture.plugin", "", "architecture plugin name (see `gcbench plugins`)"), required,
           lands_in(&R::architecture)),
 
-      key(integer("training.epochs", 1, "passes over the source-train split").at_least(1).at_most(100000), lands_in(&R::training, &T::epochs)),
+      key(integer("training.epochs", 1, "passes over the source-train split").at_least(1).at_most(100000),
+          lands_in(&R::training, &T::epochs)),
       key(integer("training.max_steps", 0, "stop after this many SGD steps (0: no limit)").at_least(0),
           lands_in(&R::training, &T::max_steps)),
-      key(integer("training.batch_size", 64, "examples per SGD step").at_least(1).at_most(1000000), lands_in(&R::training, &T::batch_size)),
+      key(integer("training.batch_size", 64, "examples per SGD step").at_least(1).at_most(1000000),
+          lands_in(&R::training, &T::batch_size)),
       key(real("training.lr", 0.05, "SGD learning rate").at_least(1e-12), lands_in(&R::training, &T::lr)),
       key(real("training.momentum", 0.9, "SGD momentum").at_least(0).at_most(0.999999), lands_in(&R::training, &T::momentum)),
       key(boolean("training.nesterov", false, "Nesterov momentum"), lands_in(&R::training, &T::nesterov)),
@@ -83,19 +85,25 @@ const std::vector<HarnessKey>& harness_keys() {
       key(integer("training.gc_penalty_probes", 1,
                   "probes per step of the GC penalty, for an estimator that computes it on the training forward pass "
                   "(hutchinson); 0: the estimator's own `probes`. Measurement keeps the estimator's own")
-              .at_least(0).at_most(1024),
+              .at_least(0)
+              .at_most(1024),
           lands_in(&R::training, &T::gc_penalty_probes)),
       key(string("training.gc_penalty_estimator", "hutchinson",
                  "differentiable GC estimator for the penalty; options from [estimators.<name>]"),
           lands_in(&R::training, &T::gc_penalty_estimator)),
-      key(integer("training.trajectory_every", 0, "record loss, accuracy, GC and NC every this many steps (0: never)").at_least(0),
+      key(integer("training.trajectory_every", 0, "record loss, accuracy, GC and NC every this many steps (0: never)")
+              .at_least(0),
           lands_in(&R::training, &T::trajectory_every)),
-      key(integer("training.trajectory_gc_samples", 32, "fixed source-train images for trajectory GC").at_least(1).at_most(1000000),
+      key(integer("training.trajectory_gc_samples", 32, "fixed source-train images for trajectory GC")
+              .at_least(1)
+              .at_most(1000000),
           lands_in(&R::training, &T::trajectory_gc_samples)),
       key(string("training.trajectory_estimator", "hutchinson", "GC estimator for trajectories"),
           lands_in(&R::training, &T::trajectory_estimator)),
       key(integer("training.trajectory_nc_samples", 500,
-                  "fixed source-test images for trajectory NC, an equal share (at least 2) from each class").at_least(2).at_most(10000000),
+                  "fixed source-test images for trajectory NC, an equal share (at least 2) from each class")
+              .at_least(2)
+              .at_most(10000000),
           lands_in(&R::training, &T::trajectory_nc_samples)),
       key(integer("training.checkpoint_every", 0, "also save f+g every this many epochs (0: final only)").at_least(0),
           lands_in(&R::training, &T::checkpoint_every)),
@@ -135,9 +143,13 @@ const std::vector<HarnessKey>& harness_keys() {
       key(real("runtime.progress_seconds", 30,
                "seconds between progress lines when stderr is not a terminal (a log, a Slurm output); on a "
                "terminal one line is updated in place")
-              .at_least(0.1).at_most(86400),
+              .at_least(0.1)
+              .at_most(86400),
           lands_in(&R::progress_seconds)),
-      key(integer("runtime.threads", 0, "LibTorch intra-op threads (0: all cores; at most the cores there are)").at_least(0).at_most(4096), lands_in(&R::threads)),
+      key(integer("runtime.threads", 0, "LibTorch intra-op threads (0: all cores; at most the cores there are)")
+              .at_least(0)
+              .at_most(4096),
+          lands_in(&R::threads)),
   };
   return keys;
 }

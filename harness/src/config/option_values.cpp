@@ -13,13 +13,20 @@ namespace {
 
 std::string toml_type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a real";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "a list";
-    case toml::node_type::table: return "a table";
-    default: return "a date or time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a real";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "a list";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date or time";
   }
 }
 
@@ -90,13 +97,20 @@ std::optional<std::vector<T>> list(const toml::node& node, const OptionSpec& spe
 
 std::optional<OptionValue> to_option_value(const toml::node& node, const OptionSpec& spec, std::string& problem) {
   switch (spec.type) {
-    case OptionType::boolean: return scalar<bool>(node, spec.type, spec, problem);
-    case OptionType::integer: return scalar<std::int64_t>(node, spec.type, spec, problem);
-    case OptionType::real: return scalar<double>(node, spec.type, spec, problem);
-    case OptionType::string: return scalar<std::string>(node, spec.type, spec, problem);
-    case OptionType::integer_list: return list<std::int64_t>(node, spec, problem);
-    case OptionType::real_list: return list<double>(node, spec, problem);
-    case OptionType::string_list: return list<std::string>(node, spec, problem);
+    case OptionType::boolean:
+      return scalar<bool>(node, spec.type, spec, problem);
+    case OptionType::integer:
+      return scalar<std::int64_t>(node, spec.type, spec, problem);
+    case OptionType::real:
+      return scalar<double>(node, spec.type, spec, problem);
+    case OptionType::string:
+      return scalar<std::string>(node, spec.type, spec, problem);
+    case OptionType::integer_list:
+      return list<std::int64_t>(node, spec, problem);
+    case OptionType::real_list:
+      return list<double>(node, spec, problem);
+    case OptionType::string_list:
+      return list<std::string>(node, spec, problem);
   }
   problem = "has an option type this gcbench does not know";
   return std::nullopt;
@@ -122,8 +136,7 @@ std::unique_ptr<toml::node> to_toml(const nlohmann::json& value) {
 }
 }  // namespace
 
-std::optional<OptionValue> to_option_value(const nlohmann::json& value, const OptionSpec& spec,
-                                           std::string& problem) {
+std::optional<OptionValue> to_option_value(const nlohmann::json& value, const OptionSpec& spec, std::string& problem) {
   auto node = to_toml(value);
   if (!node) {
     problem = fmt::format("expects {}, got {}", to_string(spec.type), value.dump());

@@ -2,8 +2,8 @@
 // and checking them against an OptionSpec.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
 #include <optional>
 #include <string>
@@ -16,8 +16,7 @@ namespace gcbench {
 // ("expects a real, got a string", "is 0, below the minimum 1e-9").
 std::optional<OptionValue> to_option_value(const toml::node& node, const OptionSpec& spec, std::string& problem);
 
-std::optional<OptionValue> to_option_value(const nlohmann::json& value, const OptionSpec& spec,
-                                           std::string& problem);
+std::optional<OptionValue> to_option_value(const nlohmann::json& value, const OptionSpec& spec, std::string& problem);
 
 nlohmann::json to_json(const OptionValue& value);
 

@@ -43,7 +43,8 @@ RunConfig to_run_config(const json& config, const PluginOptionSpecs& specs) {
 
   const auto with_options = [&](PluginChoice& choice, const std::string& table, const json& given) {
     const auto found = specs.find(table);
-    if (found == specs.end()) throw std::invalid_argument("no options were resolved for '" + table + "' (plugin '" + choice.plugin + "')");
+    if (found == specs.end())
+      throw std::invalid_argument("no options were resolved for '" + table + "' (plugin '" + choice.plugin + "')");
     choice.options = options_from_json(given, found->second, table);
   };
   const json none = json::object();

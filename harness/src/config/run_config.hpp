@@ -21,19 +21,19 @@ struct PluginChoice {
 
 struct TrainingConfig {
   std::int64_t epochs{};
-  std::int64_t max_steps{};       // 0: no limit
+  std::int64_t max_steps{};  // 0: no limit
   std::int64_t batch_size{};
   double lr{};
   double momentum{};
   bool nesterov{};
-  bool augment{};                 // random crop (4-pixel padding) and horizontal flip; never for measurement
-  std::string schedule;           // constant, step, cosine
+  bool augment{};        // random crop (4-pixel padding) and horizontal flip; never for measurement
+  std::string schedule;  // constant, step, cosine
   std::vector<std::int64_t> milestones;
   double gamma{};
   double warmup_epochs{};
-  double l2{};                    // loss += l2 * ||theta||^2
-  double weight_decay{};          // decoupled: theta *= 1 - lr * weight_decay
-  double gc_penalty{};            // loss += gc_penalty * GC estimate
+  double l2{};                       // loss += l2 * ||theta||^2
+  double weight_decay{};             // decoupled: theta *= 1 - lr * weight_decay
+  double gc_penalty{};               // loss += gc_penalty * GC estimate
   std::int64_t gc_penalty_probes{};  // random probes per step of an estimator that estimates on the forward pass; 0: its own
   PluginChoice gc_penalty_estimator;
   std::int64_t trajectory_every{};
@@ -68,8 +68,8 @@ struct RunConfig {
   PluginChoice architecture;
   TrainingConfig training;
   MeasureConfig measure;
-  std::int64_t threads{};  // 0: all cores
-  std::string device;      // "auto", "cpu", "cuda" or "cuda:N"; see runtime/device.hpp
+  std::int64_t threads{};     // 0: all cores
+  std::string device;         // "auto", "cpu", "cuda" or "cuda:N"; see runtime/device.hpp
   double progress_seconds{};  // between progress lines in a log
 };
 

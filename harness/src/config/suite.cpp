@@ -29,7 +29,8 @@ bool is_estimator_key(const std::string& key) {
 // One path component of plain characters: a suite name becomes a folder under --out.
 bool is_safe_folder_name(const std::string& name) {
   if (name.empty() || name.size() > 100 || name.front() == '.') return false;
-  return std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
+  return std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
 std::string known_children(const std::string& table_path) {
@@ -78,23 +79,23 @@ class Validator {
   void check_unknown_keys(const toml::table& table, const std::string& prefix) {
     for (const auto& [key, node] : table) {
       const std::string path = prefix + std::string(key.str());
-      const bool plugin_table = path == kDatasetOptions || path == kArchitectureOptions ||
-                                path == kEstimatorOptions || path == kSweep || path == kVariants;
+      const bool plugin_table = path == kDatasetOptions || path == kArchitectureOptions || path == kEstimatorOptions ||
+                                path == kSweep || path == kVariants;
       if (plugin_table) {
         if (!node.is_table()) issue(&node, fmt::format("'{}' must be a table", path));
         continue;
       }
       if (find_harness_key(path)) continue;
-      const bool is_section = std::any_of(harness_keys().begin(), harness_keys().end(), [&](const HarnessKey& k) {
-        return starts_with(k.spec.name, path + ".");
-      }) || starts_with(std::string(kDatasetOptions), path + ".");
+      const bool is_section = std::any_of(harness_keys().begin(), harness_keys().end(),
+                                          [&](const HarnessKey& k) { return starts_with(k.spec.name, path + "."); }) ||
+                              starts_with(std::string(kDatasetOptions), path + ".");
       if (is_section && node.is_table()) {
         check_unknown_keys(*node.as_table(), path + ".");
         continue;
       }
       const std::string section = prefix.empty() ? "" : prefix.substr(0, prefix.size() - 1);
-      issue(key, fmt::format("unknown key '{}'; {} allows: {}", path,
-                               section.empty() ? "the top level" : "[" + section + "]", known_children(section)));
+      issue(key, fmt::format("unknown key '{}'; {} allows: {}", path, section.empty() ? "the top level" : "[" + section + "]",
+                             known_children(section)));
     }
   }
 
@@ -135,8 +136,8 @@ class Validator {
       std::string problem;
       std::optional<OptionValue> value;
       if (node && !(value = to_option_value(*node, spec, problem))) {
-        issue(node, fmt::format("'{}.{}' {} ({} plugin '{}')", table_path, spec.name, problem,
-                                to_string(plugin.info.kind), plugin.info.name));
+        issue(node, fmt::format("'{}.{}' {} ({} plugin '{}')", table_path, spec.name, problem, to_string(plugin.info.kind),
+                                plugin.info.name));
       }
       out[spec.name] = to_json(value ? *value : spec.default_value);
     }
@@ -146,9 +147,9 @@ class Validator {
       if (out.contains(std::string(key.str()))) continue;
       std::vector<std::string> names;
       for (const auto& spec : plugin.info.options) names.push_back(spec.name);
-      issue(key, fmt::format("unknown option '{}.{}'; {} plugin '{}' accepts: {}", table_path, key.str(),
-                               to_string(plugin.info.kind), plugin.info.name,
-                               names.empty() ? "no options" : fmt::format("{}", fmt::join(names, ", "))));
+      issue(key,
+            fmt::format("unknown option '{}.{}'; {} plugin '{}' accepts: {}", table_path, key.str(), to_string(plugin.info.kind),
+                        plugin.info.name, names.empty() ? "no options" : fmt::format("{}", fmt::join(names, ", "))));
     }
   }
 
@@ -158,10 +159,12 @@ class Validator {
     const toml::node* where = table_.at_path(table_path).node();
     try {
       for (const auto& problem : plugin.info.check_options(options_from_json(resolved, plugin.info.options, table_path))) {
-        issue(where, fmt::format("[{}]: {} ({} plugin '{}')", table_path, problem, to_string(plugin.info.kind), plugin.info.name));
+        issue(where,
+              fmt::format("[{}]: {} ({} plugin '{}')", table_path, problem, to_string(plugin.info.kind), plugin.info.name));
       }
     } catch (const std::exception& error) {  // a value of the wrong type was reported already
-      issue(where, fmt::format("[{}]: {} ({} plugin '{}')", table_path, error.what(), to_string(plugin.info.kind), plugin.info.name));
+      issue(where,
+            fmt::format("[{}]: {} ({} plugin '{}')", table_path, error.what(), to_string(plugin.info.kind), plugin.info.name));
     }
   }
 
@@ -186,7 +189,8 @@ class Validator {
         resolve_options(*plugin, std::string(kEstimatorOptions) + "." + name, base_[kEstimatorOptions][name]);
       }
     };
-    for (const auto& name : base_["measure"]["gc_estimators"]) use_estimator(name, table_.at_path("measure.gc_estimators").node());
+    for (const auto& name : base_["measure"]["gc_estimators"])
+      use_estimator(name, table_.at_path("measure.gc_estimators").node());
     use_estimator(base_["training"]["gc_penalty_estimator"], table_.at_path("training.gc_penalty_estimator").node());
     use_estimator(base_["training"]["trajectory_estimator"], table_.at_path("training.trajectory_estimator").node());
     // Estimators a sweep names are checked now, not when their run comes up.
@@ -224,8 +228,8 @@ class Validator {
       const std::string rest = key.substr(std::string(kEstimatorOptions).size() + 1);
       table = std::string(kEstimatorOptions) + "." + rest.substr(0, rest.find('.'));
       if (!option_specs_.count(table)) {
-        issue(&where, fmt::format("sweep key '{}' names estimator '{}', which no key uses; name it in measure.gc_estimators",
-                                  key, rest.substr(0, rest.find('.'))));
+        issue(&where, fmt::format("sweep key '{}' names estimator '{}', which no key uses; name it in measure.gc_estimators", key,
+                                  rest.substr(0, rest.find('.'))));
         return nullptr;
       }
     }
@@ -236,11 +240,11 @@ class Validator {
         if (table + "." + spec.name == key) return &spec;
       }
       const bool estimator = starts_with(table, kEstimatorOptions);
-      issue(&where, estimator ? fmt::format("sweep key '{}' is not an option of estimator '{}'", key,
-                                            table.substr(std::string(kEstimatorOptions).size() + 1))
-                              : fmt::format("sweep key '{}' is not an option of {} plugin '{}'", key,
-                                            table.substr(0, table.find('.')),
-                                            base_[table.substr(0, table.find('.'))]["plugin"].get<std::string>()));
+      issue(&where, estimator
+                        ? fmt::format("sweep key '{}' is not an option of estimator '{}'", key,
+                                      table.substr(std::string(kEstimatorOptions).size() + 1))
+                        : fmt::format("sweep key '{}' is not an option of {} plugin '{}'", key, table.substr(0, table.find('.')),
+                                      base_[table.substr(0, table.find('.'))]["plugin"].get<std::string>()));
       return nullptr;
     }
     const HarnessKey* harness = find_harness_key(key);
@@ -276,7 +280,8 @@ class Validator {
   // so a CUDA suite validates and emits on a login node without GPUs.
   void check_resources() {
     const auto device = base_["runtime"]["device"].get<std::string>();
-    if (const auto problem = device_form_problem(device); !problem.empty()) issue(table_.at_path("runtime.device").node(), problem);
+    if (const auto problem = device_form_problem(device); !problem.empty())
+      issue(table_.at_path("runtime.device").node(), problem);
     const auto& fewshot = base_["measure"]["fewshot"];
     std::int64_t most_shots = 0;
     for (const auto& shots : fewshot["shots"]) most_shots = std::max(most_shots, shots.get<std::int64_t>());
@@ -287,13 +292,15 @@ class Validator {
     if (indices > 5e8) {
       issue(table_.at_path("measure.fewshot.episodes").node(),
             fmt::format("measure.fewshot: episodes x ways x (shots + queries) = {:.3g} indices, over the limit of 5e8 "
-                        "(4 GB); use fewer episodes", indices));
+                        "(4 GB); use fewer episodes",
+                        indices));
     }
     const auto name = base_["suite"]["name"].get<std::string>();
     if (!name.empty() && !is_safe_folder_name(name)) {
       issue(table_.at_path("suite.name").node(),
             fmt::format("'suite.name' is \"{}\"; it names the results folder, so it takes letters, digits, '-', '_' "
-                        "and '.' (not first), at most 100 characters", name));
+                        "and '.' (not first), at most 100 characters",
+                        name));
     }
   }
 
@@ -345,9 +352,8 @@ Suite validate_suite(const fs::path& file, const std::vector<Override>& override
     // TOML tables iterate by name; variants run in the order the file gives them.
     std::vector<std::pair<toml::key, const toml::node*>> ordered;
     for (const auto& [name, node] : *variants->as_table()) ordered.emplace_back(name, &node);
-    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
-      return a.first.source().begin.line < b.first.source().begin.line;
-    });
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const auto& a, const auto& b) { return a.first.source().begin.line < b.first.source().begin.line; });
     for (const auto& [name, node] : ordered) {
       if (!node->is_table()) {
         issues.push_back({location_of(*node), fmt::format("variant '{}' must be a table of suite keys", name.str())});
@@ -387,7 +393,8 @@ Suite validate_suite(const fs::path& file, const std::vector<Override>& override
   if (suite.name.empty()) suite.name = file.stem().string();
   if (!is_safe_folder_name(suite.name)) {
     throw ConfigError({{file.string(), fmt::format("the suite file's name \"{}\" cannot name a results folder; set "
-                                                   "suite.name (letters, digits, '-', '_', '.')", suite.name)}});
+                                                   "suite.name (letters, digits, '-', '_', '.')",
+                                                   suite.name)}});
   }
   return suite;
 }

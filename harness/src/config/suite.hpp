@@ -2,8 +2,8 @@
 // options, as the variants it runs and each variant's sweep and seeds.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -24,8 +24,8 @@ class PluginRegistry;
 // no variants has one, named "".
 struct SuiteVariant {
   std::string name;
-  nlohmann::json base;            // every key resolved: given, or its default
-  std::vector<SweepAxis> sweep;   // grid axes, in file order
+  nlohmann::json base;           // every key resolved: given, or its default
+  std::vector<SweepAxis> sweep;  // grid axes, in file order
   std::vector<std::int64_t> seeds;
   PluginOptionSpecs option_specs;  // each named plugin's declared options, by the table holding them
 };
@@ -35,7 +35,7 @@ struct Suite {
   std::string description;
   std::filesystem::path file;
   std::vector<SuiteVariant> variants;
-  toml::table table;                // the suite as read: includes and overrides applied
+  toml::table table;  // the suite as read: includes and overrides applied
 };
 
 // The most runs one suite may plan; a grid past it is almost surely a mistake.
@@ -43,7 +43,6 @@ inline constexpr std::size_t kMaxPlannedRuns = 100000;
 
 // Reads the suite (read_suite_table) and checks every key of every variant;
 // throws ConfigError listing every problem found, not just the first.
-Suite validate_suite(const std::filesystem::path& file, const std::vector<Override>& overrides,
-                     const PluginRegistry& registry);
+Suite validate_suite(const std::filesystem::path& file, const std::vector<Override>& overrides, const PluginRegistry& registry);
 
 }  // namespace gcbench

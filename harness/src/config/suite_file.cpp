@@ -14,8 +14,9 @@ namespace {
 
 toml::table parse_file(const fs::path& file, const std::string& included_from) {
   if (!fs::exists(file)) {
-    throw ConfigError({{included_from.empty() ? file.string() : included_from,
-                        included_from.empty() ? "no such suite file" : fmt::format("included file {} does not exist", file.string())}});
+    throw ConfigError(
+        {{included_from.empty() ? file.string() : included_from,
+          included_from.empty() ? "no such suite file" : fmt::format("included file {} does not exist", file.string())}});
   }
   if (!fs::is_regular_file(file)) {
     throw ConfigError({{included_from.empty() ? file.string() : included_from, fmt::format("{} is not a file", file.string())}});

@@ -98,7 +98,8 @@ class SweepReader {
         if (axis.keys.empty()) length = values->size();
         if (values->size() != length) {
           report_(*list, fmt::format("zipped sweep list '{}' has {} values, but '{}' has {}; zipped lists advance "
-                                     "together, so they must be equally long", key, values->size(), axis.keys.front(), length));
+                                     "together, so they must be equally long",
+                                     key, values->size(), axis.keys.front(), length));
           complete = false;
           continue;
         }

@@ -3,8 +3,8 @@
 // declaration of the key it sweeps.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <optional>

@@ -43,8 +43,9 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
       const bool ok = network.embedding->dimension() > 0 && embedding.dim() == 2 && embedding.size(0) == 3 &&
                       embedding.size(1) == network.embedding->dimension() && logits.sizes() == at::IntArrayRef{3, kClasses} &&
                       embedding.isfinite().all().item<bool>();
-      return CheckResult{name, ok, fmt::format("embedding {}, dimension() {}, logits {}", shape_text(embedding),
-                                               network.embedding->dimension(), shape_text(logits))};
+      return CheckResult{name, ok,
+                         fmt::format("embedding {}, dimension() {}, logits {}", shape_text(embedding),
+                                     network.embedding->dimension(), shape_text(logits))};
     }));
   }
 
@@ -59,9 +60,9 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
     const auto on_its_own = network.embedding->forward(x.slice(0, 0, 1));
     const double difference = (together - on_its_own).abs().max().item<double>();
     const double scale = on_its_own.abs().max().item<double>();
-    return CheckResult{alone, difference <= 1e-4 * std::max(scale, 1.0),
-                       fmt::format("largest difference {:.3g} (embedding scale {:.3g}); GC is a per-example Jacobian",
-                                   difference, scale)};
+    return CheckResult{
+        alone, difference <= 1e-4 * std::max(scale, 1.0),
+        fmt::format("largest difference {:.3g} (embedding scale {:.3g}); GC is a per-example Jacobian", difference, scale)};
   }));
 
   const std::string modes = "train() and eval() reach every submodule";
@@ -76,8 +77,8 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
     network.embedding->eval();
     network.head->eval();
     const bool evaluates = every_module_in(network, false);
-    return CheckResult{modes, trains && evaluates, fmt::format("train(): {}; eval(): {}", trains ? "all" : "not all",
-                                                               evaluates ? "all" : "not all")};
+    return CheckResult{modes, trains && evaluates,
+                       fmt::format("train(): {}; eval(): {}", trains ? "all" : "not all", evaluates ? "all" : "not all")};
   }));
 
   const std::string checkpoint = "a checkpoint saved from one network restores another to the same outputs";
@@ -87,9 +88,12 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
     torch::manual_seed(2);
     Network restored = architecture.build({3, 32, 32}, kClasses);
     saved.embedding->train();
-    { torch::NoGradGuard no_grad; saved.embedding->forward(at::randn({4, 3, 32, 32})); }  // moves batch-norm statistics
-    const auto file = std::filesystem::temp_directory_path() /
-                      fmt::format("gcbench-check-{}-{}.pt", ::getpid(), std::random_device{}());
+    {
+      torch::NoGradGuard no_grad;
+      saved.embedding->forward(at::randn({4, 3, 32, 32}));
+    }  // moves batch-norm statistics
+    const auto file =
+        std::filesystem::temp_directory_path() / fmt::format("gcbench-check-{}-{}.pt", ::getpid(), std::random_device{}());
     save_checkpoint(saved, file);
     load_checkpoint(restored, file);
     std::filesystem::remove(file);

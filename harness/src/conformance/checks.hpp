@@ -14,7 +14,7 @@
 namespace gcbench {
 
 struct CheckResult {
-  std::string name;    // "linear embedding: the estimate is ||W||_F^2"
+  std::string name;  // "linear embedding: the estimate is ||W||_F^2"
   bool passed = false;
   std::string detail;  // the numbers behind the verdict
 };

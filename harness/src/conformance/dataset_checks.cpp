@@ -14,8 +14,8 @@ std::vector<CheckResult> check_dataset(const Dataset& dataset) {
   const auto shape = dataset.image_shape();
   std::map<std::string, std::set<std::string>> owners;  // class -> the splits it appears in
   for (const auto role : dataset.splits()) {
-    const std::string name = fmt::format("{}: loads {}x{}x{} uint8 images, labels in range, no empty class",
-                                         to_string(role), shape.channels, shape.height, shape.width);
+    const std::string name = fmt::format("{}: loads {}x{}x{} uint8 images, labels in range, no empty class", to_string(role),
+                                         shape.channels, shape.height, shape.width);
     try {
       const auto start = std::chrono::steady_clock::now();
       const auto set = dataset.load(role);
@@ -50,8 +50,8 @@ std::vector<CheckResult> check_dataset(const Dataset& dataset) {
     const auto stats = dataset.normalization();
     bool ok = stats.mean.size() == static_cast<std::size_t>(shape.channels) && stats.stddev.size() == stats.mean.size();
     for (const double s : stats.stddev) ok = ok && s > 0;
-    results.push_back({normalisation, ok, fmt::format("mean [{:.4f}] std [{:.4f}]", fmt::join(stats.mean, ", "),
-                                                      fmt::join(stats.stddev, ", "))});
+    results.push_back({normalisation, ok,
+                       fmt::format("mean [{:.4f}] std [{:.4f}]", fmt::join(stats.mean, ", "), fmt::join(stats.stddev, ", "))});
   } catch (const std::exception& error) {
     results.push_back({normalisation, false, fmt::format("threw: {}", error.what())});
   }

@@ -69,8 +69,10 @@ CheckResult agrees_with(const GcEstimator& estimator, const EmbeddingFunction& f
                                 std::abs(mean - truth), 3 * se);
   } else {
     result.passed = worst <= rounding;
-    result.detail = fmt::format("{:.6g} vs {:.6g}: off by {:.3g} at worst over {} seeds, allowed {:.3g} (no standard error "
-                                "reported, so taken as exact)", mean, truth, worst, kSeeds, rounding);
+    result.detail = fmt::format(
+        "{:.6g} vs {:.6g}: off by {:.3g} at worst over {} seeds, allowed {:.3g} (no standard error "
+        "reported, so taken as exact)",
+        mean, truth, worst, kSeeds, rounding);
   }
   return result;
 }
@@ -113,8 +115,8 @@ CheckResult gradient_check(const GcEstimator& estimator) {
   const double numeric = (shifted(epsilon) - shifted(-epsilon)) / (2 * epsilon);
   const double allowed = 1e-4 * std::max({std::abs(analytic), std::abs(numeric), 1e-6});
   result.passed = std::abs(analytic - numeric) <= allowed;
-  result.detail = fmt::format("autograd {:.8g} vs finite differences {:.8g} (allowed difference {:.2g})", analytic, numeric,
-                              allowed);
+  result.detail =
+      fmt::format("autograd {:.8g} vs finite differences {:.8g} (allowed difference {:.2g})", analytic, numeric, allowed);
   return result;
 }
 

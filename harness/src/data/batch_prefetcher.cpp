@@ -33,13 +33,7 @@ at::Tensor augment(const at::Tensor& images, std::uint64_t generator_seed) {
 BatchPrefetcher::BatchPrefetcher(const ImageSet& set, const ChannelStats& stats, std::vector<std::int64_t> order,
                                  std::int64_t batch_size, std::int64_t steps, bool augment, std::uint64_t seed,
                                  bool on_own_thread)
-    : set_(set),
-      stats_(stats),
-      order_(std::move(order)),
-      batch_size_(batch_size),
-      steps_(steps),
-      augment_(augment),
-      seed_(seed) {
+    : set_(set), stats_(stats), order_(std::move(order)), batch_size_(batch_size), steps_(steps), augment_(augment), seed_(seed) {
   if (on_own_thread) worker_ = std::thread([this] { produce(); });
 }
 

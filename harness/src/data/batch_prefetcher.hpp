@@ -34,9 +34,8 @@ class BatchPrefetcher {
  public:
   // Batch i holds set.images[order[i * batch_size .. (i + 1) * batch_size)], for i < steps.
   // `set` must outlive the prefetcher.
-  BatchPrefetcher(const ImageSet& set, const ChannelStats& stats, std::vector<std::int64_t> order,
-                  std::int64_t batch_size, std::int64_t steps, bool augment, std::uint64_t seed,
-                  bool on_own_thread = true);
+  BatchPrefetcher(const ImageSet& set, const ChannelStats& stats, std::vector<std::int64_t> order, std::int64_t batch_size,
+                  std::int64_t steps, bool augment, std::uint64_t seed, bool on_own_thread = true);
 
   // Whether a thread of its own pays: a core is left over by LibTorch's compute threads.
   static bool core_to_spare();

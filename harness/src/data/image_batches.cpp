@@ -8,8 +8,7 @@ namespace gcbench {
 
 at::Tensor to_network_input(const at::Tensor& images, const ChannelStats& stats) {
   const auto channels = images.size(1);
-  if (static_cast<std::int64_t>(stats.mean.size()) != channels ||
-      static_cast<std::int64_t>(stats.stddev.size()) != channels) {
+  if (static_cast<std::int64_t>(stats.mean.size()) != channels || static_cast<std::int64_t>(stats.stddev.size()) != channels) {
     throw std::invalid_argument("normalisation statistics do not match the images' channel count");
   }
   const auto mean = at::tensor(stats.mean, at::kFloat).view({1, channels, 1, 1});

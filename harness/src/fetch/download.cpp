@@ -135,14 +135,14 @@ void download(const std::string& url, const fs::path& part, const DownloadProgre
     last_error = fmt::format("{}: {}", url, why);
     if (is_unreachable(code)) throw DownloadError(last_error, true);
     if (code == CURLE_RANGE_ERROR) {
-      throw DownloadError(fmt::format("{}; the server cannot continue {}: remove it and try again", last_error,
-                                      part.string()), false);
+      throw DownloadError(fmt::format("{}; the server cannot continue {}: remove it and try again", last_error, part.string()),
+                          false);
     }
     if (!is_broken_off(code)) throw DownloadError(last_error, false);
   }
-  throw DownloadError(fmt::format("{} (broke off {} times; run the same command again to continue from {})", last_error,
-                                  attempts, part.string()),
-                      false);
+  throw DownloadError(
+      fmt::format("{} (broke off {} times; run the same command again to continue from {})", last_error, attempts, part.string()),
+      false);
 }
 
 }  // namespace gcbench

@@ -13,8 +13,7 @@ namespace gcbench {
 
 class DownloadError : public std::runtime_error {
  public:
-  DownloadError(const std::string& message, bool unreachable)
-      : std::runtime_error(message), unreachable_(unreachable) {}
+  DownloadError(const std::string& message, bool unreachable) : std::runtime_error(message), unreachable_(unreachable) {}
   // The host could not be resolved or reached: most often a machine without internet.
   bool unreachable() const { return unreachable_; }
 
@@ -30,8 +29,7 @@ using DownloadProgress = std::function<void(std::int64_t have, std::int64_t tota
 // again). A transfer that breaks off is continued up to `attempts` times in
 // all. Only http, https and file URLs are followed. Throws DownloadError
 // naming the URL and what went wrong.
-void download(const std::string& url, const std::filesystem::path& part, const DownloadProgress& progress,
-              int attempts = 3);
+void download(const std::string& url, const std::filesystem::path& part, const DownloadProgress& progress, int attempts = 3);
 
 // A URL's host and path as libcurl's URL parser reads them (dot segments
 // resolved, still percent-encoded): "www.cs.toronto.edu" and "/~kriz/x.tar.gz"

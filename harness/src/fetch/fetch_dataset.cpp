@@ -8,11 +8,11 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "util/shell_quote.hpp"
 #include "fetch/download.hpp"
 #include "fetch/unpack.hpp"
 #include "util/file_digest.hpp"
 #include "util/progress.hpp"
+#include "util/shell_quote.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -30,10 +30,10 @@ struct Planned {
 
 std::vector<Planned> plan_downloads(const FetchRequest& request) {
   if (request.archives.empty() && !request.url) {
-    throw std::runtime_error(fmt::format(
-        "{} declares no public archive to fetch; place its files in {} yourself (see `gcbench plugins`), "
-        "or give --url with --sha256",
-        request.dataset, request.root.string()));
+    throw std::runtime_error(
+        fmt::format("{} declares no public archive to fetch; place its files in {} yourself (see `gcbench plugins`), "
+                    "or give --url with --sha256",
+                    request.dataset, request.root.string()));
   }
   if (request.url && request.archives.size() > 1) {
     throw std::runtime_error(fmt::format("{} has {} archives; --url replaces only a single one: use --mirror URL-FOLDER",
@@ -57,8 +57,7 @@ std::vector<Planned> plan_downloads(const FetchRequest& request) {
     } else if (!archive.checksum.empty()) {
       item.checksum = parse_checksum(archive.checksum, fmt::format("{}'s archive {}", request.dataset, item.name));
     } else {
-      throw std::runtime_error(fmt::format("{}: no checksum to check {} against; give --sha256 HEX", request.dataset,
-                                           item.url));
+      throw std::runtime_error(fmt::format("{}: no checksum to check {} against; give --sha256 HEX", request.dataset, item.url));
     }
     planned.push_back(std::move(item));
   }
@@ -90,8 +89,8 @@ fs::path obtain(const FetchRequest& request, const Planned& item, const fs::path
   }
   std::error_code error;
   const auto already = fs::exists(part) ? static_cast<std::int64_t>(fs::file_size(part, error)) : 0;
-  spdlog::info("{}: {} {} -> {}{}", request.dataset, already > 0 ? "continuing" : "downloading", item.url,
-               whole.string(), already > 0 ? fmt::format(" from {}", megabytes(already)) : "");
+  spdlog::info("{}: {} {} -> {}{}", request.dataset, already > 0 ? "continuing" : "downloading", item.url, whole.string(),
+               already > 0 ? fmt::format(" from {}", megabytes(already)) : "");
   ProgressLine line(10);
   const auto start = std::chrono::steady_clock::now();
   const DownloadProgress progress = [&](std::int64_t have, std::int64_t total) {
@@ -99,13 +98,12 @@ fs::path obtain(const FetchRequest& request, const Planned& item, const fs::path
     if (total <= 0) total = item.archive.size_bytes;
     const double elapsed = seconds_since(start);
     const double rate = elapsed > 0 ? static_cast<double>(have - already) / elapsed : 0;
-    line.update(total > 0 ? fmt::format("fetch {} {} / {} ({:.0f}%) {}/s ETA {}", item.name, megabytes(have),
-                                        megabytes(total), 100.0 * static_cast<double>(have) / static_cast<double>(total),
-                                        megabytes(static_cast<std::int64_t>(rate)),
-                                        eta(elapsed, static_cast<double>(have - already),
-                                            static_cast<double>(total - already)))
-                          : fmt::format("fetch {} {} {}/s", item.name, megabytes(have),
-                                        megabytes(static_cast<std::int64_t>(rate))));
+    line.update(total > 0
+                    ? fmt::format("fetch {} {} / {} ({:.0f}%) {}/s ETA {}", item.name, megabytes(have), megabytes(total),
+                                  100.0 * static_cast<double>(have) / static_cast<double>(total),
+                                  megabytes(static_cast<std::int64_t>(rate)),
+                                  eta(elapsed, static_cast<double>(have - already), static_cast<double>(total - already)))
+                    : fmt::format("fetch {} {} {}/s", item.name, megabytes(have), megabytes(static_cast<std::int64_t>(rate))));
   };
   try {
     download(item.url, part, progress);
@@ -113,8 +111,8 @@ fs::path obtain(const FetchRequest& request, const Planned& item, const fs::path
     std::error_code ignored;
     if (fs::file_size(part, ignored) == 0) fs::remove(part, ignored);  // nothing to continue from
     if (failure.unreachable()) {
-      throw std::runtime_error(fmt::format("{}: could not reach {} ({}); {}", request.dataset,
-                                           url_parts(item.url).host, failure.what(), offline_advice(request, item, downloads)));
+      throw std::runtime_error(fmt::format("{}: could not reach {} ({}); {}", request.dataset, url_parts(item.url).host,
+                                           failure.what(), offline_advice(request, item, downloads)));
     }
     throw;
   }
@@ -123,10 +121,10 @@ fs::path obtain(const FetchRequest& request, const Planned& item, const fs::path
   const auto got = digest_of_file(part, item.checksum.algorithm);
   if (got != item.checksum.hex) {
     fs::remove(part);
-    throw std::runtime_error(fmt::format(
-        "{}: {} is not the expected file: its {} is {}, expected {}; the download was removed and nothing was "
-        "unpacked. If the source holds a newer or different file on purpose, pass its checksum with --sha256",
-        request.dataset, item.url, item.checksum.algorithm, got, item.checksum.hex));
+    throw std::runtime_error(
+        fmt::format("{}: {} is not the expected file: its {} is {}, expected {}; the download was removed and nothing was "
+                    "unpacked. If the source holds a newer or different file on purpose, pass its checksum with --sha256",
+                    request.dataset, item.url, item.checksum.algorithm, got, item.checksum.hex));
   }
   fs::rename(part, whole);
   return whole;

@@ -14,13 +14,13 @@
 namespace gcbench {
 
 struct FetchRequest {
-  std::string dataset;                  // the plugin's name, for messages
-  std::vector<DataArchive> archives;    // as the plugin declares them
-  std::filesystem::path root;           // the dataset's folder
-  std::optional<std::string> url;       // --url: where the (single) archive is instead
-  std::optional<std::string> mirror;    // --mirror: a folder URL holding every archive under its own name
-  std::optional<std::string> sha256;    // --sha256: the checksum to expect instead of the declared one
-  bool keep_archives = false;           // keep the downloads in root/.gcbench-downloads
+  std::string dataset;                // the plugin's name, for messages
+  std::vector<DataArchive> archives;  // as the plugin declares them
+  std::filesystem::path root;         // the dataset's folder
+  std::optional<std::string> url;     // --url: where the (single) archive is instead
+  std::optional<std::string> mirror;  // --mirror: a folder URL holding every archive under its own name
+  std::optional<std::string> sha256;  // --sha256: the checksum to expect instead of the declared one
+  bool keep_archives = false;         // keep the downloads in root/.gcbench-downloads
 };
 
 // The file name a URL's archive is kept under: its last path segment when that

@@ -29,8 +29,8 @@ struct TemporaryFolder {
 fs::path relative_entry_path(const fs::path& archive_file, const std::string& name, int strip) {
   const fs::path path(name);
   if (path.is_absolute()) {
-    throw UnpackError(fmt::format("{}: entry '{}' has an absolute path; gcbench unpacks only relative paths",
-                                  archive_file.string(), name));
+    throw UnpackError(
+        fmt::format("{}: entry '{}' has an absolute path; gcbench unpacks only relative paths", archive_file.string(), name));
   }
   fs::path kept;
   int dropped = 0;
@@ -51,8 +51,8 @@ fs::path relative_entry_path(const fs::path& archive_file, const std::string& na
 
 std::string reader_error(archive* reader, const fs::path& archive_file, const std::string& entry) {
   const char* why = archive_error_string(reader);
-  return fmt::format("{}: {}{}; the archive is truncated or damaged: remove it and fetch it again",
-                     archive_file.string(), entry.empty() ? "" : "at entry '" + entry + "': ", why ? why : "cannot be read");
+  return fmt::format("{}: {}{}; the archive is truncated or damaged: remove it and fetch it again", archive_file.string(),
+                     entry.empty() ? "" : "at entry '" + entry + "': ", why ? why : "cannot be read");
 }
 
 }  // namespace
@@ -93,8 +93,8 @@ std::vector<std::string> unpack_archive(const fs::path& archive_file, const fs::
     archive_entry_set_pathname(entry, target.c_str());
     archive_entry_set_perm(entry, type == AE_IFDIR ? 0755 : 0644);
     if (archive_write_header(writer.get(), entry) < ARCHIVE_WARN) {
-      throw UnpackError(fmt::format("{}: cannot write '{}': {}", archive_file.string(), target.string(),
-                                    archive_error_string(writer.get())));
+      throw UnpackError(
+          fmt::format("{}: cannot write '{}': {}", archive_file.string(), target.string(), archive_error_string(writer.get())));
     }
     const void* block = nullptr;
     std::size_t size = 0;
@@ -109,8 +109,8 @@ std::vector<std::string> unpack_archive(const fs::path& archive_file, const fs::
       }
     }
     if (archive_write_finish_entry(writer.get()) < ARCHIVE_WARN) {
-      throw UnpackError(fmt::format("{}: cannot finish '{}': {}", archive_file.string(), target.string(),
-                                    archive_error_string(writer.get())));
+      throw UnpackError(
+          fmt::format("{}: cannot finish '{}': {}", archive_file.string(), target.string(), archive_error_string(writer.get())));
     }
     if (progress) progress(++entries);
   }

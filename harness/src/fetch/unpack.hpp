@@ -24,7 +24,6 @@ class UnpackError : public std::runtime_error {
 // `root` as it was. `strip_components` drops leading folders of each entry's
 // path, as `tar --strip-components`. Returns the top-level names placed.
 std::vector<std::string> unpack_archive(const std::filesystem::path& archive, const std::filesystem::path& root,
-                                        int strip_components,
-                                        const std::function<void(std::int64_t entries)>& progress = {});
+                                        int strip_components, const std::function<void(std::int64_t entries)>& progress = {});
 
 }  // namespace gcbench

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "util/atomic_file.hpp"
 #include "record/provenance.hpp"
 #include "stats/changepoints.hpp"
+#include "util/atomic_file.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -132,14 +132,17 @@ fs::path write_dashboard(const History& history, const fs::path& out, const Dash
         }
       }
       json steps = json::array();
-      for (const auto& step : detect_steps(values)) steps.push_back({{"index", step.index}, {"before", step.before}, {"after", step.after}});
+      for (const auto& step : detect_steps(values))
+        steps.push_back({{"index", step.index}, {"before", step.before}, {"after", step.after}});
       by_machine[machine] = {{"points", entries}, {"steps", steps}, {"baseline", baseline ? json(*baseline) : json()}};
     }
     series_list.push_back({{"name", info.name}, {"unit", info.unit}, {"machines", by_machine}});
   }
-  const json data = {{"series", series_list}, {"machines", history.machines()},
+  const json data = {{"series", series_list},
+                     {"machines", history.machines()},
                      {"baseline", options.baseline_revision.empty() ? json() : json(options.baseline_revision)},
-                     {"generated_at", utc_timestamp()}, {"gcbench_version", gcbench_version()}};
+                     {"generated_at", utc_timestamp()},
+                     {"gcbench_version", gcbench_version()}};
   std::string embedded;
   for (const char c : data.dump()) embedded += c == '<' ? std::string("\\u003c") : std::string(1, c);  // no "</script>" inside
   std::string page = kPage;

@@ -39,12 +39,14 @@ static_assert(kHistorySchemaVersion == 1, "add a migration for each new schema v
 void migrate(SQLite::Database& db, const fs::path& file) {
   const int version = db.execAndGet("PRAGMA user_version").getInt();
   if (version > kHistorySchemaVersion) {
-    throw std::runtime_error(fmt::format("{}: history schema version {} is newer than this gcbench reads ({}); use a "
-                                         "newer gcbench, or another --db",
-                                         file.string(), version, kHistorySchemaVersion));
+    throw std::runtime_error(
+        fmt::format("{}: history schema version {} is newer than this gcbench reads ({}); use a "
+                    "newer gcbench, or another --db",
+                    file.string(), version, kHistorySchemaVersion));
   }
   if (version == 0 && db.execAndGet("SELECT count(*) FROM sqlite_master").getInt() > 0) {
-    throw std::runtime_error(fmt::format("{} is an SQLite database, but not a gcbench history; give another --db", file.string()));
+    throw std::runtime_error(
+        fmt::format("{} is an SQLite database, but not a gcbench history; give another --db", file.string()));
   }
   for (int from = version; from < kHistorySchemaVersion; ++from) {
     SQLite::Transaction transaction(db);
@@ -75,8 +77,9 @@ History History::open(const fs::path& file) {
 
 bool History::add(const HistorySource& source, const std::vector<HistoryPoint>& points) {
   SQLite::Transaction transaction(*db_);
-  SQLite::Statement insert(*db_, "INSERT OR IGNORE INTO sources (digest, kind, label, git_revision, machine, recorded_at) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)");
+  SQLite::Statement insert(*db_,
+                           "INSERT OR IGNORE INTO sources (digest, kind, label, git_revision, machine, recorded_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?)");
   insert.bind(1, source.digest);
   insert.bind(2, source.kind);
   insert.bind(3, source.label);

@@ -31,7 +31,7 @@ struct HistorySource {
 struct HistoryPoint {
   std::string series;  // e.g. "nightly/conv4 seed=0/target.fewshot.ncm.5shot", "bench/nc/100k_x_512/real_time"
   double value = 0;
-  std::string unit;    // "s", "accuracy", ""
+  std::string unit;  // "s", "accuracy", ""
 };
 
 struct SeriesPoint {

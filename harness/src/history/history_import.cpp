@@ -3,12 +3,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-
 #include "record/bench_file.hpp"
-#include "util/file_digest.hpp"
 #include "record/headline_metrics.hpp"
 #include "record/results_folder.hpp"
 #include "stats/rank_tests.hpp"
+#include "util/file_digest.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -25,9 +24,12 @@ std::string series_run_name(const RunRecord& record) {
 
 std::string unit_of(MetricKind kind) {
   switch (kind) {
-    case MetricKind::accuracy: return "accuracy";
-    case MetricKind::time: return "s";
-    default: return "";
+    case MetricKind::accuracy:
+      return "accuracy";
+    case MetricKind::time:
+      return "s";
+    default:
+      return "";
   }
 }
 
@@ -37,18 +39,23 @@ AddSummary add_results_folder(History& history, const fs::path& path, const std:
   const auto folder = ResultsFolder::open(path);
   const auto list = folder.read_records();
   if (!list.problems.empty()) {
-    throw std::runtime_error(fmt::format("{}: records cannot be read:\n  {}", folder.path().string(), fmt::join(list.problems, "\n  ")));
+    throw std::runtime_error(
+        fmt::format("{}: records cannot be read:\n  {}", folder.path().string(), fmt::join(list.problems, "\n  ")));
   }
   if (list.records.empty()) throw std::runtime_error(fmt::format("{}: no records to add", folder.path().string()));
   AddSummary summary;
   for (const auto& record : list.records) {
-    HistorySource source{sha256_of_text(to_json(record).dump()), "run", record.suite + " " + run_label(record),
-                         record.provenance.git_revision, machine.empty() ? record.provenance.hostname : machine,
+    HistorySource source{sha256_of_text(to_json(record).dump()),
+                         "run",
+                         record.suite + " " + run_label(record),
+                         record.provenance.git_revision,
+                         machine.empty() ? record.provenance.hostname : machine,
                          record.started_at};
     std::vector<HistoryPoint> points;
     const std::string prefix = record.suite + "/" + series_run_name(record) + "/";
     points.push_back({prefix + "status_ok", record.status == RunStatus::ok ? 1.0 : 0.0, ""});
-    for (const auto& metric : headline_metrics(record)) points.push_back({prefix + metric.name, metric.value, unit_of(metric.kind)});
+    for (const auto& metric : headline_metrics(record))
+      points.push_back({prefix + metric.name, metric.value, unit_of(metric.kind)});
     if (history.add(source, points)) {
       ++summary.added;
       summary.points += points.size();
@@ -73,8 +80,12 @@ AddSummary add_benchmark_file(History& history, const fs::path& file, const std:
     points.push_back({"bench/" + name + "/cpu_time", median(repetitions.cpu_time), "s"});
     points.push_back({"bench/" + name + "/real_time", median(repetitions.real_time), "s"});
   }
-  HistorySource source{sha256_of_text(bench.content), "benchmark", file.filename().string(), text("git_revision"),
-                       machine.empty() ? text("host_name") : machine, text("date")};
+  HistorySource source{sha256_of_text(bench.content),
+                       "benchmark",
+                       file.filename().string(),
+                       text("git_revision"),
+                       machine.empty() ? text("host_name") : machine,
+                       text("date")};
   AddSummary summary;
   if (history.add(source, points)) {
     summary.added = 1;

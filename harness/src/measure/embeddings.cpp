@@ -10,8 +10,8 @@
 
 namespace gcbench {
 
-Outputs compute_outputs(Network& network, const at::Tensor& images, const ChannelStats& stats,
-                        std::int64_t batch_size, bool with_logits) {
+Outputs compute_outputs(Network& network, const at::Tensor& images, const ChannelStats& stats, std::int64_t batch_size,
+                        bool with_logits) {
   torch::NoGradGuard no_grad;
   const auto device = device_of(network);
   network.embedding->eval();

@@ -16,8 +16,8 @@ struct Outputs {
 
 // Runs on the network's device, where the outputs stay. Leaves the network in
 // eval mode: batch-norm statistics stay frozen.
-Outputs compute_outputs(Network& network, const at::Tensor& images, const ChannelStats& stats,
-                        std::int64_t batch_size, bool with_logits);
+Outputs compute_outputs(Network& network, const at::Tensor& images, const ChannelStats& stats, std::int64_t batch_size,
+                        bool with_logits);
 
 double accuracy(const at::Tensor& logits, const at::Tensor& labels);
 

@@ -50,8 +50,7 @@ EpisodeSampler::EpisodeSampler(const at::Tensor& labels, std::uint64_t seed, con
   key_ = splitmix64(splitmix64(seed) ^ split_key);
 }
 
-Episode EpisodeSampler::episode(std::int64_t index, std::int64_t ways, std::int64_t shots,
-                                std::int64_t queries) const {
+Episode EpisodeSampler::episode(std::int64_t index, std::int64_t ways, std::int64_t shots, std::int64_t queries) const {
   if (ways > num_classes()) {
     throw std::invalid_argument("episodes: " + std::to_string(ways) + "-way episodes need " + std::to_string(ways) +
                                 " classes, the split has " + std::to_string(num_classes()));

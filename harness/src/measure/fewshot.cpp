@@ -20,15 +20,18 @@ FewShotClassifier parse_classifier(const std::string& name) {
 
 std::string to_string(FewShotClassifier classifier) {
   switch (classifier) {
-    case FewShotClassifier::ncm: return "ncm";
-    case FewShotClassifier::ncm_cosine: return "ncm_cosine";
-    case FewShotClassifier::linear_probe: return "linear_probe";
+    case FewShotClassifier::ncm:
+      return "ncm";
+    case FewShotClassifier::ncm_cosine:
+      return "ncm_cosine";
+    case FewShotClassifier::linear_probe:
+      return "linear_probe";
   }
   return "unknown";
 }
 
-EpisodeIndices episode_indices(const EpisodeSampler& sampler, std::int64_t ways, std::int64_t shots,
-                               std::int64_t queries, std::int64_t episodes) {
+EpisodeIndices episode_indices(const EpisodeSampler& sampler, std::int64_t ways, std::int64_t shots, std::int64_t queries,
+                               std::int64_t episodes) {
   std::vector<std::int64_t> support, query;
   support.reserve(episodes * ways * shots);
   query.reserve(episodes * ways * queries);
@@ -54,8 +57,7 @@ at::Tensor linear_probe_logits(const at::Tensor& support, const at::Tensor& quer
   const auto targets = at::arange(ways, x.options().dtype(at::kLong)).repeat_interleave(shots).repeat({episodes});
   auto weight = at::zeros({episodes, dim, ways}, x.options()).requires_grad_(true);
   auto bias = at::zeros({episodes, 1, ways}, x.options()).requires_grad_(true);
-  torch::optim::LBFGS optimizer({weight, bias},
-                                torch::optim::LBFGSOptions(1.0).max_iter(100).line_search_fn("strong_wolfe"));
+  torch::optim::LBFGS optimizer({weight, bias}, torch::optim::LBFGSOptions(1.0).max_iter(100).line_search_fn("strong_wolfe"));
   auto closure = [&] {
     optimizer.zero_grad();
     const auto logits = (x.bmm(weight) + bias).view({-1, ways});

@@ -23,8 +23,8 @@ struct FewShotResult {
   std::int64_t shots = 0;
   std::int64_t queries = 0;
   double mean_accuracy = 0.0;
-  double ci95 = 0.0;                  // half-width of the 95% Student-t interval of the mean
-  std::vector<double> per_episode;    // episode e is sampler.episode(e, ...)
+  double ci95 = 0.0;                // half-width of the 95% Student-t interval of the mean
+  std::vector<double> per_episode;  // episode e is sampler.episode(e, ...)
 };
 
 // Support and query indices of episodes 0 .. episodes-1: [E, ways * shots] and [E, ways * queries].
@@ -32,8 +32,8 @@ struct EpisodeIndices {
   at::Tensor support;
   at::Tensor query;
 };
-EpisodeIndices episode_indices(const EpisodeSampler& sampler, std::int64_t ways, std::int64_t shots,
-                               std::int64_t queries, std::int64_t episodes);
+EpisodeIndices episode_indices(const EpisodeSampler& sampler, std::int64_t ways, std::int64_t shots, std::int64_t queries,
+                               std::int64_t episodes);
 
 FewShotResult fewshot_accuracy(const at::Tensor& embeddings, const EpisodeIndices& episodes, FewShotClassifier classifier,
                                std::int64_t ways, std::int64_t shots, std::int64_t queries);

@@ -31,7 +31,8 @@ std::vector<std::vector<double>> rows_of(const at::Tensor& matrix) {
 NcMeasurement nc_of(const at::Tensor& embeddings, const ImageSet& split,
                     const std::optional<at::Tensor>& head_weight = std::nullopt,
                     const std::optional<at::Tensor>& predicted = std::nullopt) {
-  const auto nc = nc_metrics(embeddings, split.labels, static_cast<std::int64_t>(split.class_names.size()), head_weight, predicted);
+  const auto nc =
+      nc_metrics(embeddings, split.labels, static_cast<std::int64_t>(split.class_names.size()), head_weight, predicted);
   NcMeasurement out;
   out.cdnv = nc.cdnv;
   out.cdnv_pairwise = rows_of(nc.cdnv_pairwise);
@@ -74,9 +75,10 @@ void measure_gc(Network& network, const MeasureInputs& in, PhaseTimer& timed, So
       throw PluginError(fmt::format("gc_estimator plugin '{}' failed: {}", name, error.what()));
     }
     if (!std::isfinite(estimate.value)) {
-      throw PluginError(fmt::format("gc_estimator plugin '{}' returned GC = {} on a network whose training finished; "
-                                    "the estimator is broken or its options (estimators.{}) do not fit this network",
-                                    name, estimate.value, name));
+      throw PluginError(
+          fmt::format("gc_estimator plugin '{}' returned GC = {} on a network whose training finished; "
+                      "the estimator is broken or its options (estimators.{}) do not fit this network",
+                      name, estimate.value, name));
     }
     source.gc[name] = {estimate.value, estimate.standard_error, estimate.backward_passes, seconds_since(start),
                        gc_inputs.size(0)};
@@ -91,8 +93,8 @@ void measure_fewshot(const at::Tensor& embeddings, const ImageSet& target, const
     for (const auto& name : fs.classifiers) {
       const auto start = std::chrono::steady_clock::now();
       const auto result = fewshot_accuracy(embeddings, episodes, parse_classifier(name), fs.ways, shots, fs.queries);
-      out.fewshot[name][shots] = {result.ways, result.shots,       result.queries,      fs.episodes,
-                                  result.mean_accuracy, result.ci95, result.per_episode, seconds_since(start)};
+      out.fewshot[name][shots] = {result.ways,          result.shots, result.queries,     fs.episodes,
+                                  result.mean_accuracy, result.ci95,  result.per_episode, seconds_since(start)};
     }
   }
 }
@@ -103,16 +105,17 @@ void check_fewshot_fits(const FewShotConfig& fewshot, const std::optional<ImageS
   if (!target) return;
   const auto classes = static_cast<std::int64_t>(target->class_names.size());
   if (fewshot.ways > classes) {
-    throw std::invalid_argument(fmt::format("measure.fewshot.ways is {}, but the target split has {} classes; use at most {} ways",
-                                            fewshot.ways, classes, classes));
+    throw std::invalid_argument(fmt::format(
+        "measure.fewshot.ways is {}, but the target split has {} classes; use at most {} ways", fewshot.ways, classes, classes));
   }
   std::int64_t most_shots = 0;
   for (const auto shots : fewshot.shots) most_shots = std::max(most_shots, shots);
   const auto smallest = at::bincount(target->labels, {}, classes).min().item<std::int64_t>();
   if (most_shots + fewshot.queries > smallest) {
-    throw std::invalid_argument(fmt::format("measure.fewshot: {} shots + {} queries need {} images per target class, but the "
-                                            "smallest target class has {}; lower shots or queries",
-                                            most_shots, fewshot.queries, most_shots + fewshot.queries, smallest));
+    throw std::invalid_argument(
+        fmt::format("measure.fewshot: {} shots + {} queries need {} images per target class, but the "
+                    "smallest target class has {}; lower shots or queries",
+                    most_shots, fewshot.queries, most_shots + fewshot.queries, smallest));
   }
 }
 
@@ -132,9 +135,8 @@ void measure_network(Network& network, const MeasureInputs& in, PhaseTimer& time
   });
   const auto on_test = timed("embed", [&] { return compute_outputs(network, data.source_test.images, data.stats, batch, true); });
   source.test_accuracy = accuracy(on_test.logits, data.source_test.labels);
-  const auto on_target = timed("embed", [&] {
-    return data.target ? compute_outputs(network, data.target->images, data.stats, batch, false) : Outputs{};
-  });
+  const auto on_target = timed(
+      "embed", [&] { return data.target ? compute_outputs(network, data.target->images, data.stats, batch, false) : Outputs{}; });
 
   measure_gc(network, in, timed, source);
 

@@ -76,8 +76,7 @@ NcMetrics NcAccumulator::finish(const std::optional<at::Tensor>& classifier_weig
   const auto v = eigenvectors.index({at::indexing::Slice(), kept});
   const auto lambda = eigenvalues.index({kept});
   out.nc1_rank = lambda.size(0);
-  out.nc1 = out.nc1_rank == 0 ? 0.0
-                              : ((v.t().mm(sigma_w) * v.t()).sum(1) / lambda).sum().item<double>() / c;
+  out.nc1 = out.nc1_rank == 0 ? 0.0 : ((v.t().mm(sigma_w) * v.t()).sum(1) / lambda).sum().item<double>() / c;
 
   // NC2
   const auto norms = centred.norm(2, 1);

@@ -53,11 +53,11 @@ class NcAccumulator {
 
   std::int64_t classes_;
   std::int64_t dimension_;
-  at::Tensor counts_;         // float64 [C]
-  at::Tensor sums_;           // float64 [C, D]
-  at::Tensor within_;         // float64 [D, D], sum of (x - mu_y)(x - mu_y)^T
-  at::Tensor squared_dist_;   // float64 [C], sum of ||x - mu_y||^2
-  at::Tensor means_;          // set by the first pass-2 call
+  at::Tensor counts_;        // float64 [C]
+  at::Tensor sums_;          // float64 [C, D]
+  at::Tensor within_;        // float64 [D, D], sum of (x - mu_y)(x - mu_y)^T
+  at::Tensor squared_dist_;  // float64 [C], sum of ||x - mu_y||^2
+  at::Tensor means_;         // set by the first pass-2 call
   std::int64_t scatter_count_ = 0;
   std::int64_t agreements_ = 0;
   std::int64_t predictions_ = 0;

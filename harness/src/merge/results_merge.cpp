@@ -44,7 +44,8 @@ MergeSummary merge_results(const std::vector<fs::path>& inputs, const fs::path& 
   for (const auto& folder : folders) {
     const auto this_plan = folder.read_plan();
     if (!this_plan) {
-      throw std::runtime_error(folder.path().string() + " has no plan.json, so it is not a folder `gcbench run` made; "
+      throw std::runtime_error(folder.path().string() +
+                               " has no plan.json, so it is not a folder `gcbench run` made; "
                                "merge only the folders of one suite's shards");
     }
     if (!plan) {
@@ -82,8 +83,8 @@ MergeSummary merge_results(const std::vector<fs::path>& inputs, const fs::path& 
       RunRecord& kept = found->second.first;
       if (!is_finished(kept.status) && is_finished(record.status)) {
         found->second = std::make_pair(std::move(record), f);
-      } else if (is_finished(kept.status) && is_finished(record.status) && kept.metrics.has_value() && record.metrics.has_value() &&
-                 to_json(kept)["metrics"] != to_json(record)["metrics"]) {
+      } else if (is_finished(kept.status) && is_finished(record.status) && kept.metrics.has_value() &&
+                 record.metrics.has_value() && to_json(kept)["metrics"] != to_json(record)["metrics"]) {
         summary.notes.push_back(fmt::format("run {} ({}) was measured in {} and in {} with different results; the first is kept",
                                             kept.index, kept.run_id, folders[found->second.second].path().string(),
                                             folders[f].path().string()));
@@ -94,7 +95,8 @@ MergeSummary merge_results(const std::vector<fs::path>& inputs, const fs::path& 
   ResultsFolder merged = ResultsFolder::create_or_continue(out);
   merged.lock();
   merged.write_plan(*plan);
-  fs::copy_file(folders.front().path() / "suite.resolved.toml", out / "suite.resolved.toml", fs::copy_options::overwrite_existing);
+  fs::copy_file(folders.front().path() / "suite.resolved.toml", out / "suite.resolved.toml",
+                fs::copy_options::overwrite_existing);
   std::vector<std::pair<RunRecord, std::size_t>> ordered;
   ordered.reserve(chosen.size());
   for (auto& [id, entry] : chosen) ordered.push_back(std::move(entry));

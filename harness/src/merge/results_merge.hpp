@@ -10,10 +10,10 @@ namespace gcbench {
 
 struct MergeSummary {
   std::size_t planned = 0;
-  std::size_t records = 0;                 // in the merged folder, one per run id and plan place
-  std::size_t duplicates = 0;              // records of a run id another folder also held
-  std::vector<std::size_t> missing;        // planned runs no folder has a finished record of
-  std::vector<std::string> notes;          // damaged lines skipped, duplicates that disagree
+  std::size_t records = 0;           // in the merged folder, one per run id and plan place
+  std::size_t duplicates = 0;        // records of a run id another folder also held
+  std::vector<std::size_t> missing;  // planned runs no folder has a finished record of
+  std::vector<std::string> notes;    // damaged lines skipped, duplicates that disagree
 };
 
 // Each input is a results folder (or results/<suite> for its latest). They must

@@ -55,8 +55,9 @@ std::vector<PlannedRun> plan_runs(const Suite& suite) {
 }
 
 json to_json(const PlannedRun& run) {
-  return {{"index", run.index}, {"run_id", run.id},   {"training_id", run.training_id}, {"variant", run.variant},
-          {"seed", run.seed},   {"swept", run.swept}, {"config", run.config}};
+  return {{"index", run.index},     {"run_id", run.id}, {"training_id", run.training_id},
+          {"variant", run.variant}, {"seed", run.seed}, {"swept", run.swept},
+          {"config", run.config}};
 }
 
 std::size_t planned_trainings(const std::vector<PlannedRun>& runs) {

@@ -13,14 +13,14 @@
 namespace gcbench {
 
 struct PlannedRun {
-  std::size_t index = 0;      // position in the suite, from 0
-  std::string id;             // run_identity(config): equal ids, equal experiments
-  std::string training_id;    // training_identity(config): equal ids, one trained network
-  std::string variant;        // the [variants.<name>] it comes from; "" for a suite without variants
+  std::size_t index = 0;    // position in the suite, from 0
+  std::string id;           // run_identity(config): equal ids, equal experiments
+  std::string training_id;  // training_identity(config): equal ids, one trained network
+  std::string variant;      // the [variants.<name>] it comes from; "" for a suite without variants
   std::int64_t seed = 0;
-  nlohmann::json swept;       // {"training.lr": 0.1, ...}: this run's sweep point
-  nlohmann::json config;      // the variant's base with the sweep point and "seed" applied
-  RunConfig run_config;       // `config` as typed values, plugin options included
+  nlohmann::json swept;   // {"training.lr": 0.1, ...}: this run's sweep point
+  nlohmann::json config;  // the variant's base with the sweep point and "seed" applied
+  RunConfig run_config;   // `config` as typed values, plugin options included
 };
 
 // Within a variant the grid's last axis varies fastest. Seeds vary slowest of

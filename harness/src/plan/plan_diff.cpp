@@ -37,7 +37,8 @@ std::vector<std::string> plan_differences(const json& recorded, const json& plan
     const json& now = planned[i];
     if (was.value("run_id", std::string()) == now.value("run_id", std::string())) continue;
     const auto keys = changed_keys(was.value("config", json::object()), now.value("config", json::object()));
-    out.push_back(fmt::format("run {}: {}", i, keys.empty() ? std::string("its run id changed") : fmt::format("{}", fmt::join(keys, ", "))));
+    out.push_back(fmt::format("run {}: {}", i,
+                              keys.empty() ? std::string("its run id changed") : fmt::format("{}", fmt::join(keys, ", "))));
     if (out.size() >= 20) {
       out.push_back("... (more runs differ)");
       break;

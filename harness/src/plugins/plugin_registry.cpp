@@ -1,9 +1,9 @@
 #include "plugins/plugin_registry.hpp"
 
+#include <fmt/format.h>
 #include <boost/dll/library_info.hpp>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
-#include <fmt/format.h>
 
 #include <dlfcn.h>
 #include <sys/wait.h>
@@ -34,7 +34,8 @@ std::vector<fs::path> default_plugin_folders() {
   std::vector<fs::path> folders;
   const fs::path exe_dir = dll::program_location().parent_path();
   std::error_code ec;
-  for (const auto& built_in : {exe_dir / "plugins", exe_dir.parent_path() / "lib" / "gcbench" / "plugins"}) {  // build, install tree
+  for (const auto& built_in :
+       {exe_dir / "plugins", exe_dir.parent_path() / "lib" / "gcbench" / "plugins"}) {  // build, install tree
     if (fs::is_directory(built_in, ec)) folders.push_back(built_in);
   }
   if (const char* env = std::getenv("GCBENCH_PLUGIN_PATH")) {
@@ -77,9 +78,10 @@ PluginRegistry PluginRegistry::discover(const std::vector<fs::path>& folders) {
   for (const auto& folder : folders) {
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) {
-      registry.warnings_.push_back(fmt::format("plugin folder {} does not exist; no plugins are loaded from it (check "
-                                               "GCBENCH_PLUGIN_PATH, --plugin-path or suite.plugin_paths)",
-                                               folder.string()));
+      registry.warnings_.push_back(
+          fmt::format("plugin folder {} does not exist; no plugins are loaded from it (check "
+                      "GCBENCH_PLUGIN_PATH, --plugin-path or suite.plugin_paths)",
+                      folder.string()));
       continue;
     }
     registry.folders_.push_back(folder);
@@ -146,20 +148,20 @@ std::optional<DeclaredBuild> declared_build(const std::string& bytes) {
 
 void check_abi_version(const fs::path& file, int abi) {
   if (abi != kAbiVersion) {
-    throw PluginError(fmt::format(
-        "{}: was built for plugin ABI version {}, but this gcbench expects ABI version {}; rebuild the plugin "
-        "against this gcbench's SDK",
-        file.string(), abi, kAbiVersion));
+    throw PluginError(
+        fmt::format("{}: was built for plugin ABI version {}, but this gcbench expects ABI version {}; rebuild the plugin "
+                    "against this gcbench's SDK",
+                    file.string(), abi, kAbiVersion));
   }
 }
 
 void check_libtorch(const fs::path& file, const std::string& plugin_torch, int cxx11_abi) {
   if (major_minor(plugin_torch) != major_minor(GCBENCH_LIBTORCH_VERSION) || cxx11_abi != GCBENCH_CXX11_ABI) {
-    throw PluginError(fmt::format(
-        "{}: was built against LibTorch {} with _GLIBCXX_USE_CXX11_ABI={}, but this gcbench uses LibTorch {} with "
-        "_GLIBCXX_USE_CXX11_ABI={}; rebuild the plugin against the LibTorch gcbench was built with "
-        "(find_package(gcbench) finds it)",
-        file.string(), plugin_torch, cxx11_abi, GCBENCH_LIBTORCH_VERSION, GCBENCH_CXX11_ABI));
+    throw PluginError(
+        fmt::format("{}: was built against LibTorch {} with _GLIBCXX_USE_CXX11_ABI={}, but this gcbench uses LibTorch {} with "
+                    "_GLIBCXX_USE_CXX11_ABI={}; rebuild the plugin against the LibTorch gcbench was built with "
+                    "(find_package(gcbench) finds it)",
+                    file.string(), plugin_torch, cxx11_abi, GCBENCH_LIBTORCH_VERSION, GCBENCH_CXX11_ABI));
   }
 }
 
@@ -210,25 +212,27 @@ void PluginRegistry::load(const fs::path& file) {
     check_libtorch(file, declared->libtorch_version, declared->cxx11_abi);
   }
   if (const auto ended = load_ends_process(file)) {
-    throw PluginError(fmt::format("{}: loading it ended the process that tried ({}): a static initialiser of the plugin "
-                                  "or of a library it links fails; fix it, or move the plugin out of the plugin path",
-                                  file.string(), *ended));
+    throw PluginError(
+        fmt::format("{}: loading it ended the process that tried ({}): a static initialiser of the plugin "
+                    "or of a library it links fails; fix it, or move the plugin out of the plugin path",
+                    file.string(), *ended));
   }
   auto library = std::make_shared<dll::shared_library>();
   boost::dll::fs::error_code ec;
   library->load(file, dll::load_mode::rtld_now | dll::load_mode::rtld_local, ec);
   if (ec) {
-    throw PluginError(fmt::format("{}: cannot be loaded as a shared library: {}; rebuild it against this gcbench "
-                                  "(gcbench_add_plugin links with -Wl,--no-undefined, so a missing symbol fails at link time)",
-                                  file.string(), dlopen_reason(file)));
+    throw PluginError(
+        fmt::format("{}: cannot be loaded as a shared library: {}; rebuild it against this gcbench "
+                    "(gcbench_add_plugin links with -Wl,--no-undefined, so a missing symbol fails at link time)",
+                    file.string(), dlopen_reason(file)));
   }
   using namespace plugin_abi;
   for (const char* symbol : {kAbiVersionSymbol, kInfoSymbol, kFactorySymbol}) {
     if (!library->has(symbol)) {
-      throw PluginError(fmt::format(
-          "{}: is not a gcbench plugin: the symbol '{}' is missing; register the plugin class with one "
-          "GCBENCH_REGISTER_* macro from <gcbench/plugin.hpp>",
-          file.string(), symbol));
+      throw PluginError(
+          fmt::format("{}: is not a gcbench plugin: the symbol '{}' is missing; register the plugin class with one "
+                      "GCBENCH_REGISTER_* macro from <gcbench/plugin.hpp>",
+                      file.string(), symbol));
     }
   }
   // Check the ABI before calling anything that passes C++ types across the boundary.
@@ -245,8 +249,8 @@ void PluginRegistry::load(const fs::path& file) {
   try {
     info = library->get_alias<InfoFn>(kInfoSymbol)();
   } catch (const std::exception& error) {
-    throw PluginError(fmt::format("{}: its plugin info function threw: {}; fix the plugin's info function", file.string(),
-                                  error.what()));
+    throw PluginError(
+        fmt::format("{}: its plugin info function threw: {}; fix the plugin's info function", file.string(), error.what()));
   }
   PluginRecord record{std::move(info), file, abi, plugin_torch, sha256_of_text(bytes)};
   if (record.info.name.empty()) {
@@ -261,15 +265,14 @@ void PluginRegistry::load(const fs::path& file) {
     try {
       parse_checksum(archive.checksum, fmt::format("{}: archive {}", file.string(), archive.url));
     } catch (const UtilError& error) {
-      warnings_.push_back(fmt::format("{}; `gcbench data fetch {}` will refuse it until the plugin declares one",
-                                      error.what(), record.info.name));
+      warnings_.push_back(fmt::format("{}; `gcbench data fetch {}` will refuse it until the plugin declares one", error.what(),
+                                      record.info.name));
     }
   }
   for (const auto& existing : loaded_) {
     if (existing.record.info.kind == record.info.kind && existing.record.info.name == record.info.name) {
-      throw PluginError(fmt::format("{}: {} plugin '{}' is already loaded from {}; this copy is ignored",
-                                    file.string(), to_string(record.info.kind), record.info.name,
-                                    existing.record.file.string()));
+      throw PluginError(fmt::format("{}: {} plugin '{}' is already loaded from {}; this copy is ignored", file.string(),
+                                    to_string(record.info.kind), record.info.name, existing.record.file.string()));
     }
   }
   loaded_.push_back({std::move(record), std::move(library)});
@@ -290,8 +293,8 @@ const PluginRegistry::Loaded& PluginRegistry::find_loaded(PluginKind kind, const
   }
   std::string folders;
   for (const auto& folder : folders_) folders += (folders.empty() ? "" : ", ") + folder.string();
-  std::string message = fmt::format("unknown {} plugin '{}'; available {} plugins: {}", to_string(kind), name,
-                                    to_string(kind), available.empty() ? "none" : fmt::format("{}", fmt::join(available, ", ")));
+  std::string message = fmt::format("unknown {} plugin '{}'; available {} plugins: {}", to_string(kind), name, to_string(kind),
+                                    available.empty() ? "none" : fmt::format("{}", fmt::join(available, ", ")));
   message += fmt::format(" (searched: {})", folders.empty() ? "no existing folder" : folders);
   for (const auto& rejected : rejected_) message += "\n  rejected " + rejected.reason;
   throw PluginError(message);
@@ -317,8 +320,8 @@ auto create_checked(const PluginRecord& record, dll::shared_library& library, Ar
     if (!object) throw std::runtime_error("the factory returned nothing");
     return object;
   } catch (const std::exception& error) {
-    throw PluginError(fmt::format("{} plugin '{}' ({}) failed to start: {}", to_string(record.info.kind),
-                                  record.info.name, record.file.string(), error.what()));
+    throw PluginError(fmt::format("{} plugin '{}' ({}) failed to start: {}", to_string(record.info.kind), record.info.name,
+                                  record.file.string(), error.what()));
   }
 }
 
@@ -347,12 +350,10 @@ class LibraryBoundArchitecture : public Architecture {
 
 }  // namespace
 
-std::shared_ptr<Architecture> PluginRegistry::create_architecture(const std::string& name,
-                                                                  const Options& options) const {
+std::shared_ptr<Architecture> PluginRegistry::create_architecture(const std::string& name, const Options& options) const {
   const auto& loaded = find_loaded(PluginKind::architecture, name);
   auto object = create_checked<plugin_abi::ArchitectureFactory>(loaded.record, *loaded.library, options);
-  return std::make_shared<LibraryBoundArchitecture>(tie_to_library(std::move(object), loaded.library),
-                                                    loaded.library);
+  return std::make_shared<LibraryBoundArchitecture>(tie_to_library(std::move(object), loaded.library), loaded.library);
 }
 
 std::shared_ptr<Dataset> PluginRegistry::create_dataset(const std::string& name, const fs::path& root,
@@ -362,8 +363,7 @@ std::shared_ptr<Dataset> PluginRegistry::create_dataset(const std::string& name,
   return tie_to_library(std::move(object), loaded.library);
 }
 
-std::shared_ptr<GcEstimator> PluginRegistry::create_gc_estimator(const std::string& name,
-                                                                 const Options& options) const {
+std::shared_ptr<GcEstimator> PluginRegistry::create_gc_estimator(const std::string& name, const Options& options) const {
   const auto& loaded = find_loaded(PluginKind::gc_estimator, name);
   auto object = create_checked<plugin_abi::GcEstimatorFactory>(loaded.record, *loaded.library, options);
   return tie_to_library(std::move(object), loaded.library);

@@ -24,9 +24,10 @@ BenchFile read_bench_file(const fs::path& file) {
     throw std::runtime_error(fmt::format("{} is not JSON: {}", file.string(), error.what()));
   }
   if (!doc.is_object() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array() || !doc.contains("context")) {
-    throw std::runtime_error(fmt::format("{} is not Google Benchmark JSON (no 'context' and 'benchmarks'); write one with "
-                                         "`gcbench bench --json FILE`",
-                                         file.string()));
+    throw std::runtime_error(
+        fmt::format("{} is not Google Benchmark JSON (no 'context' and 'benchmarks'); write one with "
+                    "`gcbench bench --json FILE`",
+                    file.string()));
   }
   out.context = doc["context"];
   const std::map<std::string, double> seconds_per = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}};
@@ -44,7 +45,8 @@ BenchFile read_bench_file(const fs::path& file) {
     if (unit == seconds_per.end()) {
       throw std::runtime_error(fmt::format("{}: benchmark '{}' has an unknown time_unit", file.string(), name));
     }
-    for (const auto& [statistic, values] : {std::pair{"real_time", &repetitions.real_time}, std::pair{"cpu_time", &repetitions.cpu_time}}) {
+    for (const auto& [statistic, values] :
+         {std::pair{"real_time", &repetitions.real_time}, std::pair{"cpu_time", &repetitions.cpu_time}}) {
       if (!entry.contains(statistic) || !entry[statistic].is_number()) {
         throw std::runtime_error(fmt::format("{}: benchmark '{}' has no number '{}'", file.string(), name, statistic));
       }

@@ -14,7 +14,7 @@ namespace gcbench {
 struct BenchRepetitions {
   std::vector<double> real_time;  // seconds, one per repetition
   std::vector<double> cpu_time;
-  std::string error;              // Google Benchmark's error_message, when a repetition failed
+  std::string error;  // Google Benchmark's error_message, when a repetition failed
 };
 
 struct BenchFile {

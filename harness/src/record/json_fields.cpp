@@ -28,9 +28,9 @@ std::optional<JsonFields> JsonFields::optional_object(const std::string& name) c
 }
 
 void JsonFields::mistyped(const json& value, const std::string& path, const char* expected) {
-  throw RecordError("record field '" + path + "' is " + (value.is_number_float() ? std::string("a real number")
-                                                                                   : std::string(value.type_name())) +
-                    ", expected " + expected);
+  throw RecordError("record field '" + path + "' is " +
+                    (value.is_number_float() ? std::string("a real number") : std::string(value.type_name())) + ", expected " +
+                    expected);
 }
 
 }  // namespace gcbench

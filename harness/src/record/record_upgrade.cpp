@@ -87,9 +87,10 @@ json upgrade_record(json record) {
       throw RecordError(fmt::format("record field 'schema_version' is {}, expected a positive integer", given.dump()));
     }
     if (given.get<std::int64_t>() > kRunRecordSchemaVersion) {
-      throw RecordError(fmt::format("record schema version {} is newer than this gcbench reads (schema version {}); "
-                                    "read it with the gcbench that wrote it, or a newer one",
-                                    given.get<std::int64_t>(), kRunRecordSchemaVersion));
+      throw RecordError(
+          fmt::format("record schema version {} is newer than this gcbench reads (schema version {}); "
+                      "read it with the gcbench that wrote it, or a newer one",
+                      given.get<std::int64_t>(), kRunRecordSchemaVersion));
     }
     version = given.get<int>();
   }

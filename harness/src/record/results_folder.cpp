@@ -1,8 +1,8 @@
 #include "record/results_folder.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,9 +11,9 @@
 #include <set>
 #include <system_error>
 
+#include "record/provenance.hpp"
 #include "util/atomic_file.hpp"
 #include "util/utf8_text.hpp"
-#include "record/provenance.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -24,9 +24,10 @@ namespace {
 void check_folder_name(const std::string& suite) {
   if (suite.empty() || suite == "." || suite == ".." || suite.find('/') != std::string::npos ||
       suite.find('\0') != std::string::npos) {
-    throw std::invalid_argument(fmt::format("suite name \"{}\" cannot name a results folder: it must be one plain "
-                                            "name without '/', '.' or '..'; set suite.name",
-                                            suite));
+    throw std::invalid_argument(
+        fmt::format("suite name \"{}\" cannot name a results folder: it must be one plain "
+                    "name without '/', '.' or '..'; set suite.name",
+                    suite));
   }
 }
 
@@ -74,8 +75,10 @@ bool ResultsFolder::holds_plan(const fs::path& path) { return fs::exists(path / 
 ResultsFolder ResultsFolder::create_or_continue(const fs::path& path) {
   std::error_code error;
   if (fs::exists(path, error) && !holds_plan(path) && !fs::is_empty(path, error)) {
-    throw std::runtime_error(fmt::format("{} holds files but is not a results folder (no plan.json); give an empty or "
-                                         "new folder, or a results folder of this suite", path.string()));
+    throw std::runtime_error(
+        fmt::format("{} holds files but is not a results folder (no plan.json); give an empty or "
+                    "new folder, or a results folder of this suite",
+                    path.string()));
   }
   fs::create_directories(path, error);
   if (error) throw std::system_error(error, "cannot create the results folder " + path.string());
@@ -92,9 +95,10 @@ void ResultsFolder::lock() {
     std::getline(in, holder);
     ::close(lock_fd_);
     lock_fd_ = -1;
-    throw std::runtime_error(fmt::format("{} is being written by another gcbench process ({}); two processes must not "
-                                         "write one results folder: wait for it, or stop it and resume",
-                                         path_.string(), holder.empty() ? "pid unknown" : holder));
+    throw std::runtime_error(
+        fmt::format("{} is being written by another gcbench process ({}); two processes must not "
+                    "write one results folder: wait for it, or stop it and resume",
+                    path_.string(), holder.empty() ? "pid unknown" : holder));
   }
   char host[256] = {};
   ::gethostname(host, sizeof(host) - 1);
@@ -152,13 +156,15 @@ ResultsFolder ResultsFolder::open(const fs::path& path) {
     }
   }
   if (candidates.empty()) {
-    throw std::runtime_error(fmt::format("{} holds no runs.jsonl, nor does any folder in it; give a suite's results "
-                                         "folder, e.g. results/<suite>/<timestamp>", path.string()));
+    throw std::runtime_error(
+        fmt::format("{} holds no runs.jsonl, nor does any folder in it; give a suite's results "
+                    "folder, e.g. results/<suite>/<timestamp>",
+                    path.string()));
   }
   ResultsFolder folder(*std::max_element(candidates.begin(), candidates.end()));  // timestamps sort by name
   if (candidates.size() > 1) {
-    folder.notes_.push_back(fmt::format("{} holds {} results folders of the suite; reporting the latest, {}",
-                                        path.string(), candidates.size(), folder.path_.filename().string()));
+    folder.notes_.push_back(fmt::format("{} holds {} results folders of the suite; reporting the latest, {}", path.string(),
+                                        candidates.size(), folder.path_.filename().string()));
   }
   return folder;
 }

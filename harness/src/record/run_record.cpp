@@ -12,10 +12,14 @@ using nlohmann::json;
 
 std::string to_string(RunStatus status) {
   switch (status) {
-    case RunStatus::ok: return "ok";
-    case RunStatus::diverged: return "diverged";
-    case RunStatus::failed: return "failed";
-    case RunStatus::crashed: return "crashed";
+    case RunStatus::ok:
+      return "ok";
+    case RunStatus::diverged:
+      return "diverged";
+    case RunStatus::failed:
+      return "failed";
+    case RunStatus::crashed:
+      return "crashed";
   }
   return "?";
 }
@@ -91,9 +95,13 @@ class JsonWriter {
   }
 
   template <class T>
-  void required(const char* name, const T& value) { out_[name] = value_of(value); }
+  void required(const char* name, const T& value) {
+    out_[name] = value_of(value);
+  }
   template <class T>
-  void defaulted(const char* name, const T& value) { out_[name] = value_of(value); }
+  void defaulted(const char* name, const T& value) {
+    out_[name] = value_of(value);
+  }
   template <class T>
   void unless_default(const char* name, const T& value) {
     if (!is_default(value)) out_[name] = value_of(value);
@@ -103,7 +111,9 @@ class JsonWriter {
     if (value) out_[name] = value_of(*value);
   }
   template <class T>
-  void nullable(const char* name, const std::optional<T>& value) { out_[name] = value ? value_of(*value) : json(); }
+  void nullable(const char* name, const std::optional<T>& value) {
+    out_[name] = value ? value_of(*value) : json();
+  }
   template <class F>
   void group(const char* name, F&& fields) {
     json object = json::object();
@@ -171,19 +181,25 @@ class JsonReader {
   }
 
   template <class T>
-  void required(const char* name, T& value) { value = read<T>(in_, name); }
+  void required(const char* name, T& value) {
+    value = read<T>(in_, name);
+  }
   template <class T>
   void defaulted(const char* name, T& value) {
     if (present(name)) value = read<T>(in_, name);
   }
   template <class T>
-  void unless_default(const char* name, T& value) { defaulted(name, value); }
+  void unless_default(const char* name, T& value) {
+    defaulted(name, value);
+  }
   template <class T>
   void optional(const char* name, std::optional<T>& value) {
     value = present(name) ? std::optional<T>(read<T>(in_, name)) : std::nullopt;
   }
   template <class T>
-  void nullable(const char* name, std::optional<T>& value) { optional(name, value); }
+  void nullable(const char* name, std::optional<T>& value) {
+    optional(name, value);
+  }
   template <class F>
   void group(const char* name, F&& fields) {
     JsonReader reader(in_.object(name));

@@ -60,9 +60,9 @@ struct Provenance {
   std::string hostname;
   std::int64_t threads = 0;
   std::int64_t cores = 0;
-  std::string cpu_model;  // /proc/cpuinfo's model name
-  std::string blas;       // the BLAS LibTorch was built with, from its build config
-  std::string compiler;   // the compiler that built gcbench
+  std::string cpu_model;     // /proc/cpuinfo's model name
+  std::string blas;          // the BLAS LibTorch was built with, from its build config
+  std::string compiler;      // the compiler that built gcbench
   std::string device;        // where tensors ran: "cpu", "cuda:0"
   std::string device_model;  // the GPU's name, or the CPU model
   PluginVersion dataset;
@@ -114,7 +114,7 @@ struct TrainingSummary {
 };
 
 struct GcMeasurement {
-  double value = 0;  // mean over the images of ||J_f(x)||_F^2
+  double value = 0;                      // mean over the images of ||J_f(x)||_F^2
   std::optional<double> standard_error;  // stochastic estimators only
   std::int64_t backward_passes = 0;
   double seconds = 0;
@@ -165,9 +165,9 @@ struct Metrics {
 };
 
 struct EvaluatedSplits {
-  std::string source;                // "source_test"
-  std::optional<std::string> target; // "target", none for a source-only dataset
-  std::string gc;                    // "source_train"
+  std::string source;                 // "source_test"
+  std::optional<std::string> target;  // "target", none for a source-only dataset
+  std::string gc;                     // "source_train"
 };
 
 // The classes of the run's splits, by name, as the dataset loaded them: with a

@@ -45,8 +45,9 @@ std::string render_svg(const fs::path& svg, const std::string& script, int width
   const ChildExit exit = run_child({"gnuplot", gp.filename().string()}, options);
   const int code = exit.exit_code.value_or(-1);
   if (code == 127) {
-    throw std::runtime_error("gnuplot is not installed; `gcbench report` draws its plots with it: "
-                             "apt-get install gnuplot-nox (ci/setup.sh installs it)");
+    throw std::runtime_error(
+        "gnuplot is not installed; `gcbench report` draws its plots with it: "
+        "apt-get install gnuplot-nox (ci/setup.sh installs it)");
   }
   if (code != 0 || !fs::exists(svg)) {
     throw std::runtime_error(fmt::format("gnuplot failed on {} (exit {}): {}", gp.string(), code, read_all(log)));

@@ -15,16 +15,24 @@ std::string html_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
-
 
 // gnuplot names its markers and groups with the same ids in every SVG; inline,
 // they would clash, so each figure's ids get its own prefix.
@@ -39,17 +47,17 @@ std::string inline_svg(const std::string& svg, std::size_t figure) {
 
 std::string split_section(const ReportContent& c) {
   if (!c.several_splits) return "";
-  std::string html = fmt::format("<h3>Within each class split</h3>\n<p>{} ({} resamples, seed {}).</p>\n"
-                                 "<table id=\"splits\"><tr>{}<th>splits</th><th>relation</th><th>pooled within-split "
-                                 "&rho; [95% CI]</th><th>reading</th><th>per split</th></tr>\n",
-                                 html_escape(kSplitSectionIntro), kBootstrapResamples, kReportBootstrapSeed,
-                                 c.has_variants ? "<th>variant</th>" : "");
+  std::string html = fmt::format(
+      "<h3>Within each class split</h3>\n<p>{} ({} resamples, seed {}).</p>\n"
+      "<table id=\"splits\"><tr>{}<th>splits</th><th>relation</th><th>pooled within-split "
+      "&rho; [95% CI]</th><th>reading</th><th>per split</th></tr>\n",
+      html_escape(kSplitSectionIntro), kBootstrapResamples, kReportBootstrapSeed, c.has_variants ? "<th>variant</th>" : "");
   for (const auto& check : c.checks) {
     if (check.splits < 2) continue;
     for (const auto& relation : check.relations()) {
       html += fmt::format("<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                          c.has_variants ? "<td>" + html_escape(check.variant) + "</td>" : "", check.splits,
-                          relation.measures, pooled_text(relation.by_split.pooled),
+                          c.has_variants ? "<td>" + html_escape(check.variant) + "</td>" : "", check.splits, relation.measures,
+                          pooled_text(relation.by_split.pooled),
                           html_escape(pooled_verdict(relation.by_split.pooled, relation.expected_sign)),
                           html_escape(per_split_text(relation.by_split)));
     }
@@ -62,26 +70,29 @@ std::string split_section(const ReportContent& c) {
 std::string html_report(const ReportContent& c) {
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
   html += fmt::format("<title>gcbench report: {}</title>\n", html_escape(c.suite));
-  html += "<style>body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}"
-          "table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;"
-          "text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
-          "figure{display:inline-block;margin:0.5em 1em 1.5em 0;vertical-align:top;max-width:660px}"
-          "figcaption{font-size:12px;color:#555}.match{color:#176f2c}.opposite{color:#a31515}"
-          ".match,.opposite,.verdict{text-align:left}"
-          "code{background:#f4f4f4;padding:0 3px}</style></head>\n<body>\n";
-  html += fmt::format("<h1>gcbench report: {}</h1>\n<p>{}</p>\n<ul><li>results: <code>{}</code></li>"
-                      "<li>runs: {} ok, {} diverged, {} failed{}{}; {:.1f} min of run time in all</li>"
-                      "<li>started {}; last run started {}</li><li>git revision: {}</li><li>{}</li>"
-                      "<li>source GC by <code>{}</code> (w.r.t. {}); accuracy: {}-shot <code>{}</code>; NC is CDNV</li></ul>\n",
-                      html_escape(c.suite), html_escape(c.description), html_escape(c.results_folder.string()), c.ok,
-                      c.diverged, c.failed, c.crashed > 0 ? fmt::format(", {} crashed", c.crashed) : "", c.not_run.empty() ? "" : fmt::format(", {} planned but not run", c.not_run.size()),
-                      c.run_seconds / 60, c.started, c.last_started, html_escape(c.revisions),
-                      html_escape(c.versions), html_escape(c.headline.gc_estimator), html_escape(c.gc_input), c.headline.shots,
-                      html_escape(c.headline.classifier));
-  html += "<h2>Does the paper's mechanism show?</h2>\n<p>Spearman rank correlations over each group's runs. The paper: "
-          "lower source GC goes with lower target NC (&rho; &gt; 0), and lower target NC with higher few-shot "
-          "accuracy (&rho; &lt; 0). Before transfer, GC bounds NC on the source classes themselves "
-          "(&rho;(GC, source NC) &gt; 0).</p>\n<table id=\"mechanism\"><tr>";
+  html +=
+      "<style>body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}"
+      "table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;"
+      "text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
+      "figure{display:inline-block;margin:0.5em 1em 1.5em 0;vertical-align:top;max-width:660px}"
+      "figcaption{font-size:12px;color:#555}.match{color:#176f2c}.opposite{color:#a31515}"
+      ".match,.opposite,.verdict{text-align:left}"
+      "code{background:#f4f4f4;padding:0 3px}</style></head>\n<body>\n";
+  html += fmt::format(
+      "<h1>gcbench report: {}</h1>\n<p>{}</p>\n<ul><li>results: <code>{}</code></li>"
+      "<li>runs: {} ok, {} diverged, {} failed{}{}; {:.1f} min of run time in all</li>"
+      "<li>started {}; last run started {}</li><li>git revision: {}</li><li>{}</li>"
+      "<li>source GC by <code>{}</code> (w.r.t. {}); accuracy: {}-shot <code>{}</code>; NC is CDNV</li></ul>\n",
+      html_escape(c.suite), html_escape(c.description), html_escape(c.results_folder.string()), c.ok, c.diverged, c.failed,
+      c.crashed > 0 ? fmt::format(", {} crashed", c.crashed) : "",
+      c.not_run.empty() ? "" : fmt::format(", {} planned but not run", c.not_run.size()), c.run_seconds / 60, c.started,
+      c.last_started, html_escape(c.revisions), html_escape(c.versions), html_escape(c.headline.gc_estimator),
+      html_escape(c.gc_input), c.headline.shots, html_escape(c.headline.classifier));
+  html +=
+      "<h2>Does the paper's mechanism show?</h2>\n<p>Spearman rank correlations over each group's runs. The paper: "
+      "lower source GC goes with lower target NC (&rho; &gt; 0), and lower target NC with higher few-shot "
+      "accuracy (&rho; &lt; 0). Before transfer, GC bounds NC on the source classes themselves "
+      "(&rho;(GC, source NC) &gt; 0).</p>\n<table id=\"mechanism\"><tr>";
   if (c.has_variants) html += "<th>variant</th>";
   html += "<th>swept</th><th>runs</th>";
   for (const auto& relation : MechanismCheck{}.relations()) {
@@ -127,18 +138,19 @@ std::string html_report(const ReportContent& c) {
   for (const auto& warning : c.warnings) html += "<p><i>note: " + html_escape(warning) + "</i></p>\n";
   // Marks the page with how many figures drew at least their data's markers: a
   // headless browser's DOM dump then shows whether every plot rendered with data.
-  html += "<script>\nwindow.addEventListener('load', function () {\n"
-          "  var figures = document.querySelectorAll('figure.plot'), drawn = 0;\n"
-          "  figures.forEach(function (f) {\n"
-          "    var svg = f.querySelector('svg'), box = svg ? svg.getBoundingClientRect() : null;\n"
-          "    var markers = svg ? Array.prototype.filter.call(svg.querySelectorAll('use'),\n"
-          "        function (u) { return !u.closest('defs'); }).length : 0;\n"
-          "    var ok = box && box.width > 0 && box.height > 0 && markers >= Number(f.dataset.points);\n"
-          "    f.dataset.rendered = ok ? 'yes' : 'no';\n"
-          "    if (ok) drawn++;\n"
-          "  });\n"
-          "  document.body.dataset.plotsRendered = drawn + '/' + figures.length;\n"
-          "});\n</script>\n</body></html>\n";
+  html +=
+      "<script>\nwindow.addEventListener('load', function () {\n"
+      "  var figures = document.querySelectorAll('figure.plot'), drawn = 0;\n"
+      "  figures.forEach(function (f) {\n"
+      "    var svg = f.querySelector('svg'), box = svg ? svg.getBoundingClientRect() : null;\n"
+      "    var markers = svg ? Array.prototype.filter.call(svg.querySelectorAll('use'),\n"
+      "        function (u) { return !u.closest('defs'); }).length : 0;\n"
+      "    var ok = box && box.width > 0 && box.height > 0 && markers >= Number(f.dataset.points);\n"
+      "    f.dataset.rendered = ok ? 'yes' : 'no';\n"
+      "    if (ok) drawn++;\n"
+      "  });\n"
+      "  document.body.dataset.plotsRendered = drawn + '/' + figures.length;\n"
+      "});\n</script>\n</body></html>\n";
   return html;
 }
 

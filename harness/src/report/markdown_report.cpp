@@ -16,7 +16,6 @@ std::string markdown_cell(const std::string& text) {
   return out;
 }
 
-
 std::string split_section(const ReportContent& c) {
   if (!c.several_splits) return "";
   std::string md = fmt::format("### Within each class split\n\n{} ({} resamples, seed {}).\n\n", kSplitSectionIntro,
@@ -40,18 +39,18 @@ std::string split_section(const ReportContent& c) {
 std::string markdown_report(const ReportContent& c) {
   std::string md = fmt::format("# gcbench report: {}\n\n", c.suite);
   if (!c.description.empty()) md += c.description + "\n\n";
-  md += fmt::format("- results: `{}`\n- runs: {} ok, {} diverged, {} failed{}{}; {:.1f} min of run time in all\n"
-                    "- started {} .. last run started {}\n- git revision: {}\n- {}\n"
-                    "- headline measures: source GC by `{}`; accuracy: {}-shot `{}`; NC is CDNV\n\n",
-                    c.results_folder.string(), c.ok, c.diverged, c.failed,
-                    c.crashed > 0 ? fmt::format(", {} crashed", c.crashed) : "",
-                    c.not_run.empty() ? "" : fmt::format(", {} planned but not run", c.not_run.size()), c.run_seconds / 60,
-                    c.started, c.last_started,
-                    c.revisions, c.versions, c.headline.gc_estimator, c.headline.shots, c.headline.classifier);
-  md += "## Does the paper's mechanism show?\n\n"
-        "Spearman rank correlations over the runs of each group (all seeds). The paper: lower source GC goes with "
-        "lower target NC (rho > 0), and lower target NC with higher few-shot accuracy (rho < 0). Before transfer, "
-        "GC bounds NC on the source classes themselves (rho(GC, source NC) > 0).\n\n";
+  md += fmt::format(
+      "- results: `{}`\n- runs: {} ok, {} diverged, {} failed{}{}; {:.1f} min of run time in all\n"
+      "- started {} .. last run started {}\n- git revision: {}\n- {}\n"
+      "- headline measures: source GC by `{}`; accuracy: {}-shot `{}`; NC is CDNV\n\n",
+      c.results_folder.string(), c.ok, c.diverged, c.failed, c.crashed > 0 ? fmt::format(", {} crashed", c.crashed) : "",
+      c.not_run.empty() ? "" : fmt::format(", {} planned but not run", c.not_run.size()), c.run_seconds / 60, c.started,
+      c.last_started, c.revisions, c.versions, c.headline.gc_estimator, c.headline.shots, c.headline.classifier);
+  md +=
+      "## Does the paper's mechanism show?\n\n"
+      "Spearman rank correlations over the runs of each group (all seeds). The paper: lower source GC goes with "
+      "lower target NC (rho > 0), and lower target NC with higher few-shot accuracy (rho < 0). Before transfer, "
+      "GC bounds NC on the source classes themselves (rho(GC, source NC) > 0).\n\n";
   md += fmt::format("| {}swept | runs |", c.has_variants ? "variant | " : "");
   for (const auto& relation : MechanismCheck{}.relations()) md += fmt::format(" rho({}) | verdict |", relation.measures);
   md += fmt::format("\n|{}---|---|---|---|---|---|---|---|\n", c.has_variants ? "---|" : "");
@@ -73,12 +72,15 @@ std::string markdown_report(const ReportContent& c) {
     md += "| " + fmt::format("{}", fmt::join(cells, " | ")) + " |\n";
   }
   md += "\nGC columns: mean ||J_f(x)||_F^2 over `measure.gc_samples` source-train images, w.r.t. " + c.gc_input +
-        " (± standard error for stochastic estimators). NC columns: CDNV on source-test and target images. Accuracies: mean over episodes "
+        " (± standard error for stochastic estimators). NC columns: CDNV on source-test and target images. Accuracies: mean over "
+        "episodes "
         "± the 95% t-interval.\n";
   for (const auto& line : c.not_ok) md += "\n- " + line + "\n";
   if (!c.not_run.empty()) {
-    md += fmt::format("\n### Planned but not run\n\nThe suite stopped before these {} runs (`gcbench plan` lists them; "
-                      "run the suite again to measure them):\n\n", c.not_run.size());
+    md += fmt::format(
+        "\n### Planned but not run\n\nThe suite stopped before these {} runs (`gcbench plan` lists them; "
+        "run the suite again to measure them):\n\n",
+        c.not_run.size());
     for (const auto& line : c.not_run) md += "- " + markdown_cell(line) + "\n";
   }
   md += "\n## Figures\n\n";

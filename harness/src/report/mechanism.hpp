@@ -8,15 +8,15 @@
 #include <string>
 #include <vector>
 
-#include "stats/correlation.hpp"
 #include "report/split_statistics.hpp"
 #include "report/suite_results.hpp"
+#include "stats/correlation.hpp"
 
 namespace gcbench {
 
 struct MechanismCheck {
   std::string variant;
-  std::string swept;            // the key the group sweeps
+  std::string swept;  // the key the group sweeps
   Correlation gc_vs_source_nc;
   Correlation gc_vs_target_nc;
   Correlation target_nc_vs_accuracy;
@@ -28,7 +28,7 @@ struct MechanismCheck {
 
   // The three, in the order reports show them, with the sign the paper expects.
   struct Relation {
-    const char* measures;       // "source GC, target NC"
+    const char* measures;  // "source GC, target NC"
     const Correlation& correlation;
     int expected_sign;
     const SplitAwareCorrelation& by_split;

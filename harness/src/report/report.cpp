@@ -1,7 +1,7 @@
 #include "report/report.hpp"
 
-#include "util/atomic_file.hpp"
 #include "report/report_content.hpp"
+#include "util/atomic_file.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -12,8 +12,8 @@ Report write_report(const fs::path& results_path, const fs::path& out_dir) {
   fs::create_directories(dir);
   const ReportContent content = gather_report(results, dir / "plots");
 
-  Report report{dir / "report.md", dir / "report.html", content.checks, content.figures, content.warnings,
-                content.not_run.size()};
+  Report report{dir / "report.md", dir / "report.html", content.checks,
+                content.figures,   content.warnings,    content.not_run.size()};
   write_file_atomically(report.markdown, markdown_report(content));
   write_file_atomically(report.html, html_report(content));
   return report;

@@ -37,7 +37,8 @@ ReportContent gather_report(const SuiteResults& results, const std::filesystem::
                                     : fmt::format(" (CUDA {}, cuDNN {})", p.libtorch_cuda_version, p.libtorch_cudnn_version)));
     if (c.started.empty() || r.started_at < c.started) c.started = r.started_at;
     if (r.started_at > c.last_started) c.last_started = r.started_at;
-    if (r.status != RunStatus::ok) c.not_ok.push_back(fmt::format("run {} ({}): **{}**: {}", r.index, r.run_id, to_string(r.status), r.error));
+    if (r.status != RunStatus::ok)
+      c.not_ok.push_back(fmt::format("run {} ({}): **{}**: {}", r.index, r.run_id, to_string(r.status), r.error));
   }
   for (const auto& run : results.not_run) {
     const std::string variant = run.value("variant", std::string());

@@ -28,8 +28,8 @@ struct ReportContent {
   bool several_splits = false;  // some group's runs come from more than one class split
   std::vector<Figure> figures;
   RunTable runs;
-  std::vector<std::string> not_ok;  // "run 3 (id): **failed**: message", one per run that is not ok
-  std::vector<std::string> not_run; // "run 7 (id), variant lr, seed 1: {...}", one per planned run with no record
+  std::vector<std::string> not_ok;   // "run 3 (id): **failed**: message", one per run that is not ok
+  std::vector<std::string> not_run;  // "run 7 (id), variant lr, seed 1: {...}", one per planned run with no record
   std::vector<std::string> warnings;
 };
 

@@ -91,8 +91,7 @@ constexpr const char* kStyle =
 
 std::optional<Figure> scatter(const RunGroup& group, const fs::path& dir, const std::string& name, const std::string& title,
                               const std::string& caption, const std::string& x_label, const std::string& y_label,
-                              std::optional<double> RunMeasures::*x, std::optional<double> RunMeasures::*y,
-                              bool y_error_bars) {
+                              std::optional<double> RunMeasures::*x, std::optional<double> RunMeasures::*y, bool y_error_bars) {
   std::string data;
   std::vector<double> xs, ys;
   for (const auto& run : group.runs) {
@@ -154,7 +153,7 @@ std::optional<Figure> estimator_error(const RunGroup& group, const fs::path& dir
     if (exact_gc == gc.end()) continue;
     const double exact = exact_gc->second.value;
     if (!(exact > 0)) continue;
-    const double x = group.colour_key.empty() ? 0.0
+    const double x = group.colour_key.empty()                  ? 0.0
                      : run.swept[group.colour_key].is_number() ? run.swept[group.colour_key].get<double>()
                                                                : colour_of(group, run);
     xs.push_back(x);
@@ -187,20 +186,18 @@ std::optional<Figure> estimator_error(const RunGroup& group, const fs::path& dir
 
 }  // namespace
 
-std::vector<Figure> draw_figures(const std::vector<RunGroup>& groups, const Headline& headline,
-                                 const fs::path& plots_dir) {
+std::vector<Figure> draw_figures(const std::vector<RunGroup>& groups, const Headline& headline, const fs::path& plots_dir) {
   fs::create_directories(plots_dir);
   std::vector<Figure> figures;
   const auto keep = [&](std::optional<Figure> figure) {
     if (figure) figures.push_back(std::move(*figure));
   };
   const std::string gc_label = fmt::format("source GC ({})", headline.gc_estimator);
-  const std::string accuracy_label =
-      fmt::format("{}-shot accuracy ({})", headline.shots, headline.classifier);
+  const std::string accuracy_label = fmt::format("{}-shot accuracy ({})", headline.shots, headline.classifier);
   for (const auto& group : groups) {
     keep(scatter(group, plots_dir, "gc_vs_target_nc", "Source GC vs target NC",
-                 "The paper's claim: lower source GC goes with lower target NC (a positive rank correlation).",
-                 gc_label, "target NC (CDNV)", &RunMeasures::source_gc, &RunMeasures::target_nc, false));
+                 "The paper's claim: lower source GC goes with lower target NC (a positive rank correlation).", gc_label,
+                 "target NC (CDNV)", &RunMeasures::source_gc, &RunMeasures::target_nc, false));
     keep(scatter(group, plots_dir, "target_nc_vs_accuracy", "Target NC vs few-shot accuracy",
                  "The paper's claim: lower target NC goes with higher few-shot accuracy (a negative rank "
                  "correlation). Bars: 95% intervals over episodes.",

@@ -20,7 +20,7 @@ struct SplitCorrelation {
 };
 
 struct PooledCorrelation {
-  double rho = 0;         // NaN when no split has a measurable rho
+  double rho = 0;            // NaN when no split has a measurable rho
   double low = 0, high = 0;  // the bootstrap 95% percentile interval; NaN when not measurable
   std::size_t splits = 0;    // splits with a measurable rho
   std::size_t runs = 0;      // their runs
@@ -37,7 +37,6 @@ inline constexpr int kBootstrapResamples = 2000;
 // split[i], x[i], y[i]: run i's split and measurements. The interval is
 // reproducible from `seed`.
 SplitAwareCorrelation split_aware_spearman(const std::vector<std::string>& split, const std::vector<double>& x,
-                                           const std::vector<double>& y, std::uint64_t seed,
-                                           int resamples = kBootstrapResamples);
+                                           const std::vector<double>& y, std::uint64_t seed, int resamples = kBootstrapResamples);
 
 }  // namespace gcbench

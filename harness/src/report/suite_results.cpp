@@ -37,8 +37,8 @@ SuiteResults load_suite_results(const fs::path& path) {
     throw std::runtime_error(read.problems.front() + "; the file was edited or damaged");
   }
   if (read.torn_last_line > 0) {
-    results.warnings.push_back(fmt::format("{}:{}: skipped a truncated last record", folder.records_file().string(),
-                                           read.torn_last_line));
+    results.warnings.push_back(
+        fmt::format("{}:{}: skipped a truncated last record", folder.records_file().string(), read.torn_last_line));
   }
   results.records = std::move(read.records);
   if (results.records.empty()) throw std::runtime_error(fmt::format("{} holds no records yet", folder.records_file().string()));
@@ -82,7 +82,8 @@ std::string split_of(const RunRecord& record) {
   const auto options = record.config.find("dataset") != record.config.end() && record.config["dataset"].contains("options")
                            ? record.config["dataset"]["options"]
                            : nlohmann::json::object();
-  if (options.contains("split_seed") && options["split_seed"].is_number_integer() && options["split_seed"].get<std::int64_t>() >= 0) {
+  if (options.contains("split_seed") && options["split_seed"].is_number_integer() &&
+      options["split_seed"].get<std::int64_t>() >= 0) {
     return "split_seed=" + options["split_seed"].dump();
   }
   if (record.classes) return "source: " + fmt::format("{}", fmt::join(record.classes->source, ", "));

@@ -14,10 +14,10 @@
 namespace gcbench {
 
 struct SuiteResults {
-  std::filesystem::path folder;        // holds runs.jsonl
-  std::vector<RunRecord> records;      // in run order
-  std::vector<nlohmann::json> not_run; // plan.json's entries with no record: the suite stopped before them
-  std::vector<std::string> warnings;   // e.g. a truncated last line, skipped
+  std::filesystem::path folder;         // holds runs.jsonl
+  std::vector<RunRecord> records;       // in run order
+  std::vector<nlohmann::json> not_run;  // plan.json's entries with no record: the suite stopped before them
+  std::vector<std::string> warnings;    // e.g. a truncated last line, skipped
 };
 
 // `path` is a suite's results folder (results/<suite>/<timestamp>, holding

@@ -57,8 +57,8 @@ RunTable run_table(const std::vector<RunRecord>& records) {
     for (const auto& key : swept) {
       const auto value = record.swept.find(key);
       row.push_back(value == record.swept.end() || value->is_null() ? "-"
-                    : value->is_number()                           ? number(value->get<double>())
-                                                                   : value->dump());
+                    : value->is_number()                            ? number(value->get<double>())
+                                                                    : value->dump());
     }
     row.push_back(std::to_string(record.seed));
     row.push_back(to_string(record.status));

@@ -16,13 +16,16 @@ namespace gcbench {
 std::string how_to_get_data(const PluginInfo& dataset, const std::filesystem::path& root) {
   // The root is the user's text: quoted, so the command can be pasted as it is.
   const std::string where = root.empty() ? "DIR" : shell_quote(root.string());
-  const std::string then = root.empty() ? fmt::format(", then point dataset.root at DIR (or set GCBENCH_DATA to the folder "
-                                                      "holding {}/)", dataset.name)
+  const std::string then = root.empty() ? fmt::format(
+                                              ", then point dataset.root at DIR (or set GCBENCH_DATA to the folder "
+                                              "holding {}/)",
+                                              dataset.name)
                                         : "";
   std::vector<std::string> ways;
   if (!dataset.archives.empty()) ways.push_back(fmt::format("gcbench data fetch {} {}", dataset.name, where));
   if (dataset.prepare) {
-    ways.push_back(fmt::format("gcbench data prepare {} {} --from SOURCE (SOURCE: {})", dataset.name, where, dataset.prepare_source));
+    ways.push_back(
+        fmt::format("gcbench data prepare {} {} --from SOURCE (SOURCE: {})", dataset.name, where, dataset.prepare_source));
   }
   if (ways.empty()) return "";
   return fmt::format("get the data with `{}`{}", fmt::join(ways, "` or `"), then);

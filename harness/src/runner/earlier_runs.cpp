@@ -31,9 +31,7 @@ const RunRecord* EarlierRuns::measured(const std::string& run_id) const {
   return found == measured_.end() ? nullptr : &found->second;
 }
 
-bool EarlierRuns::recorded(const std::string& run_id, std::size_t index) const {
-  return finished_.count({run_id, index}) != 0;
-}
+bool EarlierRuns::recorded(const std::string& run_id, std::size_t index) const { return finished_.count({run_id, index}) != 0; }
 
 const TrainedNetwork* EarlierRuns::trained(const std::string& training_id) const {
   const auto found = trained_.find(training_id);

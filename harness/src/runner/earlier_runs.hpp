@@ -31,9 +31,9 @@ class EarlierRuns {
   const RunRecord* diverged(const std::string& training_id) const;
 
  private:
-  std::map<std::string, RunRecord> measured_;     // run id -> the record that measured it
-  std::map<std::string, TrainedNetwork> trained_;  // training id -> the network a run trained
-  std::map<std::string, RunRecord> diverged_;      // training id -> the run whose training diverged
+  std::map<std::string, RunRecord> measured_;               // run id -> the record that measured it
+  std::map<std::string, TrainedNetwork> trained_;           // training id -> the network a run trained
+  std::map<std::string, RunRecord> diverged_;               // training id -> the run whose training diverged
   std::set<std::pair<std::string, std::size_t>> finished_;  // run id and plan index of each finished record
 };
 

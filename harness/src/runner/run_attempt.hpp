@@ -26,7 +26,7 @@ bool reuse_earlier(const PlannedRun& run, const EarlierRuns& earlier, RunRecord&
 // Runs it here: trains (or measures an earlier run's network), measures, and
 // sets status ok, diverged or failed with the error. True when the dataset
 // could not be read, so no later run can succeed either.
-bool attempt_run(const PlannedRun& run, const PluginRegistry& registry, DatasetCache& datasets,
-                 const std::filesystem::path& dir, const EarlierRuns& earlier, RunRecord& record);
+bool attempt_run(const PlannedRun& run, const PluginRegistry& registry, DatasetCache& datasets, const std::filesystem::path& dir,
+                 const EarlierRuns& earlier, RunRecord& record);
 
 }  // namespace gcbench

@@ -13,16 +13,15 @@
 #include "plugins/plugin_registry.hpp"
 #include "runtime/device.hpp"
 #include "runtime/phase_timer.hpp"
-#include "util/progress.hpp"
 #include "train/checkpoint.hpp"
 #include "train/pretrain.hpp"
 #include "train/trajectory.hpp"
+#include "util/progress.hpp"
 
 namespace gcbench {
 
 RunDiverged::RunDiverged(std::int64_t step, double loss)
-    : std::runtime_error(fmt::format("training diverged at step {} (loss {}); lower training.lr", step, loss)),
-      step_(step) {}
+    : std::runtime_error(fmt::format("training diverged at step {} (loss {}); lower training.lr", step, loss)), step_(step) {}
 
 namespace {
 
@@ -41,11 +40,14 @@ void train(Network& network, const RunConfig& config, const PluginRegistry& regi
   if (training.trajectory_every > 0) {
     const auto& train = data.source_train;
     const auto& test = data.source_test;
-    const auto probe = stratified_sample(test.labels.contiguous(), training.trajectory_nc_samples, stream_seed(seed, SampleStream::trajectory_nc));
+    const auto probe = stratified_sample(test.labels.contiguous(), training.trajectory_nc_samples,
+                                         stream_seed(seed, SampleStream::trajectory_nc));
     trajectory = std::make_unique<TrajectoryRecorder>(
-        network,
-        registry.create_gc_estimator(training.trajectory_estimator.plugin, training.trajectory_estimator.options),
-        input_batch(train.images, fixed_sample(train.images.size(0), training.trajectory_gc_samples, stream_seed(seed, SampleStream::trajectory_gc)), data.stats)
+        network, registry.create_gc_estimator(training.trajectory_estimator.plugin, training.trajectory_estimator.options),
+        input_batch(
+            train.images,
+            fixed_sample(train.images.size(0), training.trajectory_gc_samples, stream_seed(seed, SampleStream::trajectory_gc)),
+            data.stats)
             .to(device_of(network)),
         ImageSet{test.images.index_select(0, probe), test.labels.index_select(0, probe), test.class_names}, data.stats, seed);
     hooks.observe = [&trajectory](const TrainingProgress& progress) { trajectory->record(progress); };
@@ -63,9 +65,8 @@ void train(Network& network, const RunConfig& config, const PluginRegistry& regi
     smoothed_loss = done.step == 1 ? done.loss : 0.95 * smoothed_loss + 0.05 * done.loss;
     if (!progress.due()) return;
     const double elapsed = seconds_since(started);
-    progress.update(fmt::format("train epoch {}/{} step {}/{} loss {:.4f} {:.0f} img/s ETA {}", done.epoch,
-                                training.epochs, done.step, done.total_steps, smoothed_loss,
-                                static_cast<double>(done.images) / elapsed,
+    progress.update(fmt::format("train epoch {}/{} step {}/{} loss {:.4f} {:.0f} img/s ETA {}", done.epoch, training.epochs,
+                                done.step, done.total_steps, smoothed_loss, static_cast<double>(done.images) / elapsed,
                                 eta(elapsed, static_cast<double>(done.step), static_cast<double>(done.total_steps))));
   };
   const auto trained = pretrain(network, data.source_train, data.stats, training, seed, hooks);
@@ -118,8 +119,8 @@ void run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
   const auto data = timed("load_data", [&] { return datasets.get(config); });  // ~0 when an earlier run loaded it
   record.data_root = data->root.string();
   record.data_digest = data->digest;
-  record.classes = SplitClasses{data->source_train.class_names,
-                                data->target ? data->target->class_names : std::vector<std::string>{}};
+  record.classes =
+      SplitClasses{data->source_train.class_names, data->target ? data->target->class_names : std::vector<std::string>{}};
   const auto& train = data->source_train;
   const auto num_source = static_cast<std::int64_t>(train.class_names.size());
   check_fewshot_fits(config.measure.fewshot, data->target);  // before training, not after
@@ -141,8 +142,8 @@ void run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
     estimators.push_back({choice.plugin, registry.create_gc_estimator(choice.plugin, choice.options)});
   }
   record.metrics.emplace();
-  record.evaluated_splits = EvaluatedSplits{"source_test", data->target ? std::optional<std::string>("target") : std::nullopt,
-                                            "source_train"};
+  record.evaluated_splits =
+      EvaluatedSplits{"source_test", data->target ? std::optional<std::string>("target") : std::nullopt, "source_train"};
   measure_network(network, MeasureInputs{*data, config.measure, seed, device, std::move(estimators)}, timed, *record.metrics);
 }
 

@@ -72,9 +72,8 @@ std::vector<Group> groups_of(const std::vector<PlannedRun>& runs) {
   std::vector<Group> ordered;
   ordered.reserve(groups.size());
   for (auto& [unused, group] : groups) ordered.push_back(std::move(group));
-  std::stable_sort(ordered.begin(), ordered.end(), [](const Group& a, const Group& b) {
-    return a.cost != b.cost ? a.cost > b.cost : a.first < b.first;
-  });
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const Group& a, const Group& b) { return a.cost != b.cost ? a.cost > b.cost : a.first < b.first; });
   return ordered;
 }
 

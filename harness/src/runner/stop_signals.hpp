@@ -5,8 +5,8 @@
 // resumes the suite is printed.
 #pragma once
 
-#include <string>
 #include <sys/types.h>
+#include <string>
 
 namespace gcbench {
 

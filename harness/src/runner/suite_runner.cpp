@@ -11,11 +11,11 @@
 
 #include "plan/plan_diff.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "runner/run_attempt.hpp"
+#include "runner/stop_signals.hpp"
 #include "util/atomic_file.hpp"
 #include "util/child_process.hpp"
 #include "util/progress.hpp"
-#include "runner/run_attempt.hpp"
-#include "runner/stop_signals.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
@@ -27,8 +27,8 @@ constexpr const char* kOutcomeFile = "outcome.json";
 
 // The run in a `gcbench run-one` process. A process that died leaves no
 // outcome: its record says how it died and what it last wrote.
-bool attempt_in_child(const PlannedRun& run, const fs::path& folder_path, const fs::path& dir,
-                      const SuiteRunOptions& options, StopSignals& stop, RunRecord& record) {
+bool attempt_in_child(const PlannedRun& run, const fs::path& folder_path, const fs::path& dir, const SuiteRunOptions& options,
+                      StopSignals& stop, RunRecord& record) {
   const fs::path outcome = dir / kOutcomeFile;
   fs::remove(outcome);
   std::vector<std::string> argv = options.child_command;
@@ -47,9 +47,10 @@ bool attempt_in_child(const PlannedRun& run, const fs::path& folder_path, const 
       std::ifstream in(outcome);
       written = run_record_from_json(json::parse(in));
     } catch (const std::exception& error) {
-      throw std::runtime_error(fmt::format("{}: the run's process wrote an outcome this gcbench cannot read ({}); is "
-                                           "`gcbench run-one` another version than `gcbench run`?",
-                                           outcome.string(), error.what()));
+      throw std::runtime_error(
+          fmt::format("{}: the run's process wrote an outcome this gcbench cannot read ({}); is "
+                      "`gcbench run-one` another version than `gcbench run`?",
+                      outcome.string(), error.what()));
     }
     fs::remove(outcome);
     record = std::move(written);
@@ -57,10 +58,11 @@ bool attempt_in_child(const PlannedRun& run, const fs::path& folder_path, const 
   }
   record.status = RunStatus::crashed;
   record.crash = Crash{exit.signal, exit.exit_code, exit.stderr_tail};
-  record.error = fmt::format("the run's process ended with {} before recording its outcome{}; the last lines it wrote "
-                             "are in crash.stderr_tail. Resume the suite to run it again, or run it alone with "
-                             "--in-process under a debugger",
-                             describe(exit), exit.signal && *exit.signal == 9 ? " (SIGKILL: often the out-of-memory killer)" : "");
+  record.error = fmt::format(
+      "the run's process ended with {} before recording its outcome{}; the last lines it wrote "
+      "are in crash.stderr_tail. Resume the suite to run it again, or run it alone with "
+      "--in-process under a debugger",
+      describe(exit), exit.signal && *exit.signal == 9 ? " (SIGKILL: often the out-of-memory killer)" : "");
   record.seconds = seconds_since(start);
   record.timings["total"] = record.seconds;
   return false;
@@ -88,7 +90,8 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
     if (!earlier.recorded(run.id, run.index)) ++to_run;
   }
   summary.already_done = runs.size() - to_run;
-  if (summary.already_done > 0) spdlog::info("{} of {} runs are already recorded in {}", summary.already_done, runs.size(), folder.path().string());
+  if (summary.already_done > 0)
+    spdlog::info("{} of {} runs are already recorded in {}", summary.already_done, runs.size(), folder.path().string());
 
   const auto suite_start = std::chrono::steady_clock::now();
   double executed_seconds = 0.0;
@@ -98,10 +101,11 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
     if (stop.stop_requested()) break;
     ++position;
     const std::size_t finished = summary.records.size();
-    spdlog::info("run {}/{} (plan #{}) [{}] {}seed {} {} | {} ok, {} failed, {} crashed | suite ETA {}", position, to_run,
-                 run.index, run.id, run.variant.empty() ? "" : "variant " + run.variant + " ", run.seed, run.swept.dump(),
-                 finished - summary.failed - summary.crashed - summary.diverged, summary.failed, summary.crashed,
-                 executed == 0 ? std::string("?") : eta(executed_seconds, static_cast<double>(executed), static_cast<double>(to_run)));
+    spdlog::info(
+        "run {}/{} (plan #{}) [{}] {}seed {} {} | {} ok, {} failed, {} crashed | suite ETA {}", position, to_run, run.index,
+        run.id, run.variant.empty() ? "" : "variant " + run.variant + " ", run.seed, run.swept.dump(),
+        finished - summary.failed - summary.crashed - summary.diverged, summary.failed, summary.crashed,
+        executed == 0 ? std::string("?") : eta(executed_seconds, static_cast<double>(executed), static_cast<double>(to_run)));
 
     const fs::path run_dir = folder.run_dir(run.index, run.id);
     RunRecord record = start_record(suite, run, registry, run_dir);
@@ -136,7 +140,8 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
   }
   summary.not_run = to_run - summary.records.size();
   summary.stopped = stop.stop_requested() && summary.not_run > 0;
-  if (summary.stopped) fmt::print(stderr, "stopped by a signal; every finished run is recorded. Resume with:\n  {}\n", options.resume_command);
+  if (summary.stopped)
+    fmt::print(stderr, "stopped by a signal; every finished run is recorded. Resume with:\n  {}\n", options.resume_command);
   spdlog::info("{} runs in {}", summary.records.size(), format_duration(seconds_since(suite_start)));
   return summary;
 }
@@ -152,8 +157,10 @@ SuiteRunSummary run_suite(const Suite& suite, const std::vector<PlannedRun>& run
 bool run_in_child(const Suite& suite, const std::vector<PlannedRun>& plan, const PluginRegistry& registry,
                   const fs::path& results_dir, std::size_t index, const std::string& run_id) {
   if (index >= plan.size() || plan[index].id != run_id) {
-    throw std::runtime_error(fmt::format("run {} of the suite is not run {}: the suite file changed since the suite "
-                                         "started; resume it to see what changed", index, run_id));
+    throw std::runtime_error(
+        fmt::format("run {} of the suite is not run {}: the suite file changed since the suite "
+                    "started; resume it to see what changed",
+                    index, run_id));
   }
   const PlannedRun& run = plan[index];
   ResultsFolder folder = ResultsFolder::open(results_dir);

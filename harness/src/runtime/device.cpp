@@ -24,9 +24,10 @@ std::string visible_devices_setting() {
 }
 
 std::string no_visible_device() {
-  return fmt::format("no CUDA device visible ({}); check the driver (nvidia-smi) and CUDA_VISIBLE_DEVICES, or use "
-                     "\"cpu\" or \"auto\"",
-                     visible_devices_setting());
+  return fmt::format(
+      "no CUDA device visible ({}); check the driver (nvidia-smi) and CUDA_VISIBLE_DEVICES, or use "
+      "\"cpu\" or \"auto\"",
+      visible_devices_setting());
 }
 
 }  // namespace
@@ -49,17 +50,18 @@ std::string device_problem(const std::string& requested) {
   if (auto problem = device_form_problem(requested); !problem.empty()) return problem;
   if (requested == "auto" || requested == "cpu") return "";
   if (!built_with_cuda()) {
-    return fmt::format("'runtime.device' is \"{}\", but this gcbench is built against a LibTorch without CUDA; use "
-                       "\"cpu\" or \"auto\", or build gcbench against a CUDA LibTorch (README, \"Long suites\": GPUs)",
-                       requested);
+    return fmt::format(
+        "'runtime.device' is \"{}\", but this gcbench is built against a LibTorch without CUDA; use "
+        "\"cpu\" or \"auto\", or build gcbench against a CUDA LibTorch (README, \"Long suites\": GPUs)",
+        requested);
   }
   if (!torch::cuda::is_available()) return fmt::format("'runtime.device' is \"{}\", but {}", requested, no_visible_device());
   const auto colon = requested.find(':');
   const long index = colon == std::string::npos ? 0 : std::stol(requested.substr(colon + 1));
   const auto count = static_cast<long>(torch::cuda::device_count());
   if (index >= count) {
-    return fmt::format("'runtime.device' is \"{}\", but this process sees {} GPU{} (cuda:0 .. cuda:{}; {})", requested,
-                       count, count == 1 ? "" : "s", count - 1, visible_devices_setting());
+    return fmt::format("'runtime.device' is \"{}\", but this process sees {} GPU{} (cuda:0 .. cuda:{}; {})", requested, count,
+                       count == 1 ? "" : "s", count - 1, visible_devices_setting());
   }
   return "";
 }

@@ -22,13 +22,15 @@ void tune_allocator() {
 std::string threads_problem(std::int64_t requested) {
   const auto cores = static_cast<std::int64_t>(std::thread::hardware_concurrency());
   if (cores <= 0 || requested <= cores) return "";
-  return fmt::format("'runtime.threads' is {}, but this machine has {} cores; more threads than cores only slow "
-                     "LibTorch down: use 0 (all cores) or at most {}", requested, cores, cores);
+  return fmt::format(
+      "'runtime.threads' is {}, but this machine has {} cores; more threads than cores only slow "
+      "LibTorch down: use 0 (all cores) or at most {}",
+      requested, cores, cores);
 }
 
 int apply_threads(std::int64_t requested) {
-  const int threads = requested > 0 ? static_cast<int>(requested)
-                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads =
+      requested > 0 ? static_cast<int>(requested) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // LibTorch's CPU build here starts with one thread.
   if (at::get_num_threads() != threads) at::set_num_threads(threads);
   return threads;

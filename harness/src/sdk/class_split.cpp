@@ -20,8 +20,10 @@ std::uint64_t next(std::uint64_t& state) {
 ClassSplit random_class_split(std::int64_t pool, std::int64_t source_count, std::int64_t target_count, std::uint64_t seed) {
   if (source_count < 1 || target_count < 1 || source_count + target_count > pool) {
     throw std::invalid_argument("a random class split of " + std::to_string(source_count) + " source and " +
-                                std::to_string(target_count) + " target classes needs a pool of at least their sum; "
-                                "the pool has " + std::to_string(pool) + " classes");
+                                std::to_string(target_count) +
+                                " target classes needs a pool of at least their sum; "
+                                "the pool has " +
+                                std::to_string(pool) + " classes");
   }
   std::vector<std::int64_t> classes(static_cast<std::size_t>(pool));
   std::iota(classes.begin(), classes.end(), 0);
@@ -30,7 +32,8 @@ ClassSplit random_class_split(std::int64_t pool, std::int64_t source_count, std:
     // Rejection sampling keeps every permutation equally likely.
     const std::uint64_t bound = i + 1, limit = UINT64_MAX - UINT64_MAX % bound;
     std::uint64_t draw;
-    do draw = next(state); while (draw >= limit);
+    do draw = next(state);
+    while (draw >= limit);
     std::swap(classes[i], classes[draw % bound]);
   }
   ClassSplit split;

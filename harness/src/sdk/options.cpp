@@ -8,23 +8,34 @@ namespace gcbench {
 
 std::string_view to_string(OptionType type) {
   switch (type) {
-    case OptionType::boolean: return "boolean";
-    case OptionType::integer: return "integer";
-    case OptionType::real: return "real";
-    case OptionType::string: return "string";
-    case OptionType::integer_list: return "list of integers";
-    case OptionType::real_list: return "list of reals";
-    case OptionType::string_list: return "list of strings";
+    case OptionType::boolean:
+      return "boolean";
+    case OptionType::integer:
+      return "integer";
+    case OptionType::real:
+      return "real";
+    case OptionType::string:
+      return "string";
+    case OptionType::integer_list:
+      return "list of integers";
+    case OptionType::real_list:
+      return "list of reals";
+    case OptionType::string_list:
+      return "list of strings";
   }
   return "unknown";
 }
 
 std::string_view to_string(SplitRole role) {
   switch (role) {
-    case SplitRole::source_train: return "source_train";
-    case SplitRole::source_test: return "source_test";
-    case SplitRole::target: return "target";
-    case SplitRole::val: return "val";
+    case SplitRole::source_train:
+      return "source_train";
+    case SplitRole::source_test:
+      return "source_test";
+    case SplitRole::target:
+      return "target";
+    case SplitRole::val:
+      return "val";
   }
   return "unknown";
 }

@@ -17,7 +17,7 @@ struct Step {
 };
 
 struct StepOptions {
-  double min_relative = 0.05;  // smaller level changes are never steps
+  double min_relative = 0.05;   // smaller level changes are never steps
   double noise_multiple = 4.0;  // a step exceeds this many noise standard deviations
   std::size_t min_level = 2;    // points on each side of a step
 };

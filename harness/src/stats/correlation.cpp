@@ -40,7 +40,6 @@ double exact_p_value(const std::vector<double>& rx, const std::vector<double>& r
 
 }  // namespace
 
-
 namespace {
 
 // Spearman's rho from ranks; NaN when either is constant.

@@ -89,7 +89,8 @@ TestResult mann_whitney_u(const std::vector<double>& first, const std::vector<do
   }
   const auto ranked = midranks(pooled);
   const auto n1 = static_cast<double>(first.size()), n2 = static_cast<double>(second.size());
-  const double rank_sum = std::accumulate(ranked.ranks.begin(), ranked.ranks.begin() + static_cast<std::ptrdiff_t>(first.size()), 0.0);
+  const double rank_sum =
+      std::accumulate(ranked.ranks.begin(), ranked.ranks.begin() + static_cast<std::ptrdiff_t>(first.size()), 0.0);
   result.statistic = rank_sum - n1 * (n1 + 1) / 2.0;
   if (ranked.tie_term == 0 && first.size() * second.size() <= kExactRankSumMax) {
     // counts[m][u]: arrangements of m first-sample values among the rest with U = u,

@@ -21,7 +21,8 @@ void save_checkpoint(Network& network, const std::filesystem::path& file) {
 
 void load_checkpoint(Network& network, const std::filesystem::path& file) {
   if (!std::filesystem::exists(file)) {
-    throw std::runtime_error(file.string() + ": no such checkpoint; training.from_checkpoint must name a final.pt "
+    throw std::runtime_error(file.string() +
+                             ": no such checkpoint; training.from_checkpoint must name a final.pt "
                              "that gcbench saved");
   }
   try {

@@ -4,8 +4,7 @@
 
 namespace gcbench {
 
-double learning_rate(const TrainingConfig& config, std::int64_t step, std::int64_t steps_per_epoch,
-                     std::int64_t total_steps) {
+double learning_rate(const TrainingConfig& config, std::int64_t step, std::int64_t steps_per_epoch, std::int64_t total_steps) {
   const double warmup_steps = config.warmup_epochs * static_cast<double>(steps_per_epoch);
   if (static_cast<double>(step) < warmup_steps) {
     return config.lr * static_cast<double>(step + 1) / warmup_steps;

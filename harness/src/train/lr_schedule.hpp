@@ -9,7 +9,6 @@
 namespace gcbench {
 
 // `step` counts from 0; `total_steps` is the length of training (for cosine).
-double learning_rate(const TrainingConfig& config, std::int64_t step, std::int64_t steps_per_epoch,
-                     std::int64_t total_steps);
+double learning_rate(const TrainingConfig& config, std::int64_t step, std::int64_t steps_per_epoch, std::int64_t total_steps);
 
 }  // namespace gcbench

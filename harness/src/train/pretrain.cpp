@@ -54,8 +54,8 @@ double parameter_norm(Network& network) {
   return std::sqrt(squared_norm(all_parameters(network)).item<double>());
 }
 
-PretrainResult pretrain(Network& network, const ImageSet& source_train, const ChannelStats& stats,
-                        const TrainingConfig& config, std::uint64_t seed, const TrainingHooks& hooks) {
+PretrainResult pretrain(Network& network, const ImageSet& source_train, const ChannelStats& stats, const TrainingConfig& config,
+                        std::uint64_t seed, const TrainingHooks& hooks) {
   const std::int64_t n = source_train.images.size(0);
   if (n < config.batch_size) {
     throw std::invalid_argument("source_train has " + std::to_string(n) + " images, fewer than training.batch_size = " +
@@ -141,10 +141,11 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
         penalty = gc.detach();
       }
       // What the step reports, read back in one copy (one device sync on a GPU).
-      const auto read = at::stack({loss.detach().to(at::kDouble), cross_entropy.detach().to(at::kDouble),
-                                   logits.detach().argmax(1).eq(labels).sum().to(at::kDouble),
-                                   penalty.defined() ? penalty.to(at::kDouble) : at::zeros({}, loss.options().dtype(at::kDouble))})
-                            .to(at::kCPU);
+      const auto read =
+          at::stack({loss.detach().to(at::kDouble), cross_entropy.detach().to(at::kDouble),
+                     logits.detach().argmax(1).eq(labels).sum().to(at::kDouble),
+                     penalty.defined() ? penalty.to(at::kDouble) : at::zeros({}, loss.options().dtype(at::kDouble))})
+              .to(at::kCPU);
       const double* values = read.data_ptr<double>();
       const double loss_value = values[0];
       penalty_sum += values[3];

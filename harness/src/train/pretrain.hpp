@@ -14,11 +14,11 @@
 namespace gcbench {
 
 struct TrainingProgress {
-  std::int64_t step = 0;                 // steps taken so far
-  double epoch = 0.0;                    // step / steps per epoch
-  std::optional<double> loss;            // mean cross-entropy since the last report; none at step 0
-  std::optional<double> accuracy;        // mean train-mode accuracy since the last report
-  double lr = 0.0;                       // the learning rate of the last step
+  std::int64_t step = 0;           // steps taken so far
+  double epoch = 0.0;              // step / steps per epoch
+  std::optional<double> loss;      // mean cross-entropy since the last report; none at step 0
+  std::optional<double> accuracy;  // mean train-mode accuracy since the last report
+  double lr = 0.0;                 // the learning rate of the last step
 };
 
 struct StepDone {
@@ -30,25 +30,25 @@ struct StepDone {
 };
 
 struct TrainingHooks {
-  const GcEstimator* gc_penalty = nullptr;                 // required when config.gc_penalty > 0
-  std::function<void(const TrainingProgress&)> observe;   // at step 0 and every trajectory_every steps
-  std::function<void(std::int64_t epoch)> epoch_end;      // after each completed epoch, from 1
-  std::function<void(const StepDone&)> step_done;         // after every step: progress
+  const GcEstimator* gc_penalty = nullptr;               // required when config.gc_penalty > 0
+  std::function<void(const TrainingProgress&)> observe;  // at step 0 and every trajectory_every steps
+  std::function<void(std::int64_t epoch)> epoch_end;     // after each completed epoch, from 1
+  std::function<void(const StepDone&)> step_done;        // after every step: progress
 };
 
 struct PretrainResult {
   std::int64_t steps = 0;
   std::int64_t epochs_completed = 0;
-  double final_loss = 0.0;               // mean cross-entropy over the last epoch
-  double running_train_accuracy = 0.0;   // over the last epoch, in train mode
-  double final_gc_penalty = 0.0;         // mean GC estimate of the penalty over the last epoch
-  double parameter_norm = 0.0;           // ||theta||_2 of f and g at the end
+  double final_loss = 0.0;                       // mean cross-entropy over the last epoch
+  double running_train_accuracy = 0.0;           // over the last epoch, in train mode
+  double final_gc_penalty = 0.0;                 // mean GC estimate of the penalty over the last epoch
+  double parameter_norm = 0.0;                   // ||theta||_2 of f and g at the end
   std::optional<std::int64_t> diverged_at_step;  // the loss became NaN or infinite
 };
 
 // Batches come from a permutation fixed by `seed`; the network is left in train mode.
-PretrainResult pretrain(Network& network, const ImageSet& source_train, const ChannelStats& stats,
-                        const TrainingConfig& config, std::uint64_t seed, const TrainingHooks& hooks = {});
+PretrainResult pretrain(Network& network, const ImageSet& source_train, const ChannelStats& stats, const TrainingConfig& config,
+                        std::uint64_t seed, const TrainingHooks& hooks = {});
 
 double parameter_norm(Network& network);
 

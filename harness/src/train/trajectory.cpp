@@ -2,13 +2,13 @@
 
 #include <chrono>
 
-#include "measure/nc_metrics.hpp"
 #include "measure/embeddings.hpp"
+#include "measure/nc_metrics.hpp"
 
 namespace gcbench {
 
-TrajectoryRecorder::TrajectoryRecorder(Network& network, std::shared_ptr<const GcEstimator> estimator,
-                                       at::Tensor gc_inputs, ImageSet nc_probe, ChannelStats stats, std::uint64_t seed)
+TrajectoryRecorder::TrajectoryRecorder(Network& network, std::shared_ptr<const GcEstimator> estimator, at::Tensor gc_inputs,
+                                       ImageSet nc_probe, ChannelStats stats, std::uint64_t seed)
     : network_(network),
       estimator_(std::move(estimator)),
       gc_inputs_(std::move(gc_inputs)),

@@ -15,8 +15,8 @@ namespace gcbench {
 class TrajectoryRecorder {
  public:
   // gc_inputs: normalised source-train images; nc_probe: source-test images and labels.
-  TrajectoryRecorder(Network& network, std::shared_ptr<const GcEstimator> estimator, at::Tensor gc_inputs,
-                     ImageSet nc_probe, ChannelStats stats, std::uint64_t seed);
+  TrajectoryRecorder(Network& network, std::shared_ptr<const GcEstimator> estimator, at::Tensor gc_inputs, ImageSet nc_probe,
+                     ChannelStats stats, std::uint64_t seed);
 
   void record(const TrainingProgress& progress);
 

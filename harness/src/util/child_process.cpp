@@ -11,8 +11,8 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "util/util_error.hpp"
 #include <system_error>
+#include "util/util_error.hpp"
 
 namespace gcbench {
 
@@ -70,7 +70,7 @@ ChildExit run_child(const std::vector<std::string>& argv, const ChildOptions& op
   }
   if (pid == 0) {
     // Only async-signal-safe calls between fork and exec.
-    ::setpgid(0, 0);                    // Ctrl-C reaches the suite runner, which decides
+    ::setpgid(0, 0);                     // Ctrl-C reaches the suite runner, which decides
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // no orphaned run writing into a folder nobody holds
     if (::getppid() != parent) ::_exit(127);
     if (output_fd >= 0) {

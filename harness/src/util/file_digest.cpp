@@ -71,8 +71,8 @@ Checksum parse_checksum(const std::string& text, const std::string& where) {
   const std::size_t length = checksum.algorithm == "sha256" ? 64 : checksum.algorithm == "md5" ? 32 : 0;
   const bool hex = std::all_of(checksum.hex.begin(), checksum.hex.end(), [](unsigned char c) { return std::isxdigit(c); });
   if (length == 0 || checksum.hex.size() != length || !hex) {
-    throw UtilError(fmt::format(
-        "{}: '{}' is not a checksum; expected sha256:<64 hex digits> or md5:<32 hex digits>", where, text));
+    throw UtilError(
+        fmt::format("{}: '{}' is not a checksum; expected sha256:<64 hex digits> or md5:<32 hex digits>", where, text));
   }
   return checksum;
 }

@@ -15,7 +15,7 @@ enum class ColumnAlign { left, right };
 
 struct TextTableStyle {
   ColumnAlign align = ColumnAlign::right;
-  std::string indent;          // before every line
+  std::string indent;  // before every line
   bool rule_under_header = true;
 };
 

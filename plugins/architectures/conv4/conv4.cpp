@@ -1,11 +1,11 @@
 // conv4: the few-shot baseline backbone. Four blocks of 3x3 conv, batch norm,
 // ReLU and 2x2 max-pool, then a linear map to the embedding.
-#include <gcbench/plugin.hpp>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/pooling.h>
+#include <gcbench/plugin.hpp>
 
 #include <stdexcept>
 
@@ -67,11 +67,12 @@ class Conv4 : public gcbench::Architecture {
 
 gcbench::PluginInfo conv4_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::architecture, "conv4", "1.0.0",
+  return {gcbench::PluginKind::architecture,
+          "conv4",
+          "1.0.0",
           "four conv-BN-ReLU-pool blocks and a linear embedding (few-shot baseline)",
           {integer("width", 64, "channels of every conv block").at_least(1),
-           integer("embedding_dim", 64, "embedding size after a linear map (0: the flattened conv features)")
-               .at_least(0)}};
+           integer("embedding_dim", 64, "embedding size after a linear map (0: the flattened conv features)").at_least(0)}};
 }
 
 }  // namespace

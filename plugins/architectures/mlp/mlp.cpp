@@ -1,8 +1,8 @@
 // mlp: a fully connected embedding for tests and toy data: flatten, hidden
 // layers with an activation, then a linear map to the embedding.
-#include <gcbench/plugin.hpp>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/container/sequential.h>
+#include <gcbench/plugin.hpp>
 
 namespace {
 namespace nn = torch::nn;
@@ -54,7 +54,10 @@ class Mlp : public gcbench::Architecture {
 
 gcbench::PluginInfo mlp_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::architecture, "mlp", "1.0.0", "fully connected embedding, for tests and toy data",
+  return {gcbench::PluginKind::architecture,
+          "mlp",
+          "1.0.0",
+          "fully connected embedding, for tests and toy data",
           {integer_list("hidden", {256}, "widths of the hidden layers").at_least(1),
            integer("embedding_dim", 64, "embedding size").at_least(1),
            string("activation", "relu", "hidden-layer activation").one_of({"relu", "tanh"})}};

@@ -1,12 +1,12 @@
 // resnet12: the few-shot standard backbone (as in RFS and LibFewShot): four
 // residual blocks of 64-160-320-640 channels, each three 3x3 conv-BN-LeakyReLU
 // layers with a 1x1 shortcut and a 2x2 max-pool, then global average pooling.
-#include <gcbench/plugin.hpp>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/pooling.h>
+#include <gcbench/plugin.hpp>
 
 namespace {
 namespace nn = torch::nn;
@@ -18,9 +18,9 @@ nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel) {
 class ResidualBlockImpl : public nn::Module {
  public:
   ResidualBlockImpl(std::int64_t in, std::int64_t out, bool pool)
-      : body_(register_module("body", nn::Sequential(conv(in, out, 3), nn::BatchNorm2d(out), nn::LeakyReLU(leaky()),
-                                                     conv(out, out, 3), nn::BatchNorm2d(out), nn::LeakyReLU(leaky()),
-                                                     conv(out, out, 3), nn::BatchNorm2d(out)))),
+      : body_(register_module(
+            "body", nn::Sequential(conv(in, out, 3), nn::BatchNorm2d(out), nn::LeakyReLU(leaky()), conv(out, out, 3),
+                                   nn::BatchNorm2d(out), nn::LeakyReLU(leaky()), conv(out, out, 3), nn::BatchNorm2d(out)))),
         shortcut_(register_module("shortcut", nn::Sequential(conv(in, out, 1), nn::BatchNorm2d(out)))),
         pool_(pool) {}
 
@@ -76,7 +76,9 @@ class ResNet12 : public gcbench::Architecture {
 
 gcbench::PluginInfo resnet12_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::architecture, "resnet12", "1.0.0",
+  return {gcbench::PluginKind::architecture,
+          "resnet12",
+          "1.0.0",
           "few-shot ResNet-12 (RFS, LibFewShot): blocks of 64-160-320-640 channels, 640-d embedding",
           {integer_list("widths", {64, 160, 320, 640}, "channels of the four residual blocks").at_least(1)}};
 }

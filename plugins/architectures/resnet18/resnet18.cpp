@@ -1,10 +1,10 @@
 // resnet18: CIFAR-style ResNet-18 (3x3 stem, no max-pool, stages 64-128-256-512
 // of two basic blocks, global average pool): the paper's network on CIFAR-FS.
-#include <gcbench/plugin.hpp>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/pooling.h>
+#include <gcbench/plugin.hpp>
 
 namespace {
 namespace nn = torch::nn;
@@ -81,7 +81,9 @@ class ResNet18 : public gcbench::Architecture {
 
 gcbench::PluginInfo resnet18_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::architecture, "resnet18", "1.0.0",
+  return {gcbench::PluginKind::architecture,
+          "resnet18",
+          "1.0.0",
           "CIFAR-style ResNet-18: 3x3 stem, no max-pool, stages of width x (1, 2, 4, 8); 8 x width embedding",
           {integer("width", 64, "channels of the first stage (64: the standard 512-d embedding)").at_least(1)}};
 }

@@ -1,12 +1,12 @@
 // vgg11 / vgg13: CIFAR-style VGG with batch norm (the paper's source-task network
 // on CIFAR-10, VGG-11 for its MNIST appendix). The depth is fixed at build time:
 // CMake builds this file once per plugin with GCBENCH_VGG_DEPTH set.
-#include <gcbench/plugin.hpp>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/pooling.h>
+#include <gcbench/plugin.hpp>
 
 #include <string>
 #include <vector>
@@ -85,9 +85,10 @@ class Vgg : public gcbench::Architecture {
 
 gcbench::PluginInfo vgg_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::architecture, "vgg" + std::to_string(GCBENCH_VGG_DEPTH), "1.0.0",
-          "CIFAR-style VGG-" + std::to_string(GCBENCH_VGG_DEPTH) +
-              " with batch norm; global average pool to a 512-d embedding",
+  return {gcbench::PluginKind::architecture,
+          "vgg" + std::to_string(GCBENCH_VGG_DEPTH),
+          "1.0.0",
+          "CIFAR-style VGG-" + std::to_string(GCBENCH_VGG_DEPTH) + " with batch norm; global average pool to a 512-d embedding",
           {real("width_multiplier", 1.0, "scales every layer's channels (1: 64 .. 512)").at_least(0.01),
            integer("embedding_dim", 0, "a linear map to this size after the pool (0: none, 512 x width)").at_least(0)}};
 }

@@ -75,18 +75,22 @@ std::vector<std::string> split_problems(const gcbench::Options& options) {
 gcbench::PluginInfo cifar10_info() {
   using namespace gcbench::option;
   gcbench::PluginInfo info{
-      gcbench::PluginKind::dataset, "cifar10", "1.1.0",
+      gcbench::PluginKind::dataset,
+      "cifar10",
+      "1.1.0",
       "CIFAR-10 binary release, standard train/test split; all classes source (no target), or a random split by split_seed",
       {integer("records_per_file", 10000, "records each batch file must hold (10000 for the real release)").at_least(1),
        integer("split_seed", -1, "-1: all 10 classes are source; >= 0: source and target classes drawn at random by this seed")
            .at_least(-1),
        integer("source_count", 5, "split_seed >= 0: how many source classes").at_least(1).at_most(9),
-       integer("target_count", 5, "split_seed >= 0: how many target classes (their images: test_batch.bin)").at_least(1).at_most(9)}};
+       integer("target_count", 5, "split_seed >= 0: how many target classes (their images: test_batch.bin)")
+           .at_least(1)
+           .at_most(9)}};
   info.check_options = split_problems;
   // The binary release and the MD5 its page publishes; its files lie in
   // cifar-10-batches-bin/, read from the data root itself.
-  info.archives = {{"https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz", "md5:c32a1d4ab5d03f1284b67883e8d87530",
-                    170052171, 1}};
+  info.archives = {
+      {"https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz", "md5:c32a1d4ab5d03f1284b67883e8d87530", 170052171, 1}};
   return info;
 }
 

@@ -22,12 +22,11 @@ struct Records {
 // std::runtime_error naming the file when it is missing, is not a whole number
 // of records, holds `expected_records` != its count (when > 0), or has a label
 // >= num_classes.
-Records read(const std::filesystem::path& file, int label_bytes, std::int64_t num_classes,
-             std::int64_t expected_records, const std::string& where_to_get_it);
+Records read(const std::filesystem::path& file, int label_bytes, std::int64_t num_classes, std::int64_t expected_records,
+             const std::string& where_to_get_it);
 
 // One name per line, as fine_label_names.txt and batches.meta.txt hold them.
-std::vector<std::string> read_names(const std::filesystem::path& file, std::size_t expected,
-                                    const std::string& where_to_get_it);
+std::vector<std::string> read_names(const std::filesystem::path& file, std::size_t expected, const std::string& where_to_get_it);
 
 // Writes records in the same format (test fixtures).
 void write(const std::filesystem::path& file, const std::vector<std::vector<std::uint8_t>>& labels,

@@ -16,11 +16,11 @@
 namespace {
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kTestClasses = {"whale", "poppy", "rose", "sweet_pepper", "telephone", "bed", "table",
-                                               "wardrobe", "leopard", "plain", "chimpanzee", "fox", "snail", "worm",
-                                               "baby", "man", "woman", "bicycle", "pickup_truck", "rocket"};
-const std::vector<std::string> kValClasses = {"beaver", "otter", "flatfish", "shark", "lamp", "television",
-                                              "beetle", "butterfly", "sea", "camel", "cattle", "crab",
+const std::vector<std::string> kTestClasses = {"whale",    "poppy",   "rose",  "sweet_pepper", "telephone",    "bed",   "table",
+                                               "wardrobe", "leopard", "plain", "chimpanzee",   "fox",          "snail", "worm",
+                                               "baby",     "man",     "woman", "bicycle",      "pickup_truck", "rocket"};
+const std::vector<std::string> kValClasses = {"beaver",    "otter",      "flatfish",   "shark",  "lamp",   "television",
+                                              "beetle",    "butterfly",  "sea",        "camel",  "cattle", "crab",
                                               "crocodile", "maple_tree", "motorcycle", "tractor"};
 constexpr const char* kWhere =
     "cifar_fs reads the CIFAR-100 binary release (cifar-100-binary/: train.bin, test.bin, fine_label_names.txt); "
@@ -40,8 +40,7 @@ std::vector<std::int64_t> labels_of(const std::vector<std::string>& wanted, cons
 class CifarFs : public gcbench::Dataset {
  public:
   CifarFs(const fs::path& root, const gcbench::Options& options)
-      : per_class_(options.get<std::int64_t>("images_per_class")),
-        holdout_(options.get<std::int64_t>("holdout_per_class")) {
+      : per_class_(options.get<std::int64_t>("images_per_class")), holdout_(options.get<std::int64_t>("holdout_per_class")) {
     if (root.empty()) throw std::runtime_error(std::string("no data folder given; ") + kWhere);
     if (holdout_ >= per_class_) throw std::invalid_argument("holdout_per_class must be below images_per_class");
     names_ = gcbench::cifar::read_names(root / "fine_label_names.txt", 100, kWhere);
@@ -78,10 +77,14 @@ class CifarFs : public gcbench::Dataset {
   gcbench::ImageSet load(gcbench::SplitRole role) const override {
     using gcbench::cifar::select_classes;
     switch (role) {
-      case gcbench::SplitRole::source_train: return select_classes(images_, labels_, train_, names_, 0, per_class_ - holdout_);
-      case gcbench::SplitRole::source_test: return select_classes(images_, labels_, train_, names_, per_class_ - holdout_, 0);
-      case gcbench::SplitRole::target: return select_classes(images_, labels_, test_, names_, 0, 0);
-      case gcbench::SplitRole::val: return select_classes(images_, labels_, val_, names_, 0, 0);
+      case gcbench::SplitRole::source_train:
+        return select_classes(images_, labels_, train_, names_, 0, per_class_ - holdout_);
+      case gcbench::SplitRole::source_test:
+        return select_classes(images_, labels_, train_, names_, per_class_ - holdout_, 0);
+      case gcbench::SplitRole::target:
+        return select_classes(images_, labels_, test_, names_, 0, 0);
+      case gcbench::SplitRole::val:
+        return select_classes(images_, labels_, val_, names_, 0, 0);
     }
     throw std::invalid_argument("unknown split");
   }
@@ -102,15 +105,16 @@ class CifarFs : public gcbench::Dataset {
 gcbench::PluginInfo cifar_fs_info() {
   using namespace gcbench::option;
   gcbench::PluginInfo info{
-      gcbench::PluginKind::dataset, "cifar_fs", "1.0.0",
+      gcbench::PluginKind::dataset,
+      "cifar_fs",
+      "1.0.0",
       "CIFAR-FS from the CIFAR-100 binary release: 64 source, 16 val, 20 target classes of 600 images",
       {integer("holdout_per_class", 100, "source images per class held out as source_test").at_least(1),
-       integer("images_per_class", 600, "pooled images per class the files must hold (600 for the real release)")
-           .at_least(2)}};
+       integer("images_per_class", 600, "pooled images per class the files must hold (600 for the real release)").at_least(2)}};
   // CIFAR-FS is CIFAR-100 with its class split: the CIFAR-100 binary release and
   // the MD5 its page publishes; its files lie in cifar-100-binary/.
-  info.archives = {{"https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz", "md5:03b5dce01913d631647c71ecec9e9cb8",
-                    168513733, 1}};
+  info.archives = {
+      {"https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz", "md5:03b5dce01913d631647c71ecec9e9cb8", 168513733, 1}};
   return info;
 }
 

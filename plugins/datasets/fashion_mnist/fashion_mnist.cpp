@@ -77,8 +77,10 @@ std::vector<std::string> class_problems(const gcbench::Options& options) {
     if (classes.empty()) problems.push_back(std::string("option '") + name + "' lists no class");
     std::set<std::int64_t> seen;
     for (auto c : classes) {
-      if (c < 0 || c > 9) problems.push_back(std::string("option '") + name + "': class " + std::to_string(c) + " is not in 0..9");
-      else if (!seen.insert(c).second) problems.push_back(std::string("option '") + name + "' repeats class " + std::to_string(c));
+      if (c < 0 || c > 9)
+        problems.push_back(std::string("option '") + name + "': class " + std::to_string(c) + " is not in 0..9");
+      else if (!seen.insert(c).second)
+        problems.push_back(std::string("option '") + name + "' repeats class " + std::to_string(c));
     }
   }
   const auto& target = options.get<std::vector<std::int64_t>>("target_classes");
@@ -118,10 +120,14 @@ class FashionMnist : public gcbench::Dataset {
 
   gcbench::ImageSet load(gcbench::SplitRole role) const override {
     switch (role) {
-      case gcbench::SplitRole::source_train: return select(train_, source_classes_, train_per_class_);
-      case gcbench::SplitRole::source_test: return select(test_, source_classes_, test_per_class_);
-      case gcbench::SplitRole::target: return select(test_, target_classes_, test_per_class_);
-      default: throw std::invalid_argument("fashion_mnist has no val split");
+      case gcbench::SplitRole::source_train:
+        return select(train_, source_classes_, train_per_class_);
+      case gcbench::SplitRole::source_test:
+        return select(test_, source_classes_, test_per_class_);
+      case gcbench::SplitRole::target:
+        return select(test_, target_classes_, test_per_class_);
+      default:
+        throw std::invalid_argument("fashion_mnist has no val split");
     }
   }
 
@@ -169,18 +175,24 @@ class FashionMnist : public gcbench::Dataset {
 
 gcbench::PluginInfo fashion_mnist_info() {
   using namespace gcbench::option;
-  gcbench::PluginInfo info{gcbench::PluginKind::dataset, "fashion_mnist", "1.1.0",
-          "Fashion-MNIST (IDX files of Debian's dataset-fashion-mnist); source = train images of the source "
-          "classes, source_test and target = t10k images",
-          {integer_list("source_classes", kDefaultSource, "pre-training classes (0 t-shirt .. 4 coat)").at_least(0).at_most(9),
-           integer_list("target_classes", kDefaultTarget, "novel classes for transfer (5 sandal .. 9 ankle boot)").at_least(0).at_most(9),
-           integer("split_seed", -1,
-                   "-1: the class lists above; >= 0: source and target classes drawn at random from all 10 by this seed, "
-                   "as CIFAR-FS and mini-ImageNet were").at_least(-1),
-           integer("source_count", 5, "split_seed >= 0: how many source classes").at_least(1).at_most(9),
-           integer("target_count", 5, "split_seed >= 0: how many target classes").at_least(1).at_most(9),
-           integer("train_per_class", 0, "source-train images per class, first in file order (0: all 6000)").at_least(0),
-           integer("test_per_class", 0, "source-test and target images per class (0: all 1000)").at_least(0)}};
+  gcbench::PluginInfo info{
+      gcbench::PluginKind::dataset,
+      "fashion_mnist",
+      "1.1.0",
+      "Fashion-MNIST (IDX files of Debian's dataset-fashion-mnist); source = train images of the source "
+      "classes, source_test and target = t10k images",
+      {integer_list("source_classes", kDefaultSource, "pre-training classes (0 t-shirt .. 4 coat)").at_least(0).at_most(9),
+       integer_list("target_classes", kDefaultTarget, "novel classes for transfer (5 sandal .. 9 ankle boot)")
+           .at_least(0)
+           .at_most(9),
+       integer("split_seed", -1,
+               "-1: the class lists above; >= 0: source and target classes drawn at random from all 10 by this seed, "
+               "as CIFAR-FS and mini-ImageNet were")
+           .at_least(-1),
+       integer("source_count", 5, "split_seed >= 0: how many source classes").at_least(1).at_most(9),
+       integer("target_count", 5, "split_seed >= 0: how many target classes").at_least(1).at_most(9),
+       integer("train_per_class", 0, "source-train images per class, first in file order (0: all 6000)").at_least(0),
+       integer("test_per_class", 0, "source-test and target images per class (0: all 1000)").at_least(0)}};
   info.check_options = class_problems;
   return info;
 }

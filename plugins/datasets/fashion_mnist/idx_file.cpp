@@ -30,8 +30,7 @@ void read_exactly(gzFile in, const std::filesystem::path& file, void* buffer, st
     const int n = gzread(in, static_cast<char*>(buffer) + done, chunk);
     if (n < 0) {
       int code = 0;
-      fail(file, std::string("is damaged (") + gzerror(in, &code) + ") while reading " + what +
-                     "; download or install it again");
+      fail(file, std::string("is damaged (") + gzerror(in, &code) + ") while reading " + what + "; download or install it again");
     }
     if (n == 0) {
       fail(file, "is truncated: " + std::string(what) + " needs " + std::to_string(size) + " bytes, found " +

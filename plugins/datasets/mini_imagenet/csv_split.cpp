@@ -55,8 +55,8 @@ CsvSplit read_csv(const fs::path& root, const std::string& name, std::int64_t pe
   CsvSplit split;
   for (const auto& [wnid, count] : counts) {
     if (count != per_class) {
-      throw std::runtime_error(csv.string() + ": lists " + std::to_string(count) + " images of class " + wnid +
-                               ", expected " + std::to_string(per_class) + "; the file is truncated or not the standard split");
+      throw std::runtime_error(csv.string() + ": lists " + std::to_string(count) + " images of class " + wnid + ", expected " +
+                               std::to_string(per_class) + "; the file is truncated or not the standard split");
     }
     if (expected_wnids && !expected_wnids->count(wnid)) {
       throw std::runtime_error(csv.string() + ": class " + wnid + " is not in the Ravi-Larochelle " + name + " split");

@@ -14,7 +14,7 @@ struct CsvSplit {
   std::vector<std::string> wnids;  // sorted; label = position
   std::vector<std::filesystem::path> files;
   std::vector<std::int64_t> labels;
-  std::vector<std::string> rows;   // "train.csv:17", for messages
+  std::vector<std::string> rows;  // "train.csv:17", for messages
 };
 
 struct CsvRow {

@@ -70,7 +70,8 @@ bool write(const fs::path& file, const std::string& fingerprint, const at::Tenso
     out.write(reinterpret_cast<const char*>(&key_length), sizeof(key_length));
     out.write(fingerprint.data(), static_cast<std::streamsize>(key_length));
     out.write(reinterpret_cast<const char*>(shape), sizeof(shape));
-    out.write(reinterpret_cast<const char*>(contiguous.data_ptr<std::uint8_t>()), static_cast<std::streamsize>(contiguous.numel()));
+    out.write(reinterpret_cast<const char*>(contiguous.data_ptr<std::uint8_t>()),
+              static_cast<std::streamsize>(contiguous.numel()));
     if (!out) return false;
   }
   fs::rename(partial, file, ec);

@@ -22,8 +22,8 @@ void select(const std::string& wnid, const std::vector<WantedImage>& wanted, con
             const std::string& where, Take take) {
   for (const auto& image : wanted) {
     if (image.index < 1 || image.index > static_cast<std::int64_t>(sorted.size())) {
-      throw std::runtime_error(image.where + ": wants image " + std::to_string(image.index) + " of class " + wnid +
-                               ", but " + where + " holds " + std::to_string(sorted.size()) +
+      throw std::runtime_error(image.where + ": wants image " + std::to_string(image.index) + " of class " + wnid + ", but " +
+                               where + " holds " + std::to_string(sorted.size()) +
                                " files of it; is this ImageNet's (ILSVRC2012) training set, complete?");
     }
     take(sorted[static_cast<std::size_t>(image.index - 1)], image);
@@ -76,8 +76,8 @@ std::string base_name(const std::string& path) {
 }
 
 // One class's tar, in memory: its files sorted by name, and the wanted ones' bytes.
-std::vector<SourceImage> from_class_tar(const std::vector<unsigned char>& tar, const std::string& what,
-                                        const std::string& wnid, const std::vector<WantedImage>& wanted) {
+std::vector<SourceImage> from_class_tar(const std::vector<unsigned char>& tar, const std::string& what, const std::string& wnid,
+                                        const std::vector<WantedImage>& wanted) {
   std::map<std::string, std::vector<unsigned char>> files;
   Reader reader(archive_read_new(), archive_read_free);
   archive_read_support_format_tar(reader.get());
@@ -102,8 +102,7 @@ std::vector<SourceImage> from_class_tar(const std::vector<unsigned char>& tar, c
   return batch;
 }
 
-void from_tar(const fs::path& source, const WantedImages& wanted,
-              const std::function<void(std::vector<SourceImage>)>& convert) {
+void from_tar(const fs::path& source, const WantedImages& wanted, const std::function<void(std::vector<SourceImage>)>& convert) {
   Reader reader(archive_read_new(), archive_read_free);
   archive_read_support_filter_all(reader.get());
   archive_read_support_format_tar(reader.get());
@@ -119,7 +118,8 @@ void from_tar(const fs::path& source, const WantedImages& wanted,
     const std::string wnid = name.size() > 4 ? name.substr(0, name.size() - 4) : "";
     if (name.size() <= 4 || name.compare(name.size() - 4, 4, ".tar") != 0) {
       if (archive_entry_filetype(entry) == AE_IFREG && wanted.count(name.substr(0, 9)) && path.find('/') != std::string::npos) {
-        throw std::runtime_error(source.string() + ": holds class folders (" + path + "), not one nXXXXXXXX.tar per class "
+        throw std::runtime_error(source.string() + ": holds class folders (" + path +
+                                 "), not one nXXXXXXXX.tar per class "
                                  "as ILSVRC2012_img_train.tar does; unpack it and give the folder");
       }
       continue;
@@ -145,7 +145,8 @@ void for_each_class(const fs::path& source, const WantedImages& wanted,
                     const std::function<void(std::vector<SourceImage>)>& convert) {
   if (fs::is_directory(source)) return from_folder(source, wanted, convert);
   if (fs::is_regular_file(source)) return from_tar(source, wanted, convert);
-  throw std::runtime_error(source.string() + ": not found; give ImageNet's training folder (nXXXXXXXX/ class folders) "
+  throw std::runtime_error(source.string() +
+                           ": not found; give ImageNet's training folder (nXXXXXXXX/ class folders) "
                            "or ILSVRC2012_img_train.tar");
 }
 

@@ -18,8 +18,8 @@
 #include <set>
 #include <thread>
 
-#include "image_cache.hpp"
 #include "csv_split.hpp"
+#include "image_cache.hpp"
 #include "jpeg_codec.hpp"
 #include "prepare_from_imagenet.hpp"
 
@@ -71,10 +71,14 @@ class MiniImageNet : public gcbench::Dataset {
 
   gcbench::ImageSet load(gcbench::SplitRole role) const override {
     switch (role) {
-      case gcbench::SplitRole::source_train: return part(train_, "train", 0, per_class_ - holdout_);
-      case gcbench::SplitRole::source_test: return part(train_, "train", per_class_ - holdout_, per_class_);
-      case gcbench::SplitRole::target: return part(test_, "test", 0, per_class_);
-      case gcbench::SplitRole::val: return part(val_, "val", 0, per_class_);
+      case gcbench::SplitRole::source_train:
+        return part(train_, "train", 0, per_class_ - holdout_);
+      case gcbench::SplitRole::source_test:
+        return part(train_, "train", per_class_ - holdout_, per_class_);
+      case gcbench::SplitRole::target:
+        return part(test_, "test", 0, per_class_);
+      case gcbench::SplitRole::val:
+        return part(val_, "val", 0, per_class_);
     }
     throw std::invalid_argument("unknown split");
   }
@@ -93,8 +97,8 @@ class MiniImageNet : public gcbench::Dataset {
   const at::Tensor& images_of(const CsvSplit& split, const std::string& name) const {
     auto& decoded = decoded_[name];
     if (decoded.defined()) return decoded;
-    const auto key = gcbench::image_cache::fingerprint(root_ / (name + ".csv"), split.files, split.rows) +
-                     "-" + std::to_string(size_);
+    const auto key =
+        gcbench::image_cache::fingerprint(root_ / (name + ".csv"), split.files, split.rows) + "-" + std::to_string(size_);
     const auto file = cache_folder() / ("mini_imagenet-" + name + "-" + std::to_string(size_) + ".u8");
     if (use_cache_) {
       if (auto cached = gcbench::image_cache::read(file, key)) return decoded = *cached;
@@ -133,14 +137,17 @@ class MiniImageNet : public gcbench::Dataset {
 
 gcbench::PluginInfo mini_imagenet_info() {
   using namespace gcbench::option;
-  gcbench::PluginInfo info{gcbench::PluginKind::dataset, "mini_imagenet", "1.0.0",
-          "mini-ImageNet (Ravi-Larochelle CSVs + JPEGs): 64 source, 16 val, 20 target classes; decoded once into a cache",
-          {integer("holdout_per_class", 100, "source images per class held out as source_test").at_least(1),
-           integer("images_per_class", 600, "rows per class each CSV must list (600 for the real split)").at_least(2),
-           integer("image_size", 84, "images are resized to this square size").at_least(8),
-           boolean("cache", true, "keep decoded images in a cache file and reuse it"),
-           string("cache_dir", "", "cache folder (default: <root>/.gcbench-cache)"),
-           boolean("check_class_lists", true, "require the standard Ravi-Larochelle val and test classes")}};
+  gcbench::PluginInfo info{
+      gcbench::PluginKind::dataset,
+      "mini_imagenet",
+      "1.0.0",
+      "mini-ImageNet (Ravi-Larochelle CSVs + JPEGs): 64 source, 16 val, 20 target classes; decoded once into a cache",
+      {integer("holdout_per_class", 100, "source images per class held out as source_test").at_least(1),
+       integer("images_per_class", 600, "rows per class each CSV must list (600 for the real split)").at_least(2),
+       integer("image_size", 84, "images are resized to this square size").at_least(8),
+       boolean("cache", true, "keep decoded images in a cache file and reuse it"),
+       string("cache_dir", "", "cache folder (default: <root>/.gcbench-cache)"),
+       boolean("check_class_lists", true, "require the standard Ravi-Larochelle val and test classes")}};
   // No public download: built from ImageNet's training set with the split's CSVs.
   info.prepare = gcbench::mini_imagenet::prepare_from_imagenet;
   info.prepare_source = gcbench::mini_imagenet::kImageNetSource;

@@ -125,9 +125,8 @@ void prepare_from_imagenet(const PrepareRequest& request) {
   const fs::path images = request.root / "images";
   fs::create_directories(images);
   std::atomic<std::int64_t> done{0};
-  for_each_class(request.source, wanted, [&](std::vector<SourceImage> batch) {
-    convert_all(std::move(batch), images, request, done, total);
-  });
+  for_each_class(request.source, wanted,
+                 [&](std::vector<SourceImage> batch) { convert_all(std::move(batch), images, request, done, total); });
   if (request.progress) request.progress(done, total);
 }
 

@@ -3,9 +3,9 @@
 // and sent forward once; each backward pass then seeds every copy with its own
 // one-hot direction, so D directions take ceil(D / c) passes over one graph.
 #include <ATen/ATen.h>
-#include <gcbench/plugin.hpp>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
+#include <gcbench/plugin.hpp>
 
 #include <algorithm>
 
@@ -35,7 +35,8 @@ class ExactGc : public gcbench::GcEstimator {
     for (std::int64_t first = 0; first < dimension; first += copies) {
       const std::int64_t count = std::min(copies, dimension - first);
       // Copy j of the batch takes direction first + j; copies past the last direction get none.
-      auto directions = at::arange(first, first + copies, inputs.options().dtype(at::kLong)).clamp_max(dimension - 1).repeat_interleave(batch);
+      auto directions =
+          at::arange(first, first + copies, inputs.options().dtype(at::kLong)).clamp_max(dimension - 1).repeat_interleave(batch);
       auto seed_grad = at::one_hot(directions, dimension).to(y.options());
       if (count < copies) seed_grad.slice(0, count * batch).zero_();
       const bool last = first + copies >= dimension;
@@ -55,10 +56,13 @@ class ExactGc : public gcbench::GcEstimator {
 
 gcbench::PluginInfo exact_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::gc_estimator, "exact", "1.0.0",
-          "exact GC: every output direction's input gradient, several directions per backward pass",
-          {integer("directions_per_pass", 4, "copies of the batch sent forward once; directions per backward pass (memory x this)")
-               .at_least(1)}};
+  return {
+      gcbench::PluginKind::gc_estimator,
+      "exact",
+      "1.0.0",
+      "exact GC: every output direction's input gradient, several directions per backward pass",
+      {integer("directions_per_pass", 4, "copies of the batch sent forward once; directions per backward pass (memory x this)")
+           .at_least(1)}};
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // hutchinson: for random probes v with E[v v^T] = I, E ||v^T J||^2 = ||J||_F^2.
 // All probes go through one backward pass (the batch replicated once per probe).
 #include <ATen/ATen.h>
-#include <gcbench/plugin.hpp>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
+#include <gcbench/plugin.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -22,8 +22,7 @@ class HutchinsonGc : public gcbench::GcEstimator {
     }
   }
 
-  gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs,
-                               std::uint64_t seed) const override {
+  gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs, std::uint64_t seed) const override {
     const auto samples = probe_norms(f, inputs, seed, /*create_graph=*/false).detach().to(at::kDouble);
     const std::int64_t batch = inputs.size(0);
 
@@ -81,8 +80,8 @@ class HutchinsonGc : public gcbench::GcEstimator {
       repeats[0] = count;
       const auto x = inputs.detach().repeat(repeats).requires_grad_(true);  // [count * batch, ...]
       const auto y = f(x);                                                  // [count * batch, D]
-      const at::Tensor v = distribution_ == "gaussian" ? random.normal(y.sizes(), y.options())
-                                                       : random.rademacher(y.sizes(), y.options());
+      const at::Tensor v =
+          distribution_ == "gaussian" ? random.normal(y.sizes(), y.options()) : random.rademacher(y.sizes(), y.options());
       const auto grad = torch::autograd::grad({y}, {x}, {v}, /*retain_graph=*/create_graph, create_graph)[0];
       chunks.push_back(grad.pow(2).flatten(1).sum(1).view({count, batch}));
     }
@@ -98,7 +97,9 @@ class HutchinsonGc : public gcbench::GcEstimator {
 
 gcbench::PluginInfo hutchinson_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::gc_estimator, "hutchinson", "1.0.0",
+  return {gcbench::PluginKind::gc_estimator,
+          "hutchinson",
+          "1.0.0",
           "Hutchinson estimate of GC with random probes, up to probes_per_pass of them in one backward pass",
           {integer("probes", 8, "random probes per example (at least 2, for the standard error)").at_least(2),
            integer("probes_per_pass", 8, "probes sent through one backward pass (memory x this)").at_least(1),

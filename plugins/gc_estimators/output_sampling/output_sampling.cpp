@@ -2,9 +2,9 @@
 // E[(D/k) sum_{d in S} ||grad_x f_d(x)||^2] = ||J_f(x)||_F^2. Cheap, but with
 // higher variance than Hutchinson's probes when a few coordinates dominate.
 #include <ATen/ATen.h>
-#include <gcbench/plugin.hpp>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
+#include <gcbench/plugin.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -15,8 +15,7 @@ class OutputSamplingGc : public gcbench::GcEstimator {
  public:
   explicit OutputSamplingGc(const gcbench::Options& options) : outputs_(options.get<std::int64_t>("outputs")) {}
 
-  gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs,
-                               std::uint64_t seed) const override {
+  gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs, std::uint64_t seed) const override {
     torch::AutoGradMode enable_grad(true);
     const std::int64_t batch = inputs.size(0);
     std::int64_t dimension = 0;
@@ -27,7 +26,9 @@ class OutputSamplingGc : public gcbench::GcEstimator {
     const std::int64_t k = std::min(outputs_, dimension);
     // Each example draws its own k coordinates without replacement.
     gcbench::SeededRandom random(seed);
-    const auto chosen = random.uniform({batch, dimension}, inputs.options().dtype(at::kDouble)).argsort(/*dim=*/1, /*descending=*/false).slice(1, 0, k);  // [B, k]
+    const auto chosen = random.uniform({batch, dimension}, inputs.options().dtype(at::kDouble))
+                            .argsort(/*dim=*/1, /*descending=*/false)
+                            .slice(1, 0, k);  // [B, k]
 
     std::vector<std::int64_t> repeats(inputs.dim(), 1);
     repeats[0] = k;
@@ -61,7 +62,9 @@ class OutputSamplingGc : public gcbench::GcEstimator {
 
 gcbench::PluginInfo output_sampling_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::gc_estimator, "output_sampling", "1.0.0",
+  return {gcbench::PluginKind::gc_estimator,
+          "output_sampling",
+          "1.0.0",
           "k random embedding coordinates per example, rescaled by D/k, in one backward pass",
           {integer("outputs", 8, "embedding coordinates sampled per example").at_least(1)}};
 }

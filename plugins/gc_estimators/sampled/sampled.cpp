@@ -6,9 +6,9 @@
 //   outputs   - a random subset of k embedding coordinates, rescaled by D / k.
 // With every axis at its full size it computes the exact GC.
 #include <ATen/ATen.h>
-#include <gcbench/plugin.hpp>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
+#include <gcbench/plugin.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -23,8 +23,7 @@ class SampledGc : public gcbench::GcEstimator {
         outputs_(options.get<std::int64_t>("outputs")),
         directions_per_pass_(options.get<std::int64_t>("directions_per_pass")) {}
 
-  gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs,
-                               std::uint64_t seed) const override {
+  gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs, std::uint64_t seed) const override {
     torch::AutoGradMode enable_grad(true);
     gcbench::SeededRandom random(seed);
     const auto on_device = inputs.options();
@@ -41,9 +40,10 @@ class SampledGc : public gcbench::GcEstimator {
       dimension = f(x0.slice(0, 0, 1)).size(1);
     }
     const std::int64_t k = outputs_ == 0 ? dimension : std::min(outputs_, dimension);
-    const auto chosen = k == dimension
-                            ? at::arange(dimension, on_device.dtype(at::kLong)).expand({examples, dimension})
-                            : random.uniform({examples, dimension}, on_device.dtype(at::kDouble)).argsort(/*dim=*/1, /*descending=*/false).slice(1, 0, k);
+    const auto chosen = k == dimension ? at::arange(dimension, on_device.dtype(at::kLong)).expand({examples, dimension})
+                                       : random.uniform({examples, dimension}, on_device.dtype(at::kDouble))
+                                             .argsort(/*dim=*/1, /*descending=*/false)
+                                             .slice(1, 0, k);
 
     gcbench::GcEstimate estimate;
     at::Tensor per_example = at::zeros({examples}, on_device.dtype(at::kDouble));
@@ -74,8 +74,7 @@ class SampledGc : public gcbench::GcEstimator {
       // (with the finite-population correction), conservative for the other two.
       const double correction = examples < batch ? static_cast<double>(batch - examples) / static_cast<double>(batch - 1) : 1.0;
       const double variance = per_example.var(0, /*unbiased=*/true).item<double>();
-      estimate.standard_error =
-          std::sqrt(variance / static_cast<double>(examples) * (examples < batch ? correction : 1.0));
+      estimate.standard_error = std::sqrt(variance / static_cast<double>(examples) * (examples < batch ? correction : 1.0));
     }
     return estimate;
   }
@@ -89,7 +88,9 @@ class SampledGc : public gcbench::GcEstimator {
 
 gcbench::PluginInfo sampled_info() {
   using namespace gcbench::option;
-  return {gcbench::PluginKind::gc_estimator, "sampled", "1.0.0",
+  return {gcbench::PluginKind::gc_estimator,
+          "sampled",
+          "1.0.0",
           "the paper's Sec. 4.2 estimator: sub-sampled examples, Jacobian entries and output dimensions",
           {real("example_fraction", 1.0, "fraction of the batch's examples used").at_least(1e-6).at_most(1),
            real("entry_fraction", 1.0, "probability of keeping each Jacobian input entry").at_least(1e-6).at_most(1),

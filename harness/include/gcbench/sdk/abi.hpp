@@ -21,9 +21,9 @@
 // before loading it: loading a plugin built against another LibTorch would load
 // that LibTorch into the process, whose static initialisers collide with the
 // harness's own (an abort, not an error message).
-#define GCBENCH_DETAIL_BUILD_MARKER                                                                    \
-  "gcbench-plugin-build;abi=" GCBENCH_DETAIL_STRINGIFY(GCBENCH_ABI_VERSION) ";libtorch=" GCBENCH_LIBTORCH_VERSION \
-      ";cxx11_abi=" GCBENCH_DETAIL_STRINGIFY(GCBENCH_CXX11_ABI) ";"
+#define GCBENCH_DETAIL_BUILD_MARKER                     \
+  "gcbench-plugin-build;abi=" GCBENCH_DETAIL_STRINGIFY( \
+      GCBENCH_ABI_VERSION) ";libtorch=" GCBENCH_LIBTORCH_VERSION ";cxx11_abi=" GCBENCH_DETAIL_STRINGIFY(GCBENCH_CXX11_ABI) ";"
 
 namespace gcbench {
 
@@ -33,9 +33,12 @@ enum class PluginKind { architecture, dataset, gc_estimator };
 
 constexpr std::string_view to_string(PluginKind kind) {
   switch (kind) {
-    case PluginKind::architecture: return "architecture";
-    case PluginKind::dataset: return "dataset";
-    case PluginKind::gc_estimator: return "gc_estimator";
+    case PluginKind::architecture:
+      return "architecture";
+    case PluginKind::dataset:
+      return "dataset";
+    case PluginKind::gc_estimator:
+      return "gc_estimator";
   }
   return "unknown";
 }

@@ -13,14 +13,14 @@ namespace gcbench {
 
 // One downloadable file, as its publisher gives it.
 struct DataArchive {
-  std::string url;               // https://..., http://... or file://...
-  std::string checksum;          // "sha256:<64 hex>" or "md5:<32 hex>", the publisher's own
-  std::int64_t size_bytes = 0;   // 0 when not known; shown in progress and offline advice
+  std::string url;              // https://..., http://... or file://...
+  std::string checksum;         // "sha256:<64 hex>" or "md5:<32 hex>", the publisher's own
+  std::int64_t size_bytes = 0;  // 0 when not known; shown in progress and offline advice
   // How many leading folders of each archive entry to drop, as `tar
   // --strip-components`: 1 for cifar-10-binary.tar.gz, whose files lie in
   // cifar-10-batches-bin/ but are read from the data root itself.
   int strip_components = 0;
-  bool unpack = true;            // false: the file is used as downloaded (e.g. an IDX .gz)
+  bool unpack = true;  // false: the file is used as downloaded (e.g. an IDX .gz)
 };
 
 // What `gcbench data prepare NAME ROOT --from SOURCE` asks of a plugin's builder.

@@ -20,18 +20,17 @@ namespace gcbench {
 using EmbeddingFunction = std::function<at::Tensor(const at::Tensor&)>;
 
 struct GcEstimate {
-  double value = 0.0;                     // the estimate of GC over the batch
-  std::optional<double> standard_error;   // set by stochastic estimators
-  std::vector<double> per_example;        // estimate of ||J_f(x)||_F^2 for each x
-  std::int64_t backward_passes = 0;       // autograd backward calls made
+  double value = 0.0;                    // the estimate of GC over the batch
+  std::optional<double> standard_error;  // set by stochastic estimators
+  std::vector<double> per_example;       // estimate of ||J_f(x)||_F^2 for each x
+  std::int64_t backward_passes = 0;      // autograd backward calls made
 };
 
 class GcEstimator {
  public:
   virtual ~GcEstimator() = default;
   // `seed` fixes every random choice, so the same seed gives the same estimate.
-  virtual GcEstimate estimate(const EmbeddingFunction& f, const at::Tensor& inputs,
-                              std::uint64_t seed) const = 0;
+  virtual GcEstimate estimate(const EmbeddingFunction& f, const at::Tensor& inputs, std::uint64_t seed) const = 0;
 
   // The GC penalty (loss += lambda * GC) needs the estimate as a scalar tensor
   // that autograd can differentiate with respect to f's parameters (double

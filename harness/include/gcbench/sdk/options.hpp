@@ -20,21 +20,30 @@ enum class OptionType { boolean, integer, real, string, integer_list, real_list,
 
 std::string_view to_string(OptionType type);
 
-using OptionValue = std::variant<bool, std::int64_t, double, std::string, std::vector<std::int64_t>,
-                                 std::vector<double>, std::vector<std::string>>;
+using OptionValue = std::variant<bool, std::int64_t, double, std::string, std::vector<std::int64_t>, std::vector<double>,
+                                 std::vector<std::string>>;
 
 struct OptionSpec {
   std::string name;
   OptionType type = OptionType::integer;
   OptionValue default_value;
   std::string help;
-  std::optional<double> min;  // inclusive; applies to every element of a list
-  std::optional<double> max;  // inclusive
+  std::optional<double> min;         // inclusive; applies to every element of a list
+  std::optional<double> max;         // inclusive
   std::vector<std::string> choices;  // for strings and string lists: the allowed values, if set
 
-  OptionSpec& at_least(double lower) { min = lower; return *this; }
-  OptionSpec& at_most(double upper) { max = upper; return *this; }
-  OptionSpec& one_of(std::vector<std::string> allowed) { choices = std::move(allowed); return *this; }
+  OptionSpec& at_least(double lower) {
+    min = lower;
+    return *this;
+  }
+  OptionSpec& at_most(double upper) {
+    max = upper;
+    return *this;
+  }
+  OptionSpec& one_of(std::vector<std::string> allowed) {
+    choices = std::move(allowed);
+    return *this;
+  }
 };
 
 namespace option {
