@@ -276,7 +276,12 @@ json with_utf8_strings(const json& value) {
 }  // namespace
 
 std::string json_text(const json& value, int indent) {
-  return with_utf8_strings(value).dump(indent, ' ', false, json::error_handler_t::replace);
+  // Nearly every record is UTF-8 already: the copy that escapes is made only for one that is not.
+  try {
+    return value.dump(indent);
+  } catch (const json::type_error&) {
+    return with_utf8_strings(value).dump(indent, ' ', false, json::error_handler_t::replace);
+  }
 }
 
 }  // namespace gcbench

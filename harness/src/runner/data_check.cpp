@@ -35,10 +35,8 @@ void check_planned_data(const std::vector<PlannedRun>& runs, const PluginRegistr
   std::set<std::string> checked;
   for (const auto& run : runs) {
     const RunConfig& config = run.run_config;
+    if (!checked.insert(dataset_key(config)).second) continue;
     const auto root = resolve_data_root(config.dataset_root, config.dataset.plugin);
-    nlohmann::json options = nlohmann::json::object();
-    for (const auto& [name, value] : config.dataset.options.values()) options[name] = to_json(value);
-    if (!checked.insert(config.dataset.plugin + '\0' + root.string() + '\0' + options.dump()).second) continue;
     spdlog::info("checking the data of dataset plugin '{}' at {}", config.dataset.plugin,
                  root.empty() ? "its default location" : root.string());
     DatasetCache(registry).get(config);  // one at a time: held only while checked

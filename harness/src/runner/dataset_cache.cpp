@@ -16,12 +16,16 @@ std::filesystem::path resolve_data_root(const std::string& configured_root, cons
   return {};
 }
 
-std::shared_ptr<const LoadedData> DatasetCache::get(const RunConfig& config) {
-  const auto root = resolve_data_root(config.dataset_root, config.dataset.plugin);
-  // The root as bytes: a path need not be UTF-8, which JSON text must be.
+std::string dataset_key(const RunConfig& config) {
   nlohmann::json options = nlohmann::json::object();
   for (const auto& [name, value] : config.dataset.options.values()) options[name] = to_json(value);
-  const std::string key = config.dataset.plugin + '\0' + root.string() + '\0' + options.dump();
+  return config.dataset.plugin + '\0' + resolve_data_root(config.dataset_root, config.dataset.plugin).string() + '\0' +
+         options.dump();
+}
+
+std::shared_ptr<const LoadedData> DatasetCache::get(const RunConfig& config) {
+  const auto root = resolve_data_root(config.dataset_root, config.dataset.plugin);
+  const std::string key = dataset_key(config);
   if (auto found = loaded_.find(key); found != loaded_.end()) return found->second;
 
   auto data = std::make_shared<LoadedData>();

@@ -26,6 +26,10 @@ class DatasetUnavailable : public std::runtime_error {
 // else empty (the plugin's own default location).
 std::filesystem::path resolve_data_root(const std::string& configured_root, const std::string& plugin);
 
+// What makes two runs load the same data: the plugin, the resolved root (as
+// bytes: a path need not be UTF-8) and the options.
+std::string dataset_key(const RunConfig& config);
+
 class DatasetCache {
  public:
   explicit DatasetCache(const PluginRegistry& registry) : registry_(registry) {}
