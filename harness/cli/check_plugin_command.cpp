@@ -12,7 +12,9 @@ namespace gcbench::cli {
 bool print_checks(const std::vector<CheckResult>& results) {
   std::size_t passed = 0;
   for (const auto& result : results) {
-    fmt::print("  {}  {}{}\n", result.passed ? "pass" : "FAIL", result.name, result.detail.empty() ? "" : ": " + result.detail);
+    const std::string rule = result.rule.empty() ? "" : "[" + result.rule + "] ";
+    fmt::print("  {}  {}{}{}\n", result.passed ? "pass" : "FAIL", rule, result.name, result.detail.empty() ? "" : ": " + result.detail);
+    if (!result.passed && !result.remedy.empty()) fmt::print("        fix: {}\n", result.remedy);
     passed += result.passed ? 1 : 0;
   }
   fmt::print("{} of {} checks passed\n", passed, results.size());

@@ -1,10 +1,12 @@
 #include <ATen/ATen.h>
 #include <fmt/format.h>
+#include <torch/csrc/autograd/functions/accumulate_grad.h>
 #include <torch/utils.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <random>
+#include <unordered_set>
 
 #include "conformance/checks.hpp"
 #include "train/checkpoint.hpp"
@@ -24,14 +26,37 @@ bool every_module_in(const Network& network, bool training) {
   return network.head->is_training() == training;
 }
 
+// The leaf tensors autograd accumulates gradients into when `output` is
+// differentiated: every parameter the forward pass used, registered or not.
+std::vector<at::Tensor> parameters_used(const at::Tensor& output) {
+  std::vector<at::Tensor> leaves;
+  std::unordered_set<const torch::autograd::Node*> seen;
+  std::vector<std::shared_ptr<torch::autograd::Node>> pending{output.grad_fn()};
+  while (!pending.empty()) {
+    const auto node = pending.back();
+    pending.pop_back();
+    if (!node || !seen.insert(node.get()).second) continue;
+    if (const auto* accumulate = dynamic_cast<const torch::autograd::AccumulateGrad*>(node.get())) {
+      leaves.push_back(accumulate->variable);
+    }
+    for (const auto& edge : node->next_edges()) pending.push_back(edge.function);
+  }
+  return leaves;
+}
+
+const char* const kRegisterRemedy =
+    "register every submodule with register_module(\"name\", module) and every tensor with register_parameter or "
+    "register_buffer in the constructor: what is not registered is not trained, not reached by train()/eval(), and not "
+    "saved in checkpoints";
+
 }  // namespace
 
 std::vector<CheckResult> check_architecture(const Architecture& architecture) {
   std::vector<CheckResult> results;
   for (const ImageShape shape : {ImageShape{1, 28, 28}, ImageShape{3, 32, 32}, ImageShape{3, 84, 84}}) {
     const std::string size = fmt::format("{}x{}x{}", shape.channels, shape.height, shape.width);
-    const std::string name = fmt::format("{} input: embeddings [B, dimension()] and {} logits, finite", size, kClasses);
-    results.push_back(guarded(name, [&] {
+    const std::string name = fmt::format("{} input: embeddings [3, D] and logits [3, {}], finite", size, kClasses);
+    auto result = guarded(name, "architecture.output-shape", [&] {
       torch::manual_seed(0);
       Network network = architecture.build(shape, kClasses);
       network.embedding->eval();
@@ -40,17 +65,61 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
       const auto x = at::randn({3, shape.channels, shape.height, shape.width});
       const auto embedding = network.embedding->forward(x);
       const auto logits = network.head->forward(embedding);
-      const bool ok = network.embedding->dimension() > 0 && embedding.dim() == 2 && embedding.size(0) == 3 &&
-                      embedding.size(1) == network.embedding->dimension() && logits.sizes() == at::IntArrayRef{3, kClasses} &&
-                      embedding.isfinite().all().item<bool>();
-      return CheckResult{name, ok,
-                         fmt::format("embedding {}, dimension() {}, logits {}", shape_text(embedding),
-                                     network.embedding->dimension(), shape_text(logits))};
-    }));
+      const bool ok = embedding.dim() == 2 && embedding.size(0) == 3 && logits.sizes() == at::IntArrayRef{3, kClasses} &&
+                      embedding.isfinite().all().item<bool>() && logits.isfinite().all().item<bool>();
+      return CheckResult{name, ok, fmt::format("embedding {}, logits {}", shape_text(embedding), shape_text(logits))};
+    });
+    result.remedy = "map float32 [B, C, H, W] to [B, dimension()] for 1 or 3 channels and 28, 32 or 84 pixels (the datasets' "
+                    "shapes; adaptive pooling before the last layer makes the width independent of the input size), with "
+                    "finite values at initialisation";
+    results.push_back(std::move(result));
   }
 
+  const std::string dimension = "dimension() is the width the embedding returns and the head reads";
+  results.push_back(guarded(dimension, "architecture.dimension", [&] {
+    torch::manual_seed(0);
+    Network network = architecture.build({3, 32, 32}, kClasses);
+    network.embedding->eval();
+    torch::NoGradGuard no_grad;
+    const auto embedding = network.embedding->forward(at::randn({2, 3, 32, 32}));
+    const auto declared = network.embedding->dimension();
+    const auto head_reads = network.head->options.in_features();
+    const bool ok = declared > 0 && embedding.dim() == 2 && embedding.size(1) == declared && head_reads == declared;
+    return CheckResult{dimension, ok,
+                       fmt::format("dimension() {}, embedding {}, head Linear({}, {})", declared, shape_text(embedding),
+                                   head_reads, network.head->options.out_features()),
+                       {},
+                       "return from dimension() the width forward() produces, and build the head as "
+                       "torch::nn::Linear(dimension(), num_classes)"};
+  }));
+
+  const std::string registered = "every parameter the forward pass uses is registered (found through autograd)";
+  results.push_back(guarded(registered, "architecture.registered-parameters", [&] {
+    torch::manual_seed(0);
+    Network network = architecture.build({3, 32, 32}, kClasses);
+    network.embedding->train();
+    network.head->train();
+    const auto logits = network.head->forward(network.embedding->forward(at::randn({4, 3, 32, 32})));
+    std::unordered_set<const void*> known;
+    for (const auto& parameter : network.embedding->parameters()) known.insert(parameter.unsafeGetTensorImpl());
+    for (const auto& parameter : network.head->parameters()) known.insert(parameter.unsafeGetTensorImpl());
+    std::vector<std::string> unregistered;
+    const auto used = parameters_used(logits);
+    for (const auto& leaf : used) {
+      if (!known.count(leaf.unsafeGetTensorImpl())) unregistered.push_back(shape_text(leaf));
+    }
+    return CheckResult{registered, unregistered.empty(),
+                       unregistered.empty()
+                           ? fmt::format("{} parameter tensors used, all registered", used.size())
+                           : fmt::format("{} of the {} parameter tensors the forward pass uses are not in named_parameters() "
+                                         "(shapes {}): most often a submodule held as a member but never passed to "
+                                         "register_module, e.g. a BatchNorm2d",
+                                         unregistered.size(), used.size(), fmt::join(unregistered, ", ")),
+                       {}, kRegisterRemedy};
+  }));
+
   const std::string alone = "in eval mode each example's embedding depends on that example alone";
-  results.push_back(guarded(alone, [&] {
+  results.push_back(guarded(alone, "architecture.batch-independent", [&] {
     torch::manual_seed(0);
     Network network = architecture.build({3, 32, 32}, kClasses);
     network.embedding->eval();
@@ -62,11 +131,14 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
     const double scale = on_its_own.abs().max().item<double>();
     return CheckResult{
         alone, difference <= 1e-4 * std::max(scale, 1.0),
-        fmt::format("largest difference {:.3g} (embedding scale {:.3g}); GC is a per-example Jacobian", difference, scale)};
+        fmt::format("largest difference {:.3g} (embedding scale {:.3g}); GC is a per-example Jacobian", difference, scale),
+        {},
+        "in eval mode use no statistic of the batch: a batch norm that eval() does not reach (because it is not registered "
+        "with register_module) still normalises with batch statistics; so does an explicit mean over dimension 0"};
   }));
 
   const std::string modes = "train() and eval() reach every submodule";
-  results.push_back(guarded(modes, [&] {
+  results.push_back(guarded(modes, "architecture.modes", [&] {
     torch::manual_seed(0);
     Network network = architecture.build({3, 32, 32}, kClasses);
     network.embedding->train();
@@ -78,11 +150,12 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
     network.head->eval();
     const bool evaluates = every_module_in(network, false);
     return CheckResult{modes, trains && evaluates,
-                       fmt::format("train(): {}; eval(): {}", trains ? "all" : "not all", evaluates ? "all" : "not all")};
+                       fmt::format("train(): {}; eval(): {}", trains ? "all" : "not all", evaluates ? "all" : "not all"), {},
+                       "do not override train(bool) or is_training(), or forward it to torch::nn::Module::train"};
   }));
 
   const std::string checkpoint = "a checkpoint saved from one network restores another to the same outputs";
-  results.push_back(guarded(checkpoint, [&] {
+  results.push_back(guarded(checkpoint, "architecture.checkpoint", [&] {
     torch::manual_seed(1);
     Network saved = architecture.build({3, 32, 32}, kClasses);
     torch::manual_seed(2);
@@ -106,7 +179,10 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
     const auto a = saved.head->forward(saved.embedding->forward(x));
     const auto b = restored.head->forward(restored.embedding->forward(x));
     const double difference = (a - b).abs().max().item<double>();
-    return CheckResult{checkpoint, difference == 0.0, fmt::format("largest logit difference {:.3g}", difference)};
+    return CheckResult{checkpoint, difference == 0.0, fmt::format("largest logit difference {:.3g}", difference), {},
+                       std::string("a tensor the forward pass reads (a fixed projection, a running statistic) is not saved "
+                                   "unless registered: ") +
+                           kRegisterRemedy};
   }));
   return results;
 }

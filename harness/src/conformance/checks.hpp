@@ -3,31 +3,14 @@
 // headers promises, tried on the built plugin.
 #pragma once
 
-#include <exception>
-#include <string>
 #include <vector>
 
+#include "data/check_result.hpp"
 #include "gcbench/sdk/architecture.hpp"
 #include "gcbench/sdk/dataset.hpp"
 #include "gcbench/sdk/gc_estimator.hpp"
 
 namespace gcbench {
-
-struct CheckResult {
-  std::string name;  // "linear embedding: the estimate is ||W||_F^2"
-  bool passed = false;
-  std::string detail;  // the numbers behind the verdict
-};
-
-// Runs one check; a check that throws has failed, with the exception's message.
-template <class Check>
-CheckResult guarded(const std::string& name, Check&& check) {
-  try {
-    return check();
-  } catch (const std::exception& error) {
-    return {name, false, std::string("threw: ") + error.what()};
-  }
-}
 
 // Against known answers: ||W||_F^2 on a linear embedding, the full Jacobian of
 // a small random tanh network (within 3 standard errors for a stochastic

@@ -1,60 +1,101 @@
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
-#include <map>
 #include <set>
 
 #include "conformance/checks.hpp"
+#include "data/data_digest.hpp"
+#include "data/dataset_rules.hpp"
 
 namespace gcbench {
 
+namespace {
+
+bool declares(const std::vector<SplitRole>& declared, SplitRole role) {
+  return std::find(declared.begin(), declared.end(), role) != declared.end();
+}
+
+// dataset.same-data-every-load: a second load() of the split gives the same bytes, labels and names.
+CheckResult check_repeatable(SplitRole role, const ImageSet& first, const ImageSet& second) {
+  const auto a = data_digest({&first});
+  const auto b = data_digest({&second});
+  return {fmt::format("{}: a second load() returns the same images, labels and class names", to_string(role)), a == b,
+          a == b ? fmt::format("both {}", a.substr(0, 23)) : fmt::format("first {}, then {}", a.substr(0, 23), b.substr(0, 23)),
+          "dataset.same-data-every-load",
+          "derive every choice in load() from the files and options alone (sort file lists, seed any shuffle from an "
+          "option): runs and their data_digest assume the same data on every load"};
+}
+
+// dataset.val-classes-new: validation classes are in neither the source nor the target split.
+CheckResult check_val_classes(const ImageSet& val, const LoadedData& data) {
+  std::set<std::string> taken(data.source_train.class_names.begin(), data.source_train.class_names.end());
+  if (data.target) taken.insert(data.target->class_names.begin(), data.target->class_names.end());
+  std::vector<std::string> shared;
+  for (const auto& name : val.class_names) {
+    if (taken.count(name)) shared.push_back(name);
+  }
+  return {"val classes are in neither source nor target", shared.empty(),
+          shared.empty() ? fmt::format("{} val classes", val.class_names.size())
+                         : fmt::format("also a source or target class: '{}'", fmt::join(shared, "', '")),
+          "dataset.val-classes-new", "keep validation classes apart from the source and target classes"};
+}
+
+}  // namespace
+
 std::vector<CheckResult> check_dataset(const Dataset& dataset) {
   std::vector<CheckResult> results;
-  const auto shape = dataset.image_shape();
-  std::map<std::string, std::set<std::string>> owners;  // class -> the splits it appears in
-  for (const auto role : dataset.splits()) {
-    const std::string name = fmt::format("{}: loads {}x{}x{} uint8 images, labels in range, no empty class", to_string(role),
-                                         shape.channels, shape.height, shape.width);
+  LoadedData data;
+  data.shape = dataset.image_shape();
+  data.declared = dataset.splits();
+
+  // What the harness loads (source_train, source_test, target when declared), and val when declared.
+  std::vector<SplitRole> roles{SplitRole::source_train, SplitRole::source_test};
+  for (const auto role : {SplitRole::target, SplitRole::val}) {
+    if (declares(data.declared, role)) roles.push_back(role);
+  }
+  std::optional<ImageSet> val;
+  bool all_loaded = true;
+  for (const auto role : roles) {
+    const std::string name = fmt::format("{}: load() returns the split", to_string(role));
     try {
       const auto start = std::chrono::steady_clock::now();
-      const auto set = dataset.load(role);
+      ImageSet first = dataset.load(role);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const auto classes = static_cast<std::int64_t>(set.class_names.size());
-      const bool shaped = set.images.dim() == 4 && set.images.scalar_type() == at::kByte &&
-                          set.images.size(1) == shape.channels && set.images.size(2) == shape.height &&
-                          set.images.size(3) == shape.width && set.labels.dim() == 1 &&
-                          set.labels.size(0) == set.images.size(0) && set.labels.scalar_type() == at::kLong;
-      const bool in_range = shaped && classes > 0 && set.labels.numel() > 0 && set.labels.min().item<std::int64_t>() >= 0 &&
-                            set.labels.max().item<std::int64_t>() < classes;
-      const auto counts = in_range ? at::bincount(set.labels, {}, classes) : at::zeros({1}, at::kLong);
-      const bool no_empty = in_range && counts.min().item<std::int64_t>() > 0;
-      results.push_back({name, shaped && in_range && no_empty,
-                         fmt::format("{} images, {} classes, {}..{} per class ({:.2f} s)", set.images.size(0), classes,
-                                     counts.min().item<std::int64_t>(), counts.max().item<std::int64_t>(), seconds)});
-      // source_train and source_test share their classes by design.
-      const std::string group = role == SplitRole::source_test ? "source_train" : std::string(to_string(role));
-      for (const auto& class_name : set.class_names) owners[class_name].insert(group);
+      results.push_back({name, true, fmt::format("{} images in {:.2f} s", first.images.defined() ? first.images.size(0) : 0, seconds),
+                         "dataset.loads", {}});
+      results.push_back(guarded(fmt::format("{}: a second load() returns the same data", to_string(role)),
+                                "dataset.same-data-every-load", [&] { return check_repeatable(role, first, dataset.load(role)); }));
+      switch (role) {
+        case SplitRole::source_train: data.source_train = std::move(first); break;
+        case SplitRole::source_test: data.source_test = std::move(first); break;
+        case SplitRole::target: data.target = std::move(first); break;
+        case SplitRole::val: val = std::move(first); break;
+      }
     } catch (const std::exception& error) {
-      results.push_back({name, false, fmt::format("threw: {}", error.what())});
+      all_loaded = false;
+      results.push_back({name, false, fmt::format("threw: {}", error.what()), "dataset.loads",
+                         "make the split's files load, or leave the split out of splits() if the dataset has none "
+                         "(source_train and source_test it must have)"});
     }
   }
-  std::vector<std::string> shared;
-  for (const auto& [class_name, groups] : owners) {
-    if (groups.size() > 1) shared.push_back(fmt::format("'{}' in {}", class_name, fmt::join(groups, " and ")));
-  }
-  results.push_back({"no class is in two splits (source, target, val)", shared.empty(),
-                     shared.empty() ? fmt::format("{} classes", owners.size()) : fmt::format("{}", fmt::join(shared, "; "))});
-  const std::string normalisation = "normalization(): a mean and a positive standard deviation per channel";
+  bool normalization_threw = false;
   try {
-    const auto stats = dataset.normalization();
-    bool ok = stats.mean.size() == static_cast<std::size_t>(shape.channels) && stats.stddev.size() == stats.mean.size();
-    for (const double s : stats.stddev) ok = ok && s > 0;
-    results.push_back({normalisation, ok,
-                       fmt::format("mean [{:.4f}] std [{:.4f}]", fmt::join(stats.mean, ", "), fmt::join(stats.stddev, ", "))});
+    data.stats = dataset.normalization();
   } catch (const std::exception& error) {
-    results.push_back({normalisation, false, fmt::format("threw: {}", error.what())});
+    normalization_threw = true;
+    results.push_back({"normalization() returns", false, fmt::format("threw: {}", error.what()), "dataset.normalization",
+                       "return gcbench::channel_stats(source_train.images)"});
   }
+  if (!all_loaded) {
+    results.push_back(check_declared_splits(data));
+    return results;  // the other rules compare splits with each other
+  }
+  for (auto& check : check_loaded_dataset(data)) {
+    if (!(normalization_threw && check.rule == "dataset.normalization")) results.push_back(std::move(check));
+  }
+  if (val) results.push_back(check_val_classes(*val, data));
   return results;
 }
 

@@ -4,6 +4,7 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <cmath>
+#include <map>
 #include <optional>
 
 #include "conformance/checks.hpp"
@@ -127,21 +128,21 @@ std::vector<CheckResult> check_gc_estimator(const GcEstimator& estimator) {
   const auto inputs = at::randn({8, 3, 4, 4}, at::detail::createCPUGenerator(1));
 
   const std::string linear_name = "linear embedding: the estimate is ||W||_F^2";
-  results.push_back(guarded(linear_name, [&] {
+  results.push_back(guarded(linear_name, "estimator.closed-form", [&] {
     const auto w = at::randn({6, 48}, at::detail::createCPUGenerator(2));
     const EmbeddingFunction f = [&w](const at::Tensor& x) { return x.flatten(1).matmul(w.t()); };
     return agrees_with(estimator, f, inputs, w.to(at::kDouble).pow(2).sum().item<double>(), linear_name);
   }));
 
   const std::string tanh_name = "tanh network: the estimate agrees with the full Jacobian";
-  results.push_back(guarded(tanh_name, [&] {
+  results.push_back(guarded(tanh_name, "estimator.full-jacobian", [&] {
     const TanhNet net(at::kFloat, 48, 3);
     const EmbeddingFunction f = [&net](const at::Tensor& x) { return net(x); };
     return agrees_with(estimator, f, inputs, full_jacobian_gc(f, inputs), tanh_name);
   }));
 
   const std::string seed_name = "the same seed gives the same estimate";
-  results.push_back(guarded(seed_name, [&] {
+  results.push_back(guarded(seed_name, "estimator.seeded", [&] {
     const TanhNet net(at::kFloat, 48, 4);
     const EmbeddingFunction f = [&net](const at::Tensor& x) { return net(x); };
     const auto first = estimator.estimate(f, inputs, 7), second = estimator.estimate(f, inputs, 7);
@@ -150,7 +151,7 @@ std::vector<CheckResult> check_gc_estimator(const GcEstimator& estimator) {
   }));
 
   const std::string examples_name = "per_example holds at most one value per input, each finite and >= 0";
-  results.push_back(guarded(examples_name, [&] {
+  results.push_back(guarded(examples_name, "estimator.per-example", [&] {
     const TanhNet net(at::kFloat, 48, 5);
     const auto estimate = estimator.estimate([&net](const at::Tensor& x) { return net(x); }, inputs, 0);
     bool ok = estimate.per_example.size() <= static_cast<std::size_t>(inputs.size(0));
@@ -160,9 +161,22 @@ std::vector<CheckResult> check_gc_estimator(const GcEstimator& estimator) {
 
   if (estimator.differentiable()) {
     results.push_back(guarded("differentiable_estimate: its gradient matches central finite differences",
-                              [&] { return gradient_check(estimator); }));
+                              "estimator.gradient", [&] { return gradient_check(estimator); }));
   } else {
-    results.push_back({"differentiable_estimate: not offered (the estimator cannot drive training.gc_penalty)", true, ""});
+    results.push_back({"differentiable_estimate: not offered (the estimator cannot drive training.gc_penalty)", true, "",
+                       "estimator.gradient", ""});
+  }
+  const std::map<std::string, std::string> remedies = {
+      {"estimator.closed-form",
+       "estimate mean ||J_f(x)||_F^2 w.r.t. the input f is given, averaged over examples (not summed, not squared twice)"},
+      {"estimator.full-jacobian", "compare with the `exact` estimator on a small network; a stochastic estimate needs an "
+                                  "honest standard_error"},
+      {"estimator.seeded", "draw every random number from `seed` (gcbench::SeededRandom), never from LibTorch's global generator"},
+      {"estimator.per-example", "fill per_example with one finite, non-negative value per example used, in input order"},
+      {"estimator.gradient", "return the estimate as a tensor autograd can differentiate w.r.t. f's parameters (create_graph)"},
+  };
+  for (auto& result : results) {
+    if (!result.passed && result.remedy.empty()) result.remedy = remedies.at(result.rule);
   }
   return results;
 }

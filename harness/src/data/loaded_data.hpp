@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gcbench/sdk/dataset.hpp"
 
@@ -18,6 +19,7 @@ struct LoadedData {
   std::optional<ImageSet> target;  // absent for source-only datasets (e.g. cifar10)
   std::filesystem::path root;      // as resolved
   std::string digest;              // data_digest of source_train, source_test and target
+  std::vector<SplitRole> declared;  // splits(), as the plugin declares them
 };
 
 }  // namespace gcbench

@@ -1,10 +1,13 @@
 #include "runner/dataset_cache.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
 
 #include "config/option_values.hpp"
 #include "data/data_digest.hpp"
+#include "data/dataset_rules.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "runner/data_check.hpp"
 
@@ -35,8 +38,8 @@ std::shared_ptr<const LoadedData> DatasetCache::get(const RunConfig& config) {
     data->stats = dataset->normalization();
     data->source_train = dataset->load(SplitRole::source_train);
     data->source_test = dataset->load(SplitRole::source_test);
-    const auto splits = dataset->splits();
-    if (std::find(splits.begin(), splits.end(), SplitRole::target) != splits.end()) {
+    data->declared = dataset->splits();
+    if (std::find(data->declared.begin(), data->declared.end(), SplitRole::target) != data->declared.end()) {
       data->target = dataset->load(SplitRole::target);
     }
   } catch (const std::exception& error) {
@@ -51,6 +54,11 @@ std::shared_ptr<const LoadedData> DatasetCache::get(const RunConfig& config) {
       // an unknown plugin: the error says so
     }
     throw DatasetUnavailable(hint.empty() ? what : what + "\n" + hint);
+  }
+  // A plugin that breaks the rules these numbers rest on would make every one of them wrong without a word.
+  if (const auto problems = loaded_data_problems(*data); !problems.empty()) {
+    throw DatasetUnavailable(fmt::format("dataset plugin '{}' breaks its contract:\n  {}\n`gcbench check-plugin {}` checks every rule",
+                                         config.dataset.plugin, fmt::join(problems, "\n  "), config.dataset.plugin));
   }
   data->root = root;
   std::vector<const ImageSet*> splits = {&data->source_train, &data->source_test};

@@ -1,0 +1,104 @@
+// `gcbench check-plugin` as the referee of the dataset and architecture
+// contracts: a plugin that breaks one rule is refused with exit 1 and a FAIL
+// line naming that rule and its remedy; the same plugin keeping every rule passes.
+#include <fmt/format.h>
+#include <catch2/catch.hpp>
+
+#include "support/fixtures.hpp"
+
+using gcbench::testing::exit_code;
+using gcbench::testing::gcbench_cli;
+using gcbench::testing::quoted;
+
+namespace {
+
+std::string check(const std::string& plugin, const std::string& broken) {
+  return gcbench_cli(fmt::format("check-plugin {} --plugin-path {} --set broken={}", plugin,
+                                 quoted(gcbench::testing::test_plugin_dir("broken")), broken));
+}
+
+struct BrokenRule {
+  const char* broken;  // the plugin's `broken` option
+  const char* rule;    // the rule check-plugin must name
+  const char* says;    // a phrase of its detail or remedy
+};
+
+}  // namespace
+
+TEST_CASE("check-plugin refuses a dataset that breaks one rule, naming the rule and the remedy", "[plugins][conformance]") {
+  const auto [broken, rule, says] = GENERATE(values<BrokenRule>({
+      {"changes_between_loads", "dataset.same-data-every-load", "derive every choice in load()"},
+      {"wrong_shape", "dataset.image-shape", "images are Byte [200, 3, 32, 32]"},
+      {"source_test_foreign_classes", "dataset.source-test-classes", "not source classes ('x0', ...)"},
+      {"target_reuses_source_names", "dataset.target-classes-new", "target classes named as source classes"},
+      {"target_reuses_source_images", "dataset.target-classes-new", "100 of 100 target images (100.0%)"},
+      {"source_test_undeclared", "dataset.splits-declared", "splits() = [source_train, target]"},
+      {"normalization_unrelated", "dataset.normalization", "gcbench::channel_stats(source_train.images)"},
+      {"empty_class", "dataset.labels", "no images of 'c4'"},
+      {"labels_out_of_range", "dataset.labels", "labels span 0..5 but there are 5 class names"},
+  }));
+  INFO(broken);
+  const auto output = check("broken_dataset", broken);
+  INFO(output);
+  CHECK(exit_code(output) == 1);
+  CHECK_THAT(output, Catch::Contains(fmt::format("FAIL  [{}]", rule)) && Catch::Contains(says) && Catch::Contains("fix: "));
+}
+
+TEST_CASE("check-plugin refuses an architecture that breaks one rule, naming the rule and the remedy",
+          "[plugins][conformance]") {
+  const auto [broken, rule, says] = GENERATE(values<BrokenRule>({
+      {"unregistered_batchnorm", "architecture.registered-parameters", "shapes [16], [16]"},
+      {"unregistered_batchnorm", "architecture.batch-independent", "a batch norm that eval() does not reach"},
+      {"batch_dependent", "architecture.batch-independent", "an explicit mean over dimension 0"},
+      {"unregistered_buffer", "architecture.checkpoint", "register_buffer"},
+      {"wrong_dimension", "architecture.dimension", "dimension() 16, embedding [2, 8]"},
+      {"rejects_shapes", "architecture.output-shape", "threw: broken_architecture: only 32x32 inputs"},
+  }));
+  INFO(broken);
+  const auto output = check("broken_architecture", broken);
+  INFO(output);
+  CHECK(exit_code(output) == 1);
+  CHECK_THAT(output, Catch::Contains(fmt::format("FAIL  [{}]", rule)) && Catch::Contains(says) && Catch::Contains("fix: "));
+}
+
+TEST_CASE("check-plugin passes the same test plugins when they keep every rule", "[plugins][conformance]") {
+  for (const char* plugin : {"broken_dataset", "broken_architecture"}) {
+    const auto output = check(plugin, "none");
+    INFO(output);
+    CHECK(exit_code(output) == 0);
+    CHECK_THAT(output, !Catch::Contains("FAIL"));
+  }
+}
+
+TEST_CASE("check-plugin passes every in-tree dataset on its data", "[plugins][conformance]") {
+  gcbench::testing::TempDir dir;
+  gcbench::testing::write_fashion_mnist_fixture(dir / "fashion", 40, 30);
+  const auto output = gcbench_cli("check-plugin fashion_mnist --root " + quoted(dir / "fashion"));
+  INFO(output);
+  CHECK(exit_code(output) == 0);
+  CHECK_THAT(output, Catch::Contains("[dataset.normalization]") && Catch::Contains("[dataset.target-classes-new]"));
+}
+
+TEST_CASE("A run refuses a dataset whose source_test classes are not its source classes, before training",
+          "[plugins][conformance][cli]") {
+  gcbench::testing::TempDir dir;
+  gcbench::testing::write_text(dir / "suite.toml", R"([suite]
+name = "broken-data"
+[dataset]
+plugin = "broken_dataset"
+[dataset.options]
+broken = "source_test_foreign_classes"
+[architecture]
+plugin = "mlp"
+[training]
+epochs = 1
+[runtime]
+threads = 1
+)");
+  const auto output = gcbench_cli(fmt::format("run {} --plugin-path {} --out {}", quoted(dir / "suite.toml"),
+                                              quoted(gcbench::testing::test_plugin_dir("broken")), quoted(dir / "results")));
+  INFO(output);
+  CHECK(exit_code(output) != 0);
+  CHECK_THAT(output, Catch::Contains("dataset plugin 'broken_dataset' breaks its contract") &&
+                         Catch::Contains("[dataset.source-test-classes]") && Catch::Contains("check-plugin broken_dataset"));
+}
