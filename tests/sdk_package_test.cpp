@@ -1,12 +1,13 @@
 // The plugin SDK as a plugin author meets it: gcbench installed into a prefix,
-// the example estimator built as a separate CMake project against it, checked,
-// and run in a suite beside `exact`.
+// the worked examples of all three kinds built from that prefix alone
+// (share/gcbench/examples) as separate CMake projects, checked, and run in suites.
 #include <c10/util/Logging.h>
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "record/results_folder.hpp"
 #include "support/fixtures.hpp"
+#include "support/image_folder_fixture.hpp"
 
 using gcbench::testing::run_command;
 using gcbench::testing::TempDir;
@@ -33,7 +34,9 @@ TEST_CASE("A plugin author builds the example estimator against an installed gcb
   succeeds(fmt::format("{} --install {} --prefix {}", cmake, quoted(gcbench::testing::build_dir()), quoted(prefix)));
 
   SECTION("the package holds the SDK and the real plugins, and no test plugin") {
-    for (const char* file : {"lib/cmake/gcbench/gcbenchConfig.cmake", "lib/cmake/gcbench/gcbenchConfigVersion.cmake",
+    for (const char* file : {"share/gcbench/examples/lenet_architecture/CMakeLists.txt",
+                             "share/gcbench/examples/image_folder_dataset/CMakeLists.txt",
+                             "share/gcbench/examples/finite_difference_gc/CMakeLists.txt", "lib/cmake/gcbench/gcbenchConfig.cmake", "lib/cmake/gcbench/gcbenchConfigVersion.cmake",
                              "lib/cmake/gcbench/gcbenchTargets.cmake", "lib/cmake/gcbench/GcbenchPlugin.cmake",
                              "lib/libgcbench_sdk.a", "include/gcbench/plugin.hpp", "include/gcbench/README.md", "bin/gcbench",
                              "lib/gcbench/plugins/gcbench_gc_estimator_exact.so"}) {
@@ -53,7 +56,7 @@ TEST_CASE("A plugin author builds the example estimator against an installed gcb
   SECTION("the example builds from its own CMakeLists.txt, passes check-plugin and runs beside exact") {
     const fs::path example = dir / "example-build";
     succeeds(fmt::format("{} -S {} -B {} -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH={}", cmake,
-                         quoted(gcbench::testing::source_dir() / "examples" / "finite_difference_gc"), quoted(example),
+                         quoted(prefix / "share" / "gcbench" / "examples" / "finite_difference_gc"), quoted(example),
                          quoted(prefix)));
     succeeds(fmt::format("{} --build {}", cmake, quoted(example)));
     REQUIRE(fs::exists(example / "gcbench_gc_estimator_finite_difference.so"));
@@ -97,6 +100,60 @@ threads = 1
     // The mlp is smooth almost everywhere: the forward-only estimate lands within a few standard errors.
     CHECK(std::abs(mine.value - exact.value) <= 4 * *mine.standard_error + 0.01 * exact.value);
     CHECK(record.provenance.gc_estimators.at("finite_difference").sha256.size() == 64);
+  }
+
+  SECTION("the architecture and dataset examples build from the prefix, pass check-plugin and train together") {
+    std::string plugin_path;
+    for (const char* example : {"lenet_architecture", "image_folder_dataset"}) {
+      const fs::path build = dir / example;
+      succeeds(fmt::format("{} -S {} -B {} -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH={}", cmake,
+                           quoted(prefix / "share" / "gcbench" / "examples" / example), quoted(build), quoted(prefix)));
+      succeeds(fmt::format("{} --build {}", cmake, quoted(build)));
+      plugin_path += (plugin_path.empty() ? "" : ":") + build.string();
+    }
+    const std::string gcbench =
+        fmt::format("GCBENCH_PLUGIN_PATH={} {}", quoted(fs::path(plugin_path)), quoted(prefix / "bin" / "gcbench"));
+    CHECK_THAT(succeeds(gcbench + " check-plugin lenet"), Catch::Contains("8 of 8 checks passed"));
+
+    const std::vector<std::string> classes = {"ant", "bee", "cat", "dog", "eel", "fox", "gnu", "hen", "ibis", "jay"};
+    gcbench::testing::write_image_folder_fixture(dir / "images", classes, 12, 32);
+    const std::string options = R"(--set 'target_classes=["fox","gnu","hen","ibis","jay"]' --set test_per_class=2)";
+    const auto checked = succeeds(fmt::format("{} check-plugin image_folder --root {} {}", gcbench, quoted(dir / "images"), options));
+    CHECK_THAT(checked, !Catch::Contains("FAIL") && Catch::Contains("source_train: load() returns the split: 50 images"));
+
+    gcbench::testing::write_text(dir / "suite.toml", fmt::format(R"(
+[suite]
+name = "my-images-my-net"
+[dataset]
+plugin = "image_folder"
+root = "{}"
+[dataset.options]
+target_classes = ["fox", "gnu", "hen", "ibis", "jay"]
+test_per_class = 2
+[architecture]
+plugin = "lenet"
+[training]
+batch_size = 10
+epochs = 2
+[measure]
+gc_samples = 8
+[measure.fewshot]
+episodes = 5
+queries = 5
+[runtime]
+threads = 1
+)",
+                                                                 (dir / "images").string()));
+    succeeds(fmt::format("{} run {} --out {}", gcbench, quoted(dir / "suite.toml"), quoted(dir / "results")));
+    const auto read = gcbench::ResultsFolder::open(dir / "results" / "my-images-my-net").read_records();
+    REQUIRE(read.records.size() == 1);
+    const auto& record = read.records[0];
+    REQUIRE(record.status == gcbench::RunStatus::ok);
+    REQUIRE(record.classes);
+    CHECK(record.classes->source == std::vector<std::string>{"ant", "bee", "cat", "dog", "eel"});
+    CHECK(record.classes->target == std::vector<std::string>{"fox", "gnu", "hen", "ibis", "jay"});
+    CHECK(record.provenance.architecture.sha256.size() == 64);
+    CHECK(record.provenance.dataset.sha256.size() == 64);
   }
 
   SECTION("a plugin that uses a symbol nothing defines fails to link, naming the symbol") {
