@@ -36,6 +36,7 @@ TEST_CASE("check-plugin refuses a dataset that breaks one rule, naming the rule 
       {"normalization_unrelated", "dataset.normalization", "gcbench::channel_stats(source_train.images)"},
       {"empty_class", "dataset.labels", "no images of 'c4'"},
       {"labels_out_of_range", "dataset.labels", "labels span 0..5 but there are 5 class names"},
+      {"val_reuses_target_names", "dataset.val-classes-new", "also a source or target class: 't0'"},
   }));
   INFO(broken);
   const auto output = check("broken_dataset", broken);
@@ -44,8 +45,7 @@ TEST_CASE("check-plugin refuses a dataset that breaks one rule, naming the rule 
   CHECK_THAT(output, Catch::Contains(fmt::format("FAIL  [{}]", rule)) && Catch::Contains(says) && Catch::Contains("fix: "));
 }
 
-TEST_CASE("check-plugin refuses an architecture that breaks one rule, naming the rule and the remedy",
-          "[plugins][conformance]") {
+TEST_CASE("check-plugin refuses an architecture that breaks one rule, naming the rule and the remedy", "[plugins][conformance]") {
   const auto [broken, rule, says] = GENERATE(values<BrokenRule>({
       {"unregistered_batchnorm", "architecture.registered-parameters", "shapes [16], [16]"},
       {"unregistered_batchnorm", "architecture.batch-independent", "a batch norm that eval() does not reach"},
@@ -53,6 +53,7 @@ TEST_CASE("check-plugin refuses an architecture that breaks one rule, naming the
       {"unregistered_buffer", "architecture.checkpoint", "register_buffer"},
       {"wrong_dimension", "architecture.dimension", "dimension() 16, embedding [2, 8]"},
       {"rejects_shapes", "architecture.output-shape", "threw: broken_architecture: only 32x32 inputs"},
+      {"train_not_forwarded", "architecture.modes", "eval(): not all"},
   }));
   INFO(broken);
   const auto output = check("broken_architecture", broken);
@@ -70,13 +71,38 @@ TEST_CASE("check-plugin passes the same test plugins when they keep every rule",
   }
 }
 
-TEST_CASE("check-plugin passes every in-tree dataset on its data", "[plugins][conformance]") {
+TEST_CASE("check-plugin passes every in-tree dataset on data in its format", "[plugins][conformance]") {
   gcbench::testing::TempDir dir;
-  gcbench::testing::write_fashion_mnist_fixture(dir / "fashion", 40, 30);
-  const auto output = gcbench_cli("check-plugin fashion_mnist --root " + quoted(dir / "fashion"));
+  std::string arguments;
+  SECTION("fashion_mnist") {
+    gcbench::testing::write_fashion_mnist_fixture(dir / "data", 40, 30);
+    arguments = "fashion_mnist";
+  }
+  SECTION("cifar_fs") {
+    gcbench::testing::write_cifar100_fixture(dir / "data", 5);
+    arguments = "cifar_fs --set images_per_class=5 --set holdout_per_class=1";
+  }
+  SECTION("cifar10") {
+    gcbench::testing::write_cifar10_fixture(dir / "data", 20);
+    arguments = "cifar10 --set records_per_file=20";
+  }
+  SECTION("mini_imagenet") {
+    gcbench::testing::write_mini_imagenet_fixture(dir / "data", 4);
+    arguments = "mini_imagenet --set images_per_class=4 --set holdout_per_class=1 --set cache=false";
+  }
+  const auto output = gcbench_cli("check-plugin " + arguments + " --root " + quoted(dir / "data"));
   INFO(output);
   CHECK(exit_code(output) == 0);
-  CHECK_THAT(output, Catch::Contains("[dataset.normalization]") && Catch::Contains("[dataset.target-classes-new]"));
+  CHECK_THAT(output, Catch::Contains("[dataset.normalization]") && Catch::Contains("[dataset.same-data-every-load]") &&
+                         !Catch::Contains("FAIL"));
+}
+
+TEST_CASE("data verify runs the same dataset rules as check-plugin", "[plugins][conformance][datasets]") {
+  const auto output = gcbench_cli(fmt::format("data verify broken_dataset --plugin-path {} --set broken=normalization_unrelated",
+                                              quoted(gcbench::testing::test_plugin_dir("broken"))));
+  INFO(output);
+  CHECK(exit_code(output) == 1);
+  CHECK_THAT(output, Catch::Contains("FAIL  [dataset.normalization]") && Catch::Contains("not usable"));
 }
 
 TEST_CASE("A run refuses a dataset whose source_test classes are not its source classes, before training",

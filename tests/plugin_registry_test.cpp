@@ -148,7 +148,8 @@ TEST_CASE("check-plugin passes every in-tree estimator and fails a biased one, n
   }
   const auto biased =
       gcbench::testing::run_command(exe + " check-plugin biased --plugin-path " + test_plugin_dir("biased").string());
-  CHECK_THAT(biased, Catch::StartsWith("1\n") && Catch::Contains("FAIL  [estimator.closed-form] linear embedding: the estimate is ||W||_F^2") &&
+  CHECK_THAT(biased, Catch::StartsWith("1\n") &&
+                         Catch::Contains("FAIL  [estimator.closed-form] linear embedding: the estimate is ||W||_F^2") &&
                          Catch::Contains("FAIL  [estimator.full-jacobian] tanh network"));
   CHECK_THAT(gcbench::testing::run_command(exe + " check-plugin no_such_plugin"), Catch::StartsWith("2\n"));
 }

@@ -34,12 +34,13 @@ TEST_CASE("A plugin author builds the example estimator against an installed gcb
   succeeds(fmt::format("{} --install {} --prefix {}", cmake, quoted(gcbench::testing::build_dir()), quoted(prefix)));
 
   SECTION("the package holds the SDK and the real plugins, and no test plugin") {
-    for (const char* file : {"share/gcbench/examples/lenet_architecture/CMakeLists.txt",
-                             "share/gcbench/examples/image_folder_dataset/CMakeLists.txt",
-                             "share/gcbench/examples/finite_difference_gc/CMakeLists.txt", "lib/cmake/gcbench/gcbenchConfig.cmake", "lib/cmake/gcbench/gcbenchConfigVersion.cmake",
-                             "lib/cmake/gcbench/gcbenchTargets.cmake", "lib/cmake/gcbench/GcbenchPlugin.cmake",
-                             "lib/libgcbench_sdk.a", "include/gcbench/plugin.hpp", "include/gcbench/README.md", "bin/gcbench",
-                             "lib/gcbench/plugins/gcbench_gc_estimator_exact.so"}) {
+    for (const char* file :
+         {"share/gcbench/examples/lenet_architecture/CMakeLists.txt",
+          "share/gcbench/examples/image_folder_dataset/CMakeLists.txt",
+          "share/gcbench/examples/finite_difference_gc/CMakeLists.txt", "lib/cmake/gcbench/gcbenchConfig.cmake",
+          "lib/cmake/gcbench/gcbenchConfigVersion.cmake", "lib/cmake/gcbench/gcbenchTargets.cmake",
+          "lib/cmake/gcbench/GcbenchPlugin.cmake", "lib/libgcbench_sdk.a", "include/gcbench/plugin.hpp",
+          "include/gcbench/README.md", "bin/gcbench", "lib/gcbench/plugins/gcbench_gc_estimator_exact.so"}) {
       INFO(file);
       CHECK(fs::exists(prefix / file));
     }
@@ -118,7 +119,8 @@ threads = 1
     const std::vector<std::string> classes = {"ant", "bee", "cat", "dog", "eel", "fox", "gnu", "hen", "ibis", "jay"};
     gcbench::testing::write_image_folder_fixture(dir / "images", classes, 12, 32);
     const std::string options = R"(--set 'target_classes=["fox","gnu","hen","ibis","jay"]' --set test_per_class=2)";
-    const auto checked = succeeds(fmt::format("{} check-plugin image_folder --root {} {}", gcbench, quoted(dir / "images"), options));
+    const auto checked =
+        succeeds(fmt::format("{} check-plugin image_folder --root {} {}", gcbench, quoted(dir / "images"), options));
     CHECK_THAT(checked, !Catch::Contains("FAIL") && Catch::Contains("source_train: load() returns the split: 50 images"));
 
     gcbench::testing::write_text(dir / "suite.toml", fmt::format(R"(

@@ -54,12 +54,14 @@ class ImageFolder : public gcbench::Dataset {
         size_(options.get<std::int64_t>("size")),
         channels_(options.get<std::int64_t>("channels")),
         test_per_class_(options.get<std::int64_t>("test_per_class")) {
-    if (const auto problems = option_problems(options); !problems.empty()) throw std::invalid_argument("image_folder: " + problems.front());
+    if (const auto problems = option_problems(options); !problems.empty())
+      throw std::invalid_argument("image_folder: " + problems.front());
     const auto& target = options.get<std::vector<std::string>>("target_classes");
     const std::set<std::string> wanted(target.begin(), target.end());
     std::set<std::string> found;
     for (auto& [name, files] : class_folders(root_)) {
-      if (files.empty()) throw std::runtime_error("image_folder: class folder '" + (root_ / name).string() + "' has no .png or .jpg files");
+      if (files.empty())
+        throw std::runtime_error("image_folder: class folder '" + (root_ / name).string() + "' has no .png or .jpg files");
       found.insert(name);
       (wanted.count(name) ? target_ : source_).emplace_back(name, std::move(files));
     }
@@ -69,7 +71,8 @@ class ImageFolder : public gcbench::Dataset {
                                  "' has no folder of that name");
       }
     }
-    if (source_.empty()) throw std::runtime_error("image_folder: every class folder in '" + root_.string() + "' is a target class");
+    if (source_.empty())
+      throw std::runtime_error("image_folder: every class folder in '" + root_.string() + "' is a target class");
     for (const auto& [name, files] : source_) {
       if (static_cast<std::int64_t>(files.size()) <= test_per_class_) {
         throw std::runtime_error("image_folder: source class '" + name + "' has " + std::to_string(files.size()) +
@@ -138,14 +141,15 @@ class ImageFolder : public gcbench::Dataset {
 };
 
 gcbench::PluginInfo info() {
-  gcbench::PluginInfo info{gcbench::PluginKind::dataset,
-          "image_folder",
-          "1.0.0",
-          "one folder of PNG or JPEG images per class (example)",
-          {gcbench::option::string_list("target_classes", {}, "class folders held out as novel target classes"),
-           gcbench::option::integer("test_per_class", 10, "images of each source class held out as source_test").at_least(1),
-           gcbench::option::integer("size", 32, "images are resized to size x size pixels").at_least(8).at_most(512),
-           gcbench::option::integer("channels", 3, "1: grey, 3: RGB (converted as needed)").at_least(1).at_most(3)}};
+  gcbench::PluginInfo info{
+      gcbench::PluginKind::dataset,
+      "image_folder",
+      "1.0.0",
+      "one folder of PNG or JPEG images per class (example)",
+      {gcbench::option::string_list("target_classes", {}, "class folders held out as novel target classes"),
+       gcbench::option::integer("test_per_class", 10, "images of each source class held out as source_test").at_least(1),
+       gcbench::option::integer("size", 32, "images are resized to size x size pixels").at_least(8).at_most(512),
+       gcbench::option::integer("channels", 3, "1: grey, 3: RGB (converted as needed)").at_least(1).at_most(3)}};
   info.check_options = option_problems;
   return info;
 }

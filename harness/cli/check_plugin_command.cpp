@@ -13,7 +13,8 @@ bool print_checks(const std::vector<CheckResult>& results) {
   std::size_t passed = 0;
   for (const auto& result : results) {
     const std::string rule = result.rule.empty() ? "" : "[" + result.rule + "] ";
-    fmt::print("  {}  {}{}{}\n", result.passed ? "pass" : "FAIL", rule, result.name, result.detail.empty() ? "" : ": " + result.detail);
+    fmt::print("  {}  {}{}{}\n", result.passed ? "pass" : "FAIL", rule, result.name,
+               result.detail.empty() ? "" : ": " + result.detail);
     if (!result.passed && !result.remedy.empty()) fmt::print("        fix: {}\n", result.remedy);
     passed += result.passed ? 1 : 0;
   }

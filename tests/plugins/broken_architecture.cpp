@@ -37,6 +37,11 @@ class SmallConv : public gcbench::EmbeddingNet {
   }
   std::int64_t dimension() const override { return kWidth; }
 
+  // An override that forgets to call the base: eval() never reaches the submodules.
+  void train(bool on) override {
+    if (broken_ != "train_not_forwarded") torch::nn::Module::train(on);
+  }
+
  private:
   std::string broken_;
   nn::Conv2d conv_{nullptr};
@@ -63,7 +68,7 @@ gcbench::PluginInfo info() {
           "a small conv net that keeps or breaks one rule of the architecture contract (tests only)",
           {gcbench::option::string("broken", "none", "which rule to break")
                .one_of({"none", "unregistered_batchnorm", "batch_dependent", "unregistered_buffer", "wrong_dimension",
-                        "rejects_shapes"})}};
+                        "rejects_shapes", "train_not_forwarded"})}};
 }
 
 }  // namespace

@@ -23,14 +23,15 @@ gcbench::ImageSet noise(std::int64_t per_class, std::uint64_t seed, const std::s
 
 class BrokenDataset : public gcbench::Dataset {
  public:
-  BrokenDataset(const std::filesystem::path&, const gcbench::Options& options)
-      : broken_(options.get<std::string>("broken")) {}
+  BrokenDataset(const std::filesystem::path&, const gcbench::Options& options) : broken_(options.get<std::string>("broken")) {}
 
   gcbench::ImageShape image_shape() const override { return {1, 28, 28}; }
 
   std::vector<gcbench::SplitRole> splits() const override {
     using gcbench::SplitRole;
     if (broken_ == "source_test_undeclared") return {SplitRole::source_train, SplitRole::target};
+    if (broken_ == "val_reuses_target_names")
+      return {SplitRole::source_train, SplitRole::source_test, SplitRole::target, SplitRole::val};
     return {SplitRole::source_train, SplitRole::source_test, SplitRole::target};
   }
 
@@ -52,6 +53,7 @@ class BrokenDataset : public gcbench::Dataset {
         return set;
       }
       case gcbench::SplitRole::val:
+        if (broken_ == "val_reuses_target_names") return noise(20, 4, "t");
         break;
     }
     throw std::runtime_error("broken_dataset has no val split");
@@ -75,7 +77,7 @@ gcbench::PluginInfo info() {
           {gcbench::option::string("broken", "none", "which rule to break")
                .one_of({"none", "changes_between_loads", "wrong_shape", "source_test_foreign_classes",
                         "target_reuses_source_names", "target_reuses_source_images", "source_test_undeclared",
-                        "normalization_unrelated", "empty_class", "labels_out_of_range"})}};
+                        "normalization_unrelated", "empty_class", "labels_out_of_range", "val_reuses_target_names"})}};
 }
 
 }  // namespace

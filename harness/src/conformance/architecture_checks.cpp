@@ -69,9 +69,10 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
                       embedding.isfinite().all().item<bool>() && logits.isfinite().all().item<bool>();
       return CheckResult{name, ok, fmt::format("embedding {}, logits {}", shape_text(embedding), shape_text(logits))};
     });
-    result.remedy = "map float32 [B, C, H, W] to [B, dimension()] for 1 or 3 channels and 28, 32 or 84 pixels (the datasets' "
-                    "shapes; adaptive pooling before the last layer makes the width independent of the input size), with "
-                    "finite values at initialisation";
+    result.remedy =
+        "map float32 [B, C, H, W] to [B, dimension()] for 1 or 3 channels and 28, 32 or 84 pixels (the datasets' "
+        "shapes; adaptive pooling before the last layer makes the width independent of the input size), with "
+        "finite values at initialisation";
     results.push_back(std::move(result));
   }
 
@@ -85,7 +86,8 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
     const auto declared = network.embedding->dimension();
     const auto head_reads = network.head->options.in_features();
     const bool ok = declared > 0 && embedding.dim() == 2 && embedding.size(1) == declared && head_reads == declared;
-    return CheckResult{dimension, ok,
+    return CheckResult{dimension,
+                       ok,
                        fmt::format("dimension() {}, embedding {}, head Linear({}, {})", declared, shape_text(embedding),
                                    head_reads, network.head->options.out_features()),
                        {},
@@ -108,14 +110,16 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
     for (const auto& leaf : used) {
       if (!known.count(leaf.unsafeGetTensorImpl())) unregistered.push_back(shape_text(leaf));
     }
-    return CheckResult{registered, unregistered.empty(),
+    return CheckResult{registered,
+                       unregistered.empty(),
                        unregistered.empty()
                            ? fmt::format("{} parameter tensors used, all registered", used.size())
                            : fmt::format("{} of the {} parameter tensors the forward pass uses are not in named_parameters() "
                                          "(shapes {}): most often a submodule held as a member but never passed to "
                                          "register_module, e.g. a BatchNorm2d",
                                          unregistered.size(), used.size(), fmt::join(unregistered, ", ")),
-                       {}, kRegisterRemedy};
+                       {},
+                       kRegisterRemedy};
   }));
 
   const std::string alone = "in eval mode each example's embedding depends on that example alone";
@@ -130,7 +134,8 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
     const double difference = (together - on_its_own).abs().max().item<double>();
     const double scale = on_its_own.abs().max().item<double>();
     return CheckResult{
-        alone, difference <= 1e-4 * std::max(scale, 1.0),
+        alone,
+        difference <= 1e-4 * std::max(scale, 1.0),
         fmt::format("largest difference {:.3g} (embedding scale {:.3g}); GC is a per-example Jacobian", difference, scale),
         {},
         "in eval mode use no statistic of the batch: a batch norm that eval() does not reach (because it is not registered "
@@ -149,8 +154,10 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
     network.embedding->eval();
     network.head->eval();
     const bool evaluates = every_module_in(network, false);
-    return CheckResult{modes, trains && evaluates,
-                       fmt::format("train(): {}; eval(): {}", trains ? "all" : "not all", evaluates ? "all" : "not all"), {},
+    return CheckResult{modes,
+                       trains && evaluates,
+                       fmt::format("train(): {}; eval(): {}", trains ? "all" : "not all", evaluates ? "all" : "not all"),
+                       {},
                        "do not override train(bool) or is_training(), or forward it to torch::nn::Module::train"};
   }));
 
@@ -179,7 +186,10 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
     const auto a = saved.head->forward(saved.embedding->forward(x));
     const auto b = restored.head->forward(restored.embedding->forward(x));
     const double difference = (a - b).abs().max().item<double>();
-    return CheckResult{checkpoint, difference == 0.0, fmt::format("largest logit difference {:.3g}", difference), {},
+    return CheckResult{checkpoint,
+                       difference == 0.0,
+                       fmt::format("largest logit difference {:.3g}", difference),
+                       {},
                        std::string("a tensor the forward pass reads (a fixed projection, a running statistic) is not saved "
                                    "unless registered: ") +
                            kRegisterRemedy};

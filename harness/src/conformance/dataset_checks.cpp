@@ -63,15 +63,27 @@ std::vector<CheckResult> check_dataset(const Dataset& dataset) {
       const auto start = std::chrono::steady_clock::now();
       ImageSet first = dataset.load(role);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      results.push_back({name, true, fmt::format("{} images in {:.2f} s", first.images.defined() ? first.images.size(0) : 0, seconds),
-                         "dataset.loads", {}});
+      results.push_back({name,
+                         true,
+                         fmt::format("{} images in {:.2f} s", first.images.defined() ? first.images.size(0) : 0, seconds),
+                         "dataset.loads",
+                         {}});
       results.push_back(guarded(fmt::format("{}: a second load() returns the same data", to_string(role)),
-                                "dataset.same-data-every-load", [&] { return check_repeatable(role, first, dataset.load(role)); }));
+                                "dataset.same-data-every-load",
+                                [&] { return check_repeatable(role, first, dataset.load(role)); }));
       switch (role) {
-        case SplitRole::source_train: data.source_train = std::move(first); break;
-        case SplitRole::source_test: data.source_test = std::move(first); break;
-        case SplitRole::target: data.target = std::move(first); break;
-        case SplitRole::val: val = std::move(first); break;
+        case SplitRole::source_train:
+          data.source_train = std::move(first);
+          break;
+        case SplitRole::source_test:
+          data.source_test = std::move(first);
+          break;
+        case SplitRole::target:
+          data.target = std::move(first);
+          break;
+        case SplitRole::val:
+          val = std::move(first);
+          break;
       }
     } catch (const std::exception& error) {
       all_loaded = false;

@@ -160,8 +160,8 @@ std::vector<CheckResult> check_gc_estimator(const GcEstimator& estimator) {
   }));
 
   if (estimator.differentiable()) {
-    results.push_back(guarded("differentiable_estimate: its gradient matches central finite differences",
-                              "estimator.gradient", [&] { return gradient_check(estimator); }));
+    results.push_back(guarded("differentiable_estimate: its gradient matches central finite differences", "estimator.gradient",
+                              [&] { return gradient_check(estimator); }));
   } else {
     results.push_back({"differentiable_estimate: not offered (the estimator cannot drive training.gc_penalty)", true, "",
                        "estimator.gradient", ""});
@@ -169,9 +169,11 @@ std::vector<CheckResult> check_gc_estimator(const GcEstimator& estimator) {
   const std::map<std::string, std::string> remedies = {
       {"estimator.closed-form",
        "estimate mean ||J_f(x)||_F^2 w.r.t. the input f is given, averaged over examples (not summed, not squared twice)"},
-      {"estimator.full-jacobian", "compare with the `exact` estimator on a small network; a stochastic estimate needs an "
-                                  "honest standard_error"},
-      {"estimator.seeded", "draw every random number from `seed` (gcbench::SeededRandom), never from LibTorch's global generator"},
+      {"estimator.full-jacobian",
+       "compare with the `exact` estimator on a small network; a stochastic estimate needs an "
+       "honest standard_error"},
+      {"estimator.seeded",
+       "draw every random number from `seed` (gcbench::SeededRandom), never from LibTorch's global generator"},
       {"estimator.per-example", "fill per_example with one finite, non-negative value per example used, in input order"},
       {"estimator.gradient", "return the estimate as a tensor autograd can differentiate w.r.t. f's parameters (create_graph)"},
   };

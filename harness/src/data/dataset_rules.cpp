@@ -39,7 +39,8 @@ std::vector<std::size_t> image_hashes(const at::Tensor& images) {
 std::vector<std::string> problems_of(const std::vector<CheckResult>& checks) {
   std::vector<std::string> problems;
   for (const auto& check : checks) {
-    if (!check.passed) problems.push_back(fmt::format("[{}] {}: {}; fix: {}", check.rule, check.name, check.detail, check.remedy));
+    if (!check.passed)
+      problems.push_back(fmt::format("[{}] {}: {}; fix: {}", check.rule, check.name, check.detail, check.remedy));
   }
   return problems;
 }
@@ -51,8 +52,8 @@ CheckResult check_declared_splits(const LoadedData& data) {
   std::vector<std::string> names;
   for (const auto role : data.declared) names.emplace_back(to_string(role));
   const std::set<std::string> distinct(names.begin(), names.end());
-  result.passed = declares(data, SplitRole::source_train) && declares(data, SplitRole::source_test) &&
-                  distinct.size() == names.size();
+  result.passed =
+      declares(data, SplitRole::source_train) && declares(data, SplitRole::source_test) && distinct.size() == names.size();
   result.detail = fmt::format("splits() = [{}]", fmt::join(names, ", "));
   result.remedy =
       "list every split load() provides: the harness always loads source_train and source_test, and target only when "
@@ -62,25 +63,33 @@ CheckResult check_declared_splits(const LoadedData& data) {
 
 CheckResult check_image_shape(SplitRole role, const ImageSet& set, const ImageShape& shape) {
   const auto& images = set.images;
-  CheckResult result{
-      fmt::format("{}: uint8 images [N, {}, {}, {}] as image_shape() declares", to_string(role), shape.channels, shape.height,
-                  shape.width),
-      false, {}, "dataset.image-shape", {}};
+  CheckResult result{fmt::format("{}: uint8 images [N, {}, {}, {}] as image_shape() declares", to_string(role), shape.channels,
+                                 shape.height, shape.width),
+                     false,
+                     {},
+                     "dataset.image-shape",
+                     {}};
   result.passed = images.defined() && images.dim() == 4 && images.scalar_type() == at::kByte &&
                   images.size(1) == shape.channels && images.size(2) == shape.height && images.size(3) == shape.width;
   result.detail = fmt::format("images are {}", shape_text(images));
-  result.remedy = "return images of the declared shape, or declare the shape the files have (image_shape()); resize or "
-                  "convert channels in load(), not later";
+  result.remedy =
+      "return images of the declared shape, or declare the shape the files have (image_shape()); resize or "
+      "convert channels in load(), not later";
   return result;
 }
 
 CheckResult check_labels(SplitRole role, const ImageSet& set) {
-  CheckResult result{fmt::format("{}: int64 labels, one per image, in 0..k-1 for k class_names, every class present", to_string(role)),
-                     false, {}, "dataset.labels", {}};
+  CheckResult result{
+      fmt::format("{}: int64 labels, one per image, in 0..k-1 for k class_names, every class present", to_string(role)),
+      false,
+      {},
+      "dataset.labels",
+      {}};
   const auto classes = static_cast<std::int64_t>(set.class_names.size());
   const auto& labels = set.labels;
-  result.remedy = "give each image a label indexing class_names, and leave no class without images (an error, never a "
-                  "silently smaller class)";
+  result.remedy =
+      "give each image a label indexing class_names, and leave no class without images (an error, never a "
+      "silently smaller class)";
   if (!labels.defined() || labels.dim() != 1 || labels.scalar_type() != at::kLong ||
       (set.images.defined() && set.images.dim() > 0 && labels.size(0) != set.images.size(0))) {
     result.detail = fmt::format("labels are {} for images {}", shape_text(labels), shape_text(set.images));
@@ -110,8 +119,8 @@ CheckResult check_labels(SplitRole role, const ImageSet& set) {
 }
 
 CheckResult check_source_test_classes(const LoadedData& data) {
-  CheckResult result{"source_test holds exactly the source classes, in source_train's order", false, {},
-                     "dataset.source-test-classes", {}};
+  CheckResult result{
+      "source_test holds exactly the source classes, in source_train's order", false, {}, "dataset.source-test-classes", {}};
   const auto& train = data.source_train.class_names;
   const auto& test = data.source_test.class_names;
   result.passed = train == test;
@@ -124,8 +133,8 @@ CheckResult check_source_test_classes(const LoadedData& data) {
       if (!in_train.count(name)) foreign.push_back(name);
     }
     result.detail = foreign.empty()
-                        ? fmt::format("the same names in another order: source_train [{}], source_test [{}]", fmt::join(train, ", "),
-                                      fmt::join(test, ", "))
+                        ? fmt::format("the same names in another order: source_train [{}], source_test [{}]",
+                                      fmt::join(train, ", "), fmt::join(test, ", "))
                         : fmt::format("source_test has {} of {} classes that are not source classes ('{}'{})", foreign.size(),
                                       test.size(), foreign.front(), foreign.size() > 1 ? ", ..." : "");
   }
@@ -136,8 +145,11 @@ CheckResult check_source_test_classes(const LoadedData& data) {
 }
 
 CheckResult check_target_classes(const LoadedData& data, TargetComparison comparison) {
-  CheckResult result{"target classes are new: no source class name, and no target image is a source_train image", false, {},
-                     "dataset.target-classes-new", {}};
+  CheckResult result{"target classes are new: no source class name, and no target image is a source_train image",
+                     false,
+                     {},
+                     "dataset.target-classes-new",
+                     {}};
   if (!data.target) {
     result.passed = true;
     result.detail = "no target split (a source-only dataset)";
@@ -151,8 +163,7 @@ CheckResult check_target_classes(const LoadedData& data, TargetComparison compar
   std::size_t repeated = 0;
   const auto target_count = data.target->images.defined() && data.target->images.dim() > 0 ? data.target->images.size(0) : 0;
   if (comparison == TargetComparison::names_and_images && shared.empty() && target_count > 0 &&
-      data.source_train.images.defined() &&
-      data.source_train.images.dim() == data.target->images.dim() &&
+      data.source_train.images.defined() && data.source_train.images.dim() == data.target->images.dim() &&
       data.source_train.images.sizes().slice(1) == data.target->images.sizes().slice(1)) {
     const auto source_hashes = image_hashes(data.source_train.images);
     const std::unordered_set<std::size_t> seen(source_hashes.begin(), source_hashes.end());
@@ -163,9 +174,10 @@ CheckResult check_target_classes(const LoadedData& data, TargetComparison compar
   result.detail = !shared.empty() ? fmt::format("target classes named as source classes: '{}'", fmt::join(shared, "', '"))
                   : comparison == TargetComparison::names_only
                       ? fmt::format("{} target classes, none named as a source class", data.target->class_names.size())
-                      : fmt::format("{} of {} target images ({:.1f}%) are also source_train images (at most {:.0f}% "
-                                                "allowed)",
-                                                repeated, target_count, 100 * fraction, 100 * kSharedImageTolerance);
+                      : fmt::format(
+                            "{} of {} target images ({:.1f}%) are also source_train images (at most {:.0f}% "
+                            "allowed)",
+                            repeated, target_count, 100 * fraction, 100 * kSharedImageTolerance);
   result.remedy =
       "take the target split from classes pre-training never sees: transfer is measured on novel classes, and a class in "
       "both splits (by name or by its images) makes few-shot accuracy and target NC measure memory";
@@ -176,7 +188,10 @@ CheckResult check_normalization(const LoadedData& data) {
   CheckResult result{fmt::format("normalization() is source_train's per-channel mean and standard deviation (within {} and "
                                  "{:.0f}%)",
                                  kNormalizationMeanTolerance, 100 * kNormalizationStdRelativeTolerance),
-                     false, {}, "dataset.normalization", {}};
+                     false,
+                     {},
+                     "dataset.normalization",
+                     {}};
   result.remedy =
       "return gcbench::channel_stats(source_train.images) (sdk/dataset.hpp), or constants computed from the same images: "
       "the harness standardises every split with them, and GC is measured w.r.t. the standardised input";

@@ -16,9 +16,9 @@ struct LoadedData {
   ChannelStats stats;
   ImageSet source_train;
   ImageSet source_test;
-  std::optional<ImageSet> target;  // absent for source-only datasets (e.g. cifar10)
-  std::filesystem::path root;      // as resolved
-  std::string digest;              // data_digest of source_train, source_test and target
+  std::optional<ImageSet> target;   // absent for source-only datasets (e.g. cifar10)
+  std::filesystem::path root;       // as resolved
+  std::string digest;               // data_digest of source_train, source_test and target
   std::vector<SplitRole> declared;  // splits(), as the plugin declares them
 };
 

@@ -57,8 +57,9 @@ std::shared_ptr<const LoadedData> DatasetCache::get(const RunConfig& config) {
   }
   // A plugin that breaks the rules these numbers rest on would make every one of them wrong without a word.
   if (const auto problems = loaded_data_problems(*data); !problems.empty()) {
-    throw DatasetUnavailable(fmt::format("dataset plugin '{}' breaks its contract:\n  {}\n`gcbench check-plugin {}` checks every rule",
-                                         config.dataset.plugin, fmt::join(problems, "\n  "), config.dataset.plugin));
+    throw DatasetUnavailable(
+        fmt::format("dataset plugin '{}' breaks its contract:\n  {}\n`gcbench check-plugin {}` checks every rule",
+                    config.dataset.plugin, fmt::join(problems, "\n  "), config.dataset.plugin));
   }
   data->root = root;
   std::vector<const ImageSet*> splits = {&data->source_train, &data->source_test};
