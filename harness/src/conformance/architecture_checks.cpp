@@ -29,17 +29,19 @@ bool every_module_in(const Network& network, bool training) {
 // The leaf tensors autograd accumulates gradients into when `output` is
 // differentiated: every parameter the forward pass used, registered or not.
 std::vector<at::Tensor> parameters_used(const at::Tensor& output) {
+  // Raw pointers: the graph lives as long as `output`, and its edges are shared_ptr
+  // in LibTorch 1.13 but intrusive_ptr in 2.x.
   std::vector<at::Tensor> leaves;
   std::unordered_set<const torch::autograd::Node*> seen;
-  std::vector<std::shared_ptr<torch::autograd::Node>> pending{output.grad_fn()};
+  std::vector<torch::autograd::Node*> pending{output.grad_fn().get()};
   while (!pending.empty()) {
-    const auto node = pending.back();
+    auto* node = pending.back();
     pending.pop_back();
-    if (!node || !seen.insert(node.get()).second) continue;
-    if (const auto* accumulate = dynamic_cast<const torch::autograd::AccumulateGrad*>(node.get())) {
+    if (!node || !seen.insert(node).second) continue;
+    if (const auto* accumulate = dynamic_cast<const torch::autograd::AccumulateGrad*>(node)) {
       leaves.push_back(accumulate->variable);
     }
-    for (const auto& edge : node->next_edges()) pending.push_back(edge.function);
+    for (const auto& edge : node->next_edges()) pending.push_back(edge.function.get());
   }
   return leaves;
 }
