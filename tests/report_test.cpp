@@ -108,6 +108,27 @@ TEST_CASE("A correlation's verdict says whether it has the paper's sign and is s
   CHECK_THAT(gcbench::verdict({NAN, NAN, 2}, -1), Catch::StartsWith("not measurable (2 runs"));
 }
 
+TEST_CASE("Only a verdict whose test or interval excludes 0 is drawn in a colour", "[report]") {
+  using gcbench::Evidence;
+  SECTION("a rank correlation") {
+    CHECK(gcbench::evidence(gcbench::Correlation{0.9, 0.001, 10}, +1) == Evidence::papers_sign);
+    CHECK(gcbench::evidence(gcbench::Correlation{0.9, 0.001, 10}, -1) == Evidence::opposite_sign);
+    CHECK(gcbench::evidence(gcbench::Correlation{0.02, 0.95, 10}, +1) == Evidence::none);  // the paper's sign, p = 0.95
+    CHECK(gcbench::evidence(gcbench::Correlation{-0.3, 0.4, 10}, +1) == Evidence::none);
+    CHECK(gcbench::evidence(gcbench::Correlation{NAN, NAN, 2}, +1) == Evidence::none);
+  }
+  SECTION("a pooled within-split interval") {
+    gcbench::PooledCorrelation covers;
+    covers.rho = 0.41, covers.low = -0.04, covers.high = 0.72;
+    CHECK(gcbench::evidence(covers, +1) == Evidence::none);
+    gcbench::PooledCorrelation excludes;
+    excludes.rho = 0.52, excludes.low = 0.10, excludes.high = 0.81;
+    CHECK(gcbench::evidence(excludes, +1) == Evidence::papers_sign);
+    CHECK(gcbench::evidence(excludes, -1) == Evidence::opposite_sign);
+  }
+  CHECK(std::string(gcbench::evidence_class(Evidence::none)).empty());
+}
+
 TEST_CASE("gcbench report writes tables, correlations and plots with data from a suite's records", "[report]") {
   TempDir dir;
   const auto results = run_small_suite(dir);

@@ -55,9 +55,10 @@ std::string split_section(const ReportContent& c) {
   for (const auto& check : c.checks) {
     if (check.splits < 2) continue;
     for (const auto& relation : check.relations()) {
-      html += fmt::format("<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+      html += fmt::format("<tr>{}<td>{}</td><td>{}</td><td>{}</td><td class=\"verdict {}\">{}</td><td>{}</td></tr>\n",
                           c.has_variants ? "<td>" + html_escape(check.variant) + "</td>" : "", check.splits, relation.measures,
                           pooled_text(relation.by_split.pooled),
+                          evidence_class(evidence(relation.by_split.pooled, relation.expected_sign)),
                           html_escape(pooled_verdict(relation.by_split.pooled, relation.expected_sign)),
                           html_escape(per_split_text(relation.by_split)));
     }
@@ -100,9 +101,9 @@ std::string html_report(const ReportContent& c) {
   }
   html += "</tr>\n";
   const auto verdict_cell = [](const Correlation& correlation, int sign) {
-    const auto text = verdict(correlation, sign);
-    const char* css = text.rfind("matches", 0) == 0 ? "match" : text.rfind("opposite", 0) == 0 ? "opposite" : "";
-    return fmt::format("<td class=\"verdict {}\">{}</td>", css, html_escape(text));
+    // Colour only where the test excludes 0: "the paper's sign, not significant" stays neutral.
+    return fmt::format("<td class=\"verdict {}\">{}</td>", evidence_class(evidence(correlation, sign)),
+                       html_escape(verdict(correlation, sign)));
   };
   for (const auto& check : c.checks) {
     html += "<tr>";

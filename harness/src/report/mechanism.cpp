@@ -57,6 +57,28 @@ std::string verdict(const Correlation& c, int expected_sign) {
   return fmt::format("opposite to the paper{} (p = {:.2g})", c.p_value < 0.05 ? "" : ", not significant", c.p_value);
 }
 
+Evidence evidence(const Correlation& c, int expected_sign) {
+  if (std::isnan(c.rho) || std::isnan(c.p_value) || c.p_value >= 0.05 || c.rho == 0) return Evidence::none;
+  return (c.rho > 0) == (expected_sign > 0) ? Evidence::papers_sign : Evidence::opposite_sign;
+}
+
+Evidence evidence(const PooledCorrelation& p, int expected_sign) {
+  if (std::isnan(p.rho) || std::isnan(p.low) || p.covers_zero()) return Evidence::none;
+  return (p.rho > 0) == (expected_sign > 0) ? Evidence::papers_sign : Evidence::opposite_sign;
+}
+
+const char* evidence_class(Evidence evidence) {
+  switch (evidence) {
+    case Evidence::papers_sign:
+      return "match";
+    case Evidence::opposite_sign:
+      return "opposite";
+    case Evidence::none:
+      break;
+  }
+  return "";
+}
+
 std::string pooled_text(const PooledCorrelation& p) {
   if (std::isnan(p.rho)) return "-";
   if (std::isnan(p.low)) return fmt::format("{:+.2f}", p.rho);

@@ -59,6 +59,15 @@ std::string rho_text(const Correlation& correlation);
 // (p = 0.21)", "opposite to the paper (p = 0.04)", or "not measurable (...)".
 std::string verdict(const Correlation& correlation, int expected_sign);
 
+// What a verdict is evidence of, for its colour in the report: only a test
+// (p < 0.05) or an interval that excludes 0 is evidence of a sign; "the
+// paper's sign, not significant" is evidence of nothing, and is drawn neutral.
+enum class Evidence { papers_sign, opposite_sign, none };
+Evidence evidence(const Correlation& correlation, int expected_sign);
+Evidence evidence(const PooledCorrelation& pooled, int expected_sign);
+// The report's CSS class for it: "match", "opposite" or "" (neutral).
+const char* evidence_class(Evidence evidence);
+
 // "+0.31 [+0.05, +0.55]", or "-" when not measurable.
 std::string pooled_text(const PooledCorrelation& pooled);
 // "the interval excludes 0: the paper's sign", "... : opposite to the paper", or
