@@ -54,6 +54,7 @@ TEST_CASE("check-plugin refuses an architecture that breaks one rule, naming the
       {"wrong_dimension", "architecture.dimension", "dimension() 16, embedding [2, 8]"},
       {"rejects_shapes", "architecture.output-shape", "threw: broken_architecture: only 32x32 inputs"},
       {"train_not_forwarded", "architecture.modes", "eval(): not all"},
+      {"detaches_input", "architecture.input-gradient", "no gradient reached the input"},
   }));
   INFO(broken);
   const auto output = check("broken_architecture", broken);

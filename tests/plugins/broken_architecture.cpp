@@ -29,6 +29,7 @@ class SmallConv : public gcbench::EmbeddingNet {
     if (broken_ == "rejects_shapes" && images.size(2) != 32) {
       throw std::invalid_argument("broken_architecture: only 32x32 inputs");
     }
+    if (broken_ == "detaches_input") images = images.detach();
     auto x = pool_->forward(at::relu(norm_->forward(conv_->forward(images)))).flatten(1);
     if (broken_ == "batch_dependent") x = x - x.mean(0, true);
     if (projection_.defined()) x = x.matmul(projection_);
@@ -68,7 +69,7 @@ gcbench::PluginInfo info() {
           "a small conv net that keeps or breaks one rule of the architecture contract (tests only)",
           {gcbench::option::string("broken", "none", "which rule to break")
                .one_of({"none", "unregistered_batchnorm", "batch_dependent", "unregistered_buffer", "wrong_dimension",
-                        "rejects_shapes", "train_not_forwarded"})}};
+                        "rejects_shapes", "train_not_forwarded", "detaches_input"})}};
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <torch/utils.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <random>
 #include <unordered_set>
@@ -27,7 +28,8 @@ bool every_module_in(const Network& network, bool training) {
 }
 
 // The leaf tensors autograd accumulates gradients into when `output` is
-// differentiated: every parameter the forward pass used, registered or not.
+// differentiated: every parameter the forward pass used, registered or not
+// (buffers and constants do not require grad, so they are not among them).
 std::vector<at::Tensor> parameters_used(const at::Tensor& output) {
   // Raw pointers: the graph lives as long as `output`, and its edges are shared_ptr
   // in LibTorch 1.13 but intrusive_ptr in 2.x.
@@ -66,6 +68,11 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
       torch::NoGradGuard no_grad;
       const auto x = at::randn({3, shape.channels, shape.height, shape.width});
       const auto embedding = network.embedding->forward(x);
+      if (embedding.dim() != 2 || embedding.size(1) != network.embedding->dimension()) {
+        return CheckResult{name, false,
+                           fmt::format("embedding {}, but dimension() is {} (see architecture.dimension)", shape_text(embedding),
+                                       network.embedding->dimension())};
+      }
       const auto logits = network.head->forward(embedding);
       const bool ok = embedding.dim() == 2 && embedding.size(0) == 3 && logits.sizes() == at::IntArrayRef{3, kClasses} &&
                       embedding.isfinite().all().item<bool>() && logits.isfinite().all().item<bool>();
@@ -97,18 +104,18 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
                        "torch::nn::Linear(dimension(), num_classes)"};
   }));
 
-  const std::string registered = "every parameter the forward pass uses is registered (found through autograd)";
+  const std::string registered = "every parameter the embedding's forward pass uses is registered (found through autograd)";
   results.push_back(guarded(registered, "architecture.registered-parameters", [&] {
     torch::manual_seed(0);
     Network network = architecture.build({3, 32, 32}, kClasses);
     network.embedding->train();
     network.head->train();
-    const auto logits = network.head->forward(network.embedding->forward(at::randn({4, 3, 32, 32})));
+    // From the embedding: the head is the harness's own Linear, and this way a wrong dimension() cannot hide the answer.
+    const auto embedding = network.embedding->forward(at::randn({4, 3, 32, 32}));
     std::unordered_set<const void*> known;
     for (const auto& parameter : network.embedding->parameters()) known.insert(parameter.unsafeGetTensorImpl());
-    for (const auto& parameter : network.head->parameters()) known.insert(parameter.unsafeGetTensorImpl());
     std::vector<std::string> unregistered;
-    const auto used = parameters_used(logits);
+    const auto used = parameters_used(embedding);
     for (const auto& leaf : used) {
       if (!known.count(leaf.unsafeGetTensorImpl())) unregistered.push_back(shape_text(leaf));
     }
@@ -123,6 +130,26 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
                        {},
                        kRegisterRemedy};
   }));
+
+  const std::string through_input = "in eval mode autograd reaches the input: the Jacobian GC is made of is there and not zero";
+  results.push_back(guarded(through_input, "architecture.input-gradient", [&] {
+    torch::manual_seed(0);
+    Network network = architecture.build({3, 32, 32}, kClasses);
+    network.embedding->eval();
+    const auto x = at::randn({2, 3, 32, 32}).requires_grad_(true);
+    const auto embedding = network.embedding->forward(x);
+    if (!embedding.requires_grad()) {
+      return CheckResult{through_input, false, "the embedding does not require grad: the forward pass cut the graph"};
+    }
+    embedding.pow(2).sum().backward();
+    const auto& gradient = x.grad();
+    const double norm = gradient.defined() ? gradient.norm().item<double>() : 0.0;
+    return CheckResult{through_input, gradient.defined() && std::isfinite(norm) && norm > 0,
+                       gradient.defined() ? fmt::format("input gradient norm {:.3g}", norm) : "no gradient reached the input"};
+  }));
+  results.back().remedy =
+      "keep the input in the graph: no detach(), NoGradGuard, .data or a round trip through another library inside "
+      "forward(); GC is the Jacobian of the embedding with respect to the input";
 
   const std::string alone = "in eval mode each example's embedding depends on that example alone";
   results.push_back(guarded(alone, "architecture.batch-independent", [&] {

@@ -18,13 +18,16 @@ namespace gcbench {
 // differentiable estimator, its gradient against central finite differences.
 std::vector<CheckResult> check_gc_estimator(const GcEstimator& estimator);
 
-// Output shapes for 1x28x28, 3x32x32 and 3x84x84 inputs, finite values, each
-// example's embedding independent of the rest of its batch in eval mode,
-// train()/eval() reaching every submodule, and a checkpoint round trip.
+// Output shapes for 1x28x28, 3x32x32 and 3x84x84 inputs, finite values,
+// dimension() as returned, every parameter the forward pass uses registered
+// (through autograd), a non-zero gradient at the input, each example's
+// embedding independent of the rest of its batch in eval mode, train()/eval()
+// reaching every submodule, and a checkpoint round trip.
 std::vector<CheckResult> check_architecture(const Architecture& architecture);
 
-// Every split loads with the declared shape, labels within range and no empty
-// class; no class in two splits; a normalisation per channel.
+// Loads source_train, source_test and every other declared split twice (the
+// same digest both times), then checks the dataset rules of
+// data/dataset_rules.hpp on them, and val's classes.
 std::vector<CheckResult> check_dataset(const Dataset& dataset);
 
 }  // namespace gcbench

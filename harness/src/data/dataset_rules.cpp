@@ -198,8 +198,8 @@ CheckResult check_normalization(const LoadedData& data) {
   const auto& declared = data.stats;
   const auto channels = static_cast<std::size_t>(data.shape.channels);
   if (declared.mean.size() != channels || declared.stddev.size() != channels) {
-    result.detail = fmt::format("{} means and {} standard deviations for {} channels", declared.mean.size(),
-                                declared.stddev.size(), channels);
+    result.detail = fmt::format("{} means and {} standard deviations, but image_shape() declares {} channel{}",
+                                declared.mean.size(), declared.stddev.size(), channels, channels == 1 ? "" : "s");
     return result;
   }
   if (!data.source_train.images.defined() || data.source_train.images.dim() != 4 ||
