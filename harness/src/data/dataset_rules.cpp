@@ -109,7 +109,7 @@ CheckResult check_labels(SplitRole role, const ImageSet& set) {
   const auto fewest = counts.min().item<std::int64_t>();
   result.passed = fewest > 0;
   std::vector<std::string> empty;
-  for (std::int64_t c = 0; c < classes && empty.size() < 5; ++c) {
+  for (std::int64_t c = 0; !result.passed && c < classes && empty.size() < 5; ++c) {
     if (counts[c].item<std::int64_t>() == 0) empty.push_back(set.class_names[static_cast<std::size_t>(c)]);
   }
   result.detail = result.passed ? fmt::format("{} images, {} classes, {}..{} per class", labels.size(0), classes, fewest,
@@ -132,7 +132,15 @@ CheckResult check_source_test_classes(const LoadedData& data) {
     for (const auto& name : test) {
       if (!in_train.count(name)) foreign.push_back(name);
     }
-    result.detail = foreign.empty()
+    const std::set<std::string> in_test(test.begin(), test.end());
+    std::vector<std::string> missing;
+    for (const auto& name : train) {
+      if (!in_test.count(name)) missing.push_back(name);
+    }
+    result.detail = !missing.empty() && foreign.empty()
+                        ? fmt::format("source_test lacks {} of the {} source classes ('{}'{})", missing.size(), train.size(),
+                                      missing.front(), missing.size() > 1 ? ", ..." : "")
+                    : foreign.empty()
                         ? fmt::format("the same names in another order: source_train [{}], source_test [{}]",
                                       fmt::join(train, ", "), fmt::join(test, ", "))
                         : fmt::format("source_test has {} of {} classes that are not source classes ('{}'{})", foreign.size(),
@@ -163,7 +171,8 @@ CheckResult check_target_classes(const LoadedData& data, TargetComparison compar
   std::size_t repeated = 0;
   const auto target_count = data.target->images.defined() && data.target->images.dim() > 0 ? data.target->images.size(0) : 0;
   if (comparison == TargetComparison::names_and_images && shared.empty() && target_count > 0 &&
-      data.source_train.images.defined() && data.source_train.images.dim() == data.target->images.dim() &&
+      data.source_train.images.defined() && data.source_train.images.scalar_type() == at::kByte &&
+      data.target->images.scalar_type() == at::kByte && data.source_train.images.dim() == data.target->images.dim() &&
       data.source_train.images.sizes().slice(1) == data.target->images.sizes().slice(1)) {
     const auto source_hashes = image_hashes(data.source_train.images);
     const std::unordered_set<std::size_t> seen(source_hashes.begin(), source_hashes.end());

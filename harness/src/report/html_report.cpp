@@ -45,6 +45,34 @@ std::string inline_svg(const std::string& svg, std::size_t figure) {
   return body;
 }
 
+std::string dose_section(const ReportContent& c) {
+  if (c.dose.sweeps.empty()) return "";
+  std::string html = "<h2>The sweeps as curves</h2>\n<p>" + html_escape(dose_intro(c.dose)) + "</p>\n";
+  for (std::size_t k = 0; k < c.dose.sweeps.size(); ++k) {
+    const auto& sweep = c.dose.sweeps[k];
+    html += fmt::format("<h3><code>{}</code>{}</h3>\n<table class=\"dose\">", html_escape(sweep.key),
+                        html_escape(dose_context(sweep)));
+    const auto table = dose_table(sweep);
+    for (std::size_t r = 0; r < table.size(); ++r) {
+      html += "<tr>";
+      for (const auto& cell : table[r]) html += fmt::format("<{0}>{1}</{0}>", r == 0 ? "th" : "td", html_escape(cell));
+      html += "</tr>\n";
+    }
+    html += "</table>\n<ul class=\"readings\">";
+    for (const auto& metric : sweep.metrics) {
+      html += fmt::format("<li>{}: {}</li>", html_escape(metric.name), html_escape(metric.reading));
+    }
+    html += "</ul>\n";
+    if (const auto& figure = c.dose_figures[k]) {
+      // Ids after the main figures' (inline_svg prefixes them by position).
+      html += fmt::format("<figure class=\"plot\" data-points=\"{}\">{}<figcaption><b>{}</b>. {}</figcaption></figure>\n",
+                          figure->data_points, inline_svg(figure->svg, c.figures.size() + k), html_escape(figure->title),
+                          html_escape(figure->caption));
+    }
+  }
+  return html;
+}
+
 std::string split_section(const ReportContent& c) {
   if (!c.several_splits) return "";
   std::string html = fmt::format(
@@ -115,7 +143,7 @@ std::string html_report(const ReportContent& c) {
     }
     html += "</tr>\n";
   }
-  html += "</table>\n" + split_section(c) + "<h2>Figures</h2>\n";
+  html += "</table>\n" + split_section(c) + dose_section(c) + "<h2>Figures</h2>\n";
   for (std::size_t i = 0; i < c.figures.size(); ++i) {
     const auto& figure = c.figures[i];
     html += fmt::format("<figure class=\"plot\" data-points=\"{}\">{}<figcaption><b>{}</b>. {}</figcaption></figure>\n",

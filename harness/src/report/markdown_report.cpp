@@ -34,6 +34,32 @@ std::string split_section(const ReportContent& c) {
   return md;
 }
 
+std::string dose_section(const ReportContent& c) {
+  if (c.dose.sweeps.empty()) return "";
+  std::string md = "\n## The sweeps as curves\n\n" + dose_intro(c.dose) + "\n";
+  for (const auto& sweep : c.dose.sweeps) {
+    md += fmt::format("\n### `{}`{}\n\n", sweep.key, markdown_cell(dose_context(sweep)));
+    const auto table = dose_table(sweep);
+    for (std::size_t r = 0; r < table.size(); ++r) {
+      std::vector<std::string> cells;
+      for (const auto& cell : table[r]) cells.push_back(markdown_cell(cell));
+      md += "| " + fmt::format("{}", fmt::join(cells, " | ")) + " |\n";
+      if (r == 0) {
+        md += "|";
+        for (std::size_t k = 0; k < table[r].size(); ++k) md += "---|";
+        md += "\n";
+      }
+    }
+    md += "\n";
+    for (const auto& metric : sweep.metrics) md += fmt::format("- {}: {}\n", metric.name, markdown_cell(metric.reading));
+    const auto& figure = c.dose_figures[static_cast<std::size_t>(&sweep - c.dose.sweeps.data())];
+    if (figure) {
+      md += fmt::format("\n![{}](plots/{})\n\n{}\n", figure->title, figure->svg_file.filename().string(), figure->caption);
+    }
+  }
+  return md;
+}
+
 }  // namespace
 
 std::string markdown_report(const ReportContent& c) {
@@ -63,6 +89,7 @@ std::string markdown_report(const ReportContent& c) {
     md += "\n";
   }
   if (c.several_splits) md += "\n" + split_section(c);
+  md += dose_section(c);
   md += "\n## Runs\n\n| " + fmt::format("{}", fmt::join(c.runs.header, " | ")) + " |\n|";
   for (std::size_t i = 0; i < c.runs.header.size(); ++i) md += "---|";
   md += "\n";

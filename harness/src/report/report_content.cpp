@@ -15,6 +15,8 @@ ReportContent gather_report(const SuiteResults& results, const std::filesystem::
   c.has_variants = groups.size() > 1 || !groups.front().variant.empty();
   c.checks = check_mechanism(groups);
   for (const auto& check : c.checks) c.several_splits = c.several_splits || check.splits > 1;
+  c.dose = dose_response(groups, c.headline);
+  c.dose_figures = draw_dose_response(c.dose, plots_dir);
   c.figures = draw_figures(groups, c.headline, plots_dir);
   c.runs = run_table(results.records);
 

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "report/dose_response.hpp"
 #include "report/mechanism.hpp"
 #include "report/report_plots.hpp"
 #include "report/suite_results.hpp"
@@ -26,6 +28,8 @@ struct ReportContent {
   bool has_variants = false;
   std::vector<MechanismCheck> checks;
   bool several_splits = false;  // some group's runs come from more than one class split
+  DoseResponse dose;
+  std::vector<std::optional<Figure>> dose_figures;  // aligned with dose.sweeps; none where nothing could be drawn
   std::vector<Figure> figures;
   RunTable runs;
   std::vector<std::string> not_ok;   // "run 3 (id): **failed**: message", one per run that is not ok

@@ -184,7 +184,94 @@ std::optional<Figure> estimator_error(const RunGroup& group, const fs::path& dir
   return figure;
 }
 
+// Where a sweep's values go on the x axis: log10 where they are positive and
+// span more than a decade, evenly spaced and labelled where they also hold 0
+// (0, 1e-3, 1e-2, ...), else as they are.
+struct SweepAxis {
+  std::vector<double> positions;
+  std::string setup;  // gnuplot commands for the axis
+};
+
+SweepAxis sweep_axis(const std::vector<double>& values, const std::string& label) {
+  SweepAxis axis{values, fmt::format("set xlabel {}\n", quoted(label))};
+  const bool has_zero = !values.empty() && values.front() == 0;
+  const double smallest = has_zero && values.size() > 1 ? values[1] : values.empty() ? 0 : values.front();
+  const bool decades = smallest > 0 && values.back() / smallest > 10;
+  if (decades && !has_zero) {
+    axis.setup += "set logscale x\n";
+  } else if (decades) {
+    std::vector<std::string> tics;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      axis.positions[i] = static_cast<double>(i);
+      tics.push_back(fmt::format("{} {}", quoted(fmt::format("{:g}", values[i])), i));
+    }
+    axis.setup += fmt::format("set xtics ({})\nset xrange [-0.5:{}]\n", fmt::join(tics, ", "), values.size() - 0.5);
+  }
+  return axis;
+}
+
+std::optional<Figure> dose_figure(const DoseSweep& sweep, const fs::path& dir) {
+  const auto axis = sweep_axis(sweep.values, label_of(sweep.key));
+  const auto position = [&](double value) {
+    const auto at = std::lower_bound(sweep.values.begin(), sweep.values.end(), value) - sweep.values.begin();
+    return axis.positions[static_cast<std::size_t>(at)];
+  };
+  std::string script = std::string(kStyle) + "set multiplot layout 2,3 rowsfirst\nunset key\n";
+  std::size_t points = 0;
+  for (std::size_t m = 0; m < sweep.metrics.size(); ++m) {
+    const auto& metric = sweep.metrics[m];
+    std::string means, fit, underfit;
+    for (std::size_t i = 0; i < sweep.values.size(); ++i) {
+      const auto& p = metric.points[i];
+      if (std::isnan(p.mean)) continue;
+      means += fmt::format("{:.9g} {:.9g} {:.9g}\n", axis.positions[i], p.mean, std::isnan(p.half_width) ? 0.0 : p.half_width);
+    }
+    for (const auto& run : sweep.each_run) {
+      if (!run.metrics[m] || !std::isfinite(*run.metrics[m])) continue;
+      (run.underfit ? underfit : fit) += fmt::format("{:.9g} {:.9g}\n", position(run.value), *run.metrics[m]);
+      ++points;
+    }
+    if (means.empty()) {
+      script += "set multiplot next\n";
+      continue;
+    }
+    script += fmt::format("set title {}\n{}", quoted(metric.name), axis.setup);
+    std::vector<std::string> layers;
+    if (!fit.empty()) {
+      script += fmt::format("$f{} << EOD\n{}EOD\n", m, fit);
+      layers.push_back(fmt::format("$f{} using 1:2 with points pt 7 ps 0.5 lc rgb '#9e9e9e'", m));
+    }
+    if (!underfit.empty()) {
+      script += fmt::format("$u{} << EOD\n{}EOD\n", m, underfit);
+      layers.push_back(fmt::format("$u{} using 1:2 with points pt 2 ps 1.3 lw 2 lc rgb '#c62828'", m));
+    }
+    script += fmt::format("$m{} << EOD\n{}EOD\n", m, means);
+    layers.push_back(fmt::format("$m{} using 1:2:3 with yerrorlines pt 7 ps 0.9 lw 1.5 lc rgb '#21918c'", m));
+    script += fmt::format("plot {}\n", fmt::join(layers, ", "));
+    script += "unset logscale x\n";
+  }
+  script += "unset multiplot\n";
+  if (points == 0) return std::nullopt;
+  std::string title = "Dose-response: " + sweep.key;
+  if (!sweep.variant.empty()) title += " (" + sweep.variant + ")";
+  if (!sweep.fixed.empty()) title += ", " + sweep.fixed;
+  Figure figure{title,
+                "Each run a grey point, underfit runs (source train accuracy clearly below the median) a red cross; "
+                "the line joins the means at each value, with 95% intervals over the runs there.",
+                dir / (file_stem("dose_" + sweep.key + (sweep.fixed.empty() ? "" : "_" + sweep.fixed), sweep.variant) + ".svg"),
+                "", points};
+  figure.svg = render_svg(figure.svg_file, script, 1080, 640);
+  return figure;
+}
+
 }  // namespace
+
+std::vector<std::optional<Figure>> draw_dose_response(const DoseResponse& response, const fs::path& plots_dir) {
+  fs::create_directories(plots_dir);
+  std::vector<std::optional<Figure>> figures;
+  for (const auto& sweep : response.sweeps) figures.push_back(dose_figure(sweep, plots_dir));
+  return figures;
+}
 
 std::vector<Figure> draw_figures(const std::vector<RunGroup>& groups, const Headline& headline, const fs::path& plots_dir) {
   fs::create_directories(plots_dir);

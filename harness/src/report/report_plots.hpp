@@ -4,9 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "report/dose_response.hpp"
 #include "report/suite_results.hpp"
 
 namespace gcbench {
@@ -24,5 +26,10 @@ struct Figure {
 // each estimator's error against `exact` where both were run.
 std::vector<Figure> draw_figures(const std::vector<RunGroup>& groups, const Headline& headline,
                                  const std::filesystem::path& plots_dir);
+
+// One figure per sweep: a panel per metric, each run a grey point (underfit
+// runs a red cross) and the mean at each value with its 95% interval.
+// Aligned with response.sweeps; none where a sweep has nothing to draw.
+std::vector<std::optional<Figure>> draw_dose_response(const DoseResponse& response, const std::filesystem::path& plots_dir);
 
 }  // namespace gcbench

@@ -104,6 +104,7 @@ RunMeasures measures_of(const RunRecord& record, const Headline& headline) {
   const auto& source = record.metrics->source;
   if (const auto gc = source.gc.find(headline.gc_estimator); gc != source.gc.end()) run.source_gc = gc->second.value;
   if (source.nc) run.source_nc = source.nc->cdnv;
+  run.train_accuracy = source.train_accuracy;
   if (!record.metrics->target) return run;
   const auto& target = *record.metrics->target;
   if (target.nc) run.target_nc = target.nc->cdnv;

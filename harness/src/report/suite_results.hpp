@@ -42,6 +42,7 @@ struct RunMeasures {
   nlohmann::json swept;
   std::string split;  // the run's class split: "split_seed=3", "source: a, b", or "" when not known
   std::optional<double> source_gc, source_nc, target_nc, accuracy, accuracy_ci95;
+  std::optional<double> train_accuracy;  // on the source training images
   double seconds = 0;
   const RunRecord* record = nullptr;  // what it was read from, for trajectories and every estimator; lives
                                       // as long as the records passed to measures_of / group_runs
