@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs the four mini suites (suites/mini/: learning rate, batch size, L2, GC
-# penalty on real Fashion-MNIST), writes each one's report, and prints each
-# suite's wall time. Each suite is sized for at most 15 minutes on 2 cores.
+# penalty on real Fashion-MNIST), writes each one's report, prints each suite's
+# wall time, and ends with one table of the paper's claims across every mini
+# study that has results (results/claims.md and claims.html; a study not run
+# this time contributes its latest results). Each suite is sized for at most
+# 15 minutes on 2 cores.
 # Usage: bash ci/mini.sh [lr batch_size l2 gc_penalty]   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,3 +22,12 @@ for suite in "${suites[@]}"; do
   summary+="$(printf '%-12s %4d s wall' "$suite" "$wall")"$'\n'
 done
 printf '\n%s' "$summary"
+
+studies=()
+for suite in lr batch_size l2 gc_penalty; do
+  name=$(sed -n 's/^name = "\(.*\)"/\1/p' "suites/mini/$suite.toml")
+  if [ -d "results/$name" ]; then studies+=("results/$name"); fi
+done
+if [ ${#studies[@]} -gt 0 ]; then
+  ./build/gcbench report --claims "${studies[@]}" --out results
+fi

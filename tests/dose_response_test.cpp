@@ -2,55 +2,27 @@
 // the real on-disk format, from the golden record) whose measures are monotone,
 // U-shaped or flat within wide intervals, each with the statement it must get.
 #include <c10/util/Logging.h>
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include <catch2/catch.hpp>
 
 #include <functional>
 
 #include "report/dose_response.hpp"
 #include "report/report.hpp"
 #include "support/fixtures.hpp"
+#include "support/hand_made_results.hpp"
 
 using gcbench::testing::TempDir;
-using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
 
 const std::vector<double> kPenalties = {0, 0.01, 0.1, 1};
 
-struct Measures {
-  double source_gc, source_nc, target_nc, accuracy, train_accuracy;
-};
-
-// runs.jsonl of a GC-penalty sweep: each penalty x 3 seeds, measures from `at(value index, seed)`.
-fs::path write_sweep(const fs::path& dir, const std::function<Measures(std::size_t, int)>& at) {
-  const auto golden = json::parse(
-      gcbench::testing::read_text(gcbench::testing::source_dir() / "tests" / "data" / "golden" / "measurement-libtorch-1.13.0.json"));
-  const fs::path folder = dir / "results" / "gc-penalty-sweep" / "20261203T000000Z";
-  std::string lines;
-  std::size_t index = 0;
-  for (std::size_t v = 0; v < kPenalties.size(); ++v) {
-    for (int seed = 0; seed < 3; ++seed, ++index) {
-      auto record = golden;
-      const auto m = at(v, seed);
-      record["index"] = index;
-      record["run_id"] = fmt::format("run{:04d}", index);
-      record["seed"] = seed;
-      record["variant"] = "";
-      record["swept"] = {{"training.gc_penalty", kPenalties[v]}};
-      record["config"]["training"]["gc_penalty"] = kPenalties[v];
-      record["metrics"]["source"]["gc"]["exact"]["value"] = m.source_gc;
-      record["metrics"]["source"]["nc"]["cdnv"] = m.source_nc;
-      record["metrics"]["target"]["nc"]["cdnv"] = m.target_nc;
-      record["metrics"]["target"]["fewshot"]["linear_probe"]["5"]["mean"] = m.accuracy;
-      record["metrics"]["source"]["train_accuracy"] = m.train_accuracy;
-      lines += record.dump() + "\n";
-    }
-  }
-  gcbench::testing::write_text(folder / "runs.jsonl", lines);
-  return folder;
+// A GC-penalty sweep: each penalty x 3 seeds, one class split.
+fs::path write_sweep(const fs::path& dir, const std::function<gcbench::testing::HandMadeMeasures(std::size_t v, int seed)>& at) {
+  return gcbench::testing::write_hand_made_study(dir / "results", {"gc-penalty-sweep", "training.gc_penalty", kPenalties, 1, 3,
+                                                                   [&](std::size_t v, int, int seed) { return at(v, seed); }});
 }
 
 gcbench::DoseResponse dose_of(const fs::path& folder) {
@@ -78,8 +50,9 @@ TEST_CASE("The report reads each swept key as a curve and says what shape it has
   // intervals; the strongest penalty underfits the source task.
   const auto folder = write_sweep(dir.path(), [](std::size_t v, int seed) {
     const double accuracy[] = {0.60, 0.70, 0.80, 0.65};
-    return Measures{100.0 / (1 + 10 * static_cast<double>(v)) + jitter(seed), 0.30 + 0.1 * (seed - 1) + 0.01 * static_cast<double>(v),
-                    0.50 - 0.1 * static_cast<double>(v) + jitter(seed), accuracy[v] + jitter(seed), v == 3 ? 0.70 : 0.99};
+    return gcbench::testing::HandMadeMeasures{
+        100.0 / (1 + 10 * static_cast<double>(v)) + jitter(seed), 0.30 + 0.1 * (seed - 1) + 0.01 * static_cast<double>(v),
+        0.50 - 0.1 * static_cast<double>(v) + jitter(seed), accuracy[v] + jitter(seed), v == 3 ? 0.70 : 0.99};
   });
   const auto dose = dose_of(folder);
   REQUIRE(dose.sweeps.size() == 1);
@@ -89,8 +62,8 @@ TEST_CASE("The report reads each swept key as a curve and says what shape it has
   CHECK(sweep.runs == std::vector<std::size_t>{3, 3, 3, 3});
 
   SECTION("a monotone measure is said to fall, from one end to the other") {
-    CHECK_THAT(metric(dose, "target NC").reading, Catch::StartsWith("falls monotonically, from 0.5 [") &&
-                                                      Catch::Contains("at 0 to 0.2 ["));
+    CHECK_THAT(metric(dose, "target NC").reading,
+               Catch::StartsWith("falls monotonically, from 0.5 [") && Catch::Contains("at 0 to 0.2 ["));
     CHECK_THAT(metric(dose, "source GC").reading, Catch::StartsWith("falls monotonically"));
   }
   SECTION("a U-shaped measure is said to peak inside the range, with the peak's interval") {

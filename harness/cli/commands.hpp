@@ -81,6 +81,8 @@ int validate_command(const SuiteArguments& arguments);
 int plan_command(const SuiteArguments& arguments, bool as_json);
 // Writes report.md, report.html and plots/ into a suite's results folder.
 int report_command(const std::filesystem::path& results, const std::filesystem::path& out);
+// `gcbench report --claims DIR...`: claims.md and claims.html across the studies.
+int claims_command(const std::vector<std::string>& results, const std::filesystem::path& out);
 int keys_command();
 struct DataArguments {
   std::string action;  // "verify", "prepare" or "fetch"

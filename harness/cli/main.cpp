@@ -105,12 +105,18 @@ int run_gcbench(int argc, char** argv) {
   plan->add_flag("--json", as_json, "print every run's full config as JSON");
 
   auto* report = app.add_subcommand("report", "write report.md and a self-contained report.html with plots");
-  std::string report_results, report_out;
+  std::vector<std::string> report_results;
+  std::string report_out;
+  bool report_claims = false;
   report
       ->add_option("RESULTS_DIR", report_results,
-                   "a suite's results folder (results/<suite>/<timestamp>), or results/<suite> for its latest")
+                   "a suite's results folder (results/<suite>/<timestamp>), or results/<suite> for its latest; "
+                   "with --claims, one per study")
       ->required();
-  report->add_option("--out", report_out, "where to write the report (default: RESULTS_DIR)");
+  report->add_flag("--claims", report_claims,
+                   "one table of the paper's claims across the studies given (claims.md, claims.html)");
+  report->add_option("--out", report_out,
+                     "where to write the report (default: RESULTS_DIR; with --claims: the folder above the first)");
 
   auto* plugins = app.add_subcommand("plugins", "list the plugins gcbench finds");
   std::vector<std::string> plugin_folders;
@@ -230,7 +236,14 @@ int run_gcbench(int argc, char** argv) {
     }
     if (validate->parsed()) return gcbench::cli::validate_command(suite_arguments);
     if (plan->parsed()) return gcbench::cli::plan_command(suite_arguments, as_json);
-    if (report->parsed()) return gcbench::cli::report_command(report_results, report_out);
+    if (report->parsed()) {
+      if (report_claims) return gcbench::cli::claims_command(report_results, report_out);
+      if (report_results.size() != 1) {
+        fmt::print(stderr, "report: give one RESULTS_DIR, or --claims to read several studies into one claims table\n");
+        return 2;
+      }
+      return gcbench::cli::report_command(report_results.front(), report_out);
+    }
     if (keys->parsed()) return gcbench::cli::keys_command();
     for (auto* action : data_actions) {
       if (action->parsed()) {

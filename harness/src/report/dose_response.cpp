@@ -44,7 +44,6 @@ std::string others(const nlohmann::json& swept, const std::string& key) {
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
-
 }  // namespace
 
 bool is_underfit(const RunMeasures& run, const DoseResponse& response) {

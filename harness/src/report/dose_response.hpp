@@ -18,23 +18,23 @@ namespace gcbench {
 inline constexpr double kUnderfitMargin = 0.05;
 
 struct DosePoint {
-  std::size_t runs = 0;     // runs with this metric at this value
-  double mean = 0;          // NaN when no run has it
-  double half_width = 0;    // of the 95% Student-t interval of the mean; NaN with fewer than 2 runs
+  std::size_t runs = 0;   // runs with this metric at this value
+  double mean = 0;        // NaN when no run has it
+  double half_width = 0;  // of the 95% Student-t interval of the mean; NaN with fewer than 2 runs
   double low() const { return mean - half_width; }
   double high() const { return mean + half_width; }
 };
 
 struct DoseMetric {
-  std::string name;                     // "target NC (CDNV)"
+  std::string name;  // "target NC (CDNV)"
   std::optional<double> RunMeasures::*field = nullptr;
-  std::vector<DosePoint> points;        // one per value of the sweep
-  std::string reading;                  // "falls from 0.41 at 0 to 0.12 at 0.1", "peaks inside the range: ..."
+  std::vector<DosePoint> points;  // one per value of the sweep
+  std::string reading;            // "falls from 0.41 at 0 to 0.12 at 0.1", "peaks inside the range: ..."
 };
 
 // One run as a sweep shows it.
 struct DoseRun {
-  double value = 0;                           // of the swept key
+  double value = 0;  // of the swept key
   bool underfit = false;
   std::vector<std::optional<double>> metrics;  // aligned with DoseSweep::metrics
 };
@@ -42,19 +42,19 @@ struct DoseRun {
 // One swept key within one variant, every other swept key held at one value.
 struct DoseSweep {
   std::string variant;
-  std::string key;                      // "training.gc_penalty"
-  std::string fixed;                    // "training.lr=0.01", or "" when nothing else is swept
-  std::vector<double> values;           // distinct, ascending
-  std::vector<std::size_t> runs;        // ok runs at each value
-  std::vector<std::size_t> underfit;    // of those, how many are underfit
-  std::vector<DoseMetric> metrics;      // source GC, source NC, target NC, few-shot accuracy, source train accuracy
-  std::vector<DoseRun> each_run;        // for the plots
+  std::string key;                    // "training.gc_penalty"
+  std::string fixed;                  // "training.lr=0.01", or "" when nothing else is swept
+  std::vector<double> values;         // distinct, ascending
+  std::vector<std::size_t> runs;      // ok runs at each value
+  std::vector<std::size_t> underfit;  // of those, how many are underfit
+  std::vector<DoseMetric> metrics;    // source GC, source NC, target NC, few-shot accuracy, source train accuracy
+  std::vector<DoseRun> each_run;      // for the plots
 };
 
 struct DoseResponse {
   std::vector<DoseSweep> sweeps;
-  double median_train_accuracy = 0;     // over every ok run with one; NaN when none has
-  double underfit_below = 0;            // the median minus kUnderfitMargin
+  double median_train_accuracy = 0;  // over every ok run with one; NaN when none has
+  double underfit_below = 0;         // the median minus kUnderfitMargin
   std::size_t underfit_runs = 0;
 };
 

@@ -5,34 +5,12 @@
 #include <cmath>
 #include <regex>
 
+#include "report/html_text.hpp"
 #include "report/report_content.hpp"
 
 namespace gcbench {
 
 namespace {
-
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // gnuplot names its markers and groups with the same ids in every SVG; inline,
 // they would clash, so each figure's ids get its own prefix.
