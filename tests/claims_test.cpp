@@ -2,8 +2,8 @@
 // of two studies: a learning-rate sweep and a GC-penalty sweep, 3 class splits x
 // 4 seeds each, with effects the tests choose.
 #include <c10/util/Logging.h>
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "report/claims.hpp"
 #include "support/fixtures.hpp"
@@ -103,16 +103,17 @@ TEST_CASE("A claim that flips between the two halves of the seeds is called unde
   const auto& cell = table.cells[1][0];
   INFO(cell.estimate << " / " << cell.replication);
   CHECK_FALSE(cell.replicates);
-  CHECK_THAT(cell.replication, Catch::Contains("not the same in both seed halves (seeds 0: ") &&
-                                   Catch::Contains("underpowered at this size"));
+  CHECK_THAT(cell.replication,
+             Catch::Contains("not the same in both seed halves (seeds 0: ") && Catch::Contains("underpowered at this size"));
 }
 
 TEST_CASE("gcbench report --claims writes the table beside the studies and prints each claim", "[report][claims][cli]") {
   TempDir dir;
   const auto lr = gcbench::testing::write_hand_made_study(dir / "results", lr_study());
   const auto penalty = gcbench::testing::write_hand_made_study(dir / "results", penalty_study());
-  const auto output = gcbench::testing::gcbench_cli(fmt::format("report --claims {} {}", gcbench::testing::quoted(dir / "results" / "mini-lr"),
-                                                                gcbench::testing::quoted(dir / "results" / "mini-gc-penalty")));
+  const auto output =
+      gcbench::testing::gcbench_cli(fmt::format("report --claims {} {}", gcbench::testing::quoted(dir / "results" / "mini-lr"),
+                                                gcbench::testing::quoted(dir / "results" / "mini-gc-penalty")));
   INFO(output);
   CHECK(gcbench::testing::exit_code(output) == 0);
   CHECK_THAT(output, Catch::Contains("2. lower source GC goes with lower target NC") && Catch::Contains("claims.html"));

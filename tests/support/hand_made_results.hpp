@@ -16,11 +16,11 @@ struct HandMadeMeasures {
 };
 
 struct HandMadeStudy {
-  std::string suite;             // the suite name the records carry
-  std::string key;               // the swept key, e.g. "training.gc_penalty"
-  std::vector<double> values;    // its values
-  int splits = 1;                // dataset.options.split_seed 0..splits-1 (1: no split_seed)
-  int seeds = 3;                 // seeds 0..seeds-1
+  std::string suite;           // the suite name the records carry
+  std::string key;             // the swept key, e.g. "training.gc_penalty"
+  std::vector<double> values;  // its values
+  int splits = 1;              // dataset.options.split_seed 0..splits-1 (1: no split_seed)
+  int seeds = 3;               // seeds 0..seeds-1
   // Measures of the run at values[v], class split `split`, seed `seed`.
   std::function<HandMadeMeasures(std::size_t v, int split, int seed)> measures;
 };

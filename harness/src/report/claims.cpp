@@ -22,9 +22,9 @@ struct Outcome {
   bool measurable = false;
   std::string estimate, verdict;
   Evidence evidence = Evidence::none;
-  double effect = 0;       // the estimate: rho, or the penalty's accuracy gain
-  double half_width = 0;   // of its interval; NaN when it has none
-  double negligible = 0;   // an effect this small is "near 0": more seeds would not give it a sign
+  double effect = 0;      // the estimate: rho, or the penalty's accuracy gain
+  double half_width = 0;  // of its interval; NaN when it has none
+  double negligible = 0;  // an effect this small is "near 0": more seeds would not give it a sign
 };
 
 std::set<std::string> splits_of(const RunGroup& group) {
@@ -37,9 +37,8 @@ std::set<std::string> splits_of(const RunGroup& group) {
 
 // The paper's setting where a study has it: the variant with the most class splits.
 const RunGroup& main_group(const std::vector<RunGroup>& groups) {
-  return *std::max_element(groups.begin(), groups.end(), [](const RunGroup& a, const RunGroup& b) {
-    return splits_of(a).size() < splits_of(b).size();
-  });
+  return *std::max_element(groups.begin(), groups.end(),
+                           [](const RunGroup& a, const RunGroup& b) { return splits_of(a).size() < splits_of(b).size(); });
 }
 
 RunGroup with_seeds(const RunGroup& group, const std::set<std::int64_t>& seeds) {
@@ -128,8 +127,8 @@ Outcome penalty_outcome(const RunGroup& group) {
     }
     if (gc.size() < 2) continue;
     AtStrength at{strength, gc.size(), mean_with_ci95(gc), mean_with_ci95(nc), mean_with_ci95(accuracy), false};
-    at.holds = at.gc.mean + at.gc.half_width < 0 && at.nc.mean + at.nc.half_width < 0 &&
-               at.accuracy.mean - at.accuracy.half_width > 0;
+    at.holds =
+        at.gc.mean + at.gc.half_width < 0 && at.nc.mean + at.nc.half_width < 0 && at.accuracy.mean - at.accuracy.half_width > 0;
     results.push_back(at);
   }
   if (results.empty()) {
@@ -167,6 +166,10 @@ std::string seed_list(const std::set<std::int64_t>& seeds) { return fmt::format(
 // Whether the verdict on all the runs is also the verdict on each half of the seeds.
 void replicate(ClaimCell& cell, const Outcome& whole, const RunGroup& group,
                const std::function<Outcome(const RunGroup&)>& outcome_of) {
+  if (!whole.measurable) {
+    cell.replication = "not measurable, so nothing to replicate";
+    return;
+  }
   std::set<std::int64_t> seeds;
   for (const auto& run : group.runs) {
     if (run.status == RunStatus::ok) seeds.insert(run.seed);
@@ -187,7 +190,7 @@ void replicate(ClaimCell& cell, const Outcome& whole, const RunGroup& group,
     return;
   }
   std::string settle;
-  if (!whole.measurable || std::isnan(whole.half_width)) {
+  if (std::isnan(whole.half_width)) {
     settle = "more seeds and class splits would settle it";
   } else if (std::abs(whole.effect) < whole.negligible || whole.effect == 0) {
     settle = "the estimate is near 0: more seeds would narrow its interval around it, not give it a sign";
@@ -198,8 +201,7 @@ void replicate(ClaimCell& cell, const Outcome& whole, const RunGroup& group,
     settle = fmt::format("roughly {} seeds ({} per half, now {} in all) would settle it", 2 * std::max<std::size_t>(per_half, 1),
                          std::max<std::size_t>(per_half, 1), seeds.size());
   }
-  cell.replication =
-      fmt::format("not the same in both seed halves ({}): underpowered at this size; {}", halves, settle);
+  cell.replication = fmt::format("not the same in both seed halves ({}): underpowered at this size; {}", halves, settle);
 }
 
 const char* const kClaims[] = {
@@ -230,8 +232,8 @@ ClaimsTable claims_table(const std::vector<SuiteResults>& studies) {
     }
     table.studies.push_back(study.records.front().suite);
     table.groups.push_back(fmt::format("{}{} class splits, {} runs; accuracy: {}-shot {}",
-                                       group.variant.empty() ? "" : "variant " + group.variant + ", ",
-                                       splits_of(group).size(), ok, headline.shots, headline.classifier));
+                                       group.variant.empty() ? "" : "variant " + group.variant + ", ", splits_of(group).size(),
+                                       ok, headline.shots, headline.classifier));
     for (std::size_t claim = 0; claim < 3; ++claim) {
       const auto outcome_of = [&](const RunGroup& runs) { return relation_outcome(runs, kRelationOf[claim]); };
       const auto whole = outcome_of(group);
@@ -288,7 +290,8 @@ std::string claims_html(const ClaimsTable& table) {
       ".match{color:#176f2c}.opposite{color:#a31515}.estimate{font-weight:600}.replication{font-size:12px;color:#555}"
       "</style></head><body>\n<h1>The paper's claims across studies</h1>\n"
       "<p>Each cell: the estimate with its 95% interval, the verdict (coloured only where the interval excludes 0), and "
-      "whether the same verdict holds on each of two disjoint halves of the study's seeds.</p>\n<table id=\"claims\"><tr><th>claim</th>";
+      "whether the same verdict holds on each of two disjoint halves of the study's seeds.</p>\n<table "
+      "id=\"claims\"><tr><th>claim</th>";
   for (const auto& study : table.studies) html += "<th>" + html_escape(study) + "</th>";
   html += "</tr>\n";
   for (std::size_t c = 0; c < table.claims.size(); ++c) {

@@ -14,18 +14,18 @@
 namespace gcbench {
 
 struct ClaimCell {
-  bool applies = false;   // the GC-penalty claim applies only to a study that sweeps training.gc_penalty
-  std::string estimate;   // "+0.41 [-0.04, +0.72]", or for the penalty "at 0.01: GC -31% [...], ..."
-  std::string verdict;    // "the interval excludes 0: the paper's sign", ...
+  bool applies = false;  // the GC-penalty claim applies only to a study that sweeps training.gc_penalty
+  std::string estimate;  // "+0.41 [-0.04, +0.72]", or for the penalty "at 0.01: GC -31% [...], ..."
+  std::string verdict;   // "the interval excludes 0: the paper's sign", ...
   Evidence evidence = Evidence::none;
   std::string replication;  // "holds in both seed halves (seeds 0 | 1)", or what differs and how many seeds would settle it
   bool replicates = false;
 };
 
 struct ClaimsTable {
-  std::vector<std::string> studies;  // suite names, in the order given
-  std::vector<std::string> groups;   // which runs of each study: "variant random_splits, 3 class splits, 30 runs"
-  std::vector<std::string> claims;   // the paper's claims, in words
+  std::vector<std::string> studies;           // suite names, in the order given
+  std::vector<std::string> groups;            // which runs of each study: "variant random_splits, 3 class splits, 30 runs"
+  std::vector<std::string> claims;            // the paper's claims, in words
   std::vector<std::vector<ClaimCell>> cells;  // [claim][study]
 };
 
