@@ -4,7 +4,7 @@
 # wall time, and ends with one table of the paper's claims across every mini
 # study that has results (results/claims.md and claims.html; a study not run
 # this time contributes its latest results). Each suite is sized for at most
-# 15 minutes on 2 cores.
+# 15 minutes on 2 cores, the GC-penalty study for about 20.
 # Usage: bash ci/mini.sh [lr batch_size l2 gc_penalty]   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."

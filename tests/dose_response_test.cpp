@@ -91,6 +91,20 @@ TEST_CASE("The report reads each swept key as a curve and says what shape it has
   }
 }
 
+TEST_CASE("A swept class split is a replicate: the curve pools over it instead of drawing one per split", "[report][dose]") {
+  TempDir dir;
+  const auto folder = gcbench::testing::write_hand_made_study(
+      dir.path() / "results",
+      {"split-sweep", "training.gc_penalty", kPenalties, 3, 2, [](std::size_t v, int split, int seed) {
+         return gcbench::testing::HandMadeMeasures{10.0 - static_cast<double>(v) + split, 0.3, 0.5, 0.7 + 0.01 * seed, 0.99};
+       }});
+  const auto dose = dose_of(folder);
+  REQUIRE(dose.sweeps.size() == 1);
+  CHECK(dose.sweeps[0].key == "training.gc_penalty");
+  CHECK(dose.sweeps[0].fixed.empty());
+  CHECK(dose.sweeps[0].runs == std::vector<std::size_t>{6, 6, 6, 6});
+}
+
 TEST_CASE("A sweep with fewer than three values, or of a key that is not a number, gives no curve", "[report][dose]") {
   SECTION("two values") {
     std::vector<gcbench::DosePoint> points(2, gcbench::DosePoint{3, 1.0, 0.1});

@@ -23,6 +23,16 @@ struct BrokenRule {
   const char* says;    // a phrase of its detail or remedy
 };
 
+// check-plugin exits 1 on `plugin` with `broken`, with a FAIL line naming the rule, the words expected, and a fix.
+void refused(const char* plugin, const BrokenRule& expected) {
+  INFO(expected.broken);
+  const auto output = check(plugin, expected.broken);
+  INFO(output);
+  CHECK(exit_code(output) == 1);
+  CHECK_THAT(output, Catch::Contains(fmt::format("FAIL  [{}]", expected.rule)) && Catch::Contains(expected.says) &&
+                         Catch::Contains("fix: "));
+}
+
 }  // namespace
 
 TEST_CASE("check-plugin refuses a dataset that breaks one rule, naming the rule and the remedy", "[plugins][conformance]") {
@@ -38,11 +48,7 @@ TEST_CASE("check-plugin refuses a dataset that breaks one rule, naming the rule 
       {"labels_out_of_range", "dataset.labels", "labels span 0..5 but there are 5 class names"},
       {"val_reuses_target_names", "dataset.val-classes-new", "also a source or target class: 't0'"},
   }));
-  INFO(broken);
-  const auto output = check("broken_dataset", broken);
-  INFO(output);
-  CHECK(exit_code(output) == 1);
-  CHECK_THAT(output, Catch::Contains(fmt::format("FAIL  [{}]", rule)) && Catch::Contains(says) && Catch::Contains("fix: "));
+  refused("broken_dataset", {broken, rule, says});
 }
 
 TEST_CASE("check-plugin refuses an architecture that breaks one rule, naming the rule and the remedy", "[plugins][conformance]") {
@@ -56,11 +62,7 @@ TEST_CASE("check-plugin refuses an architecture that breaks one rule, naming the
       {"train_not_forwarded", "architecture.modes", "eval(): not all"},
       {"detaches_input", "architecture.input-gradient", "no gradient reached the input"},
   }));
-  INFO(broken);
-  const auto output = check("broken_architecture", broken);
-  INFO(output);
-  CHECK(exit_code(output) == 1);
-  CHECK_THAT(output, Catch::Contains(fmt::format("FAIL  [{}]", rule)) && Catch::Contains(says) && Catch::Contains("fix: "));
+  refused("broken_architecture", {broken, rule, says});
 }
 
 TEST_CASE("check-plugin passes the same test plugins when they keep every rule", "[plugins][conformance]") {

@@ -25,9 +25,18 @@ std::string succeeds(const std::string& command) {
   return output;
 }
 
+// Runs dir/suite.toml (a one-run suite named `suite`) with `gcbench` into dir/results; its one record, which must be ok.
+gcbench::RunRecord only_run(const std::string& gcbench, const fs::path& dir, const std::string& suite) {
+  succeeds(fmt::format("{} run {} --out {}", gcbench, quoted(dir / "suite.toml"), quoted(dir / "results")));
+  const auto read = gcbench::ResultsFolder::open(dir / "results" / suite).read_records();
+  REQUIRE(read.records.size() == 1);
+  REQUIRE(read.records[0].status == gcbench::RunStatus::ok);
+  return read.records[0];
+}
+
 }  // namespace
 
-TEST_CASE("A plugin author builds the example estimator against an installed gcbench and runs a suite with it", "[sdk][slow]") {
+TEST_CASE("A plugin author builds the worked examples against an installed gcbench and runs suites with them", "[sdk][slow]") {
   TempDir dir;
   const fs::path prefix = dir / "prefix";
   const std::string cmake = quoted(gcbench::testing::cmake_command());
@@ -89,11 +98,7 @@ directions = 64
 threads = 1
 )",
                                                                  (dir / "data").string()));
-    succeeds(fmt::format("{} run {} --out {}", gcbench, quoted(dir / "suite.toml"), quoted(dir / "results")));
-    const auto read = gcbench::ResultsFolder::open(dir / "results" / "with-my-estimator").read_records();
-    REQUIRE(read.records.size() == 1);
-    const auto& record = read.records[0];
-    REQUIRE(record.status == gcbench::RunStatus::ok);
+    const auto record = only_run(gcbench, dir.path(), "with-my-estimator");
     const auto& gc = record.metrics->source.gc;
     const auto& exact = gc.at("exact");
     const auto& mine = gc.at("finite_difference");
@@ -146,11 +151,7 @@ queries = 5
 threads = 1
 )",
                                                                  (dir / "images").string()));
-    succeeds(fmt::format("{} run {} --out {}", gcbench, quoted(dir / "suite.toml"), quoted(dir / "results")));
-    const auto read = gcbench::ResultsFolder::open(dir / "results" / "my-images-my-net").read_records();
-    REQUIRE(read.records.size() == 1);
-    const auto& record = read.records[0];
-    REQUIRE(record.status == gcbench::RunStatus::ok);
+    const auto record = only_run(gcbench, dir.path(), "my-images-my-net");
     REQUIRE(record.classes);
     CHECK(record.classes->source == std::vector<std::string>{"ant", "bee", "cat", "dog", "eel"});
     CHECK(record.classes->target == std::vector<std::string>{"fox", "gnu", "hen", "ibis", "jay"});

@@ -20,6 +20,17 @@ constexpr std::int64_t kClasses = 5;
 
 std::string shape_text(const at::Tensor& tensor) { return fmt::format("[{}]", fmt::join(tensor.sizes(), ", ")); }
 
+enum class Mode { train, eval };
+
+// The architecture's network for 3x32x32 inputs and kClasses, initialised from seed 0, in `mode`.
+Network built(const Architecture& architecture, Mode mode) {
+  torch::manual_seed(0);
+  Network network = architecture.build({3, 32, 32}, kClasses);
+  network.embedding->train(mode == Mode::train);
+  network.head->train(mode == Mode::train);
+  return network;
+}
+
 bool every_module_in(const Network& network, bool training) {
   for (const auto& module : network.embedding->modules()) {
     if (module->is_training() != training) return false;
@@ -87,9 +98,7 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
 
   const std::string dimension = "dimension() is the width the embedding returns and the head reads";
   results.push_back(guarded(dimension, "architecture.dimension", [&] {
-    torch::manual_seed(0);
-    Network network = architecture.build({3, 32, 32}, kClasses);
-    network.embedding->eval();
+    Network network = built(architecture, Mode::eval);
     torch::NoGradGuard no_grad;
     const auto embedding = network.embedding->forward(at::randn({2, 3, 32, 32}));
     const auto declared = network.embedding->dimension();
@@ -106,10 +115,7 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
 
   const std::string registered = "every parameter the embedding's forward pass uses is registered (found through autograd)";
   results.push_back(guarded(registered, "architecture.registered-parameters", [&] {
-    torch::manual_seed(0);
-    Network network = architecture.build({3, 32, 32}, kClasses);
-    network.embedding->train();
-    network.head->train();
+    Network network = built(architecture, Mode::train);
     // From the embedding: the head is the harness's own Linear, and this way a wrong dimension() cannot hide the answer.
     const auto embedding = network.embedding->forward(at::randn({4, 3, 32, 32}));
     std::unordered_set<const void*> known;
@@ -133,9 +139,7 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
 
   const std::string through_input = "in eval mode autograd reaches the input: the Jacobian GC is made of is there and not zero";
   results.push_back(guarded(through_input, "architecture.input-gradient", [&] {
-    torch::manual_seed(0);
-    Network network = architecture.build({3, 32, 32}, kClasses);
-    network.embedding->eval();
+    Network network = built(architecture, Mode::eval);
     const auto x = at::randn({2, 3, 32, 32}).requires_grad_(true);
     const auto embedding = network.embedding->forward(x);
     if (!embedding.requires_grad()) {
@@ -153,9 +157,7 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
 
   const std::string alone = "in eval mode each example's embedding depends on that example alone";
   results.push_back(guarded(alone, "architecture.batch-independent", [&] {
-    torch::manual_seed(0);
-    Network network = architecture.build({3, 32, 32}, kClasses);
-    network.embedding->eval();
+    Network network = built(architecture, Mode::eval);
     torch::NoGradGuard no_grad;
     const auto x = at::randn({4, 3, 32, 32});
     const auto together = network.embedding->forward(x).slice(0, 0, 1);
@@ -173,10 +175,7 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
 
   const std::string modes = "train() and eval() reach every submodule";
   results.push_back(guarded(modes, "architecture.modes", [&] {
-    torch::manual_seed(0);
-    Network network = architecture.build({3, 32, 32}, kClasses);
-    network.embedding->train();
-    network.head->train();
+    Network network = built(architecture, Mode::train);
     const bool trains = every_module_in(network, true);
     // A training-mode forward pass must work too (batch norm with a batch of 2).
     network.embedding->forward(at::randn({2, 3, 32, 32}));

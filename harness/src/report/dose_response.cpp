@@ -35,11 +35,17 @@ std::string with_interval(const DosePoint& point) {
   return fmt::format("{} [{}, {}]", number(point.mean), number(point.low()), number(point.high()));
 }
 
-// "lr=0.01" for every swept key but `key`, in key order.
+// A class split or a seed is a replicate, not a dose: curves pool over it.
+bool is_replicate(const std::string& key) {
+  const auto leaf = key.substr(key.rfind('.') == std::string::npos ? 0 : key.rfind('.') + 1);
+  return leaf == "seed" || (leaf.size() > 5 && leaf.compare(leaf.size() - 5, 5, "_seed") == 0);
+}
+
+// "lr=0.01" for every swept key but `key` and the replicates, in key order.
 std::string others(const nlohmann::json& swept, const std::string& key) {
   std::vector<std::string> parts;
   for (const auto& [name, value] : swept.items()) {
-    if (name != key) parts.push_back(name + "=" + value_label(value));
+    if (name != key && !is_replicate(name)) parts.push_back(name + "=" + value_label(value));
   }
   return fmt::format("{}", fmt::join(parts, ", "));
 }
@@ -169,7 +175,7 @@ DoseResponse dose_response(const std::vector<RunGroup>& groups, const Headline& 
       }
     }
     for (const auto& [key, is_numeric] : numeric) {
-      if (!is_numeric) continue;
+      if (!is_numeric || is_replicate(key)) continue;
       std::map<std::string, std::vector<const RunMeasures*>> by_fixed;  // the other keys' values -> runs
       for (const auto& run : group.runs) {
         if (run.status == RunStatus::ok && run.swept.contains(key)) by_fixed[others(run.swept, key)].push_back(&run);

@@ -59,7 +59,8 @@ struct DoseResponse {
 };
 
 // Sweeps of numeric keys with at least 3 distinct values (fewer make no curve),
-// over runs with status ok.
+// over runs with status ok. A swept class split or seed (`dataset.options.split_seed`,
+// any key ending in "seed") is a replicate: it gets no curve, and curves pool over it.
 DoseResponse dose_response(const std::vector<RunGroup>& groups, const Headline& headline);
 
 // The shape of one metric's curve, in words: flat within its intervals; peaks
