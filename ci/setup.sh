@@ -55,7 +55,7 @@ if [ "$tests" = 1 ]; then
   packages+=(chromium)    # the report test renders report.html headless
   packages+=(python3)     # the fetch tests serve archives from a loopback HTTP server (Python's http.server)
   packages+=(clang-format clang-tidy)   # ci/format.sh (in CI) and ci/tidy.sh: the house rules as tools
-  packages+=(libpng-dev libjpeg-dev)    # the image_folder example dataset, which the SDK test builds and feeds PNG and JPEG files
+  packages+=(libpng-dev)   # PNG files for the image_folder example dataset the SDK test builds (its JPEGs: TurboJPEG, above)
 fi
 if [ "$reference" = 1 ]; then
   packages+=(python3-torch)   # the same LibTorch 1.13 from Python, for the side-by-side benchmark

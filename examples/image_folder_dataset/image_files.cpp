@@ -1,13 +1,13 @@
 #include "image_files.hpp"
 
 #include <ATen/ATen.h>
-#include <jpeglib.h>
 #include <png.h>
+#include <turbojpeg.h>
 
 #include <algorithm>
 #include <cctype>
-#include <csetjmp>
-#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -40,42 +40,30 @@ at::Tensor decode_png(const std::filesystem::path& file, std::int64_t channels) 
   return pixels;
 }
 
-// libjpeg reports errors through a callback that must not return: it jumps back here.
-struct JpegError {
-  jpeg_error_mgr manager;
-  std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-};
+std::vector<unsigned char> read_bytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error(file.string() + ": cannot be opened");
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
+// Pixels as [H, W, C] bytes, from TurboJPEG (it converts any JPEG to grey or RGB).
 at::Tensor decode_jpeg(const std::filesystem::path& file, std::int64_t channels) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> input(std::fopen(file.c_str(), "rb"), &std::fclose);
-  if (!input) throw std::runtime_error(file.string() + ": cannot be opened");
-  jpeg_decompress_struct decoder{};
-  JpegError error{};
-  decoder.err = jpeg_std_error(&error.manager);
-  error.manager.error_exit = [](j_common_ptr common) {
-    auto* self = reinterpret_cast<JpegError*>(common->err);
-    (*common->err->format_message)(common, self->message);
-    std::longjmp(self->jump, 1);
+  const auto bytes = read_bytes(file);
+  const std::unique_ptr<void, int (*)(tjhandle)> decoder(tjInitDecompress(), &tjDestroy);
+  if (!decoder) throw std::runtime_error("TurboJPEG could not start");
+  const auto damaged = [&] {
+    return std::runtime_error(file.string() + ": a damaged JPEG (" + tjGetErrorStr2(decoder.get()) + ")");
   };
-  at::Tensor pixels;
-  if (setjmp(error.jump)) {
-    jpeg_destroy_decompress(&decoder);
-    throw std::runtime_error(file.string() + ": a damaged JPEG (" + error.message + ")");
+  int width = 0, height = 0, subsampling = 0, colorspace = 0;
+  if (tjDecompressHeader3(decoder.get(), bytes.data(), bytes.size(), &width, &height, &subsampling, &colorspace) != 0) {
+    throw damaged();
   }
-  jpeg_create_decompress(&decoder);
-  jpeg_stdio_src(&decoder, input.get());
-  jpeg_read_header(&decoder, TRUE);
-  decoder.out_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;  // libjpeg converts
-  jpeg_start_decompress(&decoder);
-  pixels = at::empty({decoder.output_height, decoder.output_width, channels}, at::kByte);
-  const auto stride = static_cast<std::size_t>(decoder.output_width) * static_cast<std::size_t>(channels);
-  while (decoder.output_scanline < decoder.output_height) {
-    JSAMPROW row = pixels.data_ptr<std::uint8_t>() + decoder.output_scanline * stride;
-    jpeg_read_scanlines(&decoder, &row, 1);
+  auto pixels = at::empty({height, width, channels}, at::kByte);
+  if (tjDecompress2(decoder.get(), bytes.data(), bytes.size(), pixels.data_ptr<std::uint8_t>(), width, 0, height,
+                    channels == 1 ? TJPF_GRAY : TJPF_RGB, 0) != 0 &&
+      tjGetErrorCode(decoder.get()) == TJERR_FATAL) {
+    throw damaged();
   }
-  jpeg_finish_decompress(&decoder);
-  jpeg_destroy_decompress(&decoder);
   return pixels;
 }
 

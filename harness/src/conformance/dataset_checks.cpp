@@ -1,9 +1,7 @@
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <chrono>
-#include <set>
 
 #include "conformance/checks.hpp"
 #include "data/data_digest.hpp"
@@ -12,10 +10,6 @@
 namespace gcbench {
 
 namespace {
-
-bool declares(const std::vector<SplitRole>& declared, SplitRole role) {
-  return std::find(declared.begin(), declared.end(), role) != declared.end();
-}
 
 // dataset.same-data-every-load: a second load() of the split gives the same bytes, labels and names.
 CheckResult check_repeatable(SplitRole role, const ImageSet& first, const ImageSet& second) {
@@ -26,20 +20,6 @@ CheckResult check_repeatable(SplitRole role, const ImageSet& first, const ImageS
           "dataset.same-data-every-load",
           "derive every choice in load() from the files and options alone (sort file lists, seed any shuffle from an "
           "option): runs and their data_digest assume the same data on every load"};
-}
-
-// dataset.val-classes-new: validation classes are in neither the source nor the target split.
-CheckResult check_val_classes(const ImageSet& val, const LoadedData& data) {
-  std::set<std::string> taken(data.source_train.class_names.begin(), data.source_train.class_names.end());
-  if (data.target) taken.insert(data.target->class_names.begin(), data.target->class_names.end());
-  std::vector<std::string> shared;
-  for (const auto& name : val.class_names) {
-    if (taken.count(name)) shared.push_back(name);
-  }
-  return {"val classes are in neither source nor target", shared.empty(),
-          shared.empty() ? fmt::format("{} val classes", val.class_names.size())
-                         : fmt::format("also a source or target class: '{}'", fmt::join(shared, "', '")),
-          "dataset.val-classes-new", "keep validation classes apart from the source and target classes"};
 }
 
 }  // namespace
@@ -53,7 +33,7 @@ std::vector<CheckResult> check_dataset(const Dataset& dataset) {
   // What the harness loads (source_train, source_test, target when declared), and val when declared.
   std::vector<SplitRole> roles{SplitRole::source_train, SplitRole::source_test};
   for (const auto role : {SplitRole::target, SplitRole::val}) {
-    if (declares(data.declared, role)) roles.push_back(role);
+    if (data.declares(role)) roles.push_back(role);
   }
   std::optional<ImageSet> val;
   bool all_loaded = true;

@@ -18,10 +18,6 @@ std::string shape_text(const at::Tensor& tensor) {
   return fmt::format("{} [{}]", c10::toString(tensor.scalar_type()), fmt::join(tensor.sizes(), ", "));
 }
 
-bool declares(const LoadedData& data, SplitRole role) {
-  return std::find(data.declared.begin(), data.declared.end(), role) != data.declared.end();
-}
-
 // One hash per image, of its bytes: enough to find byte-identical images across splits.
 std::vector<std::size_t> image_hashes(const at::Tensor& images) {
   const auto bytes = images.contiguous();
@@ -34,6 +30,17 @@ std::vector<std::size_t> image_hashes(const at::Tensor& images) {
     hashes.push_back(std::hash<std::string_view>{}(std::string_view(base + static_cast<std::size_t>(i) * size, size)));
   }
   return hashes;
+}
+
+// The names of `names` that are (in_other) or are not (!in_other) among `other`, in order.
+std::vector<std::string> names_where(const std::vector<std::string>& names, const std::vector<std::string>& other,
+                                     bool in_other) {
+  const std::set<std::string> lookup(other.begin(), other.end());
+  std::vector<std::string> found;
+  for (const auto& name : names) {
+    if (lookup.count(name) == (in_other ? 1U : 0U)) found.push_back(name);
+  }
+  return found;
 }
 
 std::vector<std::string> problems_of(const std::vector<CheckResult>& checks) {
@@ -53,7 +60,7 @@ CheckResult check_declared_splits(const LoadedData& data) {
   for (const auto role : data.declared) names.emplace_back(to_string(role));
   const std::set<std::string> distinct(names.begin(), names.end());
   result.passed =
-      declares(data, SplitRole::source_train) && declares(data, SplitRole::source_test) && distinct.size() == names.size();
+      data.declares(SplitRole::source_train) && data.declares(SplitRole::source_test) && distinct.size() == names.size();
   result.detail = fmt::format("splits() = [{}]", fmt::join(names, ", "));
   result.remedy =
       "list every split load() provides: the harness always loads source_train and source_test, and target only when "
@@ -127,16 +134,8 @@ CheckResult check_source_test_classes(const LoadedData& data) {
   if (result.passed) {
     result.detail = fmt::format("{} classes", train.size());
   } else {
-    const std::set<std::string> in_train(train.begin(), train.end());
-    std::vector<std::string> foreign;
-    for (const auto& name : test) {
-      if (!in_train.count(name)) foreign.push_back(name);
-    }
-    const std::set<std::string> in_test(test.begin(), test.end());
-    std::vector<std::string> missing;
-    for (const auto& name : train) {
-      if (!in_test.count(name)) missing.push_back(name);
-    }
+    const auto foreign = names_where(test, train, false);
+    const auto missing = names_where(train, test, false);
     result.detail = !missing.empty() && foreign.empty()
                         ? fmt::format("source_test lacks {} of the {} source classes ('{}'{})", missing.size(), train.size(),
                                       missing.front(), missing.size() > 1 ? ", ..." : "")
@@ -163,11 +162,7 @@ CheckResult check_target_classes(const LoadedData& data, TargetComparison compar
     result.detail = "no target split (a source-only dataset)";
     return result;
   }
-  const std::set<std::string> source(data.source_train.class_names.begin(), data.source_train.class_names.end());
-  std::vector<std::string> shared;
-  for (const auto& name : data.target->class_names) {
-    if (source.count(name)) shared.push_back(name);
-  }
+  const auto shared = names_where(data.target->class_names, data.source_train.class_names, true);
   std::size_t repeated = 0;
   const auto target_count = data.target->images.defined() && data.target->images.dim() > 0 ? data.target->images.size(0) : 0;
   if (comparison == TargetComparison::names_and_images && shared.empty() && target_count > 0 &&
@@ -228,6 +223,16 @@ CheckResult check_normalization(const LoadedData& data) {
                               fmt::join(declared.mean, ", "), fmt::join(declared.stddev, ", "), fmt::join(measured.mean, ", "),
                               fmt::join(measured.stddev, ", "));
   return result;
+}
+
+CheckResult check_val_classes(const ImageSet& val, const LoadedData& data) {
+  auto taken = data.source_train.class_names;
+  if (data.target) taken.insert(taken.end(), data.target->class_names.begin(), data.target->class_names.end());
+  const auto shared = names_where(val.class_names, taken, true);
+  return {"val classes are in neither source nor target", shared.empty(),
+          shared.empty() ? fmt::format("{} val classes", val.class_names.size())
+                         : fmt::format("also a source or target class: '{}'", fmt::join(shared, "', '")),
+          "dataset.val-classes-new", "keep validation classes apart from the source and target classes"};
 }
 
 namespace {

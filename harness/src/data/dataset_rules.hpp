@@ -36,6 +36,9 @@ CheckResult check_source_test_classes(const LoadedData& data);
 // (almost) no target image is a source_train image (names_only skips hashing every image).
 enum class TargetComparison { names_only, names_and_images };
 CheckResult check_target_classes(const LoadedData& data, TargetComparison comparison);
+// dataset.val-classes-new: no val class is a source or target class (LoadedData holds no val split: the harness
+// never loads it).
+CheckResult check_val_classes(const ImageSet& val, const LoadedData& data);
 // dataset.normalization: normalization() (data.stats) matches source_train's channel statistics.
 CheckResult check_normalization(const LoadedData& data);
 

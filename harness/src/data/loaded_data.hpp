@@ -2,6 +2,7 @@
 // a suite that use the same dataset settings.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -20,6 +21,8 @@ struct LoadedData {
   std::filesystem::path root;       // as resolved
   std::string digest;               // data_digest of source_train, source_test and target
   std::vector<SplitRole> declared;  // splits(), as the plugin declares them
+
+  bool declares(SplitRole role) const { return std::find(declared.begin(), declared.end(), role) != declared.end(); }
 };
 
 }  // namespace gcbench

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <functional>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -50,30 +50,37 @@ RunGroup with_seeds(const RunGroup& group, const std::set<std::int64_t>& seeds) 
   return subset;
 }
 
-// Claims 1-3: one relation of the mechanism, within splits where there are several.
-Outcome relation_outcome(const RunGroup& group, std::size_t relation) {
+// Claims 1-3 as MechanismCheck::relations() orders them.
+constexpr std::size_t kRelationOf[] = {2, 0, 1};
+
+// Claims 1-3 on one set of runs, from one check of the mechanism: each relation
+// within splits where there are several.
+std::array<Outcome, 3> relation_outcomes(const RunGroup& group) {
   const auto check = check_mechanism({group}).front();
   const auto relations = check.relations();  // refers into `check`
-  const auto& r = relations[relation];
-  Outcome outcome;
-  if (check.splits > 1) {
-    const auto& pooled = r.by_split.pooled;
-    outcome.measurable = !std::isnan(pooled.rho) && !std::isnan(pooled.low);
-    outcome.estimate = pooled_text(pooled);
-    outcome.verdict = pooled_verdict(pooled, r.expected_sign);
-    outcome.evidence = evidence(pooled, r.expected_sign);
-    outcome.effect = pooled.rho;
-    outcome.half_width = (pooled.high - pooled.low) / 2;
-    outcome.negligible = 0.05;
-  } else {
-    outcome.measurable = !std::isnan(r.correlation.rho);
-    outcome.estimate = rho_text(r.correlation) + " (one class split)";
-    outcome.verdict = verdict(r.correlation, r.expected_sign);
-    outcome.evidence = evidence(r.correlation, r.expected_sign);
-    outcome.effect = r.correlation.rho;
-    outcome.half_width = std::nan("");
+  std::array<Outcome, 3> outcomes;
+  for (std::size_t claim = 0; claim < 3; ++claim) {
+    const auto& r = relations[kRelationOf[claim]];
+    Outcome& outcome = outcomes[claim];
+    if (check.splits > 1) {
+      const auto& pooled = r.by_split.pooled;
+      outcome.measurable = !std::isnan(pooled.rho) && !std::isnan(pooled.low);
+      outcome.estimate = pooled_text(pooled);
+      outcome.verdict = pooled_verdict(pooled, r.expected_sign);
+      outcome.evidence = evidence(pooled, r.expected_sign);
+      outcome.effect = pooled.rho;
+      outcome.half_width = (pooled.high - pooled.low) / 2;
+      outcome.negligible = 0.05;
+    } else {
+      outcome.measurable = !std::isnan(r.correlation.rho);
+      outcome.estimate = rho_text(r.correlation) + " (one class split)";
+      outcome.verdict = verdict(r.correlation, r.expected_sign);
+      outcome.evidence = evidence(r.correlation, r.expected_sign);
+      outcome.effect = r.correlation.rho;
+      outcome.half_width = std::nan("");
+    }
   }
-  return outcome;
+  return outcomes;
 }
 
 std::string signed_number(double value, const char* format) { return fmt::format(fmt::runtime(format), value); }
@@ -163,26 +170,35 @@ Outcome penalty_outcome(const RunGroup& group) {
 
 std::string seed_list(const std::set<std::int64_t>& seeds) { return fmt::format("{}", fmt::join(seeds, ", ")); }
 
-// Whether the verdict on all the runs is also the verdict on each half of the seeds.
-void replicate(ClaimCell& cell, const Outcome& whole, const RunGroup& group,
-               const std::function<Outcome(const RunGroup&)>& outcome_of) {
-  if (!whole.measurable) {
-    cell.replication = "not measurable, so nothing to replicate";
-    return;
-  }
+// A study's seeds in two disjoint halves, alternating in order: two replications inside the study.
+struct SeedHalves {
+  std::set<std::int64_t> first, second;
+  std::size_t seeds() const { return first.size() + second.size(); }
+};
+
+SeedHalves seed_halves(const RunGroup& group) {
   std::set<std::int64_t> seeds;
   for (const auto& run : group.runs) {
     if (run.status == RunStatus::ok) seeds.insert(run.seed);
   }
-  if (seeds.size() < 2) {
+  SeedHalves halves;
+  std::size_t k = 0;
+  for (const auto seed : seeds) (k++ % 2 == 0 ? halves.first : halves.second).insert(seed);
+  return halves;
+}
+
+// Whether the verdict on all the runs (`whole`) is also the verdict on each half of the seeds (`a`, `b`).
+void replicate(ClaimCell& cell, const Outcome& whole, const Outcome& a, const Outcome& b, const SeedHalves& seeds) {
+  if (!whole.measurable) {
+    cell.replication = "not measurable, so nothing to replicate";
+    return;
+  }
+  if (seeds.second.empty()) {
     cell.replication = "one seed: no replication inside the study";
     return;
   }
-  std::set<std::int64_t> first, second;
-  std::size_t k = 0;
-  for (const auto seed : seeds) (k++ % 2 == 0 ? first : second).insert(seed);
-  const auto a = outcome_of(with_seeds(group, first));
-  const auto b = outcome_of(with_seeds(group, second));
+  const auto& first = seeds.first;
+  const auto& second = seeds.second;
   cell.replicates = a.evidence == whole.evidence && b.evidence == whole.evidence;
   const auto halves = fmt::format("seeds {}: {}; seeds {}: {}", seed_list(first), a.estimate, seed_list(second), b.estimate);
   if (cell.replicates) {
@@ -197,9 +213,9 @@ void replicate(ClaimCell& cell, const Outcome& whole, const RunGroup& group,
   } else {
     // An interval's width falls as 1/sqrt(runs): each half needs n (w / |effect|)^2 seeds to clear 0.
     const double ratio = whole.half_width / std::abs(whole.effect);
-    const auto per_half = static_cast<std::size_t>(std::ceil(static_cast<double>(seeds.size()) * ratio * ratio));
+    const auto per_half = static_cast<std::size_t>(std::ceil(static_cast<double>(seeds.seeds()) * ratio * ratio));
     settle = fmt::format("roughly {} seeds ({} per half, now {} in all) would settle it", 2 * std::max<std::size_t>(per_half, 1),
-                         std::max<std::size_t>(per_half, 1), seeds.size());
+                         std::max<std::size_t>(per_half, 1), seeds.seeds());
   }
   cell.replication = fmt::format("not the same in both seed halves ({}): underpowered at this size; {}", halves, settle);
 }
@@ -210,9 +226,6 @@ const char* const kClaims[] = {
     "3. lower target NC goes with higher few-shot accuracy",
     "4. an explicit GC penalty lowers source GC and target NC and raises few-shot accuracy, at some strength",
 };
-// Claims 1-3 as MechanismCheck::relations() orders them.
-constexpr std::size_t kRelationOf[] = {2, 0, 1};
-
 }  // namespace
 
 ClaimsTable claims_table(const std::vector<SuiteResults>& studies) {
@@ -234,18 +247,22 @@ ClaimsTable claims_table(const std::vector<SuiteResults>& studies) {
     table.groups.push_back(fmt::format("{}{} class splits, {} runs; accuracy: {}-shot {}",
                                        group.variant.empty() ? "" : "variant " + group.variant + ", ", splits_of(group).size(),
                                        ok, headline.shots, headline.classifier));
+    const auto halves = seed_halves(group);
+    const auto first_runs = with_seeds(group, halves.first);
+    const auto second_runs = with_seeds(group, halves.second);
+    const auto whole = relation_outcomes(group);
+    const auto first = relation_outcomes(first_runs);
+    const auto second = relation_outcomes(second_runs);
     for (std::size_t claim = 0; claim < 3; ++claim) {
-      const auto outcome_of = [&](const RunGroup& runs) { return relation_outcome(runs, kRelationOf[claim]); };
-      const auto whole = outcome_of(group);
-      ClaimCell cell{true, whole.estimate, whole.verdict, whole.evidence, "", false};
-      replicate(cell, whole, group, outcome_of);
+      ClaimCell cell{true, whole[claim].estimate, whole[claim].verdict, whole[claim].evidence, "", false};
+      replicate(cell, whole[claim], first[claim], second[claim], halves);
       table.cells[claim].push_back(cell);
     }
     ClaimCell penalty;
     if (sweeps_penalty) {
-      const auto whole = penalty_outcome(group);
-      penalty = {true, whole.estimate, whole.verdict, whole.evidence, "", false};
-      replicate(penalty, whole, group, penalty_outcome);
+      const auto all = penalty_outcome(group);
+      penalty = {true, all.estimate, all.verdict, all.evidence, "", false};
+      replicate(penalty, all, penalty_outcome(first_runs), penalty_outcome(second_runs), halves);
     } else {
       penalty.estimate = "-";
       penalty.verdict = fmt::format("not this study's design (it does not sweep {})", kGcPenaltyKey);
@@ -287,7 +304,8 @@ std::string claims_html(const ClaimsTable& table) {
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>gcbench: the paper's claims across studies</title>\n"
       "<style>body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}"
       "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:6px 8px;vertical-align:top;text-align:left}"
-      ".match{color:#176f2c}.opposite{color:#a31515}.estimate{font-weight:600}.replication{font-size:12px;color:#555}"
+      ".estimate{font-weight:600}.replication{font-size:12px;color:#555}" +
+      std::string(kEvidenceStyle) +
       "</style></head><body>\n<h1>The paper's claims across studies</h1>\n"
       "<p>Each cell: the estimate with its 95% interval, the verdict (coloured only where the interval excludes 0), and "
       "whether the same verdict holds on each of two disjoint halves of the study's seeds.</p>\n<table "

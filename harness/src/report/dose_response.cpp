@@ -143,6 +143,73 @@ std::string dose_context(const DoseSweep& sweep) {
   return parts.empty() ? "" : fmt::format(" ({})", fmt::join(parts, "; "));
 }
 
+namespace {
+
+using Metrics = std::vector<std::pair<std::string, std::optional<double> RunMeasures::*>>;
+
+// The headline measures a sweep is read by, in the order tables and plots show them.
+Metrics dose_metrics(const Headline& headline) {
+  return {{fmt::format("source GC ({})", headline.gc_estimator), &RunMeasures::source_gc},
+          {"source NC (CDNV)", &RunMeasures::source_nc},
+          {"target NC (CDNV)", &RunMeasures::target_nc},
+          {fmt::format("{}-shot accuracy ({})", headline.shots, headline.classifier), &RunMeasures::accuracy},
+          {"source train accuracy", &RunMeasures::train_accuracy}};
+}
+
+// The swept keys of a group whose values are numbers in every ok run, replicates left out.
+std::vector<std::string> numeric_keys(const RunGroup& group) {
+  std::map<std::string, bool> numeric;
+  for (const auto& run : group.runs) {
+    if (run.status != RunStatus::ok) continue;
+    for (const auto& [key, value] : run.swept.items()) {
+      const auto [entry, inserted] = numeric.emplace(key, true);
+      entry->second = entry->second && value.is_number();
+    }
+  }
+  std::vector<std::string> keys;
+  for (const auto& [key, is_numeric] : numeric) {
+    if (is_numeric && !is_replicate(key)) keys.push_back(key);
+  }
+  return keys;
+}
+
+// One sweep of `key` over `runs` (ok runs sharing every other swept value).
+DoseSweep sweep_of(const std::string& variant, const std::string& key, const std::string& fixed,
+                   const std::vector<const RunMeasures*>& runs, const Metrics& metrics, const DoseResponse& response) {
+  DoseSweep sweep{variant, key, fixed, {}, {}, {}, {}, {}};
+  for (const auto* run : runs) sweep.values.push_back(run->swept[key].get<double>());
+  std::sort(sweep.values.begin(), sweep.values.end());
+  sweep.values.erase(std::unique(sweep.values.begin(), sweep.values.end()), sweep.values.end());
+  sweep.runs.assign(sweep.values.size(), 0);
+  sweep.underfit.assign(sweep.values.size(), 0);
+  std::vector<std::vector<const RunMeasures*>> at_value(sweep.values.size());
+  for (const auto* run : runs) {
+    const auto i = static_cast<std::size_t>(
+        std::lower_bound(sweep.values.begin(), sweep.values.end(), run->swept[key].get<double>()) - sweep.values.begin());
+    at_value[i].push_back(run);
+    ++sweep.runs[i];
+    DoseRun row{sweep.values[i], is_underfit(*run, response), {}};
+    for (const auto& metric : metrics) row.metrics.push_back(run->*(metric.second));
+    sweep.underfit[i] += row.underfit ? 1 : 0;
+    sweep.each_run.push_back(std::move(row));
+  }
+  for (const auto& [name, field] : metrics) {
+    DoseMetric metric{name, {}, {}};
+    for (const auto& runs_here : at_value) {
+      std::vector<double> values;
+      for (const auto* run : runs_here) {
+        if ((run->*field) && std::isfinite(*(run->*field))) values.push_back(*(run->*field));
+      }
+      metric.points.push_back(point_of(values));
+    }
+    metric.reading = read_curve(sweep.values, metric.points, key);
+    sweep.metrics.push_back(std::move(metric));
+  }
+  return sweep;
+}
+
+}  // namespace
+
 DoseResponse dose_response(const std::vector<RunGroup>& groups, const Headline& headline) {
   DoseResponse response;
   std::vector<double> train_accuracies;
@@ -157,61 +224,16 @@ DoseResponse dose_response(const std::vector<RunGroup>& groups, const Headline& 
     for (const auto& run : group.runs) response.underfit_runs += run.status == RunStatus::ok && is_underfit(run, response);
   }
 
-  const std::vector<std::pair<std::string, std::optional<double> RunMeasures::*>> metrics = {
-      {fmt::format("source GC ({})", headline.gc_estimator), &RunMeasures::source_gc},
-      {"source NC (CDNV)", &RunMeasures::source_nc},
-      {"target NC (CDNV)", &RunMeasures::target_nc},
-      {fmt::format("{}-shot accuracy ({})", headline.shots, headline.classifier), &RunMeasures::accuracy},
-      {"source train accuracy", &RunMeasures::train_accuracy}};
-
+  const auto metrics = dose_metrics(headline);
   for (const auto& group : groups) {
-    // Keys whose values are all numbers across the group's ok runs.
-    std::map<std::string, bool> numeric;
-    for (const auto& run : group.runs) {
-      if (run.status != RunStatus::ok) continue;
-      for (const auto& [key, value] : run.swept.items()) {
-        const auto [entry, inserted] = numeric.emplace(key, true);
-        entry->second = entry->second && value.is_number();
-      }
-    }
-    for (const auto& [key, is_numeric] : numeric) {
-      if (!is_numeric || is_replicate(key)) continue;
+    for (const auto& key : numeric_keys(group)) {
       std::map<std::string, std::vector<const RunMeasures*>> by_fixed;  // the other keys' values -> runs
       for (const auto& run : group.runs) {
         if (run.status == RunStatus::ok && run.swept.contains(key)) by_fixed[others(run.swept, key)].push_back(&run);
       }
       for (const auto& [fixed, runs] : by_fixed) {
-        DoseSweep sweep{group.variant, key, fixed, {}, {}, {}, {}, {}};
-        for (const auto* run : runs) sweep.values.push_back(run->swept[key].get<double>());
-        std::sort(sweep.values.begin(), sweep.values.end());
-        sweep.values.erase(std::unique(sweep.values.begin(), sweep.values.end()), sweep.values.end());
-        if (sweep.values.size() < 3) continue;
-        sweep.runs.assign(sweep.values.size(), 0);
-        sweep.underfit.assign(sweep.values.size(), 0);
-        std::vector<std::vector<const RunMeasures*>> at_value(sweep.values.size());
-        for (const auto* run : runs) {
-          const auto i = static_cast<std::size_t>(
-              std::lower_bound(sweep.values.begin(), sweep.values.end(), run->swept[key].get<double>()) - sweep.values.begin());
-          at_value[i].push_back(run);
-          ++sweep.runs[i];
-          DoseRun row{sweep.values[i], is_underfit(*run, response), {}};
-          for (const auto& metric : metrics) row.metrics.push_back(run->*(metric.second));
-          sweep.underfit[i] += row.underfit ? 1 : 0;
-          sweep.each_run.push_back(std::move(row));
-        }
-        for (const auto& [name, field] : metrics) {
-          DoseMetric metric{name, field, {}, {}};
-          for (const auto& runs_here : at_value) {
-            std::vector<double> values;
-            for (const auto* run : runs_here) {
-              if ((run->*field) && std::isfinite(*(run->*field))) values.push_back(*(run->*field));
-            }
-            metric.points.push_back(point_of(values));
-          }
-          metric.reading = read_curve(sweep.values, metric.points, key);
-          sweep.metrics.push_back(std::move(metric));
-        }
-        response.sweeps.push_back(std::move(sweep));
+        auto sweep = sweep_of(group.variant, key, fixed, runs, metrics, response);
+        if (sweep.values.size() >= 3) response.sweeps.push_back(std::move(sweep));
       }
     }
   }

@@ -26,8 +26,7 @@ struct DosePoint {
 };
 
 struct DoseMetric {
-  std::string name;  // "target NC (CDNV)"
-  std::optional<double> RunMeasures::*field = nullptr;
+  std::string name;               // "target NC (CDNV)"
   std::vector<DosePoint> points;  // one per value of the sweep
   std::string reading;            // "falls from 0.41 at 0 to 0.12 at 0.1", "peaks inside the range: ..."
 };

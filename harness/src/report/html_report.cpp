@@ -82,9 +82,9 @@ std::string html_report(const ReportContent& c) {
       "table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;"
       "text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
       "figure{display:inline-block;margin:0.5em 1em 1.5em 0;vertical-align:top;max-width:660px}"
-      "figcaption{font-size:12px;color:#555}.match{color:#176f2c}.opposite{color:#a31515}"
-      ".match,.opposite,.verdict{text-align:left}"
-      "code{background:#f4f4f4;padding:0 3px}</style></head>\n<body>\n";
+      "figcaption{font-size:12px;color:#555}.match,.opposite,.verdict{text-align:left}"
+      "code{background:#f4f4f4;padding:0 3px}" +
+      std::string(kEvidenceStyle) + "</style></head>\n<body>\n";
   html += fmt::format(
       "<h1>gcbench report: {}</h1>\n<p>{}</p>\n<ul><li>results: <code>{}</code></li>"
       "<li>runs: {} ok, {} diverged, {} failed{}{}; {:.1f} min of run time in all</li>"

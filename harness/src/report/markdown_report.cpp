@@ -37,7 +37,8 @@ std::string split_section(const ReportContent& c) {
 std::string dose_section(const ReportContent& c) {
   if (c.dose.sweeps.empty()) return "";
   std::string md = "\n## The sweeps as curves\n\n" + dose_intro(c.dose) + "\n";
-  for (const auto& sweep : c.dose.sweeps) {
+  for (std::size_t k = 0; k < c.dose.sweeps.size(); ++k) {
+    const auto& sweep = c.dose.sweeps[k];
     md += fmt::format("\n### `{}`{}\n\n", sweep.key, markdown_cell(dose_context(sweep)));
     const auto table = dose_table(sweep);
     for (std::size_t r = 0; r < table.size(); ++r) {
@@ -46,14 +47,13 @@ std::string dose_section(const ReportContent& c) {
       md += "| " + fmt::format("{}", fmt::join(cells, " | ")) + " |\n";
       if (r == 0) {
         md += "|";
-        for (std::size_t k = 0; k < table[r].size(); ++k) md += "---|";
+        for (std::size_t column = 0; column < table[r].size(); ++column) md += "---|";
         md += "\n";
       }
     }
     md += "\n";
     for (const auto& metric : sweep.metrics) md += fmt::format("- {}: {}\n", metric.name, markdown_cell(metric.reading));
-    const auto& figure = c.dose_figures[static_cast<std::size_t>(&sweep - c.dose.sweeps.data())];
-    if (figure) {
+    if (const auto& figure = c.dose_figures[k]) {
       md += fmt::format("\n![{}](plots/{})\n\n{}\n", figure->title, figure->svg_file.filename().string(), figure->caption);
     }
   }

@@ -39,7 +39,7 @@ std::shared_ptr<const LoadedData> DatasetCache::get(const RunConfig& config) {
     data->source_train = dataset->load(SplitRole::source_train);
     data->source_test = dataset->load(SplitRole::source_test);
     data->declared = dataset->splits();
-    if (std::find(data->declared.begin(), data->declared.end(), SplitRole::target) != data->declared.end()) {
+    if (data->declares(SplitRole::target)) {
       data->target = dataset->load(SplitRole::target);
     }
   } catch (const std::exception& error) {
