@@ -165,6 +165,11 @@ TEST_CASE("The mini-ImageNet transfer suites run each variant cut down, ResNet-1
     TempDir dir;
     const auto run = run_cut_down(name, dir);
     CHECK(run.records.size() == 3);
+    // The fixture's own CSVs, not the shipped split: the record says which.
+    for (const auto& record : run.records) {
+      CHECK(record["data_sources"]["split"] == "root");
+      CHECK(record["data_sources"]["train.csv"].get<std::string>().rfind("sha256:", 0) == 0);
+    }
   }
 }
 

@@ -226,6 +226,21 @@ TEST_CASE("Records of schema 5 are upgraded without a word on their LibTorch's C
   CHECK(read.provenance.device == "cuda:0");  // what schema 5 said stays
 }
 
+TEST_CASE("A record keeps the data sources its dataset named, and one of schema 6 reads as naming none", "[record]") {
+  RunRecord record = full_record();
+  record.data_sources = {{"split", "shipped"}, {"train.csv", "sha256:4985"}};
+  const json written = gcbench::to_json(record);
+  CHECK(written["data_sources"]["split"] == "shipped");
+  CHECK(gcbench::run_record_from_json(written).data_sources == record.data_sources);
+
+  json older = written;
+  older["schema_version"] = 6;
+  older.erase("data_sources");
+  const RunRecord read = gcbench::run_record_from_json(older);
+  CHECK(read.schema_version == gcbench::kRunRecordSchemaVersion);
+  CHECK(read.data_sources.empty());  // not known
+}
+
 TEST_CASE("Records of schema 3 are upgraded as run on the CPU", "[record]") {
   json older = gcbench::to_json(full_record());
   older["schema_version"] = 3;

@@ -49,7 +49,9 @@ TEST_CASE("A plugin author builds the worked examples against an installed gcben
           "share/gcbench/examples/finite_difference_gc/CMakeLists.txt", "lib/cmake/gcbench/gcbenchConfig.cmake",
           "lib/cmake/gcbench/gcbenchConfigVersion.cmake", "lib/cmake/gcbench/gcbenchTargets.cmake",
           "lib/cmake/gcbench/GcbenchPlugin.cmake", "lib/libgcbench_sdk.a", "include/gcbench/plugin.hpp",
-          "include/gcbench/README.md", "bin/gcbench", "lib/gcbench/plugins/gcbench_gc_estimator_exact.so"}) {
+          "include/gcbench/README.md", "bin/gcbench", "lib/gcbench/plugins/gcbench_gc_estimator_exact.so",
+          "lib/gcbench/plugins/gcbench_dataset_mini_imagenet.data/train.csv",
+          "lib/gcbench/plugins/gcbench_dataset_mini_imagenet.data/LICENSE"}) {
       INFO(file);
       CHECK(fs::exists(prefix / file));
     }
@@ -61,6 +63,11 @@ TEST_CASE("A plugin author builds the worked examples against an installed gcben
     }
     const auto listed = succeeds(quoted(prefix / "bin" / "gcbench") + " plugins");
     CHECK_THAT(listed, !Catch::Contains("not loaded"));
+    // The installed mini_imagenet reads the split installed beside it: verify gets as far as the images.
+    fs::create_directories(dir / "mini");
+    const auto verified = gcbench::testing::run_command(
+        fmt::format("{} data verify mini_imagenet {}", quoted(prefix / "bin" / "gcbench"), quoted(dir / "mini")));
+    CHECK_THAT(verified, Catch::Contains((dir / "mini" / "images").string()) && !Catch::Contains("csv: not found"));
   }
 
   SECTION("the example builds from its own CMakeLists.txt, passes check-plugin and runs beside exact") {

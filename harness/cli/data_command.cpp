@@ -136,6 +136,9 @@ int data_command(const DataArguments& arguments) {
     return 1;
   }
   fmt::print("data digest {} (what runs on this data record as data_digest)\n", data_digest(*checked->dataset));
+  for (const auto& [what, source] : checked->dataset->data_sources()) {
+    fmt::print("data source {}: {} (runs record it in data_sources)\n", what, source);
+  }
   fmt::print("{}: ok ({:.2f} s)\n", arguments.name, seconds_since(start));
   return 0;
 }

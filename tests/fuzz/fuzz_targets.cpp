@@ -91,7 +91,7 @@ void cifar_reader(const std::uint8_t* data, std::size_t size) {
 void mini_imagenet_csv(const std::uint8_t* data, std::size_t size) {
   const fs::path dir = scratch();
   write(dir / "train.csv", data, size);
-  expecting_errors([&] { mini_imagenet::read_csv(dir, "train.csv", 2, 2, nullptr); });
+  expecting_errors([&] { mini_imagenet::read_csv(dir / "train.csv", dir / "images", 2, 2, nullptr); });
 }
 
 void records_reader(const std::uint8_t* data, std::size_t size) {

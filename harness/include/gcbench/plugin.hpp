@@ -39,6 +39,7 @@
 #include "gcbench/sdk/dataset.hpp"
 #include "gcbench/sdk/gc_estimator.hpp"
 #include "gcbench/sdk/options.hpp"
+#include "gcbench/sdk/plugin_files.hpp"
 #include "gcbench/sdk/plugin_info.hpp"
 #include "gcbench/sdk/seeded_random.hpp"
 

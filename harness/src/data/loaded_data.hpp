@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,10 +18,11 @@ struct LoadedData {
   ChannelStats stats;
   ImageSet source_train;
   ImageSet source_test;
-  std::optional<ImageSet> target;   // absent for source-only datasets (e.g. cifar10)
-  std::filesystem::path root;       // as resolved
-  std::string digest;               // data_digest of source_train, source_test and target
-  std::vector<SplitRole> declared;  // splits(), as the plugin declares them
+  std::optional<ImageSet> target;              // absent for source-only datasets (e.g. cifar10)
+  std::filesystem::path root;                  // as resolved
+  std::string digest;                          // data_digest of source_train, source_test and target
+  std::map<std::string, std::string> sources;  // Dataset::data_sources(): which files, where the plugin chose
+  std::vector<SplitRole> declared;             // splits(), as the plugin declares them
 
   bool declares(SplitRole role) const { return std::find(declared.begin(), declared.end(), role) != declared.end(); }
 };

@@ -232,6 +232,7 @@ struct Fields<RunOutcome> {
     v.optional("evaluated_splits", r.evaluated_splits);
     v.unless_default("data_root", r.data_root);
     v.unless_default("data_digest", r.data_digest);
+    v.unless_default("data_sources", r.data_sources);
     v.optional("classes", r.classes);
     v.required("timings", r.timings);
     v.unless_default("cpu_timings", r.cpu_timings);

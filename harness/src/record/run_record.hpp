@@ -24,6 +24,10 @@
 //      libtorch_cudnn_version (what it was built with; "" when none or not
 //      known), provenance.device_requested (runtime.device as given; "" when
 //      upgraded) and provenance.device_fallback (why "auto" ran on the CPU; "")
+//   7  data_sources: what the dataset plugin says its files were, where it
+//      chose among sources (mini_imagenet: the split CSVs shipped with the
+//      plugin or the user's, and their digests); absent when it says nothing
+//      or the record is older (not known)
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -39,7 +43,7 @@
 
 namespace gcbench {
 
-inline constexpr int kRunRecordSchemaVersion = 6;
+inline constexpr int kRunRecordSchemaVersion = 7;
 
 // ok and diverged are finished; failed (the run threw) and crashed (its
 // process died) are run again by a resumed suite.
@@ -202,7 +206,8 @@ struct RunOutcome {
   std::optional<Metrics> metrics;  // none when the run stopped before measuring
   std::optional<EvaluatedSplits> evaluated_splits;
   std::string data_root;
-  std::string data_digest;  // of the splits the run loaded (data/data_digest.hpp); "" when not known
+  std::string data_digest;                          // of the splits the run loaded (data/data_digest.hpp); "" when not known
+  std::map<std::string, std::string> data_sources;  // Dataset::data_sources(); empty: none given, or not known
   std::optional<SplitClasses> classes;
   std::map<std::string, double> timings;  // phase -> seconds; "total" for the whole run
   // phase -> CPU seconds of every thread of the process: with `timings`, a slower

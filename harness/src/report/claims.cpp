@@ -211,11 +211,13 @@ void replicate(ClaimCell& cell, const Outcome& whole, const Outcome& a, const Ou
   } else if (std::abs(whole.effect) < whole.negligible || whole.effect == 0) {
     settle = "the estimate is near 0: more seeds would narrow its interval around it, not give it a sign";
   } else {
-    // An interval's width falls as 1/sqrt(runs): each half needs n (w / |effect|)^2 seeds to clear 0.
+    // An interval's width falls as 1/sqrt(runs): each half needs n (w / |effect|)^2 seeds to clear 0. Never
+    // fewer than one more than a half has now: at that size the halves already disagreed.
     const double ratio = whole.half_width / std::abs(whole.effect);
-    const auto per_half = static_cast<std::size_t>(std::ceil(static_cast<double>(seeds.seeds()) * ratio * ratio));
-    settle = fmt::format("roughly {} seeds ({} per half, now {} in all) would settle it", 2 * std::max<std::size_t>(per_half, 1),
-                         std::max<std::size_t>(per_half, 1), seeds.seeds());
+    const auto half_now = std::min(seeds.first.size(), seeds.second.size());
+    const auto per_half =
+        std::max(static_cast<std::size_t>(std::ceil(static_cast<double>(seeds.seeds()) * ratio * ratio)), half_now + 1);
+    settle = fmt::format("roughly {} seeds ({} per half, now {} in all) would settle it", 2 * per_half, per_half, seeds.seeds());
   }
   cell.replication = fmt::format("not the same in both seed halves ({}): underpowered at this size; {}", halves, settle);
 }

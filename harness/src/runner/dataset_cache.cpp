@@ -39,6 +39,7 @@ std::shared_ptr<const LoadedData> DatasetCache::get(const RunConfig& config) {
     data->source_train = dataset->load(SplitRole::source_train);
     data->source_test = dataset->load(SplitRole::source_test);
     data->declared = dataset->splits();
+    data->sources = dataset->data_sources();
     if (data->declares(SplitRole::target)) {
       data->target = dataset->load(SplitRole::target);
     }

@@ -119,6 +119,7 @@ void run_one(const RunConfig& config, const PluginRegistry& registry, DatasetCac
   const auto data = timed("load_data", [&] { return datasets.get(config); });  // ~0 when an earlier run loaded it
   record.data_root = data->root.string();
   record.data_digest = data->digest;
+  record.data_sources = data->sources;
   record.classes =
       SplitClasses{data->source_train.class_names, data->target ? data->target->class_names : std::vector<std::string>{}};
   const auto& train = data->source_train;

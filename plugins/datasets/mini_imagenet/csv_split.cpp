@@ -14,8 +14,7 @@ constexpr const char* kWhere =
     "at that folder or set GCBENCH_DATA";
 }  // namespace
 
-std::vector<CsvRow> read_rows(const fs::path& root, const std::string& name) {
-  const fs::path csv = root / name;
+std::vector<CsvRow> read_rows(const fs::path& csv) {
   std::ifstream in(csv);
   if (!in) throw std::runtime_error(csv.string() + ": not found; " + kWhere);
   std::string line;
@@ -41,12 +40,12 @@ std::vector<CsvRow> read_rows(const fs::path& root, const std::string& name) {
   return rows;
 }
 
-CsvSplit read_csv(const fs::path& root, const std::string& name, std::int64_t per_class, std::size_t expected_classes,
+CsvSplit read_csv(const fs::path& csv, const fs::path& images, std::int64_t per_class, std::size_t expected_classes,
                   const std::set<std::string>* expected_wnids) {
-  const fs::path csv = root / name;
+  const std::string name = csv.filename().string();
   std::vector<std::pair<std::string, std::string>> entries;
   std::vector<std::string> rows;
-  for (auto& row : read_rows(root, name)) {
+  for (auto& row : read_rows(csv)) {
     entries.emplace_back(row.file, row.label);
     rows.push_back(std::move(row.where));
   }
@@ -68,7 +67,7 @@ CsvSplit read_csv(const fs::path& root, const std::string& name, std::int64_t pe
                              std::to_string(expected_classes));
   }
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    split.files.push_back(root / "images" / entries[i].first);
+    split.files.push_back(images / entries[i].first);
     split.labels.push_back(std::lower_bound(split.wnids.begin(), split.wnids.end(), entries[i].second) - split.wnids.begin());
   }
   split.rows = std::move(rows);

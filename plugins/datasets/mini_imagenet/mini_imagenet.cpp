@@ -1,6 +1,8 @@
 // mini_imagenet: mini-ImageNet in the Ravi-Larochelle layout: train.csv, val.csv,
 // test.csv ("filename,label" rows, 600 per class; 64 / 16 / 20 classes) and an
-// images/ folder of JPEGs, resized to 84x84 when they are not already. Decoded
+// images/ folder of JPEGs, resized to 84x84 when they are not already. The
+// CSVs are the dataset folder's own when it has them, else the published split
+// shipped beside the plugin (split_files.hpp); data_sources() says which. Decoded
 // once, on several threads, into a uint8 cache that later runs reuse and that is
 // rebuilt when a CSV or an image changes. train.csv's classes are the source,
 // each keeping a fixed hold-out (its last `holdout_per_class` rows) as
@@ -22,6 +24,7 @@
 #include "image_cache.hpp"
 #include "jpeg_codec.hpp"
 #include "prepare_from_imagenet.hpp"
+#include "split_files.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -52,12 +55,15 @@ class MiniImageNet : public gcbench::Dataset {
     if (root.empty()) throw std::runtime_error(std::string("no data folder given; ") + kWhere);
     if (holdout_ >= per_class_) throw std::invalid_argument("holdout_per_class must be below images_per_class");
     const bool check = options.get<bool>("check_class_lists");
-    train_ = read_csv(root, "train.csv", per_class_, 64, nullptr);
-    val_ = read_csv(root, "val.csv", per_class_, 16, check ? &kValWnids : nullptr);
-    test_ = read_csv(root, "test.csv", per_class_, 20, check ? &kTestWnids : nullptr);
+    split_ = gcbench::mini_imagenet::find_split_files(root, gcbench::plugin_data_folder());
+    const fs::path images = root / "images";
+    train_ = read_csv(split_.folder / "train.csv", images, per_class_, 64, nullptr);
+    val_ = read_csv(split_.folder / "val.csv", images, per_class_, 16, check ? &kValWnids : nullptr);
+    test_ = read_csv(split_.folder / "test.csv", images, per_class_, 20, check ? &kTestWnids : nullptr);
     for (const auto& wnid : train_.wnids) {
       if (kValWnids.count(wnid) || kTestWnids.count(wnid)) {
-        throw std::runtime_error((root / "train.csv").string() + ": class " + wnid + " belongs to the val or test split");
+        throw std::runtime_error((split_.folder / "train.csv").string() + ": class " + wnid +
+                                 " belongs to the val or test split");
       }
     }
   }
@@ -87,6 +93,13 @@ class MiniImageNet : public gcbench::Dataset {
     return gcbench::channel_stats(load(gcbench::SplitRole::source_train).images);
   }
 
+  std::map<std::string, std::string> data_sources() const override {
+    auto sources = split_.sha256;
+    sources["split"] = split_.shipped ? "shipped" : "root";
+    sources["split_folder"] = split_.folder.string();
+    return sources;
+  }
+
  private:
   fs::path cache_folder() const {
     if (!cache_dir_.empty()) return cache_dir_;
@@ -98,7 +111,7 @@ class MiniImageNet : public gcbench::Dataset {
     auto& decoded = decoded_[name];
     if (decoded.defined()) return decoded;
     const auto key =
-        gcbench::image_cache::fingerprint(root_ / (name + ".csv"), split.files, split.rows) + "-" + std::to_string(size_);
+        gcbench::image_cache::fingerprint(split_.folder / (name + ".csv"), split.files, split.rows) + "-" + std::to_string(size_);
     const auto file = cache_folder() / ("mini_imagenet-" + name + "-" + std::to_string(size_) + ".u8");
     if (use_cache_) {
       if (auto cached = gcbench::image_cache::read(file, key)) return decoded = *cached;
@@ -131,9 +144,14 @@ class MiniImageNet : public gcbench::Dataset {
   std::int64_t per_class_, holdout_, size_;
   bool use_cache_;
   std::string cache_dir_;
+  gcbench::mini_imagenet::SplitFiles split_;
   CsvSplit train_, val_, test_;
   mutable std::map<std::string, at::Tensor> decoded_;
 };
+
+void prepare_with_shipped_split(const gcbench::PrepareRequest& request) {
+  gcbench::mini_imagenet::prepare_from_imagenet(request, gcbench::plugin_data_folder());
+}
 
 gcbench::PluginInfo mini_imagenet_info() {
   using namespace gcbench::option;
@@ -148,8 +166,8 @@ gcbench::PluginInfo mini_imagenet_info() {
        boolean("cache", true, "keep decoded images in a cache file and reuse it"),
        string("cache_dir", "", "cache folder (default: <root>/.gcbench-cache)"),
        boolean("check_class_lists", true, "require the standard Ravi-Larochelle val and test classes")}};
-  // No public download: built from ImageNet's training set with the split's CSVs.
-  info.prepare = gcbench::mini_imagenet::prepare_from_imagenet;
+  // No public download: built from ImageNet's training set, with the split's CSVs (shipped, or the user's).
+  info.prepare = prepare_with_shipped_split;
   info.prepare_source = gcbench::mini_imagenet::kImageNetSource;
   return info;
 }

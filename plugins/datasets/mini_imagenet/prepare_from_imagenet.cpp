@@ -16,6 +16,7 @@
 #include "csv_split.hpp"
 #include "imagenet_source.hpp"
 #include "jpeg_codec.hpp"
+#include "split_files.hpp"
 
 namespace gcbench::mini_imagenet {
 namespace fs = std::filesystem;
@@ -36,17 +37,10 @@ bool parse_name(const std::string& file, std::string& wnid, std::int64_t& index)
   return true;
 }
 
-WantedImages wanted_images(const fs::path& root, std::int64_t& total) {
+WantedImages wanted_images(const fs::path& split_folder, std::int64_t& total) {
   WantedImages wanted;
-  for (const char* name : {"train.csv", "val.csv", "test.csv"}) {
-    if (!fs::exists(root / name)) {
-      throw std::runtime_error((root / name).string() +
-                               ": not found. The Ravi-Larochelle split's train.csv, val.csv and test.csv say which "
-                               "ImageNet images mini-ImageNet holds; this gcbench does not ship them: copy them "
-                               "(github.com/twitter-research/meta-learning-lstm, data/miniImagenet/) into " +
-                               root.string() + " and run this again");
-    }
-    for (const auto& row : read_rows(root, name)) {
+  for (const char* name : kSplitCsvs) {
+    for (const auto& row : read_rows(split_folder / name)) {
       std::string wnid;
       std::int64_t index = 0;
       if (!parse_name(row.file, wnid, index) || index < 1) {
@@ -119,9 +113,9 @@ void convert_all(std::vector<SourceImage> batch, const fs::path& images, const P
 
 }  // namespace
 
-void prepare_from_imagenet(const PrepareRequest& request) {
+void prepare_from_imagenet(const PrepareRequest& request, const fs::path& shipped_split) {
   std::int64_t total = 0;
-  const auto wanted = wanted_images(request.root, total);
+  const auto wanted = wanted_images(find_split_files(request.root, shipped_split).folder, total);
   const fs::path images = request.root / "images";
   fs::create_directories(images);
   std::atomic<std::int64_t> done{0};

@@ -10,7 +10,7 @@
 #include <string_view>
 
 // Bumped whenever a type that crosses the library boundary changes layout.
-#define GCBENCH_ABI_VERSION 5
+#define GCBENCH_ABI_VERSION 6
 // What the plugin was compiled against; the registration macros record them.
 #define GCBENCH_LIBTORCH_VERSION TORCH_VERSION
 #define GCBENCH_CXX11_ABI _GLIBCXX_USE_CXX11_ABI

@@ -6,6 +6,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,11 @@ class Dataset {
   // Throws std::runtime_error naming the file and what to do when data is missing or damaged.
   virtual ImageSet load(SplitRole role) const = 0;
   virtual ChannelStats normalization() const = 0;
+  // Where the data came from, where the plugin chose among sources or the
+  // choice changes what a run means (mini_imagenet: {"split": "shipped" or
+  // "root", "train.csv": "sha256:..."}). Written into every run's record as
+  // data_sources and printed by `gcbench data verify`; empty by default.
+  virtual std::map<std::string, std::string> data_sources() const { return {}; }
 };
 
 }  // namespace gcbench
