@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <set>
 
 #include "support/fixtures.hpp"
 
@@ -211,10 +212,31 @@ TEST_CASE("compare exits 1 naming the benchmark a slowed plugin slows, and 0 on 
     INFO(key);
     CHECK(context.contains(key));
   }
+  // The filter chose one case; the calibration comes with every file, and is reported, never judged.
+  std::set<std::string> names;
+  const auto written = json::parse(gcbench::testing::read_text(fast));
+  for (const auto& entry : written["benchmarks"]) names.insert(entry["run_name"].get<std::string>());
+  CHECK(names == std::set<std::string>{"train_step/tiny_net/real_time", "calibration/gemm_512/real_time",
+                                       "calibration/conv3x3_64/real_time"});
   const auto regressed = gcbench_cli(fmt::format("compare {} {}", quoted(fast), quoted(slow)));
   INFO(regressed);
   CHECK(exit_code(regressed) == 1);
   CHECK_THAT(regressed, Catch::Contains("REGRESSION: train_step/tiny_net/real_time: real_time (s)") &&
                             Catch::Contains("mann-whitney u p = 0.00794"));
+  CHECK_THAT(regressed, Catch::Contains("calibration (LibTorch's GEMM and convolution alone): the contender's session ran") &&
+                            Catch::Contains("calibration: measures the machine, never judged"));
   CHECK(exit_code(gcbench_cli(fmt::format("compare {} {}", quoted(fast), quoted(fast)))) == 0);
+}
+
+TEST_CASE("An interrupted bench leaves no file under the name it was given", "[compare][bench]") {
+  TempDir dir;
+  const auto file = dir / "bench.json";
+  // Killed while its first case runs: Google Benchmark has written the context and nothing else.
+  const auto output = gcbench::testing::run_command(
+      fmt::format("timeout -s KILL 5 {} bench --filter '^nc/' --min-time 60 --repetitions 3 --json {}",
+                  quoted(gcbench::testing::gcbench_executable()), quoted(file)));
+  INFO(output);
+  CHECK(exit_code(output) == 137);
+  CHECK_FALSE(fs::exists(file));
+  CHECK(fs::exists(dir / "bench.json.partial"));
 }

@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "history/dashboard.hpp"
@@ -102,6 +105,69 @@ TEST_CASE("history add takes a benchmark file once, by its content", "[history]"
   CHECK(series[0].value == Catch::Detail::Approx(0.004));  // the median of the repetitions, in seconds; aggregates ignored
   CHECK(series[0].machine == "h");
   CHECK(series[0].git_revision == "abc");
+}
+
+TEST_CASE("history add keeps each benchmark also in units of its file's calibration cases", "[history]") {
+  TempDir dir;
+  const auto file = dir / "bench.json";
+  const auto iteration = [](const char* name, double ms) {
+    return fmt::format(
+        R"({{"name": "{0}", "run_name": "{0}", "run_type": "iteration", "real_time": {1}, "cpu_time": {1}, "time_unit": "ms"}})",
+        name, ms);
+  };
+  gcbench::testing::write_text(
+      file, fmt::format(R"({{"context": {{"date": "2026-11-29T00:00:00+00:00", "host_name": "h", "git_revision": "abc"}},
+    "benchmarks": [{}, {}, {}, {}, {}, {}]}})",
+                        iteration("nc/x", 3), iteration("nc/x", 5), iteration("calibration/gemm_512", 10),
+                        iteration("calibration/gemm_512", 12), iteration("calibration/conv3x3_64", 4.4),
+                        iteration("calibration/conv3x3_64", 4.4)));
+  auto history = gcbench::History::open(dir / "h.sqlite");
+  CHECK(gcbench::add_benchmark_file(history, file, "").points == 3 * 2 + 1);
+  // The calibration's geometric mean: sqrt(11 ms x 4.4 ms) = 6.957 ms; nc/x's median 4 ms is 0.575 of it.
+  const auto normalised = history.series("bench/nc/x/real_time_normalised");
+  REQUIRE(normalised.size() == 1);
+  CHECK(normalised[0].value == Catch::Detail::Approx(0.004 / std::sqrt(0.011 * 0.0044)));
+  for (const auto& info : history.series_names()) {
+    if (info.name == "bench/nc/x/real_time_normalised") CHECK(info.unit == "x calibration");
+  }
+  CHECK(history.series("bench/calibration/gemm_512/real_time").size() == 1);
+  CHECK(history.series("bench/calibration/gemm_512/real_time_normalised").empty());  // 1 by definition, nothing to see
+}
+
+TEST_CASE("The dashboard names a step the calibration shares 'machine', and the normalised series has none", "[history]") {
+  TempDir dir;
+  {
+    auto history = gcbench::History::open(dir / "h.sqlite");
+    // Night 4 on: the machine runs 30% slower (calibration and conv4 alike); night 6 on, gc/x is 40% slower (the code).
+    for (int night = 0; night < 9; ++night) {
+      const double machine = night >= 4 ? 1.3 : 1.0;
+      const double code = night >= 6 ? 1.4 : 1.0;
+      history.add({fmt::format("night-{}", night), "benchmark", "bench.json", fmt::format("rev{:02}", night), "ci",
+                   fmt::format("2026-11-{:02}T00:00:00Z", night + 1)},
+                  {{"bench/calibration/gemm_512/real_time", 0.01 * machine, "s"},
+                   {"bench/train_step/conv4/real_time", 0.1 * machine, "s"},
+                   {"bench/train_step/conv4/real_time_normalised", 10.0, "x calibration"},
+                   {"bench/gc/x/real_time", 0.5 * machine * code, "s"},
+                   {"bench/gc/x/real_time_normalised", 50.0 * code, "x calibration"}});
+    }
+    gcbench::write_dashboard(history, dir / "dash", {});
+  }
+  const auto page = gcbench::testing::read_text(dir / "dash" / "index.html");
+  const auto begin = page.find("id=\"data\">") + 10;
+  const auto data = nlohmann::json::parse(page.substr(begin, page.find("</script>", begin) - begin));
+  std::map<std::string, nlohmann::json> steps;
+  for (const auto& series : data["series"]) steps[series["name"]] = series["machines"]["ci"]["steps"];
+  const auto flags = [&](const std::string& name) {
+    std::vector<std::pair<int, bool>> out;
+    for (const auto& step : steps.at(name)) out.emplace_back(step["index"].get<int>(), step["machine"].get<bool>());
+    return out;
+  };
+  using Flags = std::vector<std::pair<int, bool>>;
+  CHECK(flags("bench/calibration/gemm_512/real_time") == Flags{{4, true}});
+  CHECK(flags("bench/train_step/conv4/real_time") == Flags{{4, true}});
+  CHECK(flags("bench/train_step/conv4/real_time_normalised").empty());
+  CHECK(flags("bench/gc/x/real_time") == Flags{{4, true}, {6, false}});
+  CHECK(flags("bench/gc/x/real_time_normalised") == Flags{{6, false}});
 }
 
 TEST_CASE("A history file of a newer schema, or another SQLite file, is refused with its name", "[history]") {

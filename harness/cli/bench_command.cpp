@@ -1,9 +1,12 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <regex>
+#include <set>
 
 #include "bench/bench_cases.hpp"
+#include "bench/calibration_cases.hpp"
 #include "commands.hpp"
 #include "runtime/device.hpp"
 #include "runtime/process_tuning.hpp"
@@ -23,8 +26,11 @@ int bench_command(const BenchArguments& arguments) {
     fmt::print(stderr, "error: --filter '{}' is not a regular expression: {}\n", arguments.filter, error.what());
     return 2;
   }
+  std::set<std::string> matched;
   const auto wanted = [&](const std::string& name) {
-    return arguments.filter.empty() || std::regex_search(name, filter) != negative;
+    const bool accepted = arguments.filter.empty() || std::regex_search(name, filter) != negative;
+    if (accepted) matched.insert(name);
+    return accepted;
   };
   if (arguments.device == "auto") {
     fmt::print(stderr, "error: --device takes \"cpu\", \"cuda\" or \"cuda:N\": a benchmark names where it ran\n");
@@ -36,12 +42,22 @@ int bench_command(const BenchArguments& arguments) {
   }
   const auto device = resolve_device(arguments.device);
   for (const auto& line : register_bench_cases(registry, wanted, device)) fmt::print(stderr, "left out: {}\n", line);
+  if (matched.empty()) {
+    fmt::print(stderr, "no benchmark matched --filter '{}'; `gcbench bench --list` lists them\n", arguments.filter);
+    return 1;
+  }
+  // Every file carries the calibration, whatever the filter: it is what the other cases are normalised by.
+  register_calibration_cases(device);
   add_bench_context(registry, threads, device);
 
   std::vector<std::string> flags = {"gcbench bench", fmt::format("--benchmark_repetitions={}", arguments.repetitions),
                                     fmt::format("--benchmark_min_time={}", arguments.min_time)};
+  // Written under a temporary name and renamed when the session ends: an interrupted bench leaves no file
+  // under the name a reader (compare, history add) takes for a whole session's.
+  const std::string partial = arguments.json + ".partial";
   if (!arguments.json.empty()) {
-    flags.push_back("--benchmark_out=" + arguments.json);
+    std::filesystem::remove(partial);
+    flags.push_back("--benchmark_out=" + partial);
     flags.push_back("--benchmark_out_format=json");
   }
   if (arguments.list) flags.push_back("--benchmark_list_tests=true");
@@ -57,13 +73,12 @@ int bench_command(const BenchArguments& arguments) {
   for (auto& flag : flags) argv.push_back(flag.data());
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());
-  const auto ran = benchmark::RunSpecifiedBenchmarks();
+  benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  if (ran == 0) {
-    fmt::print(stderr, "no benchmark matched --filter '{}'; `gcbench bench --list` lists them\n", arguments.filter);
-    return 1;
+  if (!arguments.json.empty()) {
+    std::filesystem::rename(partial, arguments.json);
+    fmt::print(stderr, "benchmark JSON: {}\n", arguments.json);
   }
-  if (!arguments.json.empty()) fmt::print(stderr, "benchmark JSON: {}\n", arguments.json);
   return 0;
 }
 

@@ -53,6 +53,12 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
     const auto a = context_text(baseline.context, key), b = context_text(contender.context, key);
     if (a != b) out.notes.push_back(fmt::format("{} differs: baseline {}, contender {}", key, a, b));
   }
+  if (const auto a = calibration_seconds(baseline), b = calibration_seconds(contender); a && b) {
+    out.notes.push_back(
+        fmt::format("calibration (LibTorch's GEMM and convolution alone): the contender's session ran "
+                    "them {:+.1f}% against the baseline's; that much of every time is the machine's",
+                    100 * (*b / *a - 1)));
+  }
   out.notes.push_back(
       fmt::format("a benchmark regresses when its median {} grows by more than benchmark.relative = "
                   "{:+.0f}% and the Mann-Whitney U test over repetitions gives p < {:g}",
@@ -88,8 +94,12 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
       f.note += fmt::format("; too few for p < {:g} (run gcbench bench --repetitions 5 or more)", t.alpha);
     }
     const auto relative = f.relative();
-    if (relative && test.p_value<t.alpha&& * relative> t.benchmark_relative) f.verdict = Verdict::regressed;
-    if (relative && test.p_value < t.alpha && *relative < -t.benchmark_relative) f.verdict = Verdict::improved;
+    if (is_calibration_case(name)) {
+      f.note += "; calibration: measures the machine, never judged";
+    } else if (relative && test.p_value < t.alpha) {
+      if (*relative > t.benchmark_relative) f.verdict = Verdict::regressed;
+      if (*relative < -t.benchmark_relative) f.verdict = Verdict::improved;
+    }
     out.findings.push_back(std::move(f));
   }
   for (const auto& name : contender.order) {

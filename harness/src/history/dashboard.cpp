@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <set>
+
 #include "record/provenance.hpp"
 #include "stats/changepoints.hpp"
 #include "util/atomic_file.hpp"
@@ -27,6 +30,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums} tr.step td{background
 .grid{display:flex;flex-wrap:wrap;gap:1em} figure{margin:0;border:1px solid #ddd;padding:.5em;width:340px}
 figcaption{font-size:.8em;word-break:break-all} svg .line{fill:none;stroke:#1565c0;stroke-width:1.5}
 svg circle{fill:#1565c0} svg .step{stroke:#e65100;stroke-dasharray:4 3;stroke-width:1.5}
+svg .step.machine{stroke:#9e9e9e}
 svg .axis{fill:#666;font-size:10px} .empty{color:#888}
 </style></head><body>
 <h1>gcbench history</h1>
@@ -49,6 +53,8 @@ const el = (tag, attrs, text) => {
   return e;
 };
 const fmt = v => (v === null || v === undefined) ? "-" : Number(v).toPrecision(4);
+// "machine": the calibration stepped at the same night, so the machine changed speed, not the code.
+const stepText = (run, s) => `${run.points[s.index].revision.slice(0, 10)}: ${fmt(s.before)} -> ${fmt(s.after)}${s.machine ? " (machine)" : ""}`;
 function plot(series, run) {
   const W = 320, H = 150, L = 48, R = 8, T = 8, B = 22;
   const svg = el("svg:svg", {width: W, height: H, "data-series": series.name, "data-points": run.points.length,
@@ -64,8 +70,9 @@ function plot(series, run) {
   svg.appendChild(el("svg:text", {x: W - R - 60, y: H - 6, class: "axis"}, run.points[run.points.length - 1].revision.slice(0, 10)));
   for (const s of run.steps) {
     const at = x(s.index - 0.5);
-    const line = el("svg:line", {x1: at, x2: at, y1: T, y2: H - B, class: "step", "data-index": s.index});
-    line.appendChild(el("svg:title", {}, `step at ${run.points[s.index].revision}: ${fmt(s.before)} -> ${fmt(s.after)}`));
+    const line = el("svg:line", {x1: at, x2: at, y1: T, y2: H - B, class: s.machine ? "step machine" : "step",
+                                 "data-index": s.index});
+    line.appendChild(el("svg:title", {}, stepText(run, s)));
     svg.appendChild(line);
   }
   svg.appendChild(el("svg:polyline", {class: "line", points: run.points.map((p, i) => `${x(i)},${y(p.value)}`).join(" ")}));
@@ -92,12 +99,12 @@ function render() {
     plots.appendChild(figure);
     const base = run.baseline, last = run.points[run.points.length - 1].value;
     const change = (base === null || base === 0) ? "-" : ((last - base) / Math.abs(base) * 100).toFixed(1) + "%";
-    const row = el("tr", run.steps.length ? {class: "step"} : {});
+    const row = el("tr", run.steps.some(s => !s.machine) ? {class: "step"} : {});
     row.appendChild(el("td", {}, series.name));
     row.appendChild(el("td", {class: "num"}, fmt(base)));
     row.appendChild(el("td", {class: "num"}, fmt(last)));
     row.appendChild(el("td", {class: "num"}, change));
-    row.appendChild(el("td", {}, run.steps.map(s => `${run.points[s.index].revision.slice(0, 10)}: ${fmt(s.before)} -> ${fmt(s.after)}`).join("; ")));
+    row.appendChild(el("td", {}, run.steps.map(s => stepText(run, s)).join("; ")));
     body.appendChild(row);
   }
   document.getElementById("summary").textContent =
@@ -112,11 +119,34 @@ render();
 </script></body></html>
 )html";
 
+bool is_calibration_series(const std::string& name) {
+  return name.rfind("bench/calibration/", 0) == 0 && name.size() > 10 && name.compare(name.size() - 10, 10, "/real_time") == 0;
+}
+
+// Per machine, when (recorded_at) a calibration case stepped: the machine changed speed there.
+std::map<std::string, std::set<std::string>> machine_steps(const History& history) {
+  std::map<std::string, std::set<std::string>> at;
+  for (const auto& info : history.series_names()) {
+    if (!is_calibration_series(info.name)) continue;
+    for (const auto& machine : history.machines()) {
+      const auto points = history.series(info.name, machine);
+      std::vector<double> values;
+      for (const auto& p : points) values.push_back(p.value);
+      for (const auto& step : detect_steps(values)) at[machine].insert(points[step.index].recorded_at);
+    }
+  }
+  return at;
+}
+
 }  // namespace
 
 fs::path write_dashboard(const History& history, const fs::path& out, const DashboardOptions& options) {
+  const auto calibration_steps = machine_steps(history);
   json series_list = json::array();
   for (const auto& info : history.series_names()) {
+    // A raw time that steps where the calibration steps measured the machine, not the code; the
+    // normalised series (real_time_normalised) are where a code change shows.
+    const bool raw_time = info.name.rfind("bench/", 0) == 0 && info.unit == "s";
     json by_machine = json::object();
     for (const auto& machine : history.machines()) {
       const auto points = history.series(info.name, machine);
@@ -132,8 +162,12 @@ fs::path write_dashboard(const History& history, const fs::path& out, const Dash
         }
       }
       json steps = json::array();
-      for (const auto& step : detect_steps(values))
-        steps.push_back({{"index", step.index}, {"before", step.before}, {"after", step.after}});
+      const auto stepped = calibration_steps.find(machine);
+      for (const auto& step : detect_steps(values)) {
+        const bool machine_step =
+            raw_time && stepped != calibration_steps.end() && stepped->second.count(points[step.index].recorded_at) > 0;
+        steps.push_back({{"index", step.index}, {"before", step.before}, {"after", step.after}, {"machine", machine_step}});
+      }
       by_machine[machine] = {{"points", entries}, {"steps", steps}, {"baseline", baseline ? json(*baseline) : json()}};
     }
     series_list.push_back({{"name", info.name}, {"unit", info.unit}, {"machines", by_machine}});

@@ -1,7 +1,9 @@
 // `gcbench dashboard`: one self-contained HTML page (no network, no files
 // beside it) over the history: a plot per series across commits with its
 // detected steps marked, a table of latest against baseline, and a filter by
-// machine and by name. The data travel inside the page as JSON; a small
+// machine and by name. A benchmark's raw time that steps where a calibration
+// case steps too is marked "machine"; its normalised series (in units of the
+// calibration) is where a change of the code shows. The data travel inside the page as JSON; a small
 // script draws the SVG plots.
 #pragma once
 

@@ -72,13 +72,19 @@ AddSummary add_benchmark_file(History& history, const fs::path& file, const std:
     return bench.context.contains(key) && bench.context[key].is_string() ? bench.context[key].get<std::string>() : "";
   };
   std::vector<HistoryPoint> points;
+  const auto calibration = calibration_seconds(bench);
   for (std::string name : bench.order) {
     const auto& repetitions = bench.benchmarks.at(name);
     if (repetitions.real_time.empty()) continue;  // every repetition failed
+    const bool calibrates = is_calibration_case(name);
     // The statistic ends each series' name; Google Benchmark's "/real_time" (UseRealTime) would only repeat it.
     if (name.size() > 10 && name.compare(name.size() - 10, 10, "/real_time") == 0) name.resize(name.size() - 10);
     points.push_back({"bench/" + name + "/cpu_time", median(repetitions.cpu_time), "s"});
     points.push_back({"bench/" + name + "/real_time", median(repetitions.real_time), "s"});
+    // In units of the session's calibration: a machine that ran 20% slower all night moves neither side of the ratio.
+    if (calibration && !calibrates) {
+      points.push_back({"bench/" + name + kNormalisedSuffix, median(repetitions.real_time) / *calibration, kCalibrationUnit});
+    }
   }
   HistorySource source{sha256_of_text(bench.content),
                        "benchmark",

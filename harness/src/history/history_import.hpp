@@ -1,7 +1,8 @@
 // What `gcbench history add` puts in the history: each run record of a results
 // folder as one source (its headline metrics, see record/headline_metrics.hpp),
 // or a benchmark JSON file as one source (each benchmark's median real and CPU
-// time over its repetitions, in seconds).
+// time over its repetitions, in seconds, and its median real time in units of
+// the file's calibration cases: bench/<case>/real_time_normalised).
 #pragma once
 
 #include <filesystem>
@@ -10,6 +11,10 @@
 #include "history/history_db.hpp"
 
 namespace gcbench {
+
+// A benchmark's real time divided by its session's calibration (record/bench_file.hpp).
+inline constexpr const char* kNormalisedSuffix = "/real_time_normalised";
+inline constexpr const char* kCalibrationUnit = "x calibration";
 
 struct AddSummary {
   std::size_t added = 0;    // sources new to the history

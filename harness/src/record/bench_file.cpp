@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -54,6 +56,25 @@ BenchFile read_bench_file(const fs::path& file) {
     }
   }
   return out;
+}
+
+bool is_calibration_case(const std::string& name) { return name.rfind("calibration/", 0) == 0; }
+
+std::optional<double> calibration_seconds(const BenchFile& bench) {
+  double log_sum = 0;
+  int cases = 0;
+  for (const auto& [name, repetitions] : bench.benchmarks) {
+    if (!is_calibration_case(name) || repetitions.real_time.empty()) continue;
+    auto times = repetitions.real_time;
+    std::sort(times.begin(), times.end());
+    const std::size_t mid = times.size() / 2;
+    const double median = times.size() % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+    if (!(median > 0)) continue;
+    log_sum += std::log(median);
+    ++cases;
+  }
+  if (cases == 0) return std::nullopt;
+  return std::exp(log_sum / cases);
 }
 
 }  // namespace gcbench

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,14 @@ struct BenchFile {
 // Throws std::runtime_error naming the file, and what writes a good one, when it
 // cannot be opened, is not JSON, or is not Google Benchmark's format.
 BenchFile read_bench_file(const std::filesystem::path& file);
+
+// Cases named "calibration/..." time fixed LibTorch kernels that no gcbench
+// change touches (a GEMM, a convolution): every bench file has them, and they
+// say how fast the machine ran that session.
+bool is_calibration_case(const std::string& name);
+// The geometric mean of the calibration cases' median real times, in seconds:
+// the unit that normalised series are measured in. None when the file has no
+// calibration case that ran.
+std::optional<double> calibration_seconds(const BenchFile& bench);
 
 }  // namespace gcbench

@@ -1,0 +1,44 @@
+#include "bench/calibration_cases.hpp"
+
+#include <ATen/ATen.h>
+#include <benchmark/benchmark.h>
+
+#include <functional>
+
+namespace gcbench {
+namespace {
+
+// Reading one element back waits for an asynchronous device (CUDA) to finish the kernel.
+void finish(const at::Tensor& result) { benchmark::DoNotOptimize(result.flatten()[0].item<float>()); }
+
+void gemm(benchmark::State& state, c10::Device device) {
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(0);
+  const auto a = at::randn({512, 512}, generator).to(device);
+  const auto b = at::randn({512, 512}, generator).to(device);
+  finish(at::matmul(a, b));  // warm-up: first allocation, kernel selection
+  for (auto _ : state) finish(at::matmul(a, b));
+  state.SetItemsProcessed(state.iterations() * 2 * 512 * 512 * 512);  // FLOPs
+}
+
+void convolution(benchmark::State& state, c10::Device device) {
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(0);
+  const auto images = at::randn({16, 64, 32, 32}, generator).to(device);
+  const auto weights = at::randn({64, 64, 3, 3}, generator).to(device);
+  const auto forward = [&] { return at::conv2d(images, weights, {}, 1, 1); };
+  finish(forward());
+  for (auto _ : state) finish(forward());
+  state.SetItemsProcessed(state.iterations() * 2 * 16 * 64 * 64 * 9 * 32 * 32);  // FLOPs
+}
+
+}  // namespace
+
+void register_calibration_cases(c10::Device device) {
+  for (const auto& [name, body] : {std::pair<const char*, void (*)(benchmark::State&, c10::Device)>{"calibration/gemm_512", gemm},
+                                   {"calibration/conv3x3_64", convolution}}) {
+    benchmark::RegisterBenchmark(name, [body = body, device](benchmark::State& state) { body(state, device); })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+}
+
+}  // namespace gcbench
