@@ -240,3 +240,16 @@ TEST_CASE("An interrupted bench leaves no file under the name it was given", "[c
   CHECK_FALSE(fs::exists(file));
   CHECK(fs::exists(dir / "bench.json.partial"));
 }
+
+TEST_CASE("bench --filter calibration runs the calibration cases alone", "[compare][bench]") {
+  TempDir dir;
+  const auto file = dir / "calibration.json";
+  const auto output =
+      gcbench_cli(fmt::format("bench --filter calibration --repetitions 1 --min-time 0.01 --json {}", quoted(file)));
+  INFO(output);
+  REQUIRE(exit_code(output) == 0);
+  const auto written = json::parse(gcbench::testing::read_text(file));
+  std::set<std::string> names;
+  for (const auto& entry : written["benchmarks"]) names.insert(entry["run_name"].get<std::string>());
+  CHECK(names == std::set<std::string>{"calibration/gemm_512/real_time", "calibration/conv3x3_64/real_time"});
+}

@@ -42,6 +42,7 @@ int bench_command(const BenchArguments& arguments) {
   }
   const auto device = resolve_device(arguments.device);
   for (const auto& line : register_bench_cases(registry, wanted, device)) fmt::print(stderr, "left out: {}\n", line);
+  for (const auto& name : calibration_case_names()) wanted(name);  // `--filter calibration` runs them alone
   if (matched.empty()) {
     fmt::print(stderr, "no benchmark matched --filter '{}'; `gcbench bench --list` lists them\n", arguments.filter);
     return 1;

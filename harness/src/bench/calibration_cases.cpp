@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <functional>
+#include <vector>
 
 namespace gcbench {
 namespace {
@@ -32,10 +33,16 @@ void convolution(benchmark::State& state, c10::Device device) {
 
 }  // namespace
 
+const std::vector<std::string>& calibration_case_names() {
+  static const std::vector<std::string> names = {"calibration/gemm_512", "calibration/conv3x3_64"};
+  return names;
+}
+
 void register_calibration_cases(c10::Device device) {
-  for (const auto& [name, body] : {std::pair<const char*, void (*)(benchmark::State&, c10::Device)>{"calibration/gemm_512", gemm},
-                                   {"calibration/conv3x3_64", convolution}}) {
-    benchmark::RegisterBenchmark(name, [body = body, device](benchmark::State& state) { body(state, device); })
+  const std::vector<void (*)(benchmark::State&, c10::Device)> bodies = {gemm, convolution};
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    benchmark::RegisterBenchmark(calibration_case_names()[i].c_str(),
+                                 [body = bodies[i], device](benchmark::State& state) { body(state, device); })
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
   }

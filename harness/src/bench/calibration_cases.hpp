@@ -11,8 +11,12 @@
 
 #include <c10/core/Device.h>
 
+#include <string>
+#include <vector>
+
 namespace gcbench {
 
+const std::vector<std::string>& calibration_case_names();
 void register_calibration_cases(c10::Device device);
 
 }  // namespace gcbench
