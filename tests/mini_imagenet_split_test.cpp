@@ -102,6 +102,14 @@ TEST_CASE("A shipped split file that was changed is refused, naming the file and
     CHECK(mini_imagenet(registry, dir / "mini")->data_sources().at("split_folder") ==
           (plugins / "gcbench_dataset_mini_imagenet.data").string());
   }
+  SECTION("a plugin found through a relative folder names its split folder whole") {
+    const auto before = fs::current_path();
+    fs::current_path(dir.path());
+    const auto relative = gcbench::PluginRegistry::discover({"plugins"});
+    const auto sources = mini_imagenet(relative, dir / "mini")->data_sources();
+    fs::current_path(before);
+    CHECK(sources.at("split_folder") == (plugins / "gcbench_dataset_mini_imagenet.data").string());
+  }
   SECTION("a changed val.csv") {
     const auto val = plugins / "gcbench_dataset_mini_imagenet.data" / "val.csv";
     gcbench::testing::write_text(val, gcbench::testing::read_text(val) + "n0185567200001300.jpg,n01855672\n");

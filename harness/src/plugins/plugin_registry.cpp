@@ -89,7 +89,9 @@ PluginRegistry PluginRegistry::discover(const std::vector<fs::path>& folders) {
     for (const auto& entry : fs::directory_iterator(folder, ec)) {
       if (!entry.is_regular_file()) continue;
       if (looks_like_plugin_file(entry.path())) {
-        files.push_back(entry.path());
+        // By absolute path: a plugin that finds its own files beside itself (plugin_data_folder) gets a
+        // path that still holds when the working folder changes, and records name it whole.
+        files.push_back(fs::absolute(entry.path()));
       } else if (entry.path().extension() == ".so" && exports_plugin_symbols(entry.path())) {
         registry.warnings_.push_back(fmt::format(
             "{} exports gcbench plugin entry points but is skipped: plugin files are named "
