@@ -32,7 +32,8 @@ std::string sha256_of_file(const fs::path& file) {
   if (!in) throw std::runtime_error(file.string() + ": cannot be read");
   const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("OpenSSL could not start a SHA-256 digest");
+    throw std::runtime_error(file.string() +
+                             ": OpenSSL could not start a SHA-256 digest to check it; check the OpenSSL installation (libssl)");
   }
   std::vector<char> buffer(1 << 16);
   while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
