@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
-# The nightly regression job. Builds gcbench and every in-tree plugin, runs
-# suites/nightly.toml and `gcbench bench`, adds both to the history, compares
-# both with the baseline in results/baselines/, writes the dashboard, and exits
-# with compare's code: 0 no regression, 1 a regression, 2 cannot compare.
+# The nightly regression job. Builds gcbench and every in-tree plugin, and the
+# baseline revision beside it (once: kept under a cache folder until the
+# baseline moves). Then, on this machine:
+#   - results: suites/nightly.toml run by this build, against the same suite run
+#     by the baseline build on this machine (cached per baseline revision and
+#     machine identity), so unchanged code gives identical results and any
+#     change is the code's;
+#   - speed: `gcbench bench --against` the baseline build, the two sides in
+#     alternating rounds of one session, judged on the rounds' paired ratios.
+# Adds both to the history, writes the dashboard, and exits with compare's
+# code: 0 no regression, 1 a regression, 2 cannot compare (a baseline that does
+# not build, or another that cannot be paired).
 #
 #   bash ci/nightly.sh                    the job
-#   bash ci/nightly.sh --update-baseline  the job, then this night's results become the baseline
-#                                         (commit results/baselines/ to keep it)
+#   bash ci/nightly.sh --update-baseline  the job, then this revision becomes the baseline revision
+#                                         (results/baselines/nightly-revision; commit it to keep it)
 #
 # Settings, from the environment:
 #   GCBENCH_NIGHTLY_OUT        where each night's folder goes (default results/nightly)
 #   GCBENCH_HISTORY            the history file (default results/history.sqlite)
 #   GCBENCH_MACHINE            the machine's name in the history (default: its host name)
-#   GCBENCH_BENCH_FILTER       which `gcbench bench` cases, a regex (default: all, about 4.5 minutes on 2 cores)
-#   GCBENCH_BENCH_REPETITIONS  repetitions of each case (default 5: the fewest that can reach p < 0.05)
+#   GCBENCH_BASELINE_REVISION  the revision to compare with (default: results/baselines/nightly-revision)
+#   GCBENCH_CACHE              where baseline builds and results are kept (default ~/.cache/gcbench)
+#   GCBENCH_BENCH_FILTER       which `gcbench bench` cases, a regex (default: all)
+#   GCBENCH_BENCH_ROUNDS       rounds of the paired bench (default 10: see ci/sensitivity.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 update=false
@@ -31,15 +41,58 @@ gcbench=./build/gcbench
 out=${GCBENCH_NIGHTLY_OUT:-results/nightly}
 history=${GCBENCH_HISTORY:-results/history.sqlite}
 filter=${GCBENCH_BENCH_FILTER:-.}
-repetitions=${GCBENCH_BENCH_REPETITIONS:-5}
+rounds=${GCBENCH_BENCH_ROUNDS:-10}
 machine=()
 [ -z "${GCBENCH_MACHINE:-}" ] || machine=(--machine "$GCBENCH_MACHINE")
-baseline=results/baselines/nightly
-baseline_bench=results/baselines/nightly-bench.json
 thresholds=suites/nightly.thresholds.toml
 night="$out/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$night"
 started=$SECONDS
+
+# The baseline revision, built once into the cache. A revision that is not
+# there, or does not build, ends the night with 2: nothing can be compared.
+revision=${GCBENCH_BASELINE_REVISION:-$(cat results/baselines/nightly-revision 2>/dev/null || true)}
+if [ -z "$revision" ]; then
+  echo "nightly: no baseline revision; make one with bash ci/nightly.sh --update-baseline" >&2
+  exit 2
+fi
+if ! commit=$(git rev-parse --verify --quiet "$revision^{commit}"); then
+  echo "nightly: the baseline revision '$revision' is not a commit of this repository (git fetch it?)" >&2
+  exit 2
+fi
+cache=${GCBENCH_CACHE:-$HOME/.cache/gcbench}/nightly-baseline
+base="$cache/$commit"
+if [ ! -e "$base/built" ]; then
+  echo "nightly: building the baseline revision $commit into $base (once; kept until the baseline moves)" >&2
+  for old in "$cache"/*/; do  # earlier baselines' worktrees and builds
+    [ -d "$old/source" ] && git worktree remove --force "$old/source" 2>/dev/null || true
+    rm -rf "$old"
+  done
+  git worktree prune
+  mkdir -p "$base"
+  if ! { git worktree add --detach "$base/source" "$commit" &&
+         cmake -S "$base/source" -B "$base/build" -DCMAKE_BUILD_TYPE=Release -DGCBENCH_BUILD_TESTS=OFF &&
+         cmake --build "$base/build" -j "$(nproc)" --target gcbench gcbench_plugins; } > "$base/build.log" 2>&1; then
+    tail -n 20 "$base/build.log" >&2
+    echo "nightly: the baseline revision $commit failed to build (log: $base/build.log); nothing compared" >&2
+    exit 2
+  fi
+  touch "$base/built"
+fi
+baseline_gcbench="$base/build/gcbench"
+
+# The baseline's results on this machine: what its build computes here, run
+# once per machine identity (CPU, its instruction sets, LibTorch, BLAS, threads).
+identity=$( { grep -m1 'model name' /proc/cpuinfo; grep -m1 '^flags' /proc/cpuinfo; nproc;
+              "$baseline_gcbench" version --json; } | sha256sum | cut -c1-16)
+baseline_results_root="$base/results-$identity"
+if ! ls -d "$baseline_results_root"/nightly/*/ > /dev/null 2>&1; then
+  echo "nightly: running the baseline's suite on this machine (once per machine identity $identity)" >&2
+  base_code=0
+  "$baseline_gcbench" run "$base/source/suites/nightly.toml" --out "$baseline_results_root" || base_code=$?
+  if [ "$base_code" -eq 2 ]; then echo "nightly: the baseline's suites/nightly.toml is invalid" >&2; exit 2; fi
+fi
+baseline_results=$(find "$baseline_results_root/nightly" -mindepth 1 -maxdepth 1 -type d | sort | tail -n 1)
 
 # run: 1 (a run failed) and 3 (a run diverged) are for compare to judge against
 # the baseline, which names the run; 2 (the suite is invalid) ends the night.
@@ -47,31 +100,28 @@ run_code=0
 "$gcbench" run suites/nightly.toml --out "$night" || run_code=$?
 if [ "$run_code" -eq 2 ]; then echo "nightly: suites/nightly.toml is invalid" >&2; exit 2; fi
 results=$(find "$night/nightly" -mindepth 1 -maxdepth 1 -type d | sort | tail -n 1)
-"$gcbench" bench --filter="$filter" --repetitions "$repetitions" --min-time 0.2 --json "$night/bench.json"
+
+bench_code=0
+"$gcbench" bench --against "$baseline_gcbench" --filter="$filter" --rounds "$rounds" --min-time 0.2 \
+  --warmup 0.2 --json "$night/bench.json" || bench_code=$?
+if [ "$bench_code" -ne 0 ]; then echo "nightly: the paired bench against $commit could not run" >&2; exit 2; fi
 "$gcbench" history add --db "$history" "${machine[@]}" "$results" "$night/bench.json"
 
 code=0
-compare() {  # BASELINE CONTENDER NAME
-  local c=0
-  if [ ! -e "$1" ]; then
-    echo "nightly: no baseline at $1; make one with bash ci/nightly.sh --update-baseline" >&2
-    c=2
-  else
-    "$gcbench" compare --thresholds "$thresholds" "$1" "$2" > "$night/compare-$3.txt" 2>&1 || c=$?
-    cat "$night/compare-$3.txt"
-  fi
+compare() {  # NAME ARGUMENTS...
+  local c=0 name=$1
+  shift
+  "$gcbench" compare --thresholds "$thresholds" "$@" > "$night/compare-$name.txt" 2>&1 || c=$?
+  cat "$night/compare-$name.txt"
   if [ "$c" -eq 2 ] || [ "$code" -eq 2 ]; then code=2; elif [ "$c" -eq 1 ]; then code=1; fi
 }
-compare "$baseline" "$results" results
-compare "$baseline_bench" "$night/bench.json" bench
-"$gcbench" dashboard --db "$history" --out "$night/dashboard"
+compare results "$baseline_results" "$results"
+compare bench "$night/bench.json"
+"$gcbench" dashboard --db "$history" --out "$night/dashboard" --baseline "$commit"
 
 if $update; then
-  rm -rf "$baseline"
-  mkdir -p "$baseline"
-  cp "$results/runs.jsonl" "$results/plan.json" "$results/suite.resolved.toml" "$baseline/"
-  cp "$night/bench.json" "$baseline_bench"
-  echo "nightly: the baseline is now $results and $night/bench.json (in results/baselines/; commit it to keep it)"
+  git rev-parse HEAD > results/baselines/nightly-revision
+  echo "nightly: the baseline revision is now $(cat results/baselines/nightly-revision) (results/baselines/nightly-revision; commit it to keep it)"
 fi
-echo "nightly: run exit $run_code, compare exit $code, $((SECONDS - started)) s; dashboard $night/dashboard/index.html"
+echo "nightly: baseline $commit, run exit $run_code, compare exit $code, $((SECONDS - started)) s; dashboard $night/dashboard/index.html"
 exit "$code"

@@ -194,6 +194,37 @@ TEST_CASE("compare exits 2 with a message saying why when the inputs cannot be c
   }
 }
 
+TEST_CASE("compare refuses results from another machine identity unless told --across-machines, then judges seed bands",
+          "[compare]") {
+  TempDir dir;
+  const auto elsewhere = [&](const fs::path& folder, const std::string& name) {
+    return edited_copy(folder, dir / name, [](std::size_t, json record) {
+      record["provenance"]["cpu_model"] = "Intel(R) Xeon(R) CPU @ 2.20GHz";
+      record["provenance"]["hostname"] = "another-host";
+      return record.dump() + "\n";
+    });
+  };
+  const auto same_code = elsewhere(runs().same, "same");
+  const auto refused = gcbench_cli(fmt::format("compare {} {}", quoted(runs().baseline), quoted(same_code)));
+  INFO(refused);
+  CHECK(exit_code(refused) == 2);
+  CHECK_THAT(refused, Catch::Contains("baselines from another machine: baseline") &&
+                          Catch::Contains("Intel(R) Xeon(R) CPU @ 2.20GHz, 1 threads") && Catch::Contains("--across-machines"));
+
+  const auto across = gcbench_cli(fmt::format("compare --across-machines {} {}", quoted(runs().baseline), quoted(same_code)));
+  INFO(across);
+  CHECK(exit_code(across) == 0);
+  CHECK_THAT(across, Catch::Contains("each metric is judged against its seed band") &&
+                         Catch::Contains("(2 SD over 2 baseline seeds)") &&
+                         Catch::Contains("another machine: times compare machines, not judged"));
+
+  const auto regressed = elsewhere(runs().regressed, "regressed");
+  const auto caught = gcbench_cli(fmt::format("compare --across-machines {} {}", quoted(runs().baseline), quoted(regressed)));
+  INFO(caught);
+  CHECK(exit_code(caught) == 1);
+  CHECK_THAT(caught, Catch::Contains("REGRESSION: ") && Catch::Contains("target.fewshot.ncm.5shot"));
+}
+
 TEST_CASE("compare exits 1 naming the benchmark a slowed plugin slows, and 0 on one file twice", "[compare][bench]") {
   TempDir dir;
   const auto bench = [&](const std::string& build) {

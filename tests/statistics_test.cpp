@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "stats/changepoints.hpp"
+#include "stats/hodges_lehmann.hpp"
 #include "stats/rank_tests.hpp"
 
 using Catch::Detail::Approx;
@@ -40,6 +41,50 @@ TEST_CASE("Wilcoxon's signed-rank test drops zero differences and has nothing to
   const auto result = gcbench::wilcoxon_signed_rank(std::vector<double>(600, 0.0));
   CHECK(result.n == 0);
   CHECK(result.p_value == 1.0);
+}
+
+TEST_CASE("The Hodges-Lehmann estimate is the median of the Walsh averages", "[stats]") {
+  // Walsh averages of {0, 1, 5}: 0, 0.5, 1, 2.5, 3, 5; their median is (1 + 2.5) / 2.
+  CHECK(gcbench::hodges_lehmann({0, 1, 5}).estimate == Approx(1.75));
+  CHECK(gcbench::hodges_lehmann({3}).estimate == 3);
+}
+
+TEST_CASE("The Hodges-Lehmann interval's coverage is exact and never above what it claims to miss", "[stats]") {
+  SECTION("six values: only the widest interval reaches 95% (62 of 64 sign patterns)") {
+    const auto interval = gcbench::hodges_lehmann({0.3, -0.1, 0.7, 0.2, 0.4, 0.9});
+    CHECK(interval.low == Approx(-0.1));
+    CHECK(interval.high == Approx(0.9));
+    CHECK(interval.coverage == Approx(62.0 / 64));
+  }
+  SECTION("five values cannot reach 95%: the widest interval, and the 30 of 32 it achieves") {
+    const auto interval = gcbench::hodges_lehmann({1, 2, 3, 4, 5});
+    CHECK(interval.low == 1);
+    CHECK(interval.high == 5);
+    CHECK(interval.coverage == Approx(30.0 / 32));
+  }
+  SECTION("ten values: 8 Walsh averages are cut from each end, P(T+ <= 8) = 25/1024") {
+    std::vector<double> values;
+    for (int i = 1; i <= 10; ++i) values.push_back(i * i);
+    const auto interval = gcbench::hodges_lehmann(values);
+    CHECK(interval.coverage == Approx(1 - 2 * 25.0 / 1024));
+  }
+}
+
+TEST_CASE("A shift just outside the Hodges-Lehmann interval is one the signed-rank test rejects, one just inside is not",
+          "[stats]") {
+  const std::vector<double> values = {0.031, 0.052, -0.012, 0.044, 0.067, 0.023, 0.058, 0.015, 0.049, 0.071, 0.038, -0.004};
+  const auto interval = gcbench::hodges_lehmann(values);
+  const auto p_after_shift = [&](double shift) {
+    std::vector<double> shifted;
+    for (double v : values) shifted.push_back(v - shift);
+    return gcbench::wilcoxon_signed_rank(shifted).p_value;
+  };
+  CHECK(interval.low < interval.estimate);
+  CHECK(interval.estimate < interval.high);
+  CHECK(p_after_shift(interval.low - 1e-6) < 0.05);
+  CHECK(p_after_shift(interval.high + 1e-6) < 0.05);
+  CHECK(p_after_shift(interval.low + 1e-6) >= 0.05);
+  CHECK(p_after_shift(interval.high - 1e-6) >= 0.05);
 }
 
 TEST_CASE("The Mann-Whitney U test gives the exact p of small samples", "[stats]") {

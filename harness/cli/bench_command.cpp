@@ -7,13 +7,68 @@
 
 #include "bench/bench_cases.hpp"
 #include "bench/calibration_cases.hpp"
+#include "bench/paired_bench.hpp"
 #include "commands.hpp"
+#include "record/provenance.hpp"
 #include "runtime/device.hpp"
 #include "runtime/process_tuning.hpp"
 
 namespace gcbench::cli {
 
+namespace {
+
+// This gcbench's bench against another's, round by round, each side in its own
+// process (bench/paired_bench.hpp): the other is checked before anything runs.
+int paired_bench_command(const BenchArguments& arguments) {
+  if (arguments.json.empty()) {
+    fmt::print(stderr, "error: --against writes a paired file: give it with --json FILE\n");
+    return 2;
+  }
+  if (arguments.list) {
+    fmt::print(stderr, "error: --list and --against: list each side's cases with its own `gcbench bench --list`\n");
+    return 2;
+  }
+  PairedBenchOptions options;
+  options.contender.gcbench = std::filesystem::read_symlink("/proc/self/exe");
+  options.contender.plugin_folders = arguments.plugin_folders;
+  options.baseline.gcbench = std::filesystem::absolute(arguments.against);
+  options.baseline.plugin_folders = arguments.against_plugin_folders;
+  options.rounds = arguments.rounds;
+  options.out = arguments.json;
+  if (!arguments.filter.empty()) options.bench_arguments.push_back("--filter=" + arguments.filter);
+  options.bench_arguments.push_back(fmt::format("--min-time={}", arguments.min_time));
+  options.bench_arguments.push_back(fmt::format("--warmup={}", arguments.warmup));
+  options.bench_arguments.push_back(fmt::format("--threads={}", arguments.threads));
+  options.bench_arguments.push_back("--device=" + arguments.device);
+  try {
+    check_pairable(gcbench_identity(), probe_gcbench(options.baseline.gcbench), options.baseline.gcbench);
+  } catch (const AgainstRefused& refused) {
+    fmt::print(stderr, "error: {}\n", refused.what());
+    return 2;
+  }
+  fmt::print(stderr, "paired bench: baseline {}, contender {} (this one), {} rounds\n", options.baseline.gcbench.string(),
+             options.contender.gcbench.string(), options.rounds);
+  run_paired_bench(options);
+  fmt::print(stderr, "paired benchmark JSON: {} (judge it with `gcbench compare {}`)\n", arguments.json, arguments.json);
+  return 0;
+}
+
+}  // namespace
+
+int version_command(bool as_json) {
+  const auto identity = gcbench_identity();
+  if (as_json) {
+    fmt::print("{}\n", identity.dump(2));
+  } else {
+    fmt::print("gcbench {} ({}), record schema {}, plugin ABI {}, LibTorch {}\n", identity["gcbench_version"].get<std::string>(),
+               identity["git_revision"].get<std::string>(), identity["record_schema"].get<int>(),
+               identity["plugin_abi"].get<int>(), identity["libtorch_version"].get<std::string>());
+  }
+  return 0;
+}
+
 int bench_command(const BenchArguments& arguments) {
+  if (!arguments.against.empty()) return paired_bench_command(arguments);
   const auto registry = discover_plugins(arguments.plugin_folders);
   const int threads = apply_threads(arguments.threads);
 
@@ -52,7 +107,8 @@ int bench_command(const BenchArguments& arguments) {
   add_bench_context(registry, threads, device);
 
   std::vector<std::string> flags = {"gcbench bench", fmt::format("--benchmark_repetitions={}", arguments.repetitions),
-                                    fmt::format("--benchmark_min_time={}", arguments.min_time)};
+                                    fmt::format("--benchmark_min_time={}", arguments.min_time),
+                                    fmt::format("--benchmark_min_warmup_time={}", arguments.warmup)};
   // Written under a temporary name and renamed when the session ends: an interrupted bench leaves no file
   // under the name a reader (compare, history add) takes for a whole session's.
   const std::string partial = arguments.json + ".partial";

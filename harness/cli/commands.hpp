@@ -118,20 +118,29 @@ struct BenchArguments {
   std::string filter;  // a regex over case names; "-regex" for all but its matches
   int repetitions = 1;
   double min_time = 0.5;  // seconds per repetition, at least one iteration
+  double warmup = 0;      // seconds each case runs, unmeasured, before its first repetition
   std::string json;       // Google Benchmark JSON out
   int threads = 0;
   std::string device = "cpu";  // runtime.device's names; "auto" is not taken: a bench says where it ran
   bool list = false;
   std::vector<std::string> plugin_folders;
+  // A/B: this gcbench against another, in alternating rounds, into one paired file.
+  std::string against;                              // the other gcbench executable
+  std::vector<std::string> against_plugin_folders;  // its extra plugin folders
+  int rounds = 10;
 };
 int bench_command(const BenchArguments& arguments);
 
 struct CompareArguments {
-  std::string baseline, contender;  // two results folders, or two benchmark JSON files
+  std::string baseline, contender;  // two results folders, two benchmark JSON files, or one paired file (contender empty)
   std::string thresholds;           // TOML; empty: the defaults (compare/thresholds.hpp)
   bool as_json = false;
+  bool across_machines = false;  // results of two machine identities, judged against seed bands
 };
 int compare_command(const CompareArguments& arguments);
+
+// `gcbench version [--json]`: what this gcbench is (record/provenance.hpp's gcbench_identity).
+int version_command(bool as_json);
 
 inline constexpr const char* kDefaultHistory = "results/history.sqlite";
 struct HistoryArguments {

@@ -181,22 +181,48 @@ int run_gcbench(int argc, char** argv) {
   bench->add_option("--min-time", bench_arguments.min_time, "seconds each repetition runs for, at least one iteration")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  bench
+      ->add_option("--warmup", bench_arguments.warmup,
+                   "seconds each case runs unmeasured before its first repetition (a fresh process's first "
+                   "iterations fault memory in and start threads)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   bench->add_option("--json", bench_arguments.json, "write Google Benchmark's JSON here (for compare and history)")
       ->type_name("FILE");
   bench->add_option("--threads", bench_arguments.threads, "LibTorch threads (0: all cores)")->check(CLI::NonNegativeNumber);
   bench->add_option("--device", bench_arguments.device, "where the cases run: cpu, cuda or cuda:N")->capture_default_str();
   bench->add_flag("--list", bench_arguments.list, "list the cases and run none");
   bench->add_option("--plugin-path", bench_arguments.plugin_folders, "extra plugin folder")->type_name("DIR");
+  bench
+      ->add_option("--against", bench_arguments.against,
+                   "A/B: bench this gcbench against that one (the baseline) in alternating rounds, each side in its own "
+                   "process; --json gets one paired file, which `gcbench compare FILE` judges")
+      ->type_name("GCBENCH");
+  bench->add_option("--against-plugin-path", bench_arguments.against_plugin_folders, "the baseline's extra plugin folder")
+      ->type_name("DIR");
+  bench->add_option("--rounds", bench_arguments.rounds, "with --against: rounds, one run of each side each (6 or more)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
 
-  auto* compare = app.add_subcommand("compare",
-                                     "compare a contender with a baseline: two results folders of one suite, "
-                                     "or two benchmark JSON files; exit 0 no regression, 1 a regression, 2 cannot compare");
+  auto* compare =
+      app.add_subcommand("compare",
+                         "compare a contender with a baseline: two results folders of one suite, "
+                         "two benchmark JSON files, or one paired file; exit 0 no regression, 1 a regression, 2 cannot compare");
   gcbench::cli::CompareArguments compare_arguments;
-  compare->add_option("BASELINE", compare_arguments.baseline, "results folder or benchmark JSON")->required();
-  compare->add_option("CONTENDER", compare_arguments.contender, "results folder or benchmark JSON")->required();
+  compare
+      ->add_option("BASELINE", compare_arguments.baseline,
+                   "results folder or benchmark JSON; alone, a paired file of `gcbench bench --against`")
+      ->required();
+  compare->add_option("CONTENDER", compare_arguments.contender, "results folder or benchmark JSON");
   compare->add_option("--thresholds", compare_arguments.thresholds, "TOML file of thresholds (default: see README)")
       ->type_name("FILE");
   compare->add_flag("--json", compare_arguments.as_json, "print the findings as JSON");
+  compare->add_flag("--across-machines", compare_arguments.across_machines,
+                    "results of two machine identities (CPU, threads, LibTorch, BLAS, device): judge each metric against "
+                    "its seed band (2 SD over the baseline's seeds), not thresholds, and no times");
+
+  auto* version = app.add_subcommand("version", "what this gcbench is: version, revision, record schema, plugin ABI, LibTorch");
+  version->add_flag("--json", as_json, "print JSON (what `bench --against` asks the other gcbench)");
 
   auto* history = app.add_subcommand("history", "the results history (SQLite): add results, show series with their steps");
   history->require_subcommand(1);
@@ -256,6 +282,7 @@ int run_gcbench(int argc, char** argv) {
     if (check_plugin->parsed()) return gcbench::cli::check_plugin_command(check_arguments);
     if (bench->parsed()) return gcbench::cli::bench_command(bench_arguments);
     if (compare->parsed()) return gcbench::cli::compare_command(compare_arguments);
+    if (version->parsed()) return gcbench::cli::version_command(as_json);
     if (history_add->parsed()) return gcbench::cli::history_add_command(history_arguments);
     if (history_show->parsed()) return gcbench::cli::history_show_command(history_arguments);
     if (dashboard->parsed()) return gcbench::cli::dashboard_command(dashboard_arguments);

@@ -29,10 +29,6 @@ const std::vector<double>& seconds(const BenchRepetitions& repetitions, const st
   return statistic == "cpu_time" ? repetitions.cpu_time : repetitions.real_time;
 }
 
-std::string context_text(const json& context, const char* key) {
-  return context.contains(key) ? (context[key].is_string() ? context[key].get<std::string>() : context[key].dump()) : "?";
-}
-
 // The smallest two-sided p the exact test can give with n and m repetitions: 2 / C(n + m, n).
 double smallest_p(std::size_t n, std::size_t m) {
   double arrangements = 1;
@@ -47,10 +43,10 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
   const BenchFile baseline = read_side(baseline_file, "baseline");
   const BenchFile contender = read_side(contender_file, "contender");
   Comparison out{"benchmarks", baseline_file.string(), contender_file.string(), {}, {}};
-  out.notes.push_back(fmt::format("revisions: baseline {}, contender {}", context_text(baseline.context, "git_revision"),
-                                  context_text(contender.context, "git_revision")));
+  out.notes.push_back(fmt::format("revisions: baseline {}, contender {}", context_value(baseline.context, "git_revision"),
+                                  context_value(contender.context, "git_revision")));
   for (const char* key : {"cpu_model", "threads", "host_name", "libtorch_version", "blas"}) {
-    const auto a = context_text(baseline.context, key), b = context_text(contender.context, key);
+    const auto a = context_value(baseline.context, key), b = context_value(contender.context, key);
     if (a != b) out.notes.push_back(fmt::format("{} differs: baseline {}, contender {}", key, a, b));
   }
   if (const auto a = calibration_seconds(baseline), b = calibration_seconds(contender); a && b) {

@@ -84,6 +84,58 @@ std::string place_of(const RunRecord& record) {
   return fmt::format("{}\n{}\n{}", record.variant, record.swept.dump(), record.seed);
 }
 
+// Where a run sits in its suite's plan but for its seed: the runs a seed band is measured over.
+std::string place_but_seed(const RunRecord& record) { return fmt::format("{}\n{}", record.variant, record.swept.dump()); }
+
+// Twice the standard deviation of each headline metric over the baseline's seeds, by place but seed.
+using SeedBands = std::map<std::string, std::map<std::string, std::vector<double>>>;
+SeedBands seed_values(const std::map<std::string, const RunRecord*>& runs) {
+  SeedBands out;
+  for (const auto& [id, record] : runs) {
+    if (record->status != RunStatus::ok) continue;
+    for (const auto& metric : headline_metrics(*record)) out[place_but_seed(*record)][metric.name].push_back(metric.value);
+  }
+  return out;
+}
+
+std::optional<std::pair<double, std::size_t>> seed_band(const SeedBands& bands, const RunRecord& record,
+                                                        const std::string& metric) {
+  const auto place = bands.find(place_but_seed(record));
+  if (place == bands.end()) return std::nullopt;
+  const auto values = place->second.find(metric);
+  if (values == place->second.end() || values->second.size() < 2) return std::nullopt;
+  const double n = static_cast<double>(values->second.size());
+  double mean = 0, squares = 0;
+  for (double v : values->second) mean += v / n;
+  for (double v : values->second) squares += (v - mean) * (v - mean);
+  return std::pair{2 * std::sqrt(squares / (n - 1)), values->second.size()};
+}
+
+// Across machines: a metric moved past its seed band (accuracy: dropped past it); times are the machines'.
+Finding band_finding(const std::string& subject, const HeadlineMetric& base, const HeadlineMetric& cont,
+                     const std::optional<std::pair<double, std::size_t>>& band) {
+  Finding f{Verdict::unchanged, subject, base.name, base.value, cont.value, std::nullopt, "seed band", ""};
+  if (base.kind == MetricKind::time) {
+    f.test = "";
+    f.note = "another machine: times compare machines, not judged";
+    return f;
+  }
+  if (!band) {
+    f.test = "";
+    f.note = "no seed band (the baseline has fewer than 2 seeds here): not judged across machines";
+    return f;
+  }
+  const double delta = cont.value - base.value;
+  f.note = fmt::format("seed band +-{:.4g} (2 SD over {} baseline seeds)", band->first, band->second);
+  if (base.kind == MetricKind::accuracy) {
+    if (delta < -band->first) f.verdict = Verdict::regressed;
+    if (delta > band->first) f.verdict = Verdict::improved;
+  } else if (std::abs(delta) > band->first) {
+    f.verdict = Verdict::regressed;
+  }
+  return f;
+}
+
 Finding accuracy_finding(const std::string& subject, const HeadlineMetric& base, const HeadlineMetric& cont,
                          const Thresholds& t) {
   Finding f{Verdict::unchanged, subject, base.name, base.value, cont.value, std::nullopt, "threshold", ""};
@@ -134,7 +186,7 @@ Finding time_finding(const std::string& subject, const HeadlineMetric& base, con
 }
 
 void compare_run(const std::string& subject, const RunRecord& base, const RunRecord& cont, const Thresholds& t,
-                 std::vector<Finding>& findings) {
+                 const SeedBands* bands, std::vector<Finding>& findings) {
   if (base.status != cont.status) {
     const bool worse = base.status == RunStatus::ok || (base.status == RunStatus::diverged && cont.status == RunStatus::failed);
     findings.push_back(
@@ -149,6 +201,10 @@ void compare_run(const std::string& subject, const RunRecord& base, const RunRec
     const auto other = contender.find(metric.name);
     if (other == contender.end()) {
       findings.push_back({Verdict::only_in_baseline, subject, metric.name, metric.value, std::nullopt, std::nullopt, "", ""});
+      continue;
+    }
+    if (bands) {
+      findings.push_back(band_finding(subject, metric, other->second, seed_band(*bands, base, metric.name)));
       continue;
     }
     switch (metric.kind) {
@@ -173,13 +229,16 @@ void compare_run(const std::string& subject, const RunRecord& base, const RunRec
   }
 }
 
-std::string machine_of(const Provenance& p) {
-  return fmt::format("{} ({}, {} threads)", p.hostname, p.cpu_model.empty() ? "cpu unknown" : p.cpu_model, p.threads);
-}
-
 }  // namespace
 
-Comparison compare_results(const fs::path& baseline_path, const fs::path& contender_path, const Thresholds& t) {
+std::string machine_identity(const Provenance& p) {
+  return fmt::format("{}, {} threads, LibTorch {}{}, BLAS {}, device {}", p.cpu_model.empty() ? "CPU unknown" : p.cpu_model,
+                     p.threads, p.libtorch_version, p.libtorch_cuda_version.empty() ? "" : " CUDA " + p.libtorch_cuda_version,
+                     p.blas, p.device_model.empty() ? p.device : p.device_model);
+}
+
+Comparison compare_results(const fs::path& baseline_path, const fs::path& contender_path, const Thresholds& t,
+                           const ResultsComparisonOptions& options) {
   const Side baseline = read_side(baseline_path, "baseline");
   const Side contender = read_side(contender_path, "contender");
   if (baseline.suite != contender.suite) {
@@ -230,9 +289,23 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
   const auto& bp = baseline.records.front().provenance;
   const auto& cp = contender.records.front().provenance;
   out.notes.push_back(fmt::format("revisions: baseline {}, contender {}", bp.git_revision, cp.git_revision));
-  if (machine_of(bp) != machine_of(cp)) {
-    out.notes.push_back(fmt::format("machines differ: baseline {}, contender {}; times compare machines, not code",
-                                    machine_of(bp), machine_of(cp)));
+  const bool across = machine_identity(bp) != machine_identity(cp);
+  if (across && !options.across_machines) {
+    throw CannotCompare(fmt::format(
+        "baselines from another machine: baseline {} ({}), contender {} ({}); one seed's results differ between machines "
+        "far beyond any threshold, so they are not the code's. Run the baseline revision on this machine (ci/nightly.sh "
+        "does), or pass --across-machines to judge each metric against its seed band",
+        machine_identity(bp), bp.hostname, machine_identity(cp), cp.hostname));
+  }
+  const SeedBands bands = across ? seed_values(base_runs) : SeedBands{};
+  if (across) {
+    out.notes.push_back(fmt::format(
+        "across machines (baseline {}, contender {}): each metric is judged against its seed band, twice its standard "
+        "deviation over the baseline's seeds at the same variant and sweep point; times are not judged",
+        machine_identity(bp), machine_identity(cp)));
+  } else if (bp.hostname != cp.hostname) {
+    out.notes.push_back(
+        fmt::format("hosts differ ({} and {}), of one machine identity: {}", bp.hostname, cp.hostname, machine_identity(bp)));
   }
   std::set<std::string> data_changed;  // the datasets whose runs loaded other data on the two sides
   for (const auto& [base, cont] : partner) {
@@ -264,7 +337,7 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
            planned ? "planned by the contender, but it has no record of it (not run, or lost)" : "not planned by the contender"});
       continue;
     }
-    compare_run(subject, record, *other->second, t, out.findings);
+    compare_run(subject, record, *other->second, t, across ? &bands : nullptr, out.findings);
   }
   if (!one_side_keys.empty()) {
     out.notes.push_back(

@@ -4,18 +4,36 @@
 //    accuracies of the identical episodes, with the mean difference's 95% interval;
 //  - source accuracy, GC, NC: a threshold (one value per run);
 //  - run and phase times: a threshold, one sample per side, said so.
+//
+// Results of one seed differ between machines (float rounding differs between
+// CPUs' kernels, and a chaotic training run turns that into differences far
+// above any threshold), so folders from two machine identities (CPU model,
+// threads, LibTorch, BLAS, device) are not compared unless asked: across
+// machines, a metric is judged against its seed band instead, twice the
+// standard deviation of that metric over the baseline's seeds at the same
+// variant and sweep point; times are not judged at all.
 #pragma once
 
 #include <filesystem>
 
 #include "compare/comparison.hpp"
 #include "compare/thresholds.hpp"
+#include "record/run_record.hpp"
 
 namespace gcbench {
 
+struct ResultsComparisonOptions {
+  bool across_machines = false;  // judge folders of two machine identities against seed bands
+};
+
 // Throws CannotCompare naming the folder or file when a side is missing or
-// unreadable, the folders hold other suites, or their plans share no run.
+// unreadable, the folders hold other suites, their plans share no run, or they
+// come from two machine identities and options.across_machines is false.
 Comparison compare_results(const std::filesystem::path& baseline, const std::filesystem::path& contender,
-                           const Thresholds& thresholds);
+                           const Thresholds& thresholds, const ResultsComparisonOptions& options = {});
+
+// "AMD EPYC 7B13, 2 threads, LibTorch 1.13.0, BLAS open, device AMD EPYC 7B13": what a
+// result of one seed depends on beside the code.
+std::string machine_identity(const Provenance& provenance);
 
 }  // namespace gcbench

@@ -18,14 +18,32 @@ struct BenchRepetitions {
   std::string error;  // Google Benchmark's error_message, when a repetition failed
 };
 
+// What a paired file (`gcbench bench --against OTHER`) adds: the baseline's
+// side of every round. Repetition i of a case, on either side, is round i, and
+// the two sides of a round ran back to back on the same machine.
+struct PairedBaseline {
+  std::string binary;      // the baseline's gcbench, as given to --against
+  nlohmann::json context;  // its Google Benchmark context (revision, LibTorch, plugins)
+  std::map<std::string, BenchRepetitions> benchmarks;
+  std::vector<std::string> first;  // per round, which side ran first: "baseline" or "contender"
+};
+
 struct BenchFile {
   std::string content;  // the file as read, for its digest
   nlohmann::json context;
   std::vector<std::string> order;  // benchmark names (run_name) in file order
   std::map<std::string, BenchRepetitions> benchmarks;
+  // A paired file is a whole Google Benchmark file of the contender's side
+  // (history and the two-file compare read it as one), plus the baseline's.
+  std::optional<PairedBaseline> paired;
 };
 
+// The key under which a paired file keeps the baseline's side, and its format's version.
+inline constexpr const char* kPairedKey = "gcbench_paired";
+inline constexpr int kPairedFormat = 1;
+
 // Aggregate rows (mean, median, ...) are skipped: the repetitions are the data.
+// A paired file of a newer format than this gcbench reads is refused.
 // Throws std::runtime_error naming the file, and what writes a good one, when it
 // cannot be opened, is not JSON, or is not Google Benchmark's format.
 BenchFile read_bench_file(const std::filesystem::path& file);
@@ -33,6 +51,9 @@ BenchFile read_bench_file(const std::filesystem::path& file);
 // Cases named "calibration/..." time fixed LibTorch kernels that no gcbench
 // change touches (a GEMM, a convolution): every bench file has them, and they
 // say how fast the machine ran that session.
+// A context value as text ("?" when absent), e.g. context_value(bench.context, "git_revision").
+std::string context_value(const nlohmann::json& context, const char* key);
+
 bool is_calibration_case(const std::string& name);
 // The geometric mean of the calibration cases' median real times, in seconds:
 // the unit that normalised series are measured in. None when the file has no

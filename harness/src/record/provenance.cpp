@@ -3,12 +3,26 @@
 #include <ctime>
 #include <thread>
 
+#include <gcbench/sdk/abi.hpp>
+
+#include "record/bench_file.hpp"
 #include "record/build_info.hpp"
 
 namespace gcbench {
 
 std::string gcbench_version() { return build_info::kVersion; }
 std::string git_revision() { return build_info::kGitRevision; }
+
+nlohmann::json gcbench_identity() {
+  return {{"program", "gcbench"},
+          {"gcbench_version", gcbench_version()},
+          {"git_revision", git_revision()},
+          {"record_schema", kRunRecordSchemaVersion},
+          {"paired_bench_format", kPairedFormat},
+          {"plugin_abi", kAbiVersion},
+          {"libtorch_version", libtorch_version()},
+          {"libtorch_cuda_version", libtorch_build().cuda_version}};
+}
 
 Provenance machine_provenance(int threads) {
   Provenance p;

@@ -2,6 +2,8 @@
 // holds the machine's facts).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 
 #include "record/run_record.hpp"
@@ -11,6 +13,12 @@ namespace gcbench {
 
 std::string gcbench_version();
 std::string git_revision();  // "<sha>[-dirty]" at build time, or "unknown"
+
+// What `gcbench version --json` prints, and what `bench --against` asks of the
+// other gcbench before running it: "program" ("gcbench"), gcbench_version,
+// git_revision, record_schema, paired_bench_format, plugin_abi, libtorch_version
+// and libtorch_cuda_version.
+nlohmann::json gcbench_identity();
 
 // Versions, revision, host, CPU, BLAS, compiler, threads and cores; the plugins are the runner's to fill in.
 Provenance machine_provenance(int threads);

@@ -9,7 +9,30 @@
 
 #include <stdexcept>
 
+#ifdef GCBENCH_TEST_SLOWDOWN
+#include <chrono>
+#include <cstdlib>
+#endif
+
 namespace {
+
+#ifdef GCBENCH_TEST_SLOWDOWN
+// Only in ci/sensitivity.sh's copy of this plugin (tests/CMakeLists.txt): a
+// known slowdown, for measuring how often the nightly's paired bench catches
+// one. After each forward, busy work for GCBENCH_TEST_SLOWDOWN (a fraction, from
+// the environment) of that forward's own time; busy, not asleep, as slower
+// code would be.
+void add_injected_slowdown(std::chrono::steady_clock::time_point forward_start) {
+  static const double fraction = [] {
+    const char* text = std::getenv("GCBENCH_TEST_SLOWDOWN");
+    return text ? std::atof(text) : 0.0;
+  }();
+  const auto now = std::chrono::steady_clock::now();
+  const auto until = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>((now - forward_start) * fraction);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
+#endif
 
 class Conv4Embedding : public gcbench::EmbeddingNet {
  public:
@@ -38,8 +61,15 @@ class Conv4Embedding : public gcbench::EmbeddingNet {
   }
 
   at::Tensor forward(at::Tensor images) override {
+#ifdef GCBENCH_TEST_SLOWDOWN
+    const auto start = std::chrono::steady_clock::now();
+#endif
     auto x = features_->forward(images).flatten(1);
-    return projection_.is_empty() ? x : projection_->forward(x);
+    auto embedding = projection_.is_empty() ? x : projection_->forward(x);
+#ifdef GCBENCH_TEST_SLOWDOWN
+    add_injected_slowdown(start);
+#endif
+    return embedding;
   }
 
   std::int64_t dimension() const override { return dimension_; }

@@ -1,0 +1,24 @@
+// A paired bench file (`gcbench bench --against OTHER --json FILE`), case by
+// case: the ratio contender/baseline of each round's pair, tested with
+// Wilcoxon's signed-rank test on the log-ratios, and estimated with the
+// Hodges-Lehmann median and its 95% interval. A case regresses when that
+// interval lies wholly above 1 + benchmark.paired_relative: the slowdown is both
+// real and larger than the threshold, whatever the machine did meanwhile, for
+// it fell on both sides of every pair.
+#pragma once
+
+#include <filesystem>
+
+#include "compare/comparison.hpp"
+#include "compare/thresholds.hpp"
+
+namespace gcbench {
+
+// Throws CannotCompare naming the file when it is missing, not a benchmark file,
+// or not a paired one.
+Comparison compare_paired_benchmarks(const std::filesystem::path& file, const Thresholds& thresholds);
+
+// Whether `file` is a paired bench file (has the paired part), without judging the rest.
+bool is_paired_bench_file(const std::filesystem::path& file);
+
+}  // namespace gcbench

@@ -1,0 +1,160 @@
+// `gcbench bench --against OTHER`: baseline and contender in one session, round
+// by round, each in its own process, into one paired file that `gcbench
+// compare FILE` judges on the rounds' ratios. The tiny_net test plugin, built
+// twice (its regressed build sleeps in every forward), is "the code" that
+// changed; both sides are this gcbench, each with its own plugin folder.
+#include <c10/util/Logging.h>
+#include <fmt/format.h>
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "record/run_record.hpp"
+#include "support/fixtures.hpp"
+
+using gcbench::testing::exit_code;
+using gcbench::testing::gcbench_cli;
+using gcbench::testing::quoted;
+using gcbench::testing::TempDir;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A paired bench of train_step/tiny_net: the baseline with `baseline_build`, the contender with `contender_build`.
+std::string paired_bench(const fs::path& file, const std::string& baseline_build, const std::string& contender_build,
+                         int rounds = 6) {
+  return gcbench_cli(
+      fmt::format("bench --against {} --against-plugin-path {} --plugin-path {} --filter '^train_step/tiny_net$' --rounds {} "
+                  "--min-time 0.01 --threads 1 --json {}",
+                  quoted(gcbench::testing::gcbench_executable()), quoted(gcbench::testing::test_plugin_dir(baseline_build)),
+                  quoted(gcbench::testing::test_plugin_dir(contender_build)), rounds, quoted(file)));
+}
+
+// A stand-in for another program at `file`: a shell script that prints `answer` to `version --json`.
+fs::path fake_gcbench(const fs::path& file, const std::string& answer) {
+  gcbench::testing::write_text(file, "#!/bin/sh\ncat <<'EOF'\n" + answer + "\nEOF\n");
+  fs::permissions(file, fs::perms::owner_all);
+  return file;
+}
+
+}  // namespace
+
+TEST_CASE("gcbench version --json says what bench --against asks of the other side", "[bench][paired]") {
+  const auto output = gcbench_cli("version --json");
+  INFO(output);
+  REQUIRE(exit_code(output) == 0);
+  const auto identity = json::parse(output.substr(output.find('{')));
+  CHECK(identity["program"] == "gcbench");
+  CHECK(identity["record_schema"] == gcbench::kRunRecordSchemaVersion);
+  for (const char* key : {"gcbench_version", "git_revision", "paired_bench_format", "plugin_abi", "libtorch_version"}) {
+    INFO(key);
+    CHECK(identity.contains(key));
+  }
+}
+
+TEST_CASE("bench --against keeps each round's pair, the first side alternating, and compare flags the slowed side",
+          "[bench][paired]") {
+  TempDir dir;
+  const auto file = dir / "paired.json";
+  const auto output = paired_bench(file, "tiny_net", "tiny_net_regressed");
+  INFO(output);
+  REQUIRE(exit_code(output) == 0);
+  CHECK_THAT(output, Catch::Contains("round 6/6 (contender first)"));
+  CHECK_FALSE(fs::exists(dir / "paired.json.rounds"));
+
+  const auto written = json::parse(gcbench::testing::read_text(file));
+  const auto& paired = written["gcbench_paired"];
+  CHECK(paired["first"] == json::array({"baseline", "contender", "baseline", "contender", "baseline", "contender"}));
+  CHECK(paired["baseline"]["context"]["plugin.architecture.tiny_net"] != written["context"]["plugin.architecture.tiny_net"]);
+  for (const auto* rows : {&written["benchmarks"], &paired["baseline"]["benchmarks"]}) {
+    std::set<int> rounds;
+    for (const auto& row : *rows) {
+      if (row["run_name"] == "train_step/tiny_net/real_time") rounds.insert(row["repetition_index"].get<int>());
+    }
+    CHECK(rounds == std::set<int>{0, 1, 2, 3, 4, 5});
+  }
+
+  const auto compared = gcbench_cli("compare " + quoted(file));
+  INFO(compared);
+  CHECK(exit_code(compared) == 1);
+  CHECK_THAT(compared, Catch::Contains("REGRESSION: train_step/tiny_net/real_time: real_time ratio") &&
+                           Catch::Contains("over 6 rounds") && Catch::Contains("ABBA"));
+  CHECK_THAT(compared, Catch::Contains("calibration: the same kernels on both sides"));
+
+  SECTION("the other way round, the contender is the faster: improved, no regression") {
+    const auto reversed = dir / "reversed.json";
+    REQUIRE(exit_code(paired_bench(reversed, "tiny_net_regressed", "tiny_net")) == 0);
+    const auto improved = gcbench_cli("compare " + quoted(reversed));
+    INFO(improved);
+    CHECK(exit_code(improved) == 0);
+    CHECK_THAT(improved, Catch::Contains("1 improved"));
+  }
+  SECTION("history and the two-file compare read a paired file as the contender's bench") {
+    const auto history = gcbench_cli(fmt::format("history add --db {} {}", quoted(dir / "h.sqlite"), quoted(file)));
+    INFO(history);
+    CHECK(exit_code(history) == 0);
+    CHECK(exit_code(gcbench_cli(fmt::format("compare {} {}", quoted(file), quoted(file)))) == 0);
+  }
+}
+
+TEST_CASE("bench --against refuses, before anything runs, another that is not a gcbench it can be paired with",
+          "[bench][paired]") {
+  TempDir dir;
+  const auto identity = json::parse(gcbench_cli("version --json").substr(gcbench_cli("version --json").find('{')));
+  const auto answer_with = [&](const char* key, const json& value) {
+    auto changed = identity;
+    changed[key] = value;
+    return changed.dump();
+  };
+  const std::vector<std::pair<fs::path, std::string>> cases = {
+      {dir / "absent", "no such file"},
+      {dir.path(), "a folder; give the gcbench executable"},
+      {"/bin/true", "no JSON object; it is not gcbench"},
+      {fake_gcbench(dir / "python", R"({"program": "python"})"), "no \"program\": \"gcbench\""},
+      {fake_gcbench(dir / "other_torch", answer_with("libtorch_version", "0.4.1")),
+       "its libtorch_version is 0.4.1, this gcbench's " + identity["libtorch_version"].get<std::string>()},
+      {fake_gcbench(dir / "newer_schema", answer_with("record_schema", 99)), "its record_schema is 99, newer than this"},
+  };
+  for (const auto& [other, message] : cases) {
+    const auto file = dir / "paired.json";
+    const auto output =
+        gcbench_cli(fmt::format("bench --against {} --filter calibration --json {}", quoted(other), quoted(file)));
+    INFO(output);
+    CHECK(exit_code(output) == 2);
+    CHECK_THAT(output, Catch::Contains("--against " + other.string()) && Catch::Contains(message));
+    CHECK_FALSE(fs::exists(file));
+  }
+}
+
+TEST_CASE("compare of one file takes only a paired file, and refuses one of a newer format or with rounds missing",
+          "[bench][paired]") {
+  TempDir dir;
+  const auto file = dir / "paired.json";
+  REQUIRE(exit_code(paired_bench(file, "tiny_net", "tiny_net", 2)) == 0);
+  const auto few = gcbench_cli("compare " + quoted(file));
+  INFO(few);
+  CHECK_THAT(few, Catch::Contains("2 rounds cannot give a 95% interval") && Catch::Contains("(the interval covers 50.0%)"));
+
+  auto written = json::parse(gcbench::testing::read_text(file));
+  auto newer = written;
+  newer["gcbench_paired"]["format"] = 99;
+  gcbench::testing::write_text(dir / "newer.json", newer.dump());
+  auto short_one = written;
+  short_one["gcbench_paired"]["first"].push_back("baseline");
+  gcbench::testing::write_text(dir / "short.json", short_one.dump());
+  written.erase("gcbench_paired");
+  gcbench::testing::write_text(dir / "unpaired.json", written.dump());
+  const std::vector<std::pair<fs::path, std::string>> cases = {
+      {dir / "newer.json", "is a paired bench file of format 99, newer than this gcbench reads"},
+      {dir / "short.json", "has 3 rounds, but 'calibration/"},
+      {dir / "unpaired.json", "alone: give a paired bench file"},
+      {dir.path(), "alone: give a paired bench file"},
+  };
+  for (const auto& [input, message] : cases) {
+    const auto output = gcbench_cli("compare " + quoted(input));
+    INFO(output);
+    CHECK(exit_code(output) == 2);
+    CHECK_THAT(output, Catch::Contains(message));
+  }
+}
