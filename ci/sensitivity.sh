@@ -33,7 +33,7 @@ cases=(train_step/conv4 gc/hutchinson/conv4)
 filter='^(train_step/conv4|gc/hutchinson/conv4)$'
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
-cmake --build build -j "$(nproc)" --target gcbench gcbench_plugins gcbench_architecture_conv4_slowed
+cmake --build build -j "$(nproc)" --target gcbench gcbench_plugins gcbench_architecture_conv4_slowed >&2
 out="results/sensitivity/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 baseline=./build/gcbench
@@ -56,7 +56,8 @@ trial() {  # CONTENDER FRACTION FILE
 # The interval's note of CASE in FILE judged at THRESHOLD: "<verdict> <ratio> <low> <high>".
 judge() {  # FILE CASE THRESHOLD
   printf '[benchmark]\npaired_relative = %s\n' "$3" > "$out/thresholds.toml"
-  "$baseline" compare --json --thresholds "$out/thresholds.toml" "$1" 2>/dev/null |
+  # compare exits 1 on a regression: that is the answer here, not a failure.
+  { "$baseline" compare --json --thresholds "$out/thresholds.toml" "$1" 2>/dev/null || true; } |
     jq -r --arg name "$2/real_time" '.findings[] | select(.subject == $name) |
       "\(.verdict) \(.note | capture("ratio (?<r>[0-9.]+) \\[(?<l>[0-9.]+), (?<h>[0-9.]+)\\]") | "\(.r) \(.l) \(.h)")"'
 }
