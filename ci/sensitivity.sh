@@ -13,7 +13,9 @@
 # measures, and the table says so). Unchanged code is this build against a
 # copy of itself. Every trial is a whole paired bench, as the nightly runs it.
 #
-#   bash ci/sensitivity.sh          about 45 minutes on 2 cores with the defaults
+#   bash ci/sensitivity.sh                 about 90 minutes on 2 cores with the defaults
+#   bash ci/sensitivity.sh --table FOLDER  the table again from a finished folder's paired files
+#                                          (e.g. at other thresholds), running nothing
 #
 # Settings, from the environment:
 #   GCBENCH_SENSITIVITY_TRIALS    trials per condition (default 10)
@@ -31,12 +33,22 @@ targets=${GCBENCH_SENSITIVITY_TARGETS:-"0.03 0.05 0.10"}
 thresholds=${GCBENCH_SENSITIVITY_THRESHOLDS:-"0.01 0.02 0.03 0.05"}
 cases=(train_step/conv4 gc/hutchinson/conv4)
 filter='^(train_step/conv4|gc/hutchinson/conv4)$'
+table_only=""
+case "${1:-}" in
+  --table) table_only=${2:?usage: bash ci/sensitivity.sh --table FOLDER} ;;
+  "") ;;
+  *) echo "usage: bash ci/sensitivity.sh [--table FOLDER]" >&2; exit 2 ;;
+esac
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
-cmake --build build -j "$(nproc)" --target gcbench gcbench_plugins gcbench_architecture_conv4_slowed >&2
-out="results/sensitivity/$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$out"
 baseline=./build/gcbench
+if [ -z "$table_only" ]; then
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
+  cmake --build build -j "$(nproc)" --target gcbench gcbench_plugins gcbench_architecture_conv4_slowed >&2
+  out="results/sensitivity/$(date -u +%Y%m%dT%H%M%SZ)"
+  mkdir -p "$out"
+else
+  out=$table_only
+fi
 
 # A contender is a copy of this build with a plugins folder of its own beside it
 # (gcbench finds its plugins beside itself), as another revision's build would be.
@@ -46,8 +58,6 @@ make_contender() {  # FOLDER CONV4_PLUGIN
   cp -r build/plugins/gcbench_*.so build/plugins/gcbench_*.data "$1/plugins/" 2>/dev/null || cp build/plugins/gcbench_*.so "$1/plugins/"
   cp "$2" "$1/plugins/gcbench_architecture_conv4.so"
 }
-make_contender "$out/unchanged" build/plugins/gcbench_architecture_conv4.so
-make_contender "$out/slowed" build/tests/test_plugins/conv4_slowed/gcbench_architecture_conv4.so
 
 trial() {  # CONTENDER FRACTION FILE
   GCBENCH_TEST_SLOWDOWN="$2" "$1/gcbench" bench --against "$baseline" --filter "$filter" --rounds "$rounds" \
@@ -62,24 +72,38 @@ judge() {  # FILE CASE THRESHOLD
       "\(.verdict) \(.note | capture("ratio (?<r>[0-9.]+) \\[(?<l>[0-9.]+), (?<h>[0-9.]+)\\]") | "\(.r) \(.l) \(.h)")"'
 }
 
-echo "sensitivity: measuring conv4's forward share of its cases (one A/B at fraction 0.5)" >&2
-trial "$out/slowed" 0.5 "$out/share.json"
-share=$(judge "$out/share.json" train_step/conv4 0.03 | awk '{ print ($2 - 1) / 0.5 }')
-echo "sensitivity: conv4's forward is $share of train_step/conv4 (its slowdown per unit of injected fraction)" >&2
-
-conditions=("unchanged 0")
-for target in $targets; do conditions+=("$target $(awk -v t="$target" -v s="$share" 'BEGIN { print t / s }')"); done
 started=$SECONDS
-for condition in "${conditions[@]}"; do
-  read -r name fraction <<< "$condition"
-  contender="$out/slowed"
-  [ "$name" = unchanged ] && contender="$out/unchanged"
-  for t in $(seq 1 "$trials"); do
-    file="$out/$name-$t.json"
-    trial "$contender" "$fraction" "$file"
-    echo "sensitivity: $name trial $t/$trials: $(judge "$file" train_step/conv4 0.03) | $(judge "$file" gc/hutchinson/conv4 0.03); $((SECONDS - started)) s" >&2
+if [ -z "$table_only" ]; then
+  make_contender "$out/unchanged" build/plugins/gcbench_architecture_conv4.so
+  make_contender "$out/slowed" build/tests/test_plugins/conv4_slowed/gcbench_architecture_conv4.so
+  echo "sensitivity: measuring conv4's forward share of its cases (one A/B at fraction 0.5)" >&2
+  trial "$out/slowed" 0.5 "$out/share.json"
+  share=$(judge "$out/share.json" train_step/conv4 0.03 | awk '{ print ($2 - 1) / 0.5 }')
+  echo "sensitivity: conv4's forward is $share of train_step/conv4 (its slowdown per unit of injected fraction)" >&2
+  # What the table needs to be made again: the share, the conditions, the settings.
+  {
+    echo "share $share"
+    echo "settings $trials $rounds $min_time"
+    echo "condition unchanged 0"
+    for target in $targets; do echo "condition $target $(awk -v t="$target" -v s="$share" 'BEGIN { print t / s }')"; done
+  } > "$out/conditions.txt"
+fi
+share=$(awk '$1 == "share" { print $2 }' "$out/conditions.txt")
+read -r trials rounds min_time <<< "$(awk '$1 == "settings" { print $2, $3, $4 }' "$out/conditions.txt")"
+mapfile -t conditions < <(awk '$1 == "condition" { print $2, $3 }' "$out/conditions.txt")
+if [ -z "$table_only" ]; then
+  for condition in "${conditions[@]}"; do
+    read -r name fraction <<< "$condition"
+    contender="$out/slowed"
+    [ "$name" = unchanged ] && contender="$out/unchanged"
+    for t in $(seq 1 "$trials"); do
+      file="$out/$name-$t.json"
+      trial "$contender" "$fraction" "$file"
+      echo "sensitivity: $name trial $t/$trials: $(judge "$file" train_step/conv4 0.03) | $(judge "$file" gc/hutchinson/conv4 0.03); $((SECONDS - started)) s" >&2
+    done
   done
-done
+  rm -rf "$out/unchanged" "$out/slowed"
+fi
 
 {
   echo "# Paired-bench sensitivity ($(date -u +%Y-%m-%d), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores)"
@@ -101,15 +125,16 @@ done
       for th in $thresholds; do
         flagged=0
         for t in $(seq 1 "$trials"); do
-          [ "$(judge "$out/$name-$t.json" "$case" "$th" | cut -d' ' -f1)" = regressed ] && flagged=$((flagged + 1))
+          [ "$(judge "$out/$name-$t.json" "$case" "$th" | cut -d' ' -f1)" = REGRESSED ] && flagged=$((flagged + 1))
         done
         row+=" $flagged/$trials |"
       done
       echo "$row"
     done
   done
-  echo
-  echo "Wall time of the trials: $((SECONDS - started)) s."
+  if [ -z "$table_only" ]; then
+    echo
+    echo "Wall time of the trials: $((SECONDS - started)) s."
+  fi
 } | tee "$out/sensitivity.md"
-rm -rf "$out/unchanged" "$out/slowed"
 echo "sensitivity: $out/sensitivity.md" >&2
