@@ -55,7 +55,8 @@ fi
 make_contender() {  # FOLDER CONV4_PLUGIN
   mkdir -p "$1/plugins"
   cp build/gcbench "$1/"
-  cp -r build/plugins/gcbench_*.so build/plugins/gcbench_*.data "$1/plugins/" 2>/dev/null || cp build/plugins/gcbench_*.so "$1/plugins/"
+  cp build/plugins/gcbench_*.so "$1/plugins/"
+  cp -r build/plugins/gcbench_*.data "$1/plugins/" 2>/dev/null || true  # plugins' shipped files, where there are any
   cp "$2" "$1/plugins/gcbench_architecture_conv4.so"
 }
 

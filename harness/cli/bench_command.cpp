@@ -12,6 +12,7 @@
 #include "record/provenance.hpp"
 #include "runtime/device.hpp"
 #include "runtime/process_tuning.hpp"
+#include "util/child_process.hpp"
 
 namespace gcbench::cli {
 
@@ -29,7 +30,7 @@ int paired_bench_command(const BenchArguments& arguments) {
     return 2;
   }
   PairedBenchOptions options;
-  options.contender.gcbench = std::filesystem::read_symlink("/proc/self/exe");
+  options.contender.gcbench = this_executable();
   options.contender.plugin_folders = arguments.plugin_folders;
   options.baseline.gcbench = std::filesystem::absolute(arguments.against);
   options.baseline.plugin_folders = arguments.against_plugin_folders;
@@ -54,18 +55,6 @@ int paired_bench_command(const BenchArguments& arguments) {
 }
 
 }  // namespace
-
-int version_command(bool as_json) {
-  const auto identity = gcbench_identity();
-  if (as_json) {
-    fmt::print("{}\n", identity.dump(2));
-  } else {
-    fmt::print("gcbench {} ({}), record schema {}, plugin ABI {}, LibTorch {}\n", identity["gcbench_version"].get<std::string>(),
-               identity["git_revision"].get<std::string>(), identity["record_schema"].get<int>(),
-               identity["plugin_abi"].get<int>(), identity["libtorch_version"].get<std::string>());
-  }
-  return 0;
-}
 
 int bench_command(const BenchArguments& arguments) {
   if (!arguments.against.empty()) return paired_bench_command(arguments);

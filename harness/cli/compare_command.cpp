@@ -28,12 +28,6 @@ int compare_command(const CompareArguments& arguments) {
     if (arguments.contender.empty()) {
       const fs::path file = arguments.baseline;
       if (!fs::exists(file)) throw CannotCompare(fmt::format("{} does not exist", file.string()));
-      if (fs::is_directory(file) || !is_paired_bench_file(file)) {
-        throw CannotCompare(
-            fmt::format("{} alone: give a paired bench file (`gcbench bench --against OTHER --json FILE`), "
-                        "or a baseline and a contender",
-                        file.string()));
-      }
       return report(compare_paired_benchmarks(file, thresholds), arguments.as_json);
     }
     const fs::path baseline = arguments.baseline, contender = arguments.contender;

@@ -8,6 +8,7 @@
 #include "plan/plan.hpp"
 #include "runner/shards.hpp"
 #include "util/atomic_file.hpp"
+#include "util/child_process.hpp"
 
 namespace gcbench::cli {
 namespace fs = std::filesystem;
@@ -24,7 +25,7 @@ int emit_slurm_command(const EmitSlurmArguments& arguments) {
   job.runs = plan.size();
   job.shards = arguments.shards > 0 ? arguments.shards : independent_groups(plan);
   job.results = arguments.results.empty() ? (fs::path("results") / loaded.suite.name / "slurm").string() : arguments.results;
-  job.gcbench = arguments.gcbench.empty() ? fs::read_symlink("/proc/self/exe").string() : arguments.gcbench;
+  job.gcbench = arguments.gcbench.empty() ? this_executable().string() : arguments.gcbench;
   job.partition = arguments.partition;
   job.time = arguments.time;
   job.gpus_per_task = arguments.gpus_per_task;

@@ -17,6 +17,7 @@
 #include "runtime/device.hpp"
 #include "runtime/process_tuning.hpp"
 #include "util/atomic_file.hpp"
+#include "util/child_process.hpp"
 #include "util/progress.hpp"
 #include "util/shell_quote.hpp"
 
@@ -157,7 +158,7 @@ int run_command(const RunArguments& arguments) {
   resume.insert(resume.end(), {"--resume", folder.path().string()});
   options.resume_command = shell_command(resume);
   if (!arguments.in_process) {
-    options.child_command = {fs::read_symlink("/proc/self/exe").string(), "run-one"};
+    options.child_command = {this_executable().string(), "run-one"};
     for (const auto& word : suite_words(suite_arguments)) options.child_command.push_back(word);
     // The runs' processes write to a pipe we pass on: they show progress as we would.
     ::setenv("GCBENCH_PROGRESS", progress_on_terminal() ? "terminal" : "log", 1);

@@ -4,26 +4,18 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "record/bench_file.hpp"
 #include "util/atomic_file.hpp"
 #include "util/child_process.hpp"
 #include "util/progress.hpp"
+#include "util/text_file.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string tail(const std::string& text, std::size_t bytes) {
   return text.size() <= bytes ? text : "..." + text.substr(text.size() - bytes);
@@ -51,7 +43,7 @@ double run_side(const PairedBenchSide& side, const std::vector<std::string>& ben
   if (exit.exit_code != 0) {
     throw std::runtime_error(fmt::format("the {}'s bench ({}) failed in round {} with {}; its output, {}:\n{}", which,
                                          side.gcbench.string(), round + 1, describe(exit), options.output_file->string(),
-                                         tail(read_text(*options.output_file), 2000)));
+                                         tail(read_text_file(*options.output_file), 2000)));
   }
   return seconds_since(start);
 }
@@ -60,7 +52,7 @@ double run_side(const PairedBenchSide& side, const std::vector<std::string>& ben
 json round_rows(const fs::path& file, int round, int rounds, json* context) {
   json doc;
   try {
-    doc = json::parse(read_text(file));
+    doc = json::parse(read_text_file(file));
   } catch (const json::exception& error) {
     throw std::runtime_error(fmt::format("{} (a round's bench file) is not JSON: {}", file.string(), error.what()));
   }
@@ -90,12 +82,12 @@ json probe_gcbench(const fs::path& executable) {
   ChildOptions options;
   options.output_file = answer_file;
   const auto exit = run_child({executable.string(), "version", "--json"}, options);
-  const auto answer = read_text(answer_file);
+  const auto answer = fs::exists(answer_file) ? read_text_file(answer_file) : std::string();
   fs::remove(answer_file, error);
   const auto not_gcbench = [&](const std::string& why) {
     return refuse(
-        fmt::format("{}; it is not gcbench, or a gcbench older than 0.9, which cannot be paired "
-                    "(build a newer revision as the baseline). It answered `version --json` with: {}",
+        fmt::format("{}; it is not gcbench, or a gcbench from before `gcbench version` (revision a8425ac), which "
+                    "cannot be paired: build a newer revision as the baseline. It answered `version --json` with: {}",
                     why, tail(answer, 300)));
   };
   if (exit.exit_code != 0) throw not_gcbench(describe(exit));
@@ -123,7 +115,10 @@ void check_pairable(const json& ours, const json& other, const fs::path& executa
   }
   for (const char* key : {"record_schema", "paired_bench_format"}) {
     if (!other.contains(key) || !other[key].is_number_integer()) {
-      throw AgainstRefused(fmt::format("--against {}: its identity has no integer {}", executable.string(), key));
+      throw AgainstRefused(
+          fmt::format("--against {}: its `version --json` has no integer {}; rebuild it from a revision "
+                      "of this gcbench's",
+                      executable.string(), key));
     }
     if (other[key].get<int>() > ours.value(key, 0)) {
       throw AgainstRefused(

@@ -25,10 +25,6 @@ BenchFile read_side(const fs::path& file, const char* which) {
   }
 }
 
-const std::vector<double>& seconds(const BenchRepetitions& repetitions, const std::string& statistic) {
-  return statistic == "cpu_time" ? repetitions.cpu_time : repetitions.real_time;
-}
-
 // The smallest two-sided p the exact test can give with n and m repetitions: 2 / C(n + m, n).
 double smallest_p(std::size_t n, std::size_t m) {
   double arrangements = 1;
@@ -37,6 +33,22 @@ double smallest_p(std::size_t n, std::size_t m) {
 }
 
 }  // namespace
+
+std::optional<Finding> failure_finding(const std::string& name, const BenchRepetitions& base, const BenchRepetitions& cont) {
+  if (cont.error.empty() && base.error.empty()) return std::nullopt;
+  const bool worse = !cont.error.empty() && base.error.empty();
+  return Finding{worse                ? Verdict::regressed
+                 : cont.error.empty() ? Verdict::improved
+                                      : Verdict::unchanged,
+                 name,
+                 "error",
+                 std::nullopt,
+                 std::nullopt,
+                 std::nullopt,
+                 "error",
+                 fmt::format("baseline: {}; contender: {}", base.error.empty() ? "ran" : base.error,
+                             cont.error.empty() ? "ran" : cont.error)};
+}
 
 Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& contender_file, const Thresholds& t) {
   const auto statistic = t.benchmark_statistic;
@@ -66,22 +78,16 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
     const std::string metric = statistic + " (s)";
     if (other == contender.benchmarks.end()) {
       out.findings.push_back(
-          {Verdict::only_in_baseline, name, metric, median(seconds(base, statistic)), std::nullopt, std::nullopt, "", ""});
+          {Verdict::only_in_baseline, name, metric, median(base.times(statistic)), std::nullopt, std::nullopt, "", ""});
       continue;
     }
     const auto& cont = other->second;
-    if (!cont.error.empty() || !base.error.empty()) {
-      const bool worse = !cont.error.empty() && base.error.empty();
-      out.findings.push_back({worse                ? Verdict::regressed
-                              : cont.error.empty() ? Verdict::improved
-                                                   : Verdict::unchanged,
-                              name, "error", std::nullopt, std::nullopt, std::nullopt, "error",
-                              fmt::format("baseline: {}; contender: {}", base.error.empty() ? "ran" : base.error,
-                                          cont.error.empty() ? "ran" : cont.error)});
+    if (auto failed = failure_finding(name, base, cont)) {
+      out.findings.push_back(std::move(*failed));
       continue;
     }
-    const auto& base_seconds = seconds(base, statistic);
-    const auto& cont_seconds = seconds(cont, statistic);
+    const auto& base_seconds = base.times(statistic);
+    const auto& cont_seconds = cont.times(statistic);
     Finding f{Verdict::unchanged, name, metric, median(base_seconds), median(cont_seconds), std::nullopt, "mann-whitney u", ""};
     const auto test = mann_whitney_u(cont_seconds, base_seconds);
     f.p_value = test.p_value;
@@ -101,7 +107,7 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
   for (const auto& name : contender.order) {
     if (!baseline.benchmarks.count(name)) {
       const auto& cont = contender.benchmarks.at(name);
-      const auto& cont_seconds = seconds(cont, statistic);
+      const auto& cont_seconds = cont.times(statistic);
       out.findings.push_back({Verdict::only_in_contender, name, statistic + " (s)", std::nullopt,
                               cont_seconds.empty() ? std::nullopt : std::optional<double>(median(cont_seconds)), std::nullopt, "",
                               ""});

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
 
+#include "compare/compare_benchmarks.hpp"
 #include "record/bench_file.hpp"
 #include "stats/hodges_lehmann.hpp"
 #include "stats/rank_tests.hpp"
@@ -16,36 +16,23 @@ namespace {
 
 constexpr double kConfidence = 0.95;
 
-const std::vector<double>& seconds(const BenchRepetitions& repetitions, const std::string& statistic) {
-  return statistic == "cpu_time" ? repetitions.cpu_time : repetitions.real_time;
-}
-
 }  // namespace
 
-bool is_paired_bench_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return false;
-  try {
-    const auto doc = nlohmann::json::parse(in);
-    return doc.is_object() && doc.contains(kPairedKey);
-  } catch (const nlohmann::json::exception&) {
-    return false;
-  }
-}
-
 Comparison compare_paired_benchmarks(const fs::path& file, const Thresholds& t) {
+  const auto not_paired = [&] {
+    return CannotCompare(
+        fmt::format("{} alone: give a paired bench file (`gcbench bench --against OTHER --json FILE`), "
+                    "or a baseline and a contender",
+                    file.string()));
+  };
+  if (fs::is_directory(file)) throw not_paired();
   BenchFile bench;
   try {
     bench = read_bench_file(file);
   } catch (const std::runtime_error& error) {
     throw CannotCompare(error.what());
   }
-  if (!bench.paired) {
-    throw CannotCompare(
-        fmt::format("{} is not a paired bench file (written by `gcbench bench --against OTHER`); give "
-                    "two benchmark files to compare them unpaired",
-                    file.string()));
-  }
+  if (!bench.paired) throw not_paired();
   const PairedBaseline& baseline = *bench.paired;
   const std::size_t rounds = baseline.first.size();
   Comparison out{"paired benchmarks",
@@ -78,18 +65,12 @@ Comparison compare_paired_benchmarks(const fs::path& file, const Thresholds& t) 
       out.findings.push_back({Verdict::only_in_contender, name, metric, std::nullopt, std::nullopt, std::nullopt, "", ""});
       continue;
     }
-    if (!cont.error.empty() || !base->second.error.empty()) {
-      const bool worse = !cont.error.empty() && base->second.error.empty();
-      out.findings.push_back({worse                ? Verdict::regressed
-                              : cont.error.empty() ? Verdict::improved
-                                                   : Verdict::unchanged,
-                              name, "error", std::nullopt, std::nullopt, std::nullopt, "error",
-                              fmt::format("baseline: {}; contender: {}", base->second.error.empty() ? "ran" : base->second.error,
-                                          cont.error.empty() ? "ran" : cont.error)});
+    if (auto failed = failure_finding(name, base->second, cont)) {
+      out.findings.push_back(std::move(*failed));
       continue;
     }
-    const auto& a = seconds(base->second, statistic);
-    const auto& b = seconds(cont, statistic);
+    const auto& a = base->second.times(statistic);
+    const auto& b = cont.times(statistic);
     std::vector<double> log_ratios;
     for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
       if (a[i] > 0 && b[i] > 0) log_ratios.push_back(std::log(b[i] / a[i]));

@@ -15,10 +15,7 @@
 namespace gcbench {
 
 // Throws CannotCompare naming the file when it is missing, not a benchmark file,
-// or not a paired one.
+// or not a paired one (then saying what compare takes instead).
 Comparison compare_paired_benchmarks(const std::filesystem::path& file, const Thresholds& thresholds);
-
-// Whether `file` is a paired bench file (has the paired part), without judging the rest.
-bool is_paired_bench_file(const std::filesystem::path& file);
 
 }  // namespace gcbench

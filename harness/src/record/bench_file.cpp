@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "util/text_file.hpp"
+
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace gcbench {
@@ -86,12 +86,8 @@ PairedBaseline read_paired(const json& paired, const fs::path& file, const Bench
 }  // namespace
 
 BenchFile read_bench_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{} cannot be opened", file.string()));
-  std::stringstream content;
-  content << in.rdbuf();
   BenchFile out;
-  out.content = content.str();
+  out.content = read_text_file(file);
   json doc;
   try {
     doc = json::parse(out.content);

@@ -16,6 +16,9 @@ struct BenchRepetitions {
   std::vector<double> real_time;  // seconds, one per repetition
   std::vector<double> cpu_time;
   std::string error;  // Google Benchmark's error_message, when a repetition failed
+
+  // real_time or cpu_time, by the statistic's name ("cpu_time", else real time).
+  const std::vector<double>& times(const std::string& statistic) const { return statistic == "cpu_time" ? cpu_time : real_time; }
 };
 
 // What a paired file (`gcbench bench --against OTHER`) adds: the baseline's

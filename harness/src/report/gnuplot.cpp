@@ -4,25 +4,14 @@
 
 #include <cerrno>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
 #include "util/child_process.hpp"
+#include "util/text_file.hpp"
 
 namespace gcbench {
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string read_all(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 std::string render_svg(const fs::path& svg, const std::string& script, int width, int height) {
   fs::path gp = svg;
@@ -50,10 +39,10 @@ std::string render_svg(const fs::path& svg, const std::string& script, int width
         "apt-get install gnuplot-nox (ci/setup.sh installs it)");
   }
   if (code != 0 || !fs::exists(svg)) {
-    throw std::runtime_error(fmt::format("gnuplot failed on {} (exit {}): {}", gp.string(), code, read_all(log)));
+    throw std::runtime_error(fmt::format("gnuplot failed on {} (exit {}): {}", gp.string(), code, read_text_file(log)));
   }
   fs::remove(log);
-  return read_all(svg);
+  return read_text_file(svg);
 }
 
 }  // namespace gcbench

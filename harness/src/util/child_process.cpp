@@ -133,4 +133,6 @@ std::string describe(const ChildExit& exit) {
   return "an unknown end";
 }
 
+std::filesystem::path this_executable() { return std::filesystem::read_symlink("/proc/self/exe"); }
+
 }  // namespace gcbench

@@ -40,6 +40,9 @@ struct ChildOptions {
 // Throws std::system_error when no process can be made.
 ChildExit run_child(const std::vector<std::string>& argv, const ChildOptions& options = {});
 
+// This process's own executable (/proc/self/exe), for running gcbench again as a child.
+std::filesystem::path this_executable();
+
 // "signal 11 (Segmentation fault)" or "exit code 3".
 std::string describe(const ChildExit& exit);
 
