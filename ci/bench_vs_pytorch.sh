@@ -1,47 +1,126 @@
 #!/usr/bin/env bash
-# gcbench against the same work written in plain Python PyTorch (Debian's
-# python3-torch: the same LibTorch 1.13), case by case: `gcbench bench` and
-# tests/benchmarks/pytorch_reference/reference.py run in alternation (which
-# side goes first swaps every round), each in its own process, then a table of
-# medians, spreads, speed ratios and each process's peak memory.
-#   bash ci/bench_vs_pytorch.sh [--rounds N] [--filter REGEX] [--min-time S] [--threads N] [--out DIR]
-# Results: DIR/round<k>.{cpp,python}.json (Google Benchmark format; `gcbench
-# history add` keeps them) and DIR/summary.json. Default DIR: results/bench_vs_pytorch.
+# gcbench against the same work written in plain Python PyTorch, case by case,
+# on the same LibTorch: `gcbench bench` and
+# tests/benchmarks/pytorch_reference/reference.py, each in its own process, in
+# rounds whose order rotates, then a table of medians, spreads, speed ratios and
+# each case's peak memory.
+#
+# The anchor is a competent Python user, not Python's defaults. gcbench sets
+# glibc's allocator in-process (no mmap, high trim threshold:
+# runtime/process_tuning.cpp); a Python user who profiles sets it through the
+# environment or preloads jemalloc or tcmalloc. So the Python side runs as
+# several arms, each every round:
+#   default     the environment as it comes
+#   glibc       MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824 (gcbench's setting)
+#   jemalloc    LD_PRELOAD of Debian's libjemalloc2, when installed (setup.sh --reference installs it)
+#   tcmalloc    LD_PRELOAD of Debian's libtcmalloc_minimal, likewise
+#   compiled    (--torch pip only) the training steps with torch.compile, glibc's setting
+# Targets are judged against the best arm of each case.
+#
+#   bash ci/bench_vs_pytorch.sh [--torch system|pip] [--rounds N] [--filter REGEX] [--min-time S]
+#                               [--threads N] [--no-memory] [--out DIR]
+#   --torch system   Debian's LibTorch 1.13 (build/) against Debian's python3-torch (default)
+#   --torch pip      the pip torch 2.x of ci/pip-torch.txt (build-pip/) against that torch's Python
+# Results: DIR/round<k>.<side>.json (Google Benchmark format; `gcbench history
+# add` keeps them), DIR/memory/<case>.<side>.peak_kib (each case alone in a
+# process, once), and DIR/summary.json with the machine, the arms' settings and
+# every row. Default DIR: results/bench_vs_pytorch/<torch>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+torch=system
 rounds=5
 filter='^(train_step|train_step_gc_penalty|gc/(exact|exact_vmap_jacrev|hutchinson)|nc|fewshot)/'
 min_time=1
 threads=2
-out=results/bench_vs_pytorch
+memory=1
+out=""
 while [ $# -gt 0 ]; do
   case "$1" in
+    --torch) torch="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --filter) filter="$2"; shift 2 ;;
     --min-time) min_time="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
+    --no-memory) memory=0; shift ;;
     --out) out="$2"; shift 2 ;;
     *) echo "unknown argument: $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
-bash ci/setup.sh --reference
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
-cmake --build build -j "$(nproc)" --target gcbench gcbench_plugins
-python=/usr/bin/python3   # Debian's, where python3-torch is
+case "$torch" in
+  system)
+    bash ci/setup.sh --reference
+    build=build python=/usr/bin/python3   # Debian's, where python3-torch is
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null ;;
+  pip)
+    bash ci/setup.sh --reference --libtorch pip
+    source ci/pip_torch.sh
+    build=build-pip python="$pip_torch_python"
+    cmake -S . -B build-pip -DCMAKE_BUILD_TYPE=Release -DGCBENCH_TORCH_PYTHON="$pip_torch_python" > /dev/null ;;
+  *) echo "--torch takes system or pip, not '$torch'" >&2; exit 2 ;;
+esac
+cmake --build "$build" -j "$(nproc)" --target gcbench gcbench_plugins
+out=${out:-results/bench_vs_pytorch/$torch}
 reference=tests/benchmarks/pytorch_reference
 mkdir -p "$out"
+rm -f "$out"/round*.json "$out"/round*.log
 "$python" "$reference/reference.py" --parameters > "$out/python.parameters.json"
 
-run_cpp() {
-  /usr/bin/time -f '%M' -o "$out/round$1.cpp.peak_kib" ./build/gcbench bench --filter="$filter" --min-time "$min_time" \
-    --threads "$threads" --json "$out/round$1.cpp.json" > "$out/round$1.cpp.log" 2>&1
-}
-run_python() {
-  /usr/bin/time -f '%M' -o "$out/round$1.python.peak_kib" "$python" "$reference/reference.py" --filter "$filter" \
-    --min-time "$min_time" --threads "$threads" --json "$out/round$1.python.json" > "$out/round$1.python.log" 2>&1
-}
-for round in $(seq 1 "$rounds"); do
-  echo "round $round of $rounds"
-  if [ $((round % 2)) -eq 1 ]; then run_cpp "$round"; run_python "$round"; else run_python "$round"; run_cpp "$round"; fi
+# The arms: name, then the environment it runs in (env's NAME=VALUE words).
+glibc=(MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824)
+arms=(default glibc)
+declare -A arm_env=([default]="" [glibc]="${glibc[*]}")
+for library in jemalloc:libjemalloc.so.2 tcmalloc:libtcmalloc_minimal.so.4; do
+  name=${library%%:*} file=/usr/lib/$(gcc -print-multiarch)/${library#*:}
+  if [ -e "$file" ]; then arms+=("$name"); arm_env[$name]="LD_PRELOAD=$file"; fi
 done
-"$python" "$reference/side_by_side.py" "$out"
+if [ "$torch" = pip ]; then arms+=(compiled); arm_env[compiled]="${glibc[*]}"; fi
+
+run_side() {  # SIDE ROUND_FILE_STEM CASE_FILTER MIN_TIME
+  local side=$1 stem=$2 cases=$3 seconds=$4
+  if [ "$side" = gcbench ]; then
+    /usr/bin/time -f '%M' -o "$stem.peak_kib" "./$build/gcbench" bench --filter="$cases" --min-time "$seconds" \
+      --threads "$threads" --json "$stem.json" > "$stem.log" 2>&1
+  else
+    local extra=()
+    [ "$side" = compiled ] && extra=(--compile)
+    # shellcheck disable=SC2086 # the arm's environment words
+    /usr/bin/time -f '%M' -o "$stem.peak_kib" env ${arm_env[$side]} "$python" "$reference/reference.py" \
+      --filter "$cases" --min-time "$seconds" --threads "$threads" --json "$stem.json" "${extra[@]}" > "$stem.log" 2>&1
+  fi
+}
+sides=(gcbench "${arms[@]}")
+for round in $(seq 1 "$rounds"); do
+  # Each round starts one side later, so no side always runs first (a cold machine) or last.
+  order=()
+  for k in "${!sides[@]}"; do order+=("${sides[$(( (k + round - 1) % ${#sides[@]} ))]}"); done
+  echo "round $round of $rounds: ${order[*]}"
+  for side in "${order[@]}"; do
+    if [ "$side" = compiled ]; then
+      run_side compiled "$out/round$round.python-compiled" '^train_step/' "$min_time"
+    elif [ "$side" = gcbench ]; then
+      run_side gcbench "$out/round$round.cpp" "$filter" "$min_time"
+    else
+      run_side "$side" "$out/round$round.python-$side" "$filter" "$min_time"
+    fi
+  done
+done
+if [ "$memory" = 1 ]; then
+  # Peak resident memory of each case alone: one process a case and side, one short repetition.
+  mkdir -p "$out/memory"
+  mapfile -t cases < <("$python" "$reference/reference.py" --filter "$filter" --list)
+  for case in "${cases[@]}"; do
+    echo "memory: $case"
+    stem="$out/memory/${case//\//_}"
+    exact="^${case}\$"
+    run_side gcbench "$stem.cpp" "$exact" 0.05 || true
+    for arm in "${arms[@]}"; do
+      [ "$arm" = compiled ] && [[ $case != train_step/* ]] && continue
+      run_side "$arm" "$stem.python-$arm" "$exact" 0.05 || true
+    done
+  done
+fi
+machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+isa=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -xE 'avx|avx2|fma|avx512f|avx512_bf16|amx_tile' | tr '\n' ' ')
+settings=$(for arm in "${arms[@]}"; do printf '%s=%s;' "$arm" "${arm_env[$arm]:-none}"; done)
+"$python" "$reference/side_by_side.py" "$out" --machine "$machine" --isa "$isa" --threads "$threads" \
+  --arms "$settings" --torch "$torch"

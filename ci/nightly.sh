@@ -7,7 +7,10 @@
 #     machine identity), so unchanged code gives identical results and any
 #     change is the code's;
 #   - speed: `gcbench bench --against` the baseline build, the two sides in
-#     alternating rounds of one session, judged on the rounds' paired ratios.
+#     alternating rounds of one session, judged on the rounds' paired ratios;
+#   - instructions: a few small cases counted under callgrind by both builds
+#     (the baseline's counts cached like its results), judged to 1%: a count
+#     repeats exactly, so this sees what the noise of wall time hides.
 # Adds both to the history, writes the dashboard, and exits with compare's
 # code: 0 no regression, 1 a regression, 2 cannot compare (a baseline that does
 # not build, or another that cannot be paired).
@@ -24,6 +27,9 @@
 #   GCBENCH_CACHE              where baseline builds and results are kept (default ~/.cache/gcbench)
 #   GCBENCH_BENCH_FILTER       which `gcbench bench` cases, a regex (default: all)
 #   GCBENCH_BENCH_ROUNDS       rounds of the paired bench (default 10: see ci/sensitivity.sh)
+#   GCBENCH_INSTRUCTIONS_FILTER  the cases counted under callgrind (default: the small/ family, made
+#                              for it: mlp's and conv4's step at batch 8, Hutchinson on conv4, NC, NCM
+#                              episodes; "" counts none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 update=false
@@ -42,6 +48,7 @@ out=${GCBENCH_NIGHTLY_OUT:-results/nightly}
 history=${GCBENCH_HISTORY:-results/history.sqlite}
 filter=${GCBENCH_BENCH_FILTER:-.}
 rounds=${GCBENCH_BENCH_ROUNDS:-10}
+counted=${GCBENCH_INSTRUCTIONS_FILTER-'^small/'}
 machine=()
 [ -z "${GCBENCH_MACHINE:-}" ] || machine=(--machine "$GCBENCH_MACHINE")
 thresholds=suites/nightly.thresholds.toml
@@ -105,7 +112,23 @@ bench_code=0
 "$gcbench" bench --against "$baseline_gcbench" --filter="$filter" --rounds "$rounds" --min-time 0.2 \
   --warmup 0.2 --json "$night/bench.json" || bench_code=$?
 if [ "$bench_code" -ne 0 ]; then echo "nightly: the paired bench against $commit could not run" >&2; exit 2; fi
-"$gcbench" history add --db "$history" "${machine[@]}" "$results" "$night/bench.json"
+counts=()
+baseline_help=$("$baseline_gcbench" bench --help)
+if [ -n "$counted" ] && [[ $baseline_help != *--instructions* ]]; then
+  echo "nightly: the baseline $commit predates bench --instructions; instruction counts start with a newer baseline" >&2
+  counted=""
+fi
+if [ -n "$counted" ]; then
+  baseline_counts="$base/instructions-$identity.json"
+  if [ ! -e "$baseline_counts" ] &&
+     ! "$baseline_gcbench" bench --instructions --filter="$counted" --json "$baseline_counts"; then
+    echo "nightly: the baseline's instruction counts could not be taken" >&2
+    exit 2
+  fi
+  "$gcbench" bench --instructions --filter="$counted" --json "$night/instructions.json"
+  counts=("$night/instructions.json")
+fi
+"$gcbench" history add --db "$history" "${machine[@]}" "$results" "$night/bench.json" "${counts[@]}"
 
 code=0
 compare() {  # NAME ARGUMENTS...
@@ -117,6 +140,7 @@ compare() {  # NAME ARGUMENTS...
 }
 compare results "$baseline_results" "$results"
 compare bench "$night/bench.json"
+[ -z "$counted" ] || compare instructions "$baseline_counts" "$night/instructions.json"
 "$gcbench" dashboard --db "$history" --out "$night/dashboard" --baseline "$commit"
 
 if $update; then

@@ -50,6 +50,7 @@ packages=(
   catch2                  # tests (v2)
   dataset-fashion-mnist   # the quick-start's real data
   gnuplot-nox             # `gcbench report` draws its plots with gnuplot
+  valgrind                # `gcbench bench --instructions` counts under callgrind (its header marks what to count)
 )
 if [ "$tests" = 1 ]; then
   packages+=(chromium)    # the report test renders report.html headless
@@ -59,6 +60,7 @@ if [ "$tests" = 1 ]; then
 fi
 if [ "$reference" = 1 ]; then
   packages+=(python3-torch)   # the same LibTorch 1.13 from Python, for the side-by-side benchmark
+  packages+=(libjemalloc2 libtcmalloc-minimal4)   # its Python arms that preload jemalloc or tcmalloc
 fi
 if [ "$fuzz" = 1 ]; then
   packages+=(clang-14 libfuzzer-14-dev)   # ci/fuzz.sh: libFuzzer targets

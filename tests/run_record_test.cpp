@@ -260,7 +260,7 @@ TEST_CASE("Records of schema 1 are upgraded when read", "[record]") {
     INFO(record.index);
     CHECK(record.schema_version == gcbench::kRunRecordSchemaVersion);
     CHECK(record.provenance.cpu_model.empty());  // schema 1 did not say
-    CHECK(record.training_id == gcbench::training_identity(record.config));
+    CHECK(record.training_id == gcbench::training_identity(record.config, {}));
     CHECK(record.status == gcbench::RunStatus::ok);
     CHECK(record.training.trained == !record.reused_from);  // the run that repeats #1 trained nothing
   }
@@ -298,21 +298,21 @@ TEST_CASE("A run's training identity ignores what it only measures", "[record]")
                      {"measure", {{"gc_samples", 128}}},
                      {"estimators", {{"hutchinson", {{"probes", 8}}}}},
                      {"runtime", {{"threads", 0}}}};
-  const auto id = gcbench::training_identity(base);
+  const auto id = gcbench::training_identity(base, {});
   SECTION("measurement keys and estimator options are not part of it") {
     json other = base;
     other["measure"]["gc_samples"] = 512;
     other["estimators"]["hutchinson"]["probes"] = 32;
     other["runtime"]["threads"] = 1;
-    CHECK(gcbench::training_identity(other) == id);
-    CHECK(gcbench::run_identity(other) != gcbench::run_identity(base));
+    CHECK(gcbench::training_identity(other, {}) == id);
+    CHECK(gcbench::run_identity(other, {}) != gcbench::run_identity(base, {}));
   }
   SECTION("a training key, the seed or the data is") {
     for (const auto& [pointer, value] :
          std::vector<std::pair<std::string, json>>{{"/training/lr", 0.2}, {"/seed", 1}, {"/dataset/plugin", "cifar10"}}) {
       json other = base;
       other[json::json_pointer(pointer)] = value;
-      CHECK(gcbench::training_identity(other) != id);
+      CHECK(gcbench::training_identity(other, {}) != id);
     }
   }
   SECTION("the penalty estimator's options are, once the penalty is on") {
@@ -320,6 +320,55 @@ TEST_CASE("A run's training identity ignores what it only measures", "[record]")
     on["training"]["gc_penalty"] = 1e-4;
     json on_more_probes = on;
     on_more_probes["estimators"]["hutchinson"]["probes"] = 32;
-    CHECK(gcbench::training_identity(on_more_probes) != gcbench::training_identity(on));
+    CHECK(gcbench::training_identity(on_more_probes, {}) != gcbench::training_identity(on, {}));
+  }
+}
+
+TEST_CASE("A folder written by gcbench 0.1 resumes under today's run ids, runs nothing again, and its history goes on",
+          "[record][resume][history]") {
+  using gcbench::testing::quoted;
+  TempDir dir;
+  const auto folder = schema1_folder(dir);
+  gcbench::testing::write_fashion_mnist_fixture(dir / "data" / "fashion_mnist", 40, 30);
+  const auto suite = dir / "schema1.toml";
+  fs::copy_file(gcbench::testing::source_dir() / "tests" / "data" / "schema1_results" / "suite.toml", suite);
+  // Its plan has root "": the data came from GCBENCH_DATA then too.
+  const auto gcbench = fmt::format("GCBENCH_DATA={} {}", quoted(dir / "data"), quoted(gcbench::testing::gcbench_executable()));
+  const auto ids = [](const json& plan) {
+    std::vector<std::string> out;
+    for (const auto& run : plan) out.push_back(run["run_id"].get<std::string>());
+    return out;
+  };
+  const auto written_by_0_1 = ids(json::parse(gcbench::testing::read_text(folder / "plan.json")));
+  const auto planned = gcbench::testing::run_command(fmt::format("{} plan {} --json 2>/dev/null", gcbench, quoted(suite)));
+  REQUIRE(gcbench::testing::exit_code(planned) == 0);
+  const auto planned_now = ids(json::parse(planned.substr(planned.find('\n') + 1)));
+  REQUIRE(planned_now.size() == 5);
+  CHECK(planned_now != written_by_0_1);  // 0.1 hashed every key, defaults too
+
+  const auto resumed =
+      gcbench::testing::run_command(fmt::format("{} run {} --resume {}", gcbench, quoted(suite), quoted(folder)));
+  INFO(resumed);
+  REQUIRE(gcbench::testing::exit_code(resumed) == 0);
+  CHECK_THAT(resumed, Catch::Contains("(0 this time, 5 already there)"));
+  CHECK_THAT(resumed, Catch::Contains("networks trained: 0"));
+  CHECK(ids(json::parse(gcbench::testing::read_text(folder / "plan.json"))) == planned_now);
+
+  SECTION("a history of the 0.1 folder and a run of today's gcbench has one series per run, two points each") {
+    const auto db = dir / "history.sqlite";
+    const auto today =
+        gcbench::testing::run_command(fmt::format("{} run {} --out {}", gcbench, quoted(suite), quoted(dir / "out")));
+    INFO(today);
+    REQUIRE(gcbench::testing::exit_code(today) == 0);
+    const auto added = gcbench::testing::gcbench_cli(fmt::format("history add --db {} {} {}", quoted(db), quoted(folder),
+                                                                 quoted(*fs::directory_iterator(dir / "out" / "schema1"))));
+    INFO(added);
+    REQUIRE(gcbench::testing::exit_code(added) == 0);
+    const auto shown = gcbench::testing::gcbench_cli(fmt::format("history show --db {}", quoted(db)));
+    INFO(shown);
+    REQUIRE(gcbench::testing::exit_code(shown) == 0);
+    const auto series = shown.find("schema1/lr training.lr=0.05 seed=0/source.gc.exact ");
+    REQUIRE(series != std::string::npos);
+    CHECK(shown.substr(series, shown.find('\n', series) - series).find(" 2 points") != std::string::npos);
   }
 }

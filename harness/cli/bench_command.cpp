@@ -7,6 +7,8 @@
 
 #include "bench/bench_cases.hpp"
 #include "bench/calibration_cases.hpp"
+#include "bench/counted_case.hpp"
+#include "bench/instruction_counts.hpp"
 #include "bench/paired_bench.hpp"
 #include "commands.hpp"
 #include "record/provenance.hpp"
@@ -54,9 +56,33 @@ int paired_bench_command(const BenchArguments& arguments) {
   return 0;
 }
 
+// This gcbench's cases again, under callgrind (bench/instruction_counts.hpp).
+int instruction_bench_command(const BenchArguments& arguments) {
+  if (arguments.json.empty()) {
+    fmt::print(stderr, "error: --instructions writes its counts to a file: give it with --json FILE\n");
+    return 2;
+  }
+  if (!arguments.against.empty() || arguments.list || arguments.device != "cpu") {
+    fmt::print(stderr,
+               "error: --instructions counts this gcbench's cases on the CPU alone: leave out --against, --list "
+               "and --device\n");
+    return 2;
+  }
+  InstructionBenchOptions options;
+  options.gcbench = this_executable();
+  options.out = arguments.json;
+  options.filter = arguments.filter;
+  for (const auto& folder : arguments.plugin_folders) options.plugin_arguments.push_back("--plugin-path=" + folder);
+  fmt::print(stderr, "counting instructions under callgrind: one process a case, its iteration ~50 times slower than natively\n");
+  run_instruction_bench(options);
+  fmt::print(stderr, "instruction counts: {}\n", arguments.json);
+  return 0;
+}
+
 }  // namespace
 
 int bench_command(const BenchArguments& arguments) {
+  if (arguments.instructions) return instruction_bench_command(arguments);
   if (!arguments.against.empty()) return paired_bench_command(arguments);
   const auto registry = discover_plugins(arguments.plugin_folders);
   const int threads = apply_threads(arguments.threads);
@@ -91,8 +117,10 @@ int bench_command(const BenchArguments& arguments) {
     fmt::print(stderr, "no benchmark matched --filter '{}'; `gcbench bench --list` lists them\n", arguments.filter);
     return 1;
   }
-  // Every file carries the calibration, whatever the filter: it is what the other cases are normalised by.
-  register_calibration_cases(device);
+  // Every timed file carries the calibration, whatever the filter: it is what the other cases are normalised by.
+  // Counts need no normalising for the machine's speed, and under callgrind the calibration would be most of
+  // the run (its GEMM and convolution take ~50 s there).
+  if (!counting_instructions()) register_calibration_cases(device);
   add_bench_context(registry, threads, device);
 
   std::vector<std::string> flags = {"gcbench bench", fmt::format("--benchmark_repetitions={}", arguments.repetitions),

@@ -128,6 +128,7 @@ struct BenchArguments {
   std::string against;                              // the other gcbench executable
   std::vector<std::string> against_plugin_folders;  // its extra plugin folders
   int rounds = 10;
+  bool instructions = false;  // callgrind's instruction counts instead of times
 };
 int bench_command(const BenchArguments& arguments);
 

@@ -200,6 +200,9 @@ int run_gcbench(int argc, char** argv) {
       ->type_name("GCBENCH");
   bench->add_option("--against-plugin-path", bench_arguments.against_plugin_folders, "the baseline's extra plugin folder")
       ->type_name("DIR");
+  bench->add_flag("--instructions", bench_arguments.instructions,
+                  "count each case's instructions under valgrind's callgrind (one iteration, 1 thread): a count that "
+                  "repeats however busy the machine is, for compare to judge tightly");
   bench->add_option("--rounds", bench_arguments.rounds, "with --against: rounds, one run of each side each (6 or more)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -12,6 +12,7 @@
 #include "report/summary_table.hpp"
 #include "runner/data_check.hpp"
 #include "runner/dataset_cache.hpp"
+#include "runner/reidentify.hpp"
 #include "runner/shards.hpp"
 #include "runner/suite_runner.hpp"
 #include "runtime/device.hpp"
@@ -138,7 +139,10 @@ int run_command(const RunArguments& arguments) {
   if (fresh) {
     start_folder(folder, loaded.suite, plan);
   } else {
-    const auto differences = plan_differences(*folder.read_plan(), plan_json(plan));
+    // Ids as this gcbench takes them: an older release, or a key added since at its default, hashed them otherwise.
+    const auto recorded = *folder.read_plan();
+    const auto stored = reidentified_plan(recorded, loaded.suite);
+    const auto differences = plan_differences(stored, plan_json(plan));
     if (!differences.empty()) {
       fmt::print(stderr,
                  "cannot continue {}: the suite no longer plans the runs it holds:\n  {}\nRun the suite into a new "
@@ -146,9 +150,12 @@ int run_command(const RunArguments& arguments) {
                  folder.path().string(), fmt::join(differences, "\n  "));
       return kExitInvalidSuite;
     }
+    if (stored != recorded) folder.write_plan(stored);
   }
   check_shard(folder.path(), shard, fresh);
-  const EarlierRuns earlier(folder.keep_finished_records());
+  auto finished = folder.keep_finished_records();
+  reidentify(finished, loaded.suite);
+  const EarlierRuns earlier(finished);
 
   SuiteRunOptions options;
   std::vector<std::string> resume = {"gcbench", "run"};

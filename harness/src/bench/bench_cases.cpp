@@ -11,6 +11,7 @@
 #include <memory>
 #include <thread>
 
+#include "bench/counted_case.hpp"
 #include "bench/flop_count.hpp"
 #include "config/run_config.hpp"
 #include "measure/episodes.hpp"
@@ -58,7 +59,7 @@ std::optional<Built> build_for_some_dataset(const Architecture& architecture) {
 std::string shape_text(const ImageShape& s) { return fmt::format("{}x{}x{}", s.channels, s.height, s.width); }
 
 void training_steps(benchmark::State& state, const PluginRegistry& registry, const std::string& architecture, bool penalty,
-                    c10::Device device) {
+                    c10::Device device, std::int64_t batch = kBatch) {
   const auto plugin = registry.create_architecture(architecture, defaults_of(registry, PluginKind::architecture, architecture));
   auto built = build_for_some_dataset(*plugin);
   if (!built) {
@@ -68,12 +69,12 @@ void training_steps(benchmark::State& state, const PluginRegistry& registry, con
   move_network(built->network, device);  // batches are made on the CPU and go where the network is
   const auto& shape = built->shape;
   torch::manual_seed(0);
-  const ImageSet data{at::randint(0, 256, {kBatch * kStepsPerIteration, shape.channels, shape.height, shape.width}, at::kByte),
-                      at::randint(0, 10, {kBatch * kStepsPerIteration}, at::kLong), std::vector<std::string>(10, "class")};
+  const ImageSet data{at::randint(0, 256, {batch * kStepsPerIteration, shape.channels, shape.height, shape.width}, at::kByte),
+                      at::randint(0, 10, {batch * kStepsPerIteration}, at::kLong), std::vector<std::string>(10, "class")};
   const ChannelStats stats{std::vector<double>(static_cast<std::size_t>(shape.channels), 0.5),
                            std::vector<double>(static_cast<std::size_t>(shape.channels), 0.25)};
   auto config = default_run_config().training;
-  config.batch_size = kBatch;
+  config.batch_size = batch;
   config.max_steps = kStepsPerIteration;
   TrainingHooks hooks;
   std::shared_ptr<GcEstimator> hutchinson;
@@ -84,8 +85,11 @@ void training_steps(benchmark::State& state, const PluginRegistry& registry, con
     hooks.gc_penalty = hutchinson.get();
   }
   pretrain(built->network, data, stats, config, 0, hooks);  // warm-up: first allocations
-  for (auto _ : state) pretrain(built->network, data, stats, config, 0, hooks);
-  state.SetItemsProcessed(state.iterations() * kBatch * kStepsPerIteration);
+  for (auto _ : state) {
+    CountedIteration counted;
+    pretrain(built->network, data, stats, config, 0, hooks);
+  }
+  state.SetItemsProcessed(state.iterations() * batch * kStepsPerIteration);
   state.SetLabel(shape_text(shape));
   // For side-by-side references (tests/benchmarks/pytorch_reference) to check they build the same network.
   std::int64_t parameters = 0;
@@ -131,6 +135,7 @@ void gc_estimate(benchmark::State& state, const PluginRegistry& registry, const 
   std::uint64_t seed = 0;
   std::int64_t passes = 0;
   for (auto _ : state) {
+    CountedIteration counted;
     const auto estimate = plugin->estimate(f, inputs, seed++);
     passes = estimate.backward_passes;
     benchmark::DoNotOptimize(estimate.value);
@@ -145,6 +150,7 @@ void gc_estimate(benchmark::State& state, const PluginRegistry& registry, const 
 void data_load(benchmark::State& state, const PluginRegistry& registry, const std::string& name) {
   std::int64_t images = 0;
   for (auto _ : state) {
+    CountedIteration counted;
     const auto dataset =
         registry.create_dataset(name, resolve_data_root("", name), defaults_of(registry, PluginKind::dataset, name));
     images = dataset->load(SplitRole::source_train).images.size(0);
@@ -152,25 +158,30 @@ void data_load(benchmark::State& state, const PluginRegistry& registry, const st
   state.SetItemsProcessed(state.iterations() * images);
 }
 
-void nc_family(benchmark::State& state, c10::Device device) {
+void nc_family(benchmark::State& state, c10::Device device, std::int64_t n = 100000, std::int64_t dim = 512,
+               std::int64_t classes = 64) {
   torch::manual_seed(0);
-  const std::int64_t n = 100000, dim = 512, classes = 64;
   const auto labels = at::arange(classes, at::kLong).repeat({n / classes + 1}).slice(0, 0, n);
   const auto embeddings = (at::randn({n, dim}) + at::randn({classes, dim}).index_select(0, labels)).to(device);
-  for (auto _ : state) benchmark::DoNotOptimize(nc_metrics(embeddings, labels, classes).nc1);
+  for (auto _ : state) {
+    CountedIteration counted;
+    benchmark::DoNotOptimize(nc_metrics(embeddings, labels, classes).nc1);
+  }
   state.SetItemsProcessed(state.iterations() * n);
 }
 
-void episodes(benchmark::State& state, FewShotClassifier classifier, c10::Device device) {
+void episodes(benchmark::State& state, FewShotClassifier classifier, c10::Device device, std::int64_t count = 600,
+              std::int64_t per_class = 600, std::int64_t dim = 512) {
   torch::manual_seed(0);
-  const auto labels = at::arange(20, at::kLong).repeat({600});
-  const auto embeddings = (at::randn({12000, 512}) + 2 * at::randn({20, 512}).index_select(0, labels)).to(device);
+  const auto labels = at::arange(20, at::kLong).repeat({per_class});
+  const auto embeddings = (at::randn({20 * per_class, dim}) + 2 * at::randn({20, dim}).index_select(0, labels)).to(device);
   const EpisodeSampler sampler(labels, 0, "target");
   for (auto _ : state) {
-    const auto indices = episode_indices(sampler, 5, 5, 15, 600);
+    CountedIteration counted;
+    const auto indices = episode_indices(sampler, 5, 5, 15, count);
     benchmark::DoNotOptimize(fewshot_accuracy(embeddings, indices, classifier, 5, 5, 15).mean_accuracy);
   }
-  state.SetItemsProcessed(state.iterations() * 600);
+  state.SetItemsProcessed(state.iterations() * count);
 }
 
 // A run's whole measurement, as `gcbench run` measures (measure_network), on a
@@ -192,6 +203,7 @@ void measurement(benchmark::State& state, const PluginRegistry& registry, c10::D
   std::map<std::string, double> wall, cpu;
   PhaseTimer timed(wall, cpu);
   for (auto _ : state) {
+    CountedIteration counted;
     std::vector<NamedGcEstimator> estimators;
     for (const auto& choice : config.measure.gc_estimators) {
       estimators.push_back({choice.plugin, registry.create_gc_estimator(
@@ -220,10 +232,7 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
                                               const std::function<bool(const std::string&)>& wanted, c10::Device device) {
   std::vector<std::string> left_out;
   const auto add = [&](const std::string& name, std::function<void(benchmark::State&)> body) {
-    if (!wanted(name)) return;
-    benchmark::RegisterBenchmark(name.c_str(), [body = std::move(body)](benchmark::State& state) { body(state); })
-        ->Unit(benchmark::kMillisecond)
-        ->UseRealTime();
+    if (wanted(name)) register_counted_case(name, std::move(body));
   };
   const auto& plugins = registry.plugins();
   for (const auto& plugin : plugins) {
@@ -276,6 +285,20 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
     add("fewshot/600_episodes_5way_5shot/" + to_string(classifier),
         [classifier, device](benchmark::State& s) { episodes(s, classifier, device); });
   }
+  // The same work made small enough for `gcbench bench --instructions` (a minute or less under
+  // callgrind; train_step/conv4 at batch 64 alone took over 6): what the nightly counts.
+  for (const std::string network : {"mlp", "conv4"}) {
+    if (!has(registry, PluginKind::architecture, network)) continue;
+    add("small/train_step/" + network + "/batch8",
+        [&registry, network, device](benchmark::State& s) { training_steps(s, registry, network, false, device, 8); });
+  }
+  if (has(registry, PluginKind::architecture, "conv4") && has(registry, PluginKind::gc_estimator, "hutchinson")) {
+    add("small/gc/hutchinson/conv4/4_images",
+        [&registry, device](benchmark::State& s) { gc_estimate(s, registry, "hutchinson", "conv4", 4, device); });
+  }
+  add("small/nc/2k_x_64", [device](benchmark::State& s) { nc_family(s, device, 2000, 64, 16); });
+  add("small/fewshot/60_episodes_5way_5shot/ncm",
+      [device](benchmark::State& s) { episodes(s, FewShotClassifier::ncm, device, 60, 30, 64); });
   return left_out;
 }
 

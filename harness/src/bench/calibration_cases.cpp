@@ -6,6 +6,8 @@
 #include <functional>
 #include <vector>
 
+#include "bench/counted_case.hpp"
+
 namespace gcbench {
 namespace {
 
@@ -17,7 +19,10 @@ void gemm(benchmark::State& state, c10::Device device) {
   const auto a = at::randn({512, 512}, generator).to(device);
   const auto b = at::randn({512, 512}, generator).to(device);
   finish(at::matmul(a, b));  // warm-up: first allocation, kernel selection
-  for (auto _ : state) finish(at::matmul(a, b));
+  for (auto _ : state) {
+    CountedIteration counted;
+    finish(at::matmul(a, b));
+  }
   state.SetItemsProcessed(state.iterations() * 2 * 512 * 512 * 512);  // FLOPs
 }
 
@@ -27,7 +32,10 @@ void convolution(benchmark::State& state, c10::Device device) {
   const auto weights = at::randn({64, 64, 3, 3}, generator).to(device);
   const auto forward = [&] { return at::conv2d(images, weights, {}, 1, 1); };
   finish(forward());
-  for (auto _ : state) finish(forward());
+  for (auto _ : state) {
+    CountedIteration counted;
+    finish(forward());
+  }
   state.SetItemsProcessed(state.iterations() * 2 * 16 * 64 * 64 * 9 * 32 * 32);  // FLOPs
 }
 
@@ -41,10 +49,8 @@ const std::vector<std::string>& calibration_case_names() {
 void register_calibration_cases(c10::Device device) {
   const std::vector<void (*)(benchmark::State&, c10::Device)> bodies = {gemm, convolution};
   for (std::size_t i = 0; i < bodies.size(); ++i) {
-    benchmark::RegisterBenchmark(calibration_case_names()[i].c_str(),
-                                 [body = bodies[i], device](benchmark::State& state) { body(state, device); })
-        ->Unit(benchmark::kMillisecond)
-        ->UseRealTime();
+    register_counted_case(calibration_case_names()[i],
+                          [body = bodies[i], device](benchmark::State& state) { body(state, device); });
   }
 }
 

@@ -32,6 +32,27 @@ double smallest_p(std::size_t n, std::size_t m) {
   return std::min(1.0, 2.0 / arrangements);
 }
 
+// Instruction counts repeat on one binary and input: a threshold, no test. (Count files hold no
+// calibration cases, and a timed file has no counts to compare: the two are never mixed.)
+Finding instruction_finding(const std::string& name, const BenchRepetitions& base, const BenchRepetitions& cont,
+                            const Thresholds& t) {
+  Finding f{Verdict::unchanged, name,         "instructions", std::nullopt,
+            std::nullopt,       std::nullopt, "count",        "callgrind Ir per iteration"};
+  if (base.instructions.empty() || cont.instructions.empty()) {
+    f.note = "no count on one side (the case did not run under callgrind)";
+    return f;
+  }
+  f.baseline = median(base.instructions);
+  f.contender = median(cont.instructions);
+  const auto relative = f.relative();
+  if (relative && *relative > t.benchmark_instructions_relative) {
+    f.verdict = Verdict::regressed;
+  } else if (relative && *relative < -t.benchmark_instructions_relative) {
+    f.verdict = Verdict::improved;
+  }
+  return f;
+}
+
 }  // namespace
 
 std::optional<Finding> failure_finding(const std::string& name, const BenchRepetitions& base, const BenchRepetitions& cont) {
@@ -54,6 +75,11 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
   const auto statistic = t.benchmark_statistic;
   const BenchFile baseline = read_side(baseline_file, "baseline");
   const BenchFile contender = read_side(contender_file, "contender");
+  if (baseline.counts_instructions != contender.counts_instructions) {
+    throw CannotCompare(fmt::format("{} counts instructions (bench --instructions) and {} times cases: give two of a kind",
+                                    (baseline.counts_instructions ? baseline_file : contender_file).string(),
+                                    (baseline.counts_instructions ? contender_file : baseline_file).string()));
+  }
   Comparison out{"benchmarks", baseline_file.string(), contender_file.string(), {}, {}};
   out.notes.push_back(fmt::format("revisions: baseline {}, contender {}", context_value(baseline.context, "git_revision"),
                                   context_value(contender.context, "git_revision")));
@@ -67,10 +93,17 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
                     "them {:+.1f}% against the baseline's; that much of every time is the machine's",
                     100 * (*b / *a - 1)));
   }
-  out.notes.push_back(
-      fmt::format("a benchmark regresses when its median {} grows by more than benchmark.relative = "
-                  "{:+.0f}% and the Mann-Whitney U test over repetitions gives p < {:g}",
-                  statistic, 100 * t.benchmark_relative, t.alpha));
+  if (baseline.counts_instructions) {
+    out.notes.push_back(
+        fmt::format("instruction counts (callgrind): a benchmark regresses when its count grows by more than "
+                    "benchmark.instructions_relative = {:+.1f}%; times under valgrind are not judged",
+                    100 * t.benchmark_instructions_relative));
+  } else {
+    out.notes.push_back(
+        fmt::format("a benchmark regresses when its median {} grows by more than benchmark.relative = "
+                    "{:+.0f}% and the Mann-Whitney U test over repetitions gives p < {:g}",
+                    statistic, 100 * t.benchmark_relative, t.alpha));
+  }
 
   for (const auto& name : baseline.order) {
     const auto& base = baseline.benchmarks.at(name);
@@ -84,6 +117,10 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
     const auto& cont = other->second;
     if (auto failed = failure_finding(name, base, cont)) {
       out.findings.push_back(std::move(*failed));
+      continue;
+    }
+    if (baseline.counts_instructions) {
+      out.findings.push_back(instruction_finding(name, base, cont, t));
       continue;
     }
     const auto& base_seconds = base.times(statistic);

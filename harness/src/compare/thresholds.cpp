@@ -36,6 +36,7 @@ Thresholds read_thresholds(const std::filesystem::path& file) {
       {"time.min_seconds", number(t.time_min_seconds, 0, 1e9)},
       {"benchmark.relative", number(t.benchmark_relative, 0, 1e9)},
       {"benchmark.paired_relative", number(t.benchmark_paired_relative, 0, 1e9)},
+      {"benchmark.instructions_relative", number(t.benchmark_instructions_relative, 0, 1e9)},
       {"benchmark.statistic",
        [&t](const toml::node& node, const std::string& key) {
          const auto value = node.value<std::string>();

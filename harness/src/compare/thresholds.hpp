@@ -14,6 +14,8 @@
 //               paired_relative = 0.03   a paired file (bench --against): the 95% interval of
 //                                        the contender/baseline time ratio lies wholly above
 //                                        1 + this (or wholly below 1 / (1 + this): improved)
+//               instructions_relative = 0.01   files of bench --instructions: the count grown
+//                                              beyond this (a count repeats: no test needed)
 //   [runs]      missing_is_regression = true   a run of the baseline without a record
 //                                              in the contender
 //
@@ -36,6 +38,7 @@ struct Thresholds {
   double benchmark_relative = 0.10;
   std::string benchmark_statistic = "real_time";
   double benchmark_paired_relative = 0.03;
+  double benchmark_instructions_relative = 0.01;
   bool missing_is_regression = true;
 };
 

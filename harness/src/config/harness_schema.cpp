@@ -29,13 +29,13 @@ constexpr Required required;
 
 template <class Assign>
 HarnessKey key(OptionSpec spec, Assign assign) {
-  return {std::move(spec), false, assign};
+  return {std::move(spec), false, assign, {}};
 }
 template <class Assign>
 HarnessKey key(OptionSpec spec, Required, Assign assign) {
-  return {std::move(spec), true, assign};
+  return {std::move(spec), true, assign, {}};
 }
-HarnessKey suite_key(OptionSpec spec) { return {std::move(spec), false, {}}; }
+HarnessKey suite_key(OptionSpec spec) { return {std::move(spec), false, {}, {}}; }
 
 }  // namespace
 

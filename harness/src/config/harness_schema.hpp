@@ -23,6 +23,11 @@ struct HarnessKey {
   // Stores a checked value in its RunConfig field; empty for keys that shape
   // the suite rather than a run (suite.*).
   std::function<void(RunConfig&, const OptionValue&)> assign;
+  // The gcbench version that changed this key's default, when one did. A run
+  // id leaves out values at their default (config/run_identity.hpp); a key
+  // whose default changed always enters it, so a run made under the old
+  // default keeps an id of its own. Set it, never clear it, when a default changes.
+  std::string default_since;
 };
 
 const std::vector<HarnessKey>& harness_keys();

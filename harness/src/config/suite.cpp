@@ -67,6 +67,7 @@ class Validator {
     variant.sweep = sweep_;
     variant.seeds = seeds_;
     variant.option_specs = option_specs_;
+    variant.plugin_versions = plugin_versions_;
     return variant;
   }
 
@@ -130,6 +131,7 @@ class Validator {
   void resolve_options(const PluginRecord& plugin, const std::string& table_path, json& out) {
     out = json::object();
     option_specs_[table_path] = plugin.info.options;
+    plugin_versions_[table_path] = plugin.info.version;
     const toml::table* given = table_.at_path(table_path).as_table();
     for (const auto& spec : plugin.info.options) {
       const toml::node* node = given ? given->get(spec.name) : nullptr;
@@ -310,6 +312,7 @@ class Validator {
   std::vector<ConfigIssue> issues_;
   json base_ = json::object();
   PluginOptionSpecs option_specs_;
+  std::map<std::string, std::string> plugin_versions_;
   std::vector<SweepAxis> sweep_;
   std::vector<std::int64_t> seeds_;
 };

@@ -7,12 +7,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "config/config_error.hpp"
 #include "config/harness_schema.hpp"
 #include "config/run_config.hpp"
+#include "config/run_identity.hpp"
 #include "config/suite_file.hpp"
 #include "config/sweep.hpp"
 
@@ -27,7 +29,10 @@ struct SuiteVariant {
   nlohmann::json base;           // every key resolved: given, or its default
   std::vector<SweepAxis> sweep;  // grid axes, in file order
   std::vector<std::int64_t> seeds;
-  PluginOptionSpecs option_specs;  // each named plugin's declared options, by the table holding them
+  PluginOptionSpecs option_specs;                      // each named plugin's declared options, by the table holding them
+  std::map<std::string, std::string> plugin_versions;  // and its version: both are what run ids are taken against
+
+  IdentityDefaults identity_defaults() const { return {option_specs, plugin_versions}; }
 };
 
 struct Suite {

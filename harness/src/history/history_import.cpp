@@ -78,7 +78,13 @@ AddSummary add_benchmark_file(History& history, const fs::path& file, const std:
     if (repetitions.real_time.empty()) continue;  // every repetition failed
     const bool calibrates = is_calibration_case(name);
     // The statistic ends each series' name; Google Benchmark's "/real_time" (UseRealTime) would only repeat it.
-    if (name.size() > 10 && name.compare(name.size() - 10, 10, "/real_time") == 0) name.resize(name.size() - 10);
+    name = case_name(name);
+    if (bench.counts_instructions) {  // its times are under valgrind: only the counts mean anything
+      if (!repetitions.instructions.empty()) {
+        points.push_back({"bench/" + name + "/instructions", median(repetitions.instructions), "instructions"});
+      }
+      continue;
+    }
     points.push_back({"bench/" + name + "/cpu_time", median(repetitions.cpu_time), "s"});
     points.push_back({"bench/" + name + "/real_time", median(repetitions.real_time), "s"});
     // In units of the session's calibration: a machine that ran 20% slower all night moves neither side of the ratio.

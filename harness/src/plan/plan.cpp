@@ -28,8 +28,9 @@ PlannedRun resolve_run(const SuiteVariant& variant, std::size_t point, std::int6
     }
   }
   run.config["seed"] = seed;
-  run.id = run_identity(run.config);
-  run.training_id = training_identity(run.config);
+  const auto defaults = variant.identity_defaults();
+  run.id = run_identity(run.config, defaults);
+  run.training_id = training_identity(run.config, defaults);
   run.run_config = to_run_config(run.config, variant.option_specs);
   return run;
 }

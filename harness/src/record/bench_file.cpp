@@ -40,6 +40,12 @@ void read_rows(const json& rows, const fs::path& file, std::vector<std::string>&
       }
       values->push_back(entry[statistic].get<double>() * unit->second);
     }
+    if (entry.contains("instructions")) {
+      if (!entry["instructions"].is_number()) {
+        throw std::runtime_error(fmt::format("{}: benchmark '{}' has a non-number 'instructions'", file.string(), name));
+      }
+      repetitions.instructions.push_back(entry["instructions"].get<double>());
+    }
   }
 }
 
@@ -101,6 +107,7 @@ BenchFile read_bench_file(const fs::path& file) {
                     file.string()));
   }
   out.context = doc["context"];
+  out.counts_instructions = out.context.is_object() && out.context.contains("gcbench_instructions");
   read_rows(doc["benchmarks"], file, out.order, out.benchmarks);
   if (doc.contains(kPairedKey)) out.paired = read_paired(doc[kPairedKey], file, out);
   return out;
@@ -109,6 +116,13 @@ BenchFile read_bench_file(const fs::path& file) {
 std::string context_value(const json& context, const char* key) {
   if (!context.is_object() || !context.contains(key)) return "?";
   return context[key].is_string() ? context[key].get<std::string>() : context[key].dump();
+}
+
+std::string case_name(const std::string& run_name) {
+  static const std::string suffix = "/real_time";
+  const bool suffixed =
+      run_name.size() > suffix.size() && run_name.compare(run_name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return suffixed ? run_name.substr(0, run_name.size() - suffix.size()) : run_name;
 }
 
 bool is_calibration_case(const std::string& name) { return name.rfind("calibration/", 0) == 0; }

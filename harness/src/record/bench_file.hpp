@@ -15,7 +15,8 @@ namespace gcbench {
 struct BenchRepetitions {
   std::vector<double> real_time;  // seconds, one per repetition
   std::vector<double> cpu_time;
-  std::string error;  // Google Benchmark's error_message, when a repetition failed
+  std::vector<double> instructions;  // per iteration, in a file of `gcbench bench --instructions`
+  std::string error;                 // Google Benchmark's error_message, when a repetition failed
 
   // real_time or cpu_time, by the statistic's name ("cpu_time", else real time).
   const std::vector<double>& times(const std::string& statistic) const { return statistic == "cpu_time" ? cpu_time : real_time; }
@@ -36,6 +37,9 @@ struct BenchFile {
   nlohmann::json context;
   std::vector<std::string> order;  // benchmark names (run_name) in file order
   std::map<std::string, BenchRepetitions> benchmarks;
+  // `gcbench bench --instructions`: its rows count callgrind's instructions, and
+  // its times are under valgrind (nothing to judge).
+  bool counts_instructions = false;
   // A paired file is a whole Google Benchmark file of the contender's side
   // (history and the two-file compare read it as one), plus the baseline's.
   std::optional<PairedBaseline> paired;
@@ -56,6 +60,9 @@ BenchFile read_bench_file(const std::filesystem::path& file);
 // say how fast the machine ran that session.
 // A context value as text ("?" when absent), e.g. context_value(bench.context, "git_revision").
 std::string context_value(const nlohmann::json& context, const char* key);
+
+// A row's case without Google Benchmark's "/real_time" (UseRealTime) suffix: "train_step/conv4".
+std::string case_name(const std::string& run_name);
 
 bool is_calibration_case(const std::string& name);
 // The geometric mean of the calibration cases' median real times, in seconds:

@@ -14,7 +14,9 @@ namespace {
 // run itself trained its network, and only a version string per estimator.
 json from_schema_1(json record) {
   if (record.contains("config") && record["config"].is_object()) {
-    record["training_id"] = training_identity(record["config"]);
+    // Against the harness's defaults alone (no plugins here): the same for every
+    // record of a folder, and a resume takes ids again against its plugins.
+    record["training_id"] = training_identity(record["config"], IdentityDefaults{});
   }
   json& training = record["training"];
   if (!training.is_object()) training = json::object();

@@ -11,6 +11,7 @@
 
 #include "plan/plan_diff.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "runner/reidentify.hpp"
 #include "runner/run_attempt.hpp"
 #include "runner/stop_signals.hpp"
 #include "util/atomic_file.hpp"
@@ -164,7 +165,9 @@ bool run_in_child(const Suite& suite, const std::vector<PlannedRun>& plan, const
   }
   const PlannedRun& run = plan[index];
   ResultsFolder folder = ResultsFolder::open(results_dir);
-  const EarlierRuns earlier(folder.read_records().records);
+  auto records = folder.read_records().records;
+  reidentify(records, suite);
+  const EarlierRuns earlier(records);
   const fs::path run_dir = folder.run_dir(run.index, run.id);
   RunRecord record = start_record(suite, run, registry, run_dir);
   spdlog::info("run {} (plan #{}) in process {}", run.id, run.index, ::getpid());

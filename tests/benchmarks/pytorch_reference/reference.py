@@ -154,9 +154,12 @@ def parameter_count(name):
 
 # Training steps, as gcbench's pretrain() takes them: SGD (lr 0.05, momentum 0.9),
 # decoupled weight decay 5e-4, batches from uint8 images standardised per channel.
-def make_training(name, penalty_probes):
+def make_training(name, penalty_probes, compiled=False):
     embedding, head = build(name)
     embedding.train(), head.train()
+    # torch.compile (PyTorch 2): the forward of embedding and head as one graph; the
+    # penalty's double backward is not compiled (TorchDynamo does not trace it).
+    forward = torch.compile(nn.Sequential(embedding, head)) if compiled else None
     images = torch.randint(0, 256, (BATCH * STEPS, 3, 32, 32), dtype=torch.uint8)
     labels = torch.randint(0, CLASSES, (BATCH * STEPS,))
     mean, std = torch.full((1, 3, 1, 1), 0.5), torch.full((1, 3, 1, 1), 0.25)
@@ -173,8 +176,11 @@ def make_training(name, penalty_probes):
             optimizer.zero_grad()
             if penalty_probes:
                 x.requires_grad_(True)
-            z = embedding(x)
-            logits = head(z)
+            if forward is not None:
+                logits = forward(x)
+            else:
+                z = embedding(x)
+                logits = head(z)
             cross_entropy = F.cross_entropy(logits, y)
             loss = cross_entropy
             if penalty_probes:
@@ -323,10 +329,12 @@ def fewshot(classifier):
     return iteration, episodes
 
 
-def cases(penalty_probes):
+def cases(penalty_probes, compiled=False):
     out = {}
     for name in ARCHITECTURES:
-        out[f"train_step/{name}"] = lambda name=name: make_training(name, 0)
+        out[f"train_step/{name}"] = lambda name=name: make_training(name, 0, compiled)
+    if compiled:  # the training steps alone: the other cases have nothing torch.compile changes
+        return out
     for name in ("conv4", "resnet18"):
         out[f"train_step_gc_penalty/{name}"] = lambda name=name: make_training(name, penalty_probes)
     for network, images in (("conv4", 64), ("resnet18", 4)):
@@ -349,12 +357,15 @@ def main():
     parser.add_argument("--json", help="write Google Benchmark JSON here")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--parameters", action="store_true", help="print each architecture's parameter count as JSON")
+    parser.add_argument("--compile", action="store_true", help="the training steps with torch.compile (PyTorch 2)")
     args = parser.parse_args()
+    if args.compile and not hasattr(torch, "compile"):
+        parser.error(f"--compile needs PyTorch 2 (torch.compile); this is {torch.__version__}")
     torch.set_num_threads(args.threads)
     if args.parameters:
         print(json.dumps({name: parameter_count(name) for name in ARCHITECTURES}))
         return
-    selected = {name: make for name, make in cases(args.penalty_probes).items() if re.search(args.filter, name)}
+    selected = {name: make for name, make in cases(args.penalty_probes, args.compile).items() if re.search(args.filter, name)}
     if args.list:
         print("\n".join(selected))
         return
@@ -379,7 +390,7 @@ def main():
             print(f"{name:50s} {wall * 1e3:10.2f} ms  ({count} iterations)", flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     document = {"context": {"side": "python", "torch_version": torch.__version__, "threads": str(args.threads),
-                            "peak_rss_bytes": str(peak)},
+                            "compiled": str(args.compile).lower(), "peak_rss_bytes": str(peak)},
                 "benchmarks": results}
     if args.json:
         with open(args.json, "w") as out:

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """The side-by-side table of ci/bench_vs_pytorch.sh: gcbench's cases against
-reference.py's, pair by pair, over every round.
+reference.py's, every Python arm, over every round.
 
-    /usr/bin/python3 side_by_side.py RESULTS_DIR
+    python3 side_by_side.py RESULTS_DIR [--machine M] [--isa FLAGS] [--threads N] [--arms SETTINGS] [--torch T]
 
-Reads RESULTS_DIR/round<k>.{cpp,python}.json and .peak_kib, and
-python.parameters.json; prints the table and writes RESULTS_DIR/summary.json.
-A ratio above 1 means gcbench took less time than Python.
+Reads RESULTS_DIR/round<k>.cpp.json, round<k>.python-<arm>.json, memory/*.peak_kib
+and python.parameters.json; prints the table and writes RESULTS_DIR/summary.json.
+A speed ratio above 1 means gcbench took less time than that arm; "best" is
+the fastest arm of each case, the anchor the targets are judged against.
 """
+import argparse
 import glob
 import json
 import os
@@ -37,14 +39,14 @@ def times(files, prefix=""):
     return out, parameters
 
 
-def peak_mib(pattern):
-    values = []
-    for file in glob.glob(pattern):
+def peak_mib(file):
+    """The peak resident memory /usr/bin/time wrote, in MiB, or None."""
+    try:
         with open(file) as f:
-            text = f.read().strip().splitlines()
-        if text and text[-1].isdigit():
-            values.append(int(text[-1]) / 1024)
-    return max(values) if values else None
+            lines = f.read().strip().splitlines()
+    except OSError:
+        return None
+    return int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else None
 
 
 def spread(values):
@@ -52,41 +54,81 @@ def spread(values):
 
 
 def main():
-    folder = sys.argv[1]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder")
+    parser.add_argument("--machine", default="")
+    parser.add_argument("--isa", default="")
+    parser.add_argument("--threads", default="")
+    parser.add_argument("--arms", default="", help="arm=environment; ...")
+    parser.add_argument("--torch", default="")
+    args = parser.parse_args()
+    folder = args.folder
     cpp, cpp_parameters = times(sorted(glob.glob(os.path.join(folder, "round*.cpp.json"))))
-    python, _ = times(sorted(glob.glob(os.path.join(folder, "round*.python.json"))), prefix="pytorch/")
+    arms = {}
+    for file in sorted(glob.glob(os.path.join(folder, "round*.python-*.json"))):
+        arm = re.match(r"round\d+\.python-(.+)\.json$", os.path.basename(file)).group(1)
+        arms.setdefault(arm, []).append(file)
+    python = {arm: times(files, prefix="pytorch/")[0] for arm, files in sorted(arms.items())}
     with open(os.path.join(folder, "python.parameters.json")) as f:
         python_parameters = json.load(f)
     mismatched = {name: (count, python_parameters.get(name)) for name, count in cpp_parameters.items()
                   if python_parameters.get(name) != count}
+
     rows = []
-    for name in sorted(python):
+    cases = sorted({name for values in python.values() for name in values})
+    for name in cases:
         against = PAIRED_WITH.get(name, name)
         if against not in cpp:
             continue
-        c, p = statistics.median(cpp[against]), statistics.median(python[name])
-        rows.append({"python_case": name, "gcbench_case": against, "rounds": min(len(cpp[against]), len(python[name])),
-                     "gcbench_median_ms": c, "gcbench_ms": cpp[against], "python_median_ms": p, "python_ms": python[name],
-                     "speed_ratio": p / c})
-    width = max(len(r["python_case"]) for r in rows) if rows else 10
-    print(f"{'case':{width}s}  {'gcbench ms (min-max)':>26s}  {'Python ms (min-max)':>26s}  {'gcbench speed':>13s}")
+        c = statistics.median(cpp[against])
+        row = {"python_case": name, "gcbench_case": against, "gcbench_median_ms": c, "gcbench_ms": cpp[against],
+               "gcbench_rounds": len(cpp[against]), "arms": {}}
+        for arm, values in python.items():
+            if name in values:
+                p = statistics.median(values[name])
+                row["arms"][arm] = {"median_ms": p, "ms": values[name], "rounds": len(values[name]), "speed_ratio": p / c}
+        best = min(row["arms"], key=lambda a: row["arms"][a]["median_ms"])
+        row["best_arm"], row["speed_ratio_vs_best"] = best, row["arms"][best]["speed_ratio"]
+        stem = os.path.join(folder, "memory", against.replace("/", "_"))
+        row["gcbench_peak_mib"] = peak_mib(stem + ".cpp.peak_kib")
+        python_stem = os.path.join(folder, "memory", name.replace("/", "_"))
+        for arm in row["arms"]:
+            row["arms"][arm]["peak_mib"] = peak_mib(f"{python_stem}.python-{arm}.peak_kib")
+        rows.append(row)
+
+    arm_names = list(python)
+    width = max([len(r["python_case"]) for r in rows] + [10]) + 4
+    header = f"{'case':{width}s}  {'gcbench ms (min-max)':>24s}"
+    for arm in arm_names:
+        header += f"  {arm + ' ms (min-max)':>24s} {'ratio':>6s}"
+    header += f"  {'vs best':>8s}  {'peak MiB gcbench/best':>21s}"
+    print(header)
     for r in rows:
-        label = r["python_case"] + (" vs gcbench's exact" if r["python_case"] != r["gcbench_case"] else "")
-        print(f"{label:{width}s}  {r['gcbench_median_ms']:10.1f} ({spread(r['gcbench_ms']):>13s})  "
-              f"{r['python_median_ms']:10.1f} ({spread(r['python_ms']):>13s})  {r['speed_ratio']:12.2f}x")
+        label = r["python_case"] + (" (vs gcbench's exact)" if r["python_case"] != r["gcbench_case"] else "")
+        line = f"{label:{width}s}  {r['gcbench_median_ms']:9.1f} ({spread(r['gcbench_ms']):>12s})"
+        for arm in arm_names:
+            a = r["arms"].get(arm)
+            line += (f"  {a['median_ms']:9.1f} ({spread(a['ms']):>12s}) {a['speed_ratio']:5.2f}x" if a
+                     else f"  {'':>24s} {'':>6s}")
+        best_peak = r["arms"][r["best_arm"]]["peak_mib"]
+        memory = (f"{r['gcbench_peak_mib']:.0f}/{best_peak:.0f}" if r["gcbench_peak_mib"] and best_peak else "-")
+        if r["gcbench_peak_mib"] and best_peak and r["gcbench_peak_mib"] > 1.2 * best_peak:
+            memory += " (+>20%)"
+        print(line + f"  {r['speed_ratio_vs_best']:7.2f}x  {memory:>21s}")
     for network in ("conv4", "resnet18"):
-        for side, values in (("gcbench", cpp), ("python", python)):
+        for side, values in [("gcbench", cpp)] + [(f"python-{arm}", python[arm]) for arm in arm_names]:
             with_penalty, plain = values.get(f"train_step_gc_penalty/{network}"), values.get(f"train_step/{network}")
             if with_penalty and plain:
                 print(f"{side}: GC-penalty step / plain step on {network} = "
                       f"{statistics.median(with_penalty) / statistics.median(plain):.2f}x")
-    peaks = {"gcbench_peak_mib": peak_mib(os.path.join(folder, "round*.cpp.peak_kib")),
-             "python_peak_mib": peak_mib(os.path.join(folder, "round*.python.peak_kib"))}
-    print(f"peak resident memory of one process running every case: gcbench {peaks['gcbench_peak_mib']:.0f} MiB, "
-          f"Python {peaks['python_peak_mib']:.0f} MiB")
+    print(f"machine: {args.machine}; ISA: {args.isa.strip()}; threads: {args.threads}; torch: {args.torch}")
+    print("gcbench: glibc malloc set in-process (M_MMAP_MAX 0, M_TRIM_THRESHOLD 1 GiB); Python arms: " + args.arms)
     if mismatched:
         print(f"PARAMETER COUNTS DIFFER (gcbench, Python): {mismatched}: the reference networks are not the plugins'")
-    summary = {"rows": rows, **peaks, "parameters": cpp_parameters, "parameter_mismatches": mismatched}
+    settings = dict(item.split("=", 1) for item in args.arms.split(";") if "=" in item)
+    summary = {"machine": args.machine, "isa": args.isa.split(), "threads": args.threads, "torch": args.torch,
+               "gcbench_allocator": "glibc mallopt: M_MMAP_MAX=0, M_TRIM_THRESHOLD=1073741824 (in-process)",
+               "python_arms": settings, "rows": rows, "parameters": cpp_parameters, "parameter_mismatches": mismatched}
     with open(os.path.join(folder, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
     return 1 if mismatched else 0

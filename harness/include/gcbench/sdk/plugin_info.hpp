@@ -13,8 +13,11 @@ namespace gcbench {
 struct PluginInfo {
   PluginKind kind = PluginKind::architecture;  // filled in by the registration macro
   std::string name;                            // the name suites use, e.g. "conv4"
-  std::string version;                         // the plugin's own version, recorded with results
-  std::string summary;                         // one line for `gcbench plugins`
+  // The plugin's own version, recorded with results. Its major version (before
+  // 1.0, its minor) is part of every run id: bump it when an option's default
+  // changes, so results of the old behaviour keep ids of their own.
+  std::string version;
+  std::string summary;  // one line for `gcbench plugins`
   std::vector<OptionSpec> options;
   // Problems with a combination of option values that need no data to find
   // ("class 4 is in both source_classes and target_classes"), one sentence each.
