@@ -1,5 +1,8 @@
 #include <ATen/ATen.h>
+#include <torch/optim/lbfgs.h>
 #include <catch2/catch.hpp>
+
+#include <cmath>
 
 #include <set>
 
@@ -97,6 +100,60 @@ TEST_CASE("The linear probe beats chance on overlapping classes and differs from
   CHECK(probe.mean_accuracy > 0.5);
   CHECK(probe.mean_accuracy < 1.0);
   CHECK(probe.ci95 > 0);
+}
+
+namespace {
+// The linear probe as gcbench fitted it before it moved to the support's span:
+// L-BFGS on every embedding dimension of every episode at once, here in float64
+// and to tight tolerances, so that it is converged (the old float32 fit stopped
+// where the summed loss no longer changed in float32, and resolved near-ties
+// either way: 1-shot in 512 dimensions, 11 of these 60 episodes).
+at::Tensor converged_full_dimension_predictions(const at::Tensor& embeddings, const gcbench::EpisodeIndices& episodes,
+                                                std::int64_t ways, std::int64_t shots) {
+  const auto normalised = [](const at::Tensor& x) { return x / x.norm(2, -1, true).clamp_min(1e-12); };
+  const auto count = episodes.support.size(0), dim = embeddings.size(1);
+  const auto pick = [&](const at::Tensor& indices) {
+    return normalised(embeddings.index_select(0, indices.reshape(-1)).to(at::kDouble)).view({count, -1, dim});
+  };
+  const auto x = pick(episodes.support), query = pick(episodes.query);
+  const auto targets = at::arange(ways, at::kLong).repeat_interleave(shots).repeat({count});
+  auto weight = at::zeros({count, dim, ways}, at::kDouble).requires_grad_(true);
+  auto bias = at::zeros({count, 1, ways}, at::kDouble).requires_grad_(true);
+  torch::optim::LBFGS optimizer(
+      {weight, bias}, torch::optim::LBFGSOptions(1.0).max_iter(1000).tolerance_grad(1e-12).tolerance_change(1e-14).line_search_fn(
+                          "strong_wolfe"));
+  optimizer.step([&] {
+    optimizer.zero_grad();
+    const auto logits = (x.bmm(weight) + bias).view({-1, ways});
+    auto loss = at::nll_loss(at::log_softmax(logits, 1), targets, {}, at::Reduction::Sum) + 0.5 * weight.pow(2).sum();
+    loss.backward();
+    return loss;
+  });
+  return (query.bmm(weight) + bias).detach().argmax(2);
+}
+}  // namespace
+
+TEST_CASE("The linear probe fitted in the support's span agrees episode by episode with the full fit", "[fewshot]") {
+  at::manual_seed(11);
+  const auto y = labels(10, 40);
+  const std::int64_t ways = 5, queries = 15, count = 60;
+  for (const std::int64_t dim : {16, 64, 512}) {
+    for (const std::int64_t shots : {1, 5}) {
+      DYNAMIC_SECTION(dim << " dimensions, " << shots << "-shot") {
+        // Overlapping classes, so that the probe errs and its errors can be compared.
+        const auto embeddings = at::randn({400, dim}) + at::randn({10, dim}).index_select(0, y) * (6.0 / std::sqrt(2.0 * dim));
+        const gcbench::EpisodeSampler sampler(y, 5, "target");
+        const auto episodes = gcbench::episode_indices(sampler, ways, shots, queries, count);
+        const auto probe =
+            gcbench::fewshot_accuracy(embeddings, episodes, gcbench::FewShotClassifier::linear_probe, ways, shots, queries);
+        const auto truth = at::arange(ways, at::kLong).repeat_interleave(queries).unsqueeze(0);
+        const auto full = converged_full_dimension_predictions(embeddings, episodes, ways, shots).eq(truth).to(at::kDouble);
+        CHECK(probe.mean_accuracy > 0.3);
+        CHECK(probe.mean_accuracy < 0.99);
+        for (std::int64_t e = 0; e < count; ++e) CHECK(probe.per_episode[e] == full[e].mean().item<double>());
+      }
+    }
+  }
 }
 
 TEST_CASE("The 95% interval uses Student's t", "[fewshot]") {

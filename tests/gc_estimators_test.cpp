@@ -25,7 +25,8 @@ TEST_CASE("exact gives ||W||_F^2 for a linear embedding", "[gc]") {
   const double expected = f.weight.pow(2).sum().item<double>();
 
   SECTION("all directions in one pass") {
-    auto exact = registry().create_gc_estimator("exact", options_of("exact", {{"directions_per_pass", std::int64_t{8}}}));
+    auto exact = registry().create_gc_estimator(
+        "exact", options_of("exact", {{"directions_per_pass", std::int64_t{8}}, {"images_per_pass", std::int64_t{80}}}));
     const auto estimate = exact->estimate(f, inputs, 0);
     CHECK(estimate.value == Catch::Detail::Approx(expected).epsilon(1e-12));
     CHECK(estimate.backward_passes == 1);
@@ -34,10 +35,67 @@ TEST_CASE("exact gives ||W||_F^2 for a linear embedding", "[gc]") {
     for (double value : estimate.per_example) CHECK(value == Catch::Detail::Approx(expected).epsilon(1e-12));
   }
   SECTION("directions split over several passes") {
-    auto exact = registry().create_gc_estimator("exact", options_of("exact", {{"directions_per_pass", std::int64_t{4}}}));
+    auto exact = registry().create_gc_estimator(
+        "exact", options_of("exact", {{"directions_per_pass", std::int64_t{4}}, {"images_per_pass", std::int64_t{40}}}));
     const auto estimate = exact->estimate(f, inputs, 0);
     CHECK(estimate.value == Catch::Detail::Approx(expected).epsilon(1e-12));
     CHECK(estimate.backward_passes == 2);
+  }
+  SECTION("one direction a pass, as an autograd loop over the outputs") {
+    auto exact = registry().create_gc_estimator("exact", options_of("exact", {{"directions_per_pass", std::int64_t{1}}}));
+    const auto estimate = exact->estimate(f, inputs, 0);
+    CHECK(estimate.value == Catch::Detail::Approx(expected).epsilon(1e-12));
+    CHECK(estimate.backward_passes == 6);
+  }
+}
+
+TEST_CASE("exact replicates a batch only until a pass holds images_per_pass images", "[gc]") {
+  const LinearEmbedding f{at::randn({64, 12}, at::kDouble)};
+  const auto passes = [&](std::int64_t batch, std::map<std::string, gcbench::OptionValue> given) {
+    return registry()
+        .create_gc_estimator("exact", options_of("exact", std::move(given)))
+        ->estimate(f, at::randn({batch, 12}, at::kDouble), 0)
+        .backward_passes;
+  };
+  CHECK(passes(64, {}) == 64);  // a batch that fills a pass: one direction a pass
+  CHECK(passes(16, {}) == 64);
+  CHECK(passes(10, {}) == 32);  // 2 copies hold 20 images
+  CHECK(passes(4, {}) == 16);   // 4 copies
+  CHECK(passes(1, {}) == 16);   // 16 would fill a pass; directions_per_pass allows 4
+  CHECK(passes(1, {{"directions_per_pass", std::int64_t{16}}}) == 4);
+  CHECK(passes(64, {{"images_per_pass", std::int64_t{256}}}) == 16);
+}
+
+// The schedules reorder float32 arithmetic on a real network; the bar is 1e-6 relative.
+TEST_CASE("exact gives the same GC on conv4 whatever its schedule", "[gc]") {
+  at::manual_seed(0);
+  auto network = registry()
+                     .create_architecture("conv4", gcbench::testing::options_for(gcbench::PluginKind::architecture, "conv4"))
+                     ->build({3, 32, 32}, 10);
+  network.embedding->eval();
+  const gcbench::EmbeddingFunction f = [&network](const at::Tensor& x) { return network.embedding->forward(x); };
+  const auto inputs = at::randn({6, 3, 32, 32});
+  const auto with = [&](std::int64_t copies) {
+    return registry()
+        .create_gc_estimator("exact",
+                             options_of("exact", {{"directions_per_pass", copies}, {"images_per_pass", std::int64_t{1} << 20}}))
+        ->estimate(f, inputs, 0);
+  };
+  const auto loop = with(1);
+  SECTION("the default schedule") {
+    const auto chosen = registry().create_gc_estimator("exact", options_of("exact"))->estimate(f, inputs, 0);
+    CHECK(chosen.backward_passes == 22);  // 6 images: 3 copies fill a pass of 16
+    CHECK(chosen.value == Catch::Detail::Approx(loop.value).epsilon(1e-6));
+  }
+  for (const std::int64_t copies : {2, 4, 7, 64}) {
+    DYNAMIC_SECTION(copies << " copies a pass") {
+      const auto replicated = with(copies);
+      CHECK(replicated.backward_passes == (64 + copies - 1) / copies);
+      CHECK(replicated.value == Catch::Detail::Approx(loop.value).epsilon(1e-6));
+      for (std::size_t i = 0; i < loop.per_example.size(); ++i) {
+        CHECK(replicated.per_example[i] == Catch::Detail::Approx(loop.per_example[i]).epsilon(1e-6));
+      }
+    }
   }
 }
 

@@ -1,9 +1,10 @@
-// Measurement costs: every GC estimator at batch 64 on conv4 and resnet18 (time,
-// and relative error against exact as a counter), the exact estimator against a
-// loop of single VJPs, the NC family on 100k x 512 embeddings, and 600 five-shot
+// Measurement costs: every GC estimator at batch 64 on mlp, conv4 and resnet18
+// (time, and relative error against exact as a counter), the exact estimator's
+// schedules (images x copies a pass) and a loop of single VJPs, the NC family on 100k x 512 embeddings, and 600 five-shot
 // episodes per classifier. Run by hand: ./build/bench_measurement
 #include <ATen/ATen.h>
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/utils.h>
 
@@ -68,6 +69,21 @@ void estimator(benchmark::State& state, const std::string& architecture, const s
   state.counters["backward_passes"] = passes;
 }
 
+// The exact estimator's schedule: `images` of the batch, each pass carrying
+// `copies` of them (images_per_pass lifted, so the copies are exactly those
+// asked): what the exact plugin's images_per_pass default is read from.
+void exact_schedule(benchmark::State& state, const std::string& architecture, std::int64_t images, std::int64_t copies) {
+  gcbench::apply_threads(0);
+  auto& m = model(architecture);
+  const auto inputs = m.inputs.slice(0, 0, images);
+  auto plugin = registry().create_gc_estimator(
+      "exact", options(gcbench::PluginKind::gc_estimator, "exact",
+                       {{"directions_per_pass", copies}, {"images_per_pass", std::int64_t{1} << 30}}));
+  const gcbench::EmbeddingFunction f = [&m](const at::Tensor& x) { return m.network.embedding->forward(x); };
+  for (auto _ : state) benchmark::DoNotOptimize(plugin->estimate(f, inputs, 0).value);
+  state.SetItemsProcessed(state.iterations() * images);
+}
+
 // The baselines batching is measured against: one VJP per output direction,
 // each after its own forward pass (as a loop of vjp calls does), or all sharing one.
 void single_vjp_loop(benchmark::State& state, const std::string& architecture, bool shared_forward) {
@@ -122,7 +138,7 @@ void register_all() {
       {"sampled",
        "examples=0.25,entries=0.5,outputs=16",
        {{"example_fraction", 0.25}, {"entry_fraction", 0.5}, {"outputs", std::int64_t{16}}}}};
-  for (const std::string architecture : {"conv4", "resnet18"}) {
+  for (const std::string architecture : {"mlp", "conv4", "resnet18"}) {
     for (const auto& [name, label, given] : estimators) {
       benchmark::RegisterBenchmark(
           ("gc/" + architecture + "/" + name + "/" + label).c_str(),
@@ -130,6 +146,17 @@ void register_all() {
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime()
           ->Iterations(architecture == "conv4" ? 5 : 1);
+    }
+    for (const std::int64_t images : {1, 4, 16, 64}) {
+      if (architecture == "resnet18" && images > 16) continue;  // minutes an estimate
+      for (const std::int64_t copies : {1, 2, 4, 8, 16}) {
+        benchmark::RegisterBenchmark(
+            fmt::format("gc/{}/exact/images={},copies={}", architecture, images, copies).c_str(),
+            [architecture, images, copies](benchmark::State& s) { exact_schedule(s, architecture, images, copies); })
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime()
+            ->MinTime(1.0);
+      }
     }
     for (const bool shared : {false, true}) {
       benchmark::RegisterBenchmark(

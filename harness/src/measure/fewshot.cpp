@@ -51,22 +51,47 @@ at::Tensor normalised(const at::Tensor& x) { return x / x.norm(2, -1, /*keepdim=
 // Logits [E, ways * queries, ways] of one multinomial logistic regression per
 // episode. The episodes' problems are independent, so minimising the sum of
 // their losses fits each one (L2 penalty 0.5 ||W||^2 with C = 1, as sklearn's default).
+//
+// With more dimensions than support images, the fit runs in the support's own
+// span: every gradient of the loss lies in it, so W does (starting from zero),
+// and the optimum is the full problem's. The support X [n, dim] is factored as
+// X^T = Q R (Householder, robust to collapsed, nearly dependent embeddings), so
+// its coordinates in the orthonormal basis Q are R^T: n numbers instead of dim,
+// and every L-BFGS iteration (whose history of up to 100 pairs the size of W
+// dominated the time) shrinks by dim / n. The fit is then cheap enough to run
+// in float64, converged: a float32 fit of all episodes at once stops when their
+// summed loss no longer changes in float32, which leaves near-ties unresolved.
+// W = Q C comes back from the reflectors without forming Q.
 at::Tensor linear_probe_logits(const at::Tensor& support, const at::Tensor& query, std::int64_t ways, std::int64_t shots) {
-  const auto episodes = support.size(0), dim = support.size(-1);
-  const auto x = normalised(support).view({episodes, ways * shots, dim}).detach();
+  const auto episodes = support.size(0), n = ways * shots, dim = support.size(-1);
+  const auto x = normalised(support).view({episodes, n, dim}).detach();
+  const bool reduced = dim > n;
+  at::Tensor reflectors, tau, features;
+  if (reduced) {
+    std::tie(reflectors, tau) = at::geqrf(x.transpose(1, 2));      // [E, dim, n]: R above the diagonal, Q's reflectors below
+    features = reflectors.narrow(1, 0, n).triu().transpose(1, 2);  // X Q = R^T
+  } else {
+    features = x;
+  }
+  features = features.to(at::kDouble);
   const auto targets = at::arange(ways, x.options().dtype(at::kLong)).repeat_interleave(shots).repeat({episodes});
-  auto weight = at::zeros({episodes, dim, ways}, x.options()).requires_grad_(true);
-  auto bias = at::zeros({episodes, 1, ways}, x.options()).requires_grad_(true);
+  auto weight = at::zeros({episodes, features.size(2), ways}, features.options()).requires_grad_(true);
+  auto bias = at::zeros({episodes, 1, ways}, features.options()).requires_grad_(true);
   torch::optim::LBFGS optimizer({weight, bias}, torch::optim::LBFGSOptions(1.0).max_iter(100).line_search_fn("strong_wolfe"));
   auto closure = [&] {
     optimizer.zero_grad();
-    const auto logits = (x.bmm(weight) + bias).view({-1, ways});
+    const auto logits = (features.bmm(weight) + bias).view({-1, ways});
     auto loss = at::nll_loss(at::log_softmax(logits, 1), targets, {}, at::Reduction::Sum) + 0.5 * weight.pow(2).sum();
     loss.backward();
     return loss;
   };
   optimizer.step(closure);
-  return (normalised(query).bmm(weight) + bias).detach();
+  at::Tensor fitted = weight.detach().to(x.scalar_type());
+  if (reduced) {
+    fitted = at::ormqr(reflectors, tau, at::cat({fitted, at::zeros({episodes, dim - n, ways}, fitted.options())}, 1),
+                       /*left=*/true, /*transpose=*/false);  // W = Q C, [E, dim, ways]
+  }
+  return normalised(query).bmm(fitted) + bias.detach().to(x.scalar_type());
 }
 
 }  // namespace

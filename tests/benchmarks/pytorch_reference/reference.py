@@ -337,7 +337,7 @@ def cases(penalty_probes, compiled=False):
         return out
     for name in ("conv4", "resnet18"):
         out[f"train_step_gc_penalty/{name}"] = lambda name=name: make_training(name, penalty_probes)
-    for network, images in (("conv4", 64), ("resnet18", 4)):
+    for network, images in (("mlp", 64), ("conv4", 64), ("resnet18", 4)):
         out[f"gc/exact/{network}"] = lambda n=network, i=images: gc_exact_loop(n, i)
         out[f"gc/exact_vmap_jacrev/{network}"] = lambda n=network, i=images: gc_exact_vmap(n, i)
         out[f"gc/hutchinson/{network}"] = lambda n=network, i=images: gc_hutchinson(n, i)
