@@ -92,12 +92,22 @@ baseline_gcbench="$base/build/gcbench"
 # once per machine identity (CPU, its instruction sets, LibTorch, BLAS, threads).
 identity=$( { grep -m1 'model name' /proc/cpuinfo; grep -m1 '^flags' /proc/cpuinfo; nproc;
               "$baseline_gcbench" version --json; } | sha256sum | cut -c1-16)
+# Kept only once the suite has finished (exit 0, or 1 and 3, whose failed or
+# diverged runs are the baseline's own and repeat): an interrupted or crashed
+# run goes into a partial folder that the next night starts afresh.
 baseline_results_root="$base/results-$identity"
-if ! ls -d "$baseline_results_root"/nightly/*/ > /dev/null 2>&1; then
+if [ ! -d "$baseline_results_root" ]; then
   echo "nightly: running the baseline's suite on this machine (once per machine identity $identity)" >&2
+  partial="$baseline_results_root.partial"
+  rm -rf "$partial"
   base_code=0
-  "$baseline_gcbench" run "$base/source/suites/nightly.toml" --out "$baseline_results_root" || base_code=$?
-  if [ "$base_code" -eq 2 ]; then echo "nightly: the baseline's suites/nightly.toml is invalid" >&2; exit 2; fi
+  "$baseline_gcbench" run "$base/source/suites/nightly.toml" --out "$partial" || base_code=$?
+  case "$base_code" in
+    0|1|3) mv "$partial" "$baseline_results_root" ;;
+    2) echo "nightly: the baseline's suites/nightly.toml is invalid" >&2; exit 2 ;;
+    *) echo "nightly: the baseline's suite stopped (exit $base_code) before it finished; its results ($partial) are not kept" >&2
+       exit 2 ;;
+  esac
 fi
 baseline_results=$(find "$baseline_results_root/nightly" -mindepth 1 -maxdepth 1 -type d | sort | tail -n 1)
 
