@@ -51,6 +51,7 @@ packages=(
   dataset-fashion-mnist   # the quick-start's real data
   gnuplot-nox             # `gcbench report` draws its plots with gnuplot
   valgrind                # `gcbench bench --instructions` counts under callgrind (its header marks what to count)
+  libgoogle-perftools-dev # tcmalloc_minimal, gcbench's allocator (faster and leaner than glibc's here)
 )
 if [ "$tests" = 1 ]; then
   packages+=(chromium)    # the report test renders report.html headless

@@ -319,6 +319,7 @@ void add_bench_context(const PluginRegistry& registry, int threads, c10::Device 
   benchmark::AddCustomContext("libtorch_version", libtorch_version());
   benchmark::AddCustomContext("libtorch_cuda_version", libtorch_build().cuda_version);
   benchmark::AddCustomContext("blas", blas_library());
+  benchmark::AddCustomContext("allocator", allocator_name());
   benchmark::AddCustomContext("compiler", compiler_version());
   benchmark::AddCustomContext("device", device_name(device));
   benchmark::AddCustomContext("device_model", device_model(device));

@@ -57,6 +57,16 @@ LibTorchBuild libtorch_build() {
   return build;
 }
 
+std::string allocator_name() {
+  // Linked or preloaded, a replacement malloc is one of the process's mapped libraries.
+  std::ifstream maps("/proc/self/maps");
+  for (std::string line; std::getline(maps, line);) {
+    if (line.find("libtcmalloc") != std::string::npos) return "tcmalloc";
+    if (line.find("libjemalloc") != std::string::npos) return "jemalloc";
+  }
+  return "glibc";
+}
+
 std::string compiler_version() {
 #if defined(__clang__)
   return "Clang " __clang_version__;

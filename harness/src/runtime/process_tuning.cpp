@@ -14,7 +14,9 @@ void tune_allocator() {
   // is freed; LibTorch then page-faults them back in on the next step. Measured
   // here, that made a Conv-4 training step ~3x slower, and the replicated batches
   // of the GC estimators (tensors far above glibc's 32 MiB mmap ceiling) slower
-  // still. So: no mmap at all, and freed memory stays on the heap.
+  // still. So: no mmap at all, and freed memory stays on the heap. (Where
+  // gcbench is linked with tcmalloc, as it is when that is installed, glibc's
+  // allocator serves nothing and these settings do nothing.)
   mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }

@@ -122,16 +122,29 @@ def main():
                 print(f"{side}: GC-penalty step / plain step on {network} = "
                       f"{statistics.median(with_penalty) / statistics.median(plain):.2f}x")
     print(f"machine: {args.machine}; ISA: {args.isa.strip()}; threads: {args.threads}; torch: {args.torch}")
-    print("gcbench: glibc malloc set in-process (M_MMAP_MAX 0, M_TRIM_THRESHOLD 1 GiB); Python arms: " + args.arms)
+    allocator = gcbench_allocator(folder)
+    print(f"gcbench: {allocator}; Python arms: " + args.arms)
     if mismatched:
         print(f"PARAMETER COUNTS DIFFER (gcbench, Python): {mismatched}: the reference networks are not the plugins'")
     settings = dict(item.split("=", 1) for item in args.arms.split(";") if "=" in item)
     summary = {"machine": args.machine, "isa": args.isa.split(), "threads": args.threads, "torch": args.torch,
-               "gcbench_allocator": "glibc mallopt: M_MMAP_MAX=0, M_TRIM_THRESHOLD=1073741824 (in-process)",
+               "gcbench_allocator": allocator,
                "python_arms": settings, "rows": rows, "parameters": cpp_parameters, "parameter_mismatches": mismatched}
     with open(os.path.join(folder, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
     return 1 if mismatched else 0
+
+
+def gcbench_allocator(folder):
+    """The allocator gcbench's rounds name in their context (older gcbench: tuned glibc, unnamed)."""
+    for path in sorted(glob.glob(os.path.join(folder, "round*.cpp.json"))):
+        with open(path) as f:
+            named = json.load(f).get("context", {}).get("allocator")
+        if named == "glibc":
+            break
+        if named:
+            return named
+    return "glibc, tuned in-process (mallopt M_MMAP_MAX=0, M_TRIM_THRESHOLD=1073741824)"
 
 
 if __name__ == "__main__":
