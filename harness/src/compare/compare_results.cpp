@@ -104,11 +104,7 @@ std::optional<std::pair<double, std::size_t>> seed_band(const SeedBands& bands, 
   if (place == bands.end()) return std::nullopt;
   const auto values = place->second.find(metric);
   if (values == place->second.end() || values->second.size() < 2) return std::nullopt;
-  const double n = static_cast<double>(values->second.size());
-  double mean = 0, squares = 0;
-  for (double v : values->second) mean += v / n;
-  for (double v : values->second) squares += (v - mean) * (v - mean);
-  return std::pair{2 * std::sqrt(squares / (n - 1)), values->second.size()};
+  return std::pair{2 * sample_standard_deviation(values->second), values->second.size()};
 }
 
 // Across machines: a metric moved past its seed band (accuracy: dropped past it); times are the machines'.

@@ -119,15 +119,22 @@ TestResult mann_whitney_u(const std::vector<double>& first, const std::vector<do
   return result;
 }
 
+double sample_standard_deviation(const std::vector<double>& values) {
+  if (values.size() < 2) return 0;
+  const auto n = static_cast<double>(values.size());
+  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
+  double squares = 0;
+  for (const double v : values) squares += (v - mean) * (v - mean);
+  return std::sqrt(squares / (n - 1));
+}
+
 MeanInterval mean_with_ci95(const std::vector<double>& values) {
   MeanInterval out;
   if (values.empty()) return out;
   const auto n = static_cast<double>(values.size());
   out.mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
   if (values.size() < 2) return out;
-  double squares = 0;
-  for (const double v : values) squares += (v - out.mean) * (v - out.mean);
-  const double standard_error = std::sqrt(squares / (n - 1)) / std::sqrt(n);
+  const double standard_error = sample_standard_deviation(values) / std::sqrt(n);
   const boost::math::students_t t(n - 1);
   out.half_width = boost::math::quantile(boost::math::complement(t, 0.025)) * standard_error;
   return out;
