@@ -88,6 +88,17 @@ run_side() {  # SIDE ROUND_FILE_STEM CASE_FILTER MIN_TIME
       --filter "$cases" --min-time "$seconds" --threads "$threads" --json "$stem.json" "${extra[@]}" > "$stem.log" 2>&1
   fi
 }
+# One side that dies (a Python arm killed for memory: vmap(jacrev) on resnet18
+# needs over 20 GiB) loses its own file, not the session: the table is made from
+# the rounds that finished, each arm's count of rounds beside it.
+run_round_side() {  # SIDE ROUND_FILE_STEM CASE_FILTER MIN_TIME
+  local code=0
+  run_side "$@" || code=$?
+  if [ "$code" -ne 0 ]; then
+    rm -f "$2.json"
+    echo "warning: $1 stopped with exit $code ($(head -n 1 "$2.peak_kib" 2>/dev/null)); this round has no $1 side, see $2.log" >&2
+  fi
+}
 sides=(gcbench "${arms[@]}")
 for round in $(seq 1 "$rounds"); do
   # Each round starts one side later, so no side always runs first (a cold machine) or last.
@@ -96,11 +107,11 @@ for round in $(seq 1 "$rounds"); do
   echo "round $round of $rounds: ${order[*]}"
   for side in "${order[@]}"; do
     if [ "$side" = compiled ]; then
-      run_side compiled "$out/round$round.python-compiled" '^train_step/' "$min_time"
+      run_round_side compiled "$out/round$round.python-compiled" '^train_step/' "$min_time"
     elif [ "$side" = gcbench ]; then
-      run_side gcbench "$out/round$round.cpp" "$filter" "$min_time"
+      run_round_side gcbench "$out/round$round.cpp" "$filter" "$min_time"
     else
-      run_side "$side" "$out/round$round.python-$side" "$filter" "$min_time"
+      run_round_side "$side" "$out/round$round.python-$side" "$filter" "$min_time"
     fi
   done
 done

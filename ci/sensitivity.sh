@@ -70,7 +70,7 @@ judge() {  # FILE CASE THRESHOLD
   # compare exits 1 on a regression: that is the answer here, not a failure.
   { "$baseline" compare --json --thresholds "$out/thresholds.toml" "$1" 2>/dev/null || true; } |
     jq -r --arg name "$2/real_time" '.findings[] | select(.subject == $name) |
-      "\(.verdict) \(.note | capture("ratio (?<r>[0-9.]+) \\[(?<l>[0-9.]+), (?<h>[0-9.]+)\\]") | "\(.r) \(.l) \(.h)")"'
+      "\(.verdict) \(.ratio.estimate) \(.ratio.low) \(.ratio.high)"'
 }
 
 started=$SECONDS

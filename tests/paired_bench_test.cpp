@@ -82,6 +82,23 @@ TEST_CASE("bench --against keeps each round's pair, the first side alternating, 
                            Catch::Contains("over 6 rounds") && Catch::Contains("ABBA"));
   CHECK_THAT(compared, Catch::Contains("calibration: the same kernels on both sides"));
 
+  SECTION("compare --json gives each case's ratio and its interval as numbers, the verdict's grounds") {
+    const auto as_json = gcbench_cli("compare --json " + quoted(file));
+    REQUIRE(exit_code(as_json) == 1);
+    const auto doc = json::parse(as_json.substr(as_json.find('\n') + 1));
+    bool found = false;
+    for (const auto& finding : doc["findings"]) {
+      if (finding["subject"] != "train_step/tiny_net/real_time") continue;
+      found = true;
+      CHECK(finding["verdict"] == "REGRESSED");
+      const auto& ratio = finding["ratio"];
+      CHECK(ratio["low"].get<double>() > 1.0);
+      CHECK(ratio["low"].get<double>() <= ratio["estimate"].get<double>());
+      CHECK(ratio["estimate"].get<double>() <= ratio["high"].get<double>());
+      CHECK_THAT(finding["note"].get<std::string>(), Catch::Contains(fmt::format("{:.4f}", ratio["estimate"].get<double>())));
+    }
+    CHECK(found);
+  }
   SECTION("the other way round, the contender is the faster: improved, no regression") {
     const auto reversed = dir / "reversed.json";
     REQUIRE(exit_code(paired_bench(reversed, "tiny_net_regressed", "tiny_net")) == 0);

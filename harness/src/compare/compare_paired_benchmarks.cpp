@@ -84,6 +84,7 @@ Comparison compare_paired_benchmarks(const fs::path& file, const Thresholds& t) 
     const auto shift = hodges_lehmann(log_ratios, kConfidence);
     f.p_value = wilcoxon_signed_rank(log_ratios).p_value;
     const double ratio = std::exp(shift.estimate), low = std::exp(shift.low), high = std::exp(shift.high);
+    f.ratio = RatioInterval{ratio, low, high};
     f.note = fmt::format("ratio {:.4f} [{:.4f}, {:.4f}] over {} rounds", ratio, low, high, log_ratios.size());
     if (shift.coverage < kConfidence) f.note += fmt::format(" (the interval covers {:.1f}%)", 100 * shift.coverage);
     if (is_calibration_case(name)) {

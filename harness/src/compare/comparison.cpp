@@ -122,6 +122,9 @@ nlohmann::json to_json(const Comparison& comparison) {
                         {"p_value", optional_number(f.p_value)},
                         {"test", f.test},
                         {"note", f.note}});
+    findings.back()["ratio"] =
+        f.ratio ? nlohmann::json{{"estimate", f.ratio->estimate}, {"low", f.ratio->low}, {"high", f.ratio->high}}
+                : nlohmann::json(nullptr);
   }
   nlohmann::json counts;
   for (const auto verdict :

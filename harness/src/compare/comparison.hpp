@@ -14,6 +14,13 @@ namespace gcbench {
 enum class Verdict { regressed, improved, unchanged, only_in_baseline, only_in_contender };
 std::string to_string(Verdict verdict);
 
+// A ratio contender/baseline with its 95% interval, as the paired bench's compare estimates it.
+struct RatioInterval {
+  double estimate = 1;
+  double low = 1;
+  double high = 1;
+};
+
 struct Finding {
   Verdict verdict = Verdict::unchanged;
   std::string subject;  // the run's label, or the benchmark's name
@@ -25,6 +32,7 @@ struct Finding {
   std::string note;                        // e.g. the mean difference's 95% interval, or why there is no test
   std::optional<double> delta() const;     // contender - baseline
   std::optional<double> relative() const;  // delta / |baseline|
+  std::optional<RatioInterval> ratio;      // paired benchmarks: what the verdict was judged on
 };
 
 struct Comparison {
