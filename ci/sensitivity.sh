@@ -22,7 +22,7 @@
 #   GCBENCH_SENSITIVITY_ROUNDS    rounds per paired bench (default 10, as the nightly)
 #   GCBENCH_SENSITIVITY_MIN_TIME  --min-time per case and round (default 0.2, as the nightly)
 #   GCBENCH_SENSITIVITY_TARGETS   slowdowns of train_step/conv4 to inject (default "0.03 0.05 0.10")
-#   GCBENCH_SENSITIVITY_THRESHOLDS  paired_relative values to judge every trial at (default "0.01 0.02 0.03 0.05")
+#   GCBENCH_SENSITIVITY_THRESHOLDS  paired_relative values to judge every trial at (default "0 0.005 0.01 0.02 0.03")
 # Writes results/sensitivity/<UTC time>/: every trial's paired file, and sensitivity.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +30,7 @@ trials=${GCBENCH_SENSITIVITY_TRIALS:-10}
 rounds=${GCBENCH_SENSITIVITY_ROUNDS:-10}
 min_time=${GCBENCH_SENSITIVITY_MIN_TIME:-0.2}
 targets=${GCBENCH_SENSITIVITY_TARGETS:-"0.03 0.05 0.10"}
-thresholds=${GCBENCH_SENSITIVITY_THRESHOLDS:-"0.01 0.02 0.03 0.05"}
+thresholds=${GCBENCH_SENSITIVITY_THRESHOLDS:-"0 0.005 0.01 0.02 0.03"}
 cases=(train_step/conv4 gc/hutchinson/conv4)
 filter='^(train_step/conv4|gc/hutchinson/conv4)$'
 table_only=""
