@@ -75,28 +75,25 @@ for library in jemalloc:libjemalloc.so.2 tcmalloc:libtcmalloc_minimal.so.4; do
 done
 if [ "$torch" = pip ]; then arms+=(compiled); arm_env[compiled]="${glibc[*]}"; fi
 
+# One side that dies (a Python arm killed for memory: vmap(jacrev) on resnet18
+# needs over 20 GiB) loses its own file, not the session: the table is made from
+# the rounds that finished, each arm's count of rounds beside it.
 run_side() {  # SIDE ROUND_FILE_STEM CASE_FILTER MIN_TIME
-  local side=$1 stem=$2 cases=$3 seconds=$4
+  local side=$1 stem=$2 cases=$3 seconds=$4 code=0
   if [ "$side" = gcbench ]; then
     /usr/bin/time -f '%M' -o "$stem.peak_kib" "./$build/gcbench" bench --filter="$cases" --min-time "$seconds" \
-      --threads "$threads" --json "$stem.json" > "$stem.log" 2>&1
+      --threads "$threads" --json "$stem.json" > "$stem.log" 2>&1 || code=$?
   else
     local extra=()
     [ "$side" = compiled ] && extra=(--compile)
     # shellcheck disable=SC2086 # the arm's environment words
     /usr/bin/time -f '%M' -o "$stem.peak_kib" env ${arm_env[$side]} "$python" "$reference/reference.py" \
-      --filter "$cases" --min-time "$seconds" --threads "$threads" --json "$stem.json" "${extra[@]}" > "$stem.log" 2>&1
+      --filter "$cases" --min-time "$seconds" --threads "$threads" --json "$stem.json" "${extra[@]}" > "$stem.log" 2>&1 ||
+      code=$?
   fi
-}
-# One side that dies (a Python arm killed for memory: vmap(jacrev) on resnet18
-# needs over 20 GiB) loses its own file, not the session: the table is made from
-# the rounds that finished, each arm's count of rounds beside it.
-run_round_side() {  # SIDE ROUND_FILE_STEM CASE_FILTER MIN_TIME
-  local code=0
-  run_side "$@" || code=$?
   if [ "$code" -ne 0 ]; then
-    rm -f "$2.json"
-    echo "warning: $1 stopped with exit $code ($(head -n 1 "$2.peak_kib" 2>/dev/null)); this round has no $1 side, see $2.log" >&2
+    rm -f "$stem.json"
+    echo "warning: $side stopped with exit $code ($(head -n 1 "$stem.peak_kib" 2>/dev/null)); no $side side in $stem, see $stem.log" >&2
   fi
 }
 sides=(gcbench "${arms[@]}")
@@ -107,11 +104,11 @@ for round in $(seq 1 "$rounds"); do
   echo "round $round of $rounds: ${order[*]}"
   for side in "${order[@]}"; do
     if [ "$side" = compiled ]; then
-      run_round_side compiled "$out/round$round.python-compiled" '^train_step/' "$min_time"
+      run_side compiled "$out/round$round.python-compiled" '^train_step/' "$min_time"
     elif [ "$side" = gcbench ]; then
-      run_round_side gcbench "$out/round$round.cpp" "$filter" "$min_time"
+      run_side gcbench "$out/round$round.cpp" "$filter" "$min_time"
     else
-      run_round_side "$side" "$out/round$round.python-$side" "$filter" "$min_time"
+      run_side "$side" "$out/round$round.python-$side" "$filter" "$min_time"
     fi
   done
 done
@@ -123,10 +120,10 @@ if [ "$memory" = 1 ]; then
     echo "memory: $case"
     stem="$out/memory/${case//\//_}"
     exact="^${case}\$"
-    run_side gcbench "$stem.cpp" "$exact" 0.05 || true
+    run_side gcbench "$stem.cpp" "$exact" 0.05
     for arm in "${arms[@]}"; do
       [ "$arm" = compiled ] && [[ $case != train_step/* ]] && continue
-      run_side "$arm" "$stem.python-$arm" "$exact" 0.05 || true
+      run_side "$arm" "$stem.python-$arm" "$exact" 0.05
     done
   done
 fi

@@ -83,15 +83,16 @@ Comparison compare_paired_benchmarks(const fs::path& file, const Thresholds& t) 
     }
     const auto shift = hodges_lehmann(log_ratios, kConfidence);
     f.p_value = wilcoxon_signed_rank(log_ratios).p_value;
-    const double ratio = std::exp(shift.estimate), low = std::exp(shift.low), high = std::exp(shift.high);
-    f.ratio = RatioInterval{ratio, low, high};
-    f.note = fmt::format("ratio {:.4f} [{:.4f}, {:.4f}] over {} rounds", ratio, low, high, log_ratios.size());
+    const RatioInterval ratio{std::exp(shift.estimate), std::exp(shift.low), std::exp(shift.high)};
+    f.ratio = ratio;
+    f.note =
+        fmt::format("ratio {:.4f} [{:.4f}, {:.4f}] over {} rounds", ratio.estimate, ratio.low, ratio.high, log_ratios.size());
     if (shift.coverage < kConfidence) f.note += fmt::format(" (the interval covers {:.1f}%)", 100 * shift.coverage);
     if (is_calibration_case(name)) {
       f.note += "; calibration: the same kernels on both sides, so a ratio off 1 is the pairing's own noise";
-    } else if (low > 1 + t.benchmark_paired_relative) {
+    } else if (ratio.low > 1 + t.benchmark_paired_relative) {
       f.verdict = Verdict::regressed;
-    } else if (high < 1 / (1 + t.benchmark_paired_relative)) {
+    } else if (ratio.high < 1 / (1 + t.benchmark_paired_relative)) {
       f.verdict = Verdict::improved;
     }
     out.findings.push_back(std::move(f));
