@@ -33,6 +33,15 @@ struct Runs {
   fs::path baseline, same, regressed;
 };
 
+// The suite below run by one build of tiny_net into DIR/out; `set` e.g. "--set 'suite.seeds=[0,1,2,3,4]'".
+fs::path run_suite(const Runs& r, const std::string& build, const std::string& out, const std::string& set = "") {
+  const auto output = gcbench_cli(fmt::format("run {} --plugin-path {} --out {} {}", quoted(r.dir / "regression.toml"),
+                                              quoted(gcbench::testing::test_plugin_dir(build)), quoted(r.dir / out), set));
+  INFO(output);
+  REQUIRE(exit_code(output) == 0);
+  return results_folder(r.dir / out, "regression");
+}
+
 // Three runs of one suite: twice with tiny_net, once with its regressed build.
 const Runs& runs() {
   static const Runs* made = [] {
@@ -62,16 +71,9 @@ classifiers = ["ncm"]
 [runtime]
 threads = 1
 )");
-    const auto run = [&](const std::string& build, const std::string& out) {
-      const auto output = gcbench_cli(fmt::format("run {} --plugin-path {} --out {}", quoted(r->dir / "regression.toml"),
-                                                  quoted(gcbench::testing::test_plugin_dir(build)), quoted(r->dir / out)));
-      INFO(output);
-      REQUIRE(exit_code(output) == 0);
-      return results_folder(r->dir / out, "regression");
-    };
-    r->baseline = run("tiny_net", "baseline");
-    r->same = run("tiny_net", "same");
-    r->regressed = run("tiny_net_regressed", "regressed");
+    r->baseline = run_suite(*r, "tiny_net", "baseline");
+    r->same = run_suite(*r, "tiny_net", "same");
+    r->regressed = run_suite(*r, "tiny_net_regressed", "regressed");
     return r;
   }();
   return *made;
@@ -194,7 +196,7 @@ TEST_CASE("compare exits 2 with a message saying why when the inputs cannot be c
   }
 }
 
-TEST_CASE("compare refuses results from another machine identity unless told --across-machines, then judges seed bands",
+TEST_CASE("compare refuses results from another machine identity unless told --across-machines, then judges over seeds",
           "[compare]") {
   TempDir dir;
   const auto elsewhere = [&](const fs::path& folder, const std::string& name) {
@@ -204,22 +206,26 @@ TEST_CASE("compare refuses results from another machine identity unless told --a
       return record.dump() + "\n";
     });
   };
-  const auto same_code = elsewhere(runs().same, "same");
-  const auto refused = gcbench_cli(fmt::format("compare {} {}", quoted(runs().baseline), quoted(same_code)));
+  // Five seeds a side: across machines the test is over seeds, and two cannot show a change.
+  const std::string five_seeds = "--set 'suite.seeds=[0,1,2,3,4]'";
+  const auto baseline = run_suite(runs(), "tiny_net", "baseline5", five_seeds);
+  const auto same_code = elsewhere(run_suite(runs(), "tiny_net", "same5", five_seeds), "same");
+  const auto refused = gcbench_cli(fmt::format("compare {} {}", quoted(baseline), quoted(same_code)));
   INFO(refused);
   CHECK(exit_code(refused) == 2);
   CHECK_THAT(refused, Catch::Contains("baselines from another machine: baseline") &&
                           Catch::Contains("Intel(R) Xeon(R) CPU @ 2.20GHz, 1 threads") && Catch::Contains("--across-machines"));
 
-  const auto across = gcbench_cli(fmt::format("compare --across-machines {} {}", quoted(runs().baseline), quoted(same_code)));
+  const auto across = gcbench_cli(fmt::format("compare --across-machines {} {}", quoted(baseline), quoted(same_code)));
   INFO(across);
   CHECK(exit_code(across) == 0);
-  CHECK_THAT(across, Catch::Contains("each metric is judged against its seed band") &&
-                         Catch::Contains("(2 SD over 2 baseline seeds)") &&
-                         Catch::Contains("another machine: times compare machines, not judged"));
+  CHECK_THAT(across, Catch::Contains("each metric is judged over its seeds at each variant and sweep point") &&
+                         Catch::Contains("times compare machines and are not judged") &&
+                         Catch::Contains("geometric means over 5 seeds") && Catch::Contains("welch t on log"));
+  CHECK_THAT(across, !Catch::Contains("time.total"));
 
-  const auto regressed = elsewhere(runs().regressed, "regressed");
-  const auto caught = gcbench_cli(fmt::format("compare --across-machines {} {}", quoted(runs().baseline), quoted(regressed)));
+  const auto regressed = elsewhere(run_suite(runs(), "tiny_net_regressed", "regressed5", five_seeds), "regressed");
+  const auto caught = gcbench_cli(fmt::format("compare --across-machines {} {}", quoted(baseline), quoted(regressed)));
   INFO(caught);
   CHECK(exit_code(caught) == 1);
   CHECK_THAT(caught, Catch::Contains("REGRESSION: ") && Catch::Contains("target.fewshot.ncm.5shot"));

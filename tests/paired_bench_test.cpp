@@ -175,3 +175,35 @@ TEST_CASE("compare of one file takes only a paired file, and refuses one of a ne
     CHECK_THAT(output, Catch::Contains(message));
   }
 }
+
+TEST_CASE("bench --nightly leaves out the slow cases whose code a kept case runs, on both sides of --against",
+          "[bench][paired]") {
+  const auto listed = gcbench_cli("bench --list --nightly");
+  INFO(listed);
+  REQUIRE(exit_code(listed) == 0);
+  for (const char* kept : {"train_step/conv4", "train_step_gc_penalty/conv4", "gc/exact/conv4", "gc/sampled/mlp",
+                           "gc/hutchinson/resnet18", "nc/100k_x_512", "calibration/gemm_512"}) {
+    CHECK_THAT(listed, Catch::Contains(std::string(kept) + "/real_time"));
+  }
+  for (const char* left_out :
+       {"gc/exact/resnet18", "gc/sampled/resnet18", "gc/sampled/conv4", "train_step_gc_penalty/resnet18", "measure/conv4"}) {
+    CHECK_THAT(listed, !Catch::Contains(std::string(left_out) + "/real_time"));
+  }
+
+  TempDir dir;
+  const auto file = dir / "paired.json";
+  const auto output = gcbench_cli(fmt::format(
+      "bench --against {} --plugin-path {} --against-plugin-path {} --nightly --filter '^(train_step/tiny_net|measure/conv4)$' "
+      "--rounds 2 --min-time 0.01 --threads 1 --json {}",
+      quoted(gcbench::testing::gcbench_executable()), quoted(gcbench::testing::test_plugin_dir("tiny_net")),
+      quoted(gcbench::testing::test_plugin_dir("tiny_net")), quoted(file)));
+  INFO(output);
+  REQUIRE(exit_code(output) == 0);
+  const auto written = json::parse(gcbench::testing::read_text(file));
+  for (const auto* rows : {&written["benchmarks"], &written["gcbench_paired"]["baseline"]["benchmarks"]}) {
+    std::set<std::string> names;
+    for (const auto& row : *rows) names.insert(row["run_name"].get<std::string>());
+    CHECK(names.count("train_step/tiny_net/real_time") == 1);
+    CHECK(names.count("measure/conv4/real_time") == 0);
+  }
+}

@@ -8,6 +8,7 @@
 #include "stats/changepoints.hpp"
 #include "stats/hodges_lehmann.hpp"
 #include "stats/rank_tests.hpp"
+#include "stats/welch.hpp"
 
 using Catch::Detail::Approx;
 
@@ -105,6 +106,34 @@ TEST_CASE("The mean's 95% interval is Student's t", "[stats]") {
   const auto interval = gcbench::mean_with_ci95({1, 2, 3, 4, 5});
   CHECK(interval.mean == 3);
   CHECK(interval.half_width == Approx(2.776445 * std::sqrt(2.5 / 5)).epsilon(1e-5));
+}
+
+TEST_CASE("Welch's t-test gives the t, degrees of freedom and p of unequal spreads", "[stats]") {
+  // The samples A1 and A2 of Wikipedia's "Welch's t-test"; the expected values were
+  // computed apart from Boost (Welch-Satterthwaite by hand, p by integrating Student's t).
+  const std::vector<double> first{27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4};
+  const std::vector<double> second{27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4};
+  const auto result = gcbench::welch_t_test(first, second);
+  CHECK(result.difference == Approx(2.1666667));
+  CHECK(result.t == Approx(2.4553564));
+  CHECK(result.degrees_of_freedom == Approx(24.988529));
+  CHECK(result.p_value == Approx(0.021378).epsilon(1e-4));
+  CHECK(result.low < result.difference);
+  CHECK(result.low > 0);  // p < 0.05: the 95% interval leaves out 0
+}
+
+TEST_CASE("Welch's t-test on constant samples is sure of a difference and finds none between equal ones", "[stats]") {
+  SECTION("equal") {
+    const auto result = gcbench::welch_t_test({1.5, 1.5}, {1.5, 1.5, 1.5});
+    CHECK(result.p_value == 1);
+    CHECK(result.difference == 0);
+  }
+  SECTION("different") {
+    const auto result = gcbench::welch_t_test({1.5, 1.5}, {2.5, 2.5});
+    CHECK(result.p_value == 0);
+    CHECK(result.low == 1);
+  }
+  SECTION("too few values") { CHECK_THROWS_AS(gcbench::welch_t_test({1.0}, {1.0, 2.0}), std::invalid_argument); }
 }
 
 TEST_CASE("A level shift beyond the noise is one step at the first point of the new level", "[stats][history]") {

@@ -2,8 +2,10 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <functional>
 #include <regex>
 #include <set>
+#include <string_view>
 
 #include "bench/bench_cases.hpp"
 #include "bench/calibration_cases.hpp"
@@ -19,6 +21,30 @@
 namespace gcbench::cli {
 
 namespace {
+
+// Google Benchmark's own filter syntax: a regex, or "-regex" for all but its
+// matches. Throws std::regex_error on a malformed one.
+std::function<bool(const std::string&)> case_filter(const std::string& filter) {
+  if (filter.empty()) return [](const std::string&) { return true; };
+  const bool negative = filter.front() == '-';
+  const std::regex pattern(negative ? filter.substr(1) : filter, std::regex::extended);
+  return [pattern, negative](const std::string& name) { return std::regex_search(name, pattern) != negative; };
+}
+
+// "^(train_step/conv4|gc/hutchinson/conv4)$": exactly these names, as a filter
+// any gcbench takes, a baseline from before `--nightly` included.
+std::string exact_names_filter(const std::set<std::string>& names) {
+  std::vector<std::string> escaped;
+  for (const auto& name : names) {
+    std::string e;
+    for (const char c : name) {
+      if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) e += '\\';
+      e += c;
+    }
+    escaped.push_back(std::move(e));
+  }
+  return fmt::format("^({})$", fmt::join(escaped, "|"));
+}
 
 // This gcbench's bench against another's, round by round, each side in its own
 // process (bench/paired_bench.hpp): the other is checked before anything runs.
@@ -38,7 +64,30 @@ int paired_bench_command(const BenchArguments& arguments) {
   options.baseline.plugin_folders = arguments.against_plugin_folders;
   options.rounds = arguments.rounds;
   options.out = arguments.json;
-  if (!arguments.filter.empty()) options.bench_arguments.push_back("--filter=" + arguments.filter);
+  if (arguments.nightly) {
+    // This gcbench says which cases are the nightly's, by name, so that a baseline
+    // that predates the flag runs the same ones.
+    std::function<bool(const std::string&)> filter;
+    try {
+      filter = case_filter(arguments.filter);
+    } catch (const std::regex_error& error) {
+      fmt::print(stderr, "error: --filter '{}' is not a regular expression: {}\n", arguments.filter, error.what());
+      return 2;
+    }
+    std::set<std::string> names;
+    register_bench_cases(discover_plugins(arguments.plugin_folders), [&](const std::string& name, bool nightly) {
+      if (nightly && filter(name)) names.insert(name);
+      return false;  // named, not registered
+    });
+    if (names.empty()) {
+      fmt::print(stderr, "error: no nightly case matched --filter '{}'; `gcbench bench --list --nightly` lists them\n",
+                 arguments.filter);
+      return 2;
+    }
+    options.bench_arguments.push_back("--filter=" + exact_names_filter(names));
+  } else if (!arguments.filter.empty()) {
+    options.bench_arguments.push_back("--filter=" + arguments.filter);
+  }
   options.bench_arguments.push_back(fmt::format("--min-time={}", arguments.min_time));
   options.bench_arguments.push_back(fmt::format("--warmup={}", arguments.warmup));
   options.bench_arguments.push_back(fmt::format("--threads={}", arguments.threads));
@@ -87,18 +136,16 @@ int bench_command(const BenchArguments& arguments) {
   const auto registry = discover_plugins(arguments.plugin_folders);
   const int threads = apply_threads(arguments.threads);
 
-  // Google Benchmark's own filter syntax: a regex, or "-regex" for all but its matches.
-  const bool negative = !arguments.filter.empty() && arguments.filter.front() == '-';
-  std::regex filter;
+  std::function<bool(const std::string&)> filter;
   try {
-    filter = std::regex(negative ? arguments.filter.substr(1) : arguments.filter, std::regex::extended);
+    filter = case_filter(arguments.filter);
   } catch (const std::regex_error& error) {
     fmt::print(stderr, "error: --filter '{}' is not a regular expression: {}\n", arguments.filter, error.what());
     return 2;
   }
   std::set<std::string> matched;
-  const auto wanted = [&](const std::string& name) {
-    const bool accepted = arguments.filter.empty() || std::regex_search(name, filter) != negative;
+  const auto wanted = [&](const std::string& name, bool nightly) {
+    const bool accepted = filter(name) && (nightly || !arguments.nightly);
     if (accepted) matched.insert(name);
     return accepted;
   };
@@ -112,9 +159,10 @@ int bench_command(const BenchArguments& arguments) {
   }
   const auto device = resolve_device(arguments.device);
   for (const auto& line : register_bench_cases(registry, wanted, device)) fmt::print(stderr, "left out: {}\n", line);
-  for (const auto& name : calibration_case_names()) wanted(name);  // `--filter calibration` runs them alone
+  for (const auto& name : calibration_case_names()) wanted(name, true);  // `--filter calibration` runs them alone
   if (matched.empty()) {
-    fmt::print(stderr, "no benchmark matched --filter '{}'; `gcbench bench --list` lists them\n", arguments.filter);
+    fmt::print(stderr, "no benchmark matched --filter '{}'{}; `gcbench bench --list` lists them\n", arguments.filter,
+               arguments.nightly ? " among the nightly's cases" : "");
     return 1;
   }
   // Every timed file carries the calibration, whatever the filter: it is what the other cases are normalised by.

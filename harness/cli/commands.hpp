@@ -123,6 +123,7 @@ struct BenchArguments {
   int threads = 0;
   std::string device = "cpu";  // runtime.device's names; "auto" is not taken: a bench says where it ran
   bool list = false;
+  bool nightly = false;  // only the cases the nightly's paired bench runs (bench/bench_cases.hpp)
   std::vector<std::string> plugin_folders;
   // A/B: this gcbench against another, in alternating rounds, into one paired file.
   std::string against;                              // the other gcbench executable
@@ -136,7 +137,7 @@ struct CompareArguments {
   std::string baseline, contender;  // two results folders, two benchmark JSON files, or one paired file (contender empty)
   std::string thresholds;           // TOML; empty: the defaults (compare/thresholds.hpp)
   bool as_json = false;
-  bool across_machines = false;  // results of two machine identities, judged against seed bands
+  bool across_machines = false;  // results of two machine identities, judged over their seeds
 };
 int compare_command(const CompareArguments& arguments);
 

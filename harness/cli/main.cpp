@@ -192,6 +192,9 @@ int run_gcbench(int argc, char** argv) {
   bench->add_option("--threads", bench_arguments.threads, "LibTorch threads (0: all cores)")->check(CLI::NonNegativeNumber);
   bench->add_option("--device", bench_arguments.device, "where the cases run: cpu, cuda or cuda:N")->capture_default_str();
   bench->add_flag("--list", bench_arguments.list, "list the cases and run none");
+  bench->add_flag("--nightly", bench_arguments.nightly,
+                  "only the cases the nightly runs: all but slow ones whose code a kept case runs too (with --against, "
+                  "this gcbench names them to both sides)");
   bench->add_option("--plugin-path", bench_arguments.plugin_folders, "extra plugin folder")->type_name("DIR");
   bench
       ->add_option("--against", bench_arguments.against,
@@ -221,8 +224,8 @@ int run_gcbench(int argc, char** argv) {
       ->type_name("FILE");
   compare->add_flag("--json", compare_arguments.as_json, "print the findings as JSON");
   compare->add_flag("--across-machines", compare_arguments.across_machines,
-                    "results of two machine identities (CPU, threads, LibTorch, BLAS, device): judge each metric against "
-                    "its seed band (2 SD over the baseline's seeds), not thresholds, and no times");
+                    "results of two machine identities (CPU, threads, LibTorch, BLAS, device): judge each metric over its "
+                    "seeds (Welch's t-test of the contender's seeds against the baseline's), not thresholds, and no times");
 
   auto* version = app.add_subcommand("version", "what this gcbench is: version, revision, record schema, plugin ABI, LibTorch");
   version->add_flag("--json", as_json, "print JSON (what `bench --against` asks the other gcbench)");

@@ -233,11 +233,10 @@ bool has(const PluginRegistry& registry, PluginKind kind, const std::string& nam
 
 }  // namespace
 
-std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
-                                              const std::function<bool(const std::string&)>& wanted, c10::Device device) {
+std::vector<std::string> register_bench_cases(const PluginRegistry& registry, const WantedCase& wanted, c10::Device device) {
   std::vector<std::string> left_out;
-  const auto add = [&](const std::string& name, std::function<void(benchmark::State&)> body) {
-    if (wanted(name)) register_counted_case(name, std::move(body));
+  const auto add = [&](const std::string& name, std::function<void(benchmark::State&)> body, bool nightly = true) {
+    if (wanted(name, nightly)) register_counted_case(name, std::move(body));
   };
   const auto& plugins = registry.plugins();
   for (const auto& plugin : plugins) {
@@ -249,8 +248,10 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
   }
   for (const std::string network : {"conv4", "resnet18"}) {
     if (has(registry, PluginKind::architecture, network) && has(registry, PluginKind::gc_estimator, "hutchinson")) {
-      add("train_step_gc_penalty/" + network,
-          [&registry, network, device](benchmark::State& s) { training_steps(s, registry, network, true, device); });
+      add(
+          "train_step_gc_penalty/" + network,
+          [&registry, network, device](benchmark::State& s) { training_steps(s, registry, network, true, device); },
+          network != "resnet18");
     }
   }
   // Images per estimate: a batch on mlp and conv4; fewer on resnet18, whose 512 outputs make exact GC cost minutes a batch.
@@ -258,20 +259,25 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
   for (const auto& plugin : plugins) {
     if (plugin.info.kind != PluginKind::gc_estimator) continue;
     for (const auto& [network, images] : gc_networks) {
-      const std::string case_name = "gc/" + plugin.info.name + "/" + network;
+      const std::string& estimator = plugin.info.name;
+      const std::string case_name = "gc/" + estimator + "/" + network;
+      const bool nightly = !(estimator == "exact" && network == "resnet18") && !(estimator == "sampled" && network != "mlp");
       if (!has(registry, PluginKind::architecture, network)) {
-        if (wanted(case_name)) left_out.push_back(case_name + ": no architecture plugin '" + network + "'");
+        if (wanted(case_name, nightly)) left_out.push_back(case_name + ": no architecture plugin '" + network + "'");
         continue;
       }
-      add(case_name, [&registry, estimator = plugin.info.name, network = network, images = images, device](benchmark::State& s) {
-        gc_estimate(s, registry, estimator, network, images, device);
-      });
+      add(
+          case_name,
+          [&registry, estimator, network = network, images = images, device](benchmark::State& s) {
+            gc_estimate(s, registry, estimator, network, images, device);
+          },
+          nightly);
     }
   }
   for (const auto& plugin : plugins) {
     if (plugin.info.kind != PluginKind::dataset) continue;
     const std::string case_name = "data_load/" + plugin.info.name;
-    if (!wanted(case_name)) continue;
+    if (!wanted(case_name, true)) continue;
     try {
       auto dataset = registry.create_dataset(plugin.info.name, resolve_data_root("", plugin.info.name),
                                              defaults_of(registry, PluginKind::dataset, plugin.info.name));
@@ -283,7 +289,8 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
   }
   if (has(registry, PluginKind::architecture, "conv4") && has(registry, PluginKind::gc_estimator, "exact") &&
       has(registry, PluginKind::gc_estimator, "hutchinson")) {
-    add("measure/conv4", [&registry, device](benchmark::State& s) { measurement(s, registry, device); });
+    add(
+        "measure/conv4", [&registry, device](benchmark::State& s) { measurement(s, registry, device); }, false);
   }
   add("nc/100k_x_512", [device](benchmark::State& s) { nc_family(s, device); });
   for (const auto classifier : {FewShotClassifier::ncm, FewShotClassifier::ncm_cosine, FewShotClassifier::linear_probe}) {

@@ -9,6 +9,13 @@
 //   measure/conv4                      a run's whole measurement (measure_network): accuracy, GC, NC, few-shot
 // Each runs on one device (runtime.device's names: "cpu", "cuda", "cuda:N");
 // data_load reads files and stays on the CPU.
+//
+// Each case says whether the nightly's paired bench runs it (`bench --nightly`):
+// all but the slow ones whose code a kept case runs too, which took 135 of a
+// bench process's 185 s on a 2-core Xeon: exact GC on resnet18 (its code is
+// exact's on conv4 and mlp), sampled GC but on mlp (exact's code on fewer
+// images), the GC-penalty step on resnet18 (conv4's runs its code) and
+// measure/conv4 (its parts are the gc, nc and fewshot cases).
 #pragma once
 
 #include <c10/core/Device.h>
@@ -21,11 +28,12 @@
 
 namespace gcbench {
 
-// Registers the cases whose names `wanted` accepts (a data_load case probes its
-// data, which costs a load, only when wanted). Returns one line per case left
-// out and why ("data_load/cifar_fs: no data: ...").
-std::vector<std::string> register_bench_cases(const PluginRegistry& registry,
-                                              const std::function<bool(const std::string&)>& wanted,
+// Registers the cases `wanted` accepts, given each one's name and whether the
+// nightly runs it (a data_load case probes its data, which costs a load, only
+// when wanted). Returns one line per case left out and why ("data_load/cifar_fs:
+// no data: ...").
+using WantedCase = std::function<bool(const std::string& name, bool nightly)>;
+std::vector<std::string> register_bench_cases(const PluginRegistry& registry, const WantedCase& wanted,
                                               c10::Device device = c10::Device(c10::kCPU));
 
 // The machine and build in the JSON's context: git revision and dirty flag, CPU

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "compare/across_machines.hpp"
 #include "config/config_difference.hpp"
 #include "record/headline_metrics.hpp"
 #include "record/results_folder.hpp"
@@ -84,54 +85,6 @@ std::string place_of(const RunRecord& record) {
   return fmt::format("{}\n{}\n{}", record.variant, record.swept.dump(), record.seed);
 }
 
-// Where a run sits in its suite's plan but for its seed: the runs a seed band is measured over.
-std::string place_but_seed(const RunRecord& record) { return fmt::format("{}\n{}", record.variant, record.swept.dump()); }
-
-// Twice the standard deviation of each headline metric over the baseline's seeds, by place but seed.
-using SeedBands = std::map<std::string, std::map<std::string, std::vector<double>>>;
-SeedBands seed_values(const std::map<std::string, const RunRecord*>& runs) {
-  SeedBands out;
-  for (const auto& [id, record] : runs) {
-    if (record->status != RunStatus::ok) continue;
-    for (const auto& metric : headline_metrics(*record)) out[place_but_seed(*record)][metric.name].push_back(metric.value);
-  }
-  return out;
-}
-
-std::optional<std::pair<double, std::size_t>> seed_band(const SeedBands& bands, const RunRecord& record,
-                                                        const std::string& metric) {
-  const auto place = bands.find(place_but_seed(record));
-  if (place == bands.end()) return std::nullopt;
-  const auto values = place->second.find(metric);
-  if (values == place->second.end() || values->second.size() < 2) return std::nullopt;
-  return std::pair{2 * sample_standard_deviation(values->second), values->second.size()};
-}
-
-// Across machines: a metric moved past its seed band (accuracy: dropped past it); times are the machines'.
-Finding band_finding(const std::string& subject, const HeadlineMetric& base, const HeadlineMetric& cont,
-                     const std::optional<std::pair<double, std::size_t>>& band) {
-  Finding f{Verdict::unchanged, subject, base.name, base.value, cont.value, std::nullopt, "seed band", ""};
-  if (base.kind == MetricKind::time) {
-    f.test = "";
-    f.note = "another machine: times compare machines, not judged";
-    return f;
-  }
-  if (!band) {
-    f.test = "";
-    f.note = "no seed band (the baseline has fewer than 2 seeds here): not judged across machines";
-    return f;
-  }
-  const double delta = cont.value - base.value;
-  f.note = fmt::format("seed band +-{:.4g} (2 SD over {} baseline seeds)", band->first, band->second);
-  if (base.kind == MetricKind::accuracy) {
-    if (delta < -band->first) f.verdict = Verdict::regressed;
-    if (delta > band->first) f.verdict = Verdict::improved;
-  } else if (std::abs(delta) > band->first) {
-    f.verdict = Verdict::regressed;
-  }
-  return f;
-}
-
 Finding accuracy_finding(const std::string& subject, const HeadlineMetric& base, const HeadlineMetric& cont,
                          const Thresholds& t) {
   Finding f{Verdict::unchanged, subject, base.name, base.value, cont.value, std::nullopt, "threshold", ""};
@@ -181,14 +134,16 @@ Finding time_finding(const std::string& subject, const HeadlineMetric& base, con
   return f;
 }
 
-void compare_run(const std::string& subject, const RunRecord& base, const RunRecord& cont, const Thresholds& t,
-                 const SeedBands* bands, std::vector<Finding>& findings) {
-  if (base.status != cont.status) {
-    const bool worse = base.status == RunStatus::ok || (base.status == RunStatus::diverged && cont.status == RunStatus::failed);
-    findings.push_back(
-        {worse ? Verdict::regressed : Verdict::improved, subject, "status", std::nullopt, std::nullopt, std::nullopt, "status",
-         fmt::format("{} -> {}{}", to_string(base.status), to_string(cont.status), cont.error.empty() ? "" : ": " + cont.error)});
-  }
+void compare_status(const std::string& subject, const RunRecord& base, const RunRecord& cont, std::vector<Finding>& findings) {
+  if (base.status == cont.status) return;
+  const bool worse = base.status == RunStatus::ok || (base.status == RunStatus::diverged && cont.status == RunStatus::failed);
+  findings.push_back(
+      {worse ? Verdict::regressed : Verdict::improved, subject, "status", std::nullopt, std::nullopt, std::nullopt, "status",
+       fmt::format("{} -> {}{}", to_string(base.status), to_string(cont.status), cont.error.empty() ? "" : ": " + cont.error)});
+}
+
+void compare_metrics(const std::string& subject, const RunRecord& base, const RunRecord& cont, const Thresholds& t,
+                     std::vector<Finding>& findings) {
   std::map<std::string, HeadlineMetric> contender;
   for (auto& metric : headline_metrics(cont)) contender.emplace(metric.name, std::move(metric));
   std::set<std::string> seen;
@@ -197,10 +152,6 @@ void compare_run(const std::string& subject, const RunRecord& base, const RunRec
     const auto other = contender.find(metric.name);
     if (other == contender.end()) {
       findings.push_back({Verdict::only_in_baseline, subject, metric.name, metric.value, std::nullopt, std::nullopt, "", ""});
-      continue;
-    }
-    if (bands) {
-      findings.push_back(band_finding(subject, metric, other->second, seed_band(*bands, base, metric.name)));
       continue;
     }
     switch (metric.kind) {
@@ -290,15 +241,15 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
     throw CannotCompare(fmt::format(
         "baselines from another machine: baseline {} ({}), contender {} ({}); one seed's results differ between machines "
         "far beyond any threshold, so they are not the code's. Run the baseline revision on this machine (ci/nightly.sh "
-        "does), or pass --across-machines to judge each metric against its seed band",
+        "does), or pass --across-machines to judge each metric over its seeds",
         machine_identity(bp), bp.hostname, machine_identity(cp), cp.hostname));
   }
-  const SeedBands bands = across ? seed_values(base_runs) : SeedBands{};
   if (across) {
     out.notes.push_back(fmt::format(
-        "across machines (baseline {}, contender {}): each metric is judged against its seed band, twice its standard "
-        "deviation over the baseline's seeds at the same variant and sweep point; times are not judged",
-        machine_identity(bp), machine_identity(cp)));
+        "across machines (baseline {}, contender {}): one seed's results differ between machines, so each metric is "
+        "judged over its seeds at each variant and sweep point, the contender's against the baseline's by Welch's "
+        "t-test at across_machines.alpha = {:g} (GC and NC on their logarithm); times compare machines and are not judged",
+        machine_identity(bp), machine_identity(cp), t.across_machines_alpha));
   } else if (bp.hostname != cp.hostname) {
     out.notes.push_back(
         fmt::format("hosts differ ({} and {}), of one machine identity: {}", bp.hostname, cp.hostname, machine_identity(bp)));
@@ -316,10 +267,11 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
                     "data, not the code (`gcbench data verify` prints a folder's digest)",
                     fmt::join(data_changed, ", ")));
   }
-  out.notes.push_back(
-      fmt::format("run and phase times are one sample per side, so no test is possible: a time regresses only past "
-                  "time.relative = {:+.0f}% (phases under {:g} s are not compared); `gcbench bench --repetitions` measures speed",
-                  100 * t.time_relative, t.time_min_seconds));
+  if (!across)
+    out.notes.push_back(fmt::format(
+        "run and phase times are one sample per side, so no test is possible: a time regresses only past "
+        "time.relative = {:+.0f}% (phases under {:g} s are not compared); `gcbench bench --repetitions` measures speed",
+        100 * t.time_relative, t.time_min_seconds));
 
   for (const auto& record : baseline.records) {
     if (base_runs.at(record.run_id) != &record) continue;  // superseded
@@ -333,7 +285,12 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
            planned ? "planned by the contender, but it has no record of it (not run, or lost)" : "not planned by the contender"});
       continue;
     }
-    compare_run(subject, record, *other->second, t, across ? &bands : nullptr, out.findings);
+    compare_status(subject, record, *other->second, out.findings);
+    if (!across) compare_metrics(subject, record, *other->second, t, out.findings);
+  }
+  if (across) {
+    std::vector<std::pair<const RunRecord*, const RunRecord*>> pairs(partner.begin(), partner.end());
+    for (auto& finding : judge_over_seeds(pairs, t.across_machines_alpha)) out.findings.push_back(std::move(finding));
   }
   if (!one_side_keys.empty()) {
     out.notes.push_back(

@@ -9,9 +9,8 @@
 // CPUs' kernels, and a chaotic training run turns that into differences far
 // above any threshold), so folders from two machine identities (CPU model,
 // threads, LibTorch, BLAS, device) are not compared unless asked: across
-// machines, a metric is judged against its seed band instead, twice the
-// standard deviation of that metric over the baseline's seeds at the same
-// variant and sweep point; times are not judged at all.
+// machines, each metric is judged over its seeds at each variant and sweep
+// point instead (compare/across_machines.hpp); times are not judged at all.
 #pragma once
 
 #include <filesystem>
@@ -23,7 +22,7 @@
 namespace gcbench {
 
 struct ResultsComparisonOptions {
-  bool across_machines = false;  // judge folders of two machine identities against seed bands
+  bool across_machines = false;  // judge folders of two machine identities over their seeds
 };
 
 // Throws CannotCompare naming the folder or file when a side is missing or

@@ -45,6 +45,7 @@ Thresholds read_thresholds(const std::filesystem::path& file) {
          }
          t.benchmark_statistic = *value;
        }},
+      {"across_machines.alpha", number(t.across_machines_alpha, 1e-12, 0.5)},
       {"runs.missing_is_regression",
        [&t](const toml::node& node, const std::string& key) {
          const auto value = node.value<bool>();

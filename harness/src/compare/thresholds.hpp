@@ -16,6 +16,9 @@
 //                                        1 + this (or wholly below 1 / (1 + this): improved)
 //               instructions_relative = 0.01   files of bench --instructions: the count grown
 //                                              beyond this (a count repeats: no test needed)
+//   [across_machines] alpha = 0.01   compare --across-machines: a metric's seeds on the two
+//                                    machines differ by Welch's t-test at this level (at each
+//                                    variant and sweep point; GC and NC on their logarithm)
 //   [runs]      missing_is_regression = true   a run of the baseline without a record
 //                                              in the contender
 //
@@ -39,6 +42,7 @@ struct Thresholds {
   std::string benchmark_statistic = "real_time";
   double benchmark_paired_relative = 0.01;
   double benchmark_instructions_relative = 0.01;
+  double across_machines_alpha = 0.01;
   bool missing_is_regression = true;
 };
 
