@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <set>
 
 #include "record/run_record.hpp"
@@ -183,7 +184,7 @@ TEST_CASE("bench --nightly leaves out the slow cases whose code a kept case runs
   REQUIRE(exit_code(listed) == 0);
   for (const char* kept : {"train_step/conv4", "train_step_gc_penalty/conv4", "gc/exact/conv4", "gc/sampled/mlp",
                            "gc/hutchinson/resnet18", "nc/100k_x_512", "calibration/gemm_512"}) {
-    CHECK_THAT(listed, Catch::Contains(std::string(kept) + "/real_time"));
+    CHECK_THAT(listed, Catch::Contains(std::string(kept) + "/"));  // "/min_time:1.000/real_time" for the targets
   }
   for (const char* left_out :
        {"gc/exact/resnet18", "gc/sampled/resnet18", "gc/sampled/conv4", "train_step_gc_penalty/resnet18", "measure/conv4"}) {
@@ -206,4 +207,22 @@ TEST_CASE("bench --nightly leaves out the slow cases whose code a kept case runs
     CHECK(names.count("train_step/tiny_net/real_time") == 1);
     CHECK(names.count("measure/conv4/real_time") == 0);
   }
+}
+
+TEST_CASE("The nightly's speed targets run at least a second a repetition, under their own names", "[bench]") {
+  TempDir dir;
+  const auto file = dir / "bench.json";
+  const auto output = gcbench_cli(
+      fmt::format("bench --filter '^(train_step/conv4|train_step/mlp)$' --min-time 0.05 --threads 1 --json {}", quoted(file)));
+  INFO(output);
+  REQUIRE(exit_code(output) == 0);
+  std::map<std::string, double> seconds;
+  const auto written = json::parse(gcbench::testing::read_text(file));
+  for (const auto& row : written["benchmarks"]) {
+    CHECK_THAT(row["name"].get<std::string>(), !Catch::Contains("min_time"));
+    seconds[row["run_name"].get<std::string>()] = row["iterations"].get<double>() * row["real_time"].get<double>() / 1000;
+  }
+  REQUIRE(seconds.count("train_step/conv4/real_time") == 1);
+  CHECK(seconds["train_step/conv4/real_time"] >= 1.0);
+  CHECK(seconds["train_step/mlp/real_time"] < 1.0);  // --min-time's 0.05 s, with Google Benchmark's overshoot
 }

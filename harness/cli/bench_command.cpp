@@ -158,7 +158,8 @@ int bench_command(const BenchArguments& arguments) {
     return 2;
   }
   const auto device = resolve_device(arguments.device);
-  for (const auto& line : register_bench_cases(registry, wanted, device)) fmt::print(stderr, "left out: {}\n", line);
+  for (const auto& line : register_bench_cases(registry, wanted, device, arguments.min_time))
+    fmt::print(stderr, "left out: {}\n", line);
   for (const auto& name : calibration_case_names()) wanted(name, true);  // `--filter calibration` runs them alone
   if (matched.empty()) {
     fmt::print(stderr, "no benchmark matched --filter '{}'{}; `gcbench bench --list` lists them\n", arguments.filter,
@@ -198,6 +199,7 @@ int bench_command(const BenchArguments& arguments) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   if (!arguments.json.empty()) {
+    drop_min_time_from_names(partial);
     std::filesystem::rename(partial, arguments.json);
     fmt::print(stderr, "benchmark JSON: {}\n", arguments.json);
   }

@@ -178,7 +178,10 @@ int run_gcbench(int argc, char** argv) {
   bench->add_option("--repetitions", bench_arguments.repetitions, "repetitions of each case (compare needs 5 or more)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  bench->add_option("--min-time", bench_arguments.min_time, "seconds each repetition runs for, at least one iteration")
+  bench
+      ->add_option("--min-time", bench_arguments.min_time,
+                   "seconds each repetition runs for, at least one iteration (train_step/conv4 and gc/hutchinson/conv4, the "
+                   "nightly's speed targets: at least 1 s)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   bench

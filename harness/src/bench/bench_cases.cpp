@@ -233,10 +233,13 @@ bool has(const PluginRegistry& registry, PluginKind kind, const std::string& nam
 
 }  // namespace
 
-std::vector<std::string> register_bench_cases(const PluginRegistry& registry, const WantedCase& wanted, c10::Device device) {
+std::vector<std::string> register_bench_cases(const PluginRegistry& registry, const WantedCase& wanted, c10::Device device,
+                                              double min_time) {
   std::vector<std::string> left_out;
   const auto add = [&](const std::string& name, std::function<void(benchmark::State&)> body, bool nightly = true) {
-    if (wanted(name, nightly)) register_counted_case(name, std::move(body));
+    if (!wanted(name, nightly)) return;
+    const bool target = name == "train_step/conv4" || name == "gc/hutchinson/conv4";
+    register_counted_case(name, std::move(body), target && kTargetMinSeconds > min_time ? kTargetMinSeconds : 0);
   };
   const auto& plugins = registry.plugins();
   for (const auto& plugin : plugins) {

@@ -1,6 +1,10 @@
 #include "bench/counted_case.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <regex>
 
 // Without valgrind's header (ci/setup.sh installs it) the cases still build and
 // time; only `gcbench bench --instructions` then finds no counts.
@@ -18,19 +22,31 @@ namespace gcbench {
 
 bool counting_instructions() { return RUNNING_ON_VALGRIND != 0; }
 
-void register_counted_case(const std::string& name, std::function<void(benchmark::State&)> body) {
-  benchmark::RegisterBenchmark(name.c_str(),
-                               [name, body = std::move(body)](benchmark::State& state) {
-                                 // Nothing before the case's first iteration counts (its set-up, the cases before it).
-                                 if (RUNNING_ON_VALGRIND) CALLGRIND_ZERO_STATS;
-                                 body(state);
-                                 if (RUNNING_ON_VALGRIND) {
-                                   const auto label = fmt::format("{}#{}", name, state.iterations());
-                                   CALLGRIND_DUMP_STATS_AT(label.c_str());
-                                 }
-                               })
-      ->Unit(benchmark::kMillisecond)
-      ->UseRealTime();
+void register_counted_case(const std::string& name, std::function<void(benchmark::State&)> body, double min_seconds) {
+  auto* registered = benchmark::RegisterBenchmark(name.c_str(), [name, body = std::move(body)](benchmark::State& state) {
+    // Nothing before the case's first iteration counts (its set-up, the cases before it).
+    if (RUNNING_ON_VALGRIND) CALLGRIND_ZERO_STATS;
+    body(state);
+    if (RUNNING_ON_VALGRIND) {
+      const auto label = fmt::format("{}#{}", name, state.iterations());
+      CALLGRIND_DUMP_STATS_AT(label.c_str());
+    }
+  });
+  registered->Unit(benchmark::kMillisecond)->UseRealTime();
+  if (min_seconds > 0 && !counting_instructions()) registered->MinTime(min_seconds);
+}
+
+void drop_min_time_from_names(const std::filesystem::path& json_file) {
+  std::ifstream in(json_file);
+  auto document = nlohmann::json::parse(in);
+  in.close();
+  static const std::regex floor("/min_time:[0-9.]+");
+  for (auto& row : document["benchmarks"]) {
+    for (const char* key : {"name", "run_name"}) {
+      if (row.contains(key) && row[key].is_string()) row[key] = std::regex_replace(row[key].get<std::string>(), floor, "");
+    }
+  }
+  std::ofstream(json_file) << document.dump(2) << '\n';
 }
 
 // Callgrind starts with instrumentation off (--instr-atstart=no), which runs
