@@ -20,7 +20,8 @@
 # Settings, from the environment:
 #   GCBENCH_SENSITIVITY_TRIALS    trials per condition (default 10)
 #   GCBENCH_SENSITIVITY_ROUNDS    rounds per paired bench (default 10, as the nightly)
-#   GCBENCH_SENSITIVITY_MIN_TIME  --min-time per case and round (default 0.2, as the nightly)
+#   GCBENCH_SENSITIVITY_MIN_TIME  --min-time per case and round (default 0.2, as the nightly; both cases
+#                                 here are the speed targets, which run at least 1 s whatever it says)
 #   GCBENCH_SENSITIVITY_TARGETS   slowdowns of train_step/conv4 to inject (default "0.03 0.05 0.10")
 #   GCBENCH_SENSITIVITY_THRESHOLDS  paired_relative values to judge every trial at (default "0 0.005 0.01 0.02 0.03")
 # Writes results/sensitivity/<UTC time>/: every trial's paired file, and sensitivity.md.

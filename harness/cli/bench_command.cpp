@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <regex>
 #include <set>
 #include <string_view>
@@ -23,12 +24,18 @@ namespace gcbench::cli {
 namespace {
 
 // Google Benchmark's own filter syntax: a regex, or "-regex" for all but its
-// matches. Throws std::regex_error on a malformed one.
-std::function<bool(const std::string&)> case_filter(const std::string& filter) {
-  if (filter.empty()) return [](const std::string&) { return true; };
+// matches. None, said on stderr, for a malformed one.
+using CaseFilter = std::function<bool(const std::string&)>;
+std::optional<CaseFilter> case_filter(const std::string& filter) {
+  if (filter.empty()) return CaseFilter([](const std::string&) { return true; });
   const bool negative = filter.front() == '-';
-  const std::regex pattern(negative ? filter.substr(1) : filter, std::regex::extended);
-  return [pattern, negative](const std::string& name) { return std::regex_search(name, pattern) != negative; };
+  try {
+    const std::regex pattern(negative ? filter.substr(1) : filter, std::regex::extended);
+    return CaseFilter([pattern, negative](const std::string& name) { return std::regex_search(name, pattern) != negative; });
+  } catch (const std::regex_error& error) {
+    fmt::print(stderr, "error: --filter '{}' is not a regular expression: {}\n", filter, error.what());
+    return std::nullopt;
+  }
 }
 
 // "^(train_step/conv4|gc/hutchinson/conv4)$": exactly these names, as a filter
@@ -67,16 +74,11 @@ int paired_bench_command(const BenchArguments& arguments) {
   if (arguments.nightly) {
     // This gcbench says which cases are the nightly's, by name, so that a baseline
     // that predates the flag runs the same ones.
-    std::function<bool(const std::string&)> filter;
-    try {
-      filter = case_filter(arguments.filter);
-    } catch (const std::regex_error& error) {
-      fmt::print(stderr, "error: --filter '{}' is not a regular expression: {}\n", arguments.filter, error.what());
-      return 2;
-    }
+    const auto filter = case_filter(arguments.filter);
+    if (!filter) return 2;
     std::set<std::string> names;
     register_bench_cases(discover_plugins(arguments.plugin_folders), [&](const std::string& name, bool nightly) {
-      if (nightly && filter(name)) names.insert(name);
+      if (nightly && (*filter)(name)) names.insert(name);
       return false;  // named, not registered
     });
     if (names.empty()) {
@@ -136,16 +138,11 @@ int bench_command(const BenchArguments& arguments) {
   const auto registry = discover_plugins(arguments.plugin_folders);
   const int threads = apply_threads(arguments.threads);
 
-  std::function<bool(const std::string&)> filter;
-  try {
-    filter = case_filter(arguments.filter);
-  } catch (const std::regex_error& error) {
-    fmt::print(stderr, "error: --filter '{}' is not a regular expression: {}\n", arguments.filter, error.what());
-    return 2;
-  }
+  const auto filter = case_filter(arguments.filter);
+  if (!filter) return 2;
   std::set<std::string> matched;
   const auto wanted = [&](const std::string& name, bool nightly) {
-    const bool accepted = filter(name) && (nightly || !arguments.nightly);
+    const bool accepted = (*filter)(name) && (nightly || !arguments.nightly);
     if (accepted) matched.insert(name);
     return accepted;
   };

@@ -238,7 +238,7 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry, co
   std::vector<std::string> left_out;
   const auto add = [&](const std::string& name, std::function<void(benchmark::State&)> body, bool nightly = true) {
     if (!wanted(name, nightly)) return;
-    const bool target = name == "train_step/conv4" || name == "gc/hutchinson/conv4";
+    const bool target = name == "train_step/conv4" || name == "gc/hutchinson/conv4";  // the nightly's speed targets
     register_counted_case(name, std::move(body), target && kTargetMinSeconds > min_time ? kTargetMinSeconds : 0);
   };
   const auto& plugins = registry.plugins();
@@ -254,7 +254,7 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry, co
       add(
           "train_step_gc_penalty/" + network,
           [&registry, network, device](benchmark::State& s) { training_steps(s, registry, network, true, device); },
-          network != "resnet18");
+          /*nightly=*/network != "resnet18");
     }
   }
   // Images per estimate: a batch on mlp and conv4; fewer on resnet18, whose 512 outputs make exact GC cost minutes a batch.
@@ -293,7 +293,7 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry, co
   if (has(registry, PluginKind::architecture, "conv4") && has(registry, PluginKind::gc_estimator, "exact") &&
       has(registry, PluginKind::gc_estimator, "hutchinson")) {
     add(
-        "measure/conv4", [&registry, device](benchmark::State& s) { measurement(s, registry, device); }, false);
+        "measure/conv4", [&registry, device](benchmark::State& s) { measurement(s, registry, device); }, /*nightly=*/false);
   }
   add("nc/100k_x_512", [device](benchmark::State& s) { nc_family(s, device); });
   for (const auto classifier : {FewShotClassifier::ncm, FewShotClassifier::ncm_cosine, FewShotClassifier::linear_probe}) {

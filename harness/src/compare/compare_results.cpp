@@ -267,11 +267,12 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
                     "data, not the code (`gcbench data verify` prints a folder's digest)",
                     fmt::join(data_changed, ", ")));
   }
-  if (!across)
+  if (!across) {
     out.notes.push_back(fmt::format(
         "run and phase times are one sample per side, so no test is possible: a time regresses only past "
         "time.relative = {:+.0f}% (phases under {:g} s are not compared); `gcbench bench --repetitions` measures speed",
         100 * t.time_relative, t.time_min_seconds));
+  }
 
   for (const auto& record : baseline.records) {
     if (base_runs.at(record.run_id) != &record) continue;  // superseded

@@ -11,7 +11,7 @@
 //               min_seconds = 1  no test is possible); shorter phases are not compared
 //   [benchmark] relative = 0.10  median time grown beyond this AND Mann-Whitney p < alpha
 //               statistic = "real_time"   or "cpu_time"
-//               paired_relative = 0.01   a paired file (bench --against): the 95% interval of
+//               paired_relative = 0.005  a paired file (bench --against): the 95% interval of
 //                                        the contender/baseline time ratio lies wholly above
 //                                        1 + this (or wholly below 1 / (1 + this): improved)
 //               instructions_relative = 0.01   files of bench --instructions: the count grown
@@ -40,7 +40,7 @@ struct Thresholds {
   double time_min_seconds = 1.0;
   double benchmark_relative = 0.10;
   std::string benchmark_statistic = "real_time";
-  double benchmark_paired_relative = 0.01;
+  double benchmark_paired_relative = 0.005;
   double benchmark_instructions_relative = 0.01;
   double across_machines_alpha = 0.01;
   bool missing_is_regression = true;
