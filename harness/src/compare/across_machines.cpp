@@ -7,6 +7,7 @@
 #include <map>
 
 #include "record/headline_metrics.hpp"
+#include "stats/rank_tests.hpp"
 #include "stats/welch.hpp"
 
 namespace gcbench {
@@ -40,12 +41,6 @@ double geometric_mean(const std::vector<double>& values) {
   return std::exp(sum / static_cast<double>(values.size()));
 }
 
-double arithmetic_mean(const std::vector<double>& values) {
-  double sum = 0;
-  for (const double v : values) sum += v;
-  return sum / static_cast<double>(values.size());
-}
-
 Finding judge(const std::string& subject, const std::string& metric, MetricKind kind, const std::vector<double>& base,
               const std::vector<double>& cont, double alpha) {
   Finding f{Verdict::unchanged, subject, metric, std::nullopt, std::nullopt, std::nullopt, "", ""};
@@ -70,8 +65,8 @@ Finding judge(const std::string& subject, const std::string& metric, MetricKind 
     f.note = fmt::format("geometric means over {} seeds; ratio {:.3g}, 95% CI [{:.3g}, {:.3g}]", base.size(),
                          std::exp(test.difference), std::exp(test.low), std::exp(test.high));
   } else {
-    f.baseline = arithmetic_mean(base);
-    f.contender = arithmetic_mean(cont);
+    f.baseline = mean(base);
+    f.contender = mean(cont);
     f.test = "welch t";
     f.note = fmt::format("means over {} seeds; difference {:+.4g}, 95% CI [{:+.4g}, {:+.4g}]", base.size(), test.difference,
                          test.low, test.high);

@@ -119,12 +119,17 @@ TestResult mann_whitney_u(const std::vector<double>& first, const std::vector<do
   return result;
 }
 
+double mean(const std::vector<double>& values) {
+  if (values.empty()) return 0;
+  return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+}
+
 double sample_standard_deviation(const std::vector<double>& values) {
   if (values.size() < 2) return 0;
   const auto n = static_cast<double>(values.size());
-  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
+  const double average = mean(values);
   double squares = 0;
-  for (const double v : values) squares += (v - mean) * (v - mean);
+  for (const double v : values) squares += (v - average) * (v - average);
   return std::sqrt(squares / (n - 1));
 }
 
@@ -132,7 +137,7 @@ MeanInterval mean_with_ci95(const std::vector<double>& values) {
   MeanInterval out;
   if (values.empty()) return out;
   const auto n = static_cast<double>(values.size());
-  out.mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
+  out.mean = mean(values);
   if (values.size() < 2) return out;
   const double standard_error = sample_standard_deviation(values) / std::sqrt(n);
   const boost::math::students_t t(n - 1);

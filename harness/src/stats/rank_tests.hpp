@@ -28,6 +28,8 @@ struct MeanInterval {
   double half_width = 0;
 };
 MeanInterval mean_with_ci95(const std::vector<double>& values);
+// The arithmetic mean; 0 for no values.
+double mean(const std::vector<double>& values);
 // The sample standard deviation (n - 1 in the denominator); 0 for fewer than 2 values.
 double sample_standard_deviation(const std::vector<double>& values);
 // mean_with_ci95(values).half_width, e.g. a few-shot accuracy's over its episodes.

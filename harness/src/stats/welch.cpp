@@ -4,20 +4,11 @@
 
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <stdexcept>
 
 #include "stats/rank_tests.hpp"
 
 namespace gcbench {
-
-namespace {
-
-double mean(const std::vector<double>& values) {
-  return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
-}
-
-}  // namespace
 
 WelchResult welch_t_test(const std::vector<double>& first, const std::vector<double>& second) {
   if (first.size() < 2 || second.size() < 2) {
