@@ -146,3 +146,30 @@ TEST_CASE("Across machines, a place with one seed is not judged and says why", "
     CHECK(f.note == "fewer than 2 seeds ok on both sides: not judged across machines");
   }
 }
+
+TEST_CASE("Across machines, a metric one side lacks is listed as that side's, not judged", "[compare]") {
+  Sides sides;
+  sides.add("conv4", 0.05, kBaseline, kBaseline);
+  for (std::size_t i = 0; i < sides.pairs.size(); ++i) {
+    auto& contender = sides.records[2 * i + 1];  // records alternate baseline, contender
+    contender.metrics->source.gc["hutchinson"].value = 8.0 + static_cast<double>(i);
+  }
+  sides.records[0].metrics->source.gc["sampled"].value = 5.0;  // the baseline's first seed only
+  const auto findings = gcbench::judge_over_seeds(sides.pairs, 0.01);
+  const std::string subject = "conv4 training.lr=0.05 seeds 0,1,2,3,4";
+
+  const auto& added = find(findings, subject, "source.gc.hutchinson");
+  CHECK(added.verdict == Verdict::only_in_contender);
+  CHECK_FALSE(added.baseline);
+  REQUIRE(added.contender);
+  CHECK(*added.contender == Approx(10.0));  // the mean over its five seeds
+  CHECK(added.note == "at 5 of 5 seeds");
+
+  const auto& dropped = find(findings, subject, "source.gc.sampled");
+  CHECK(dropped.verdict == Verdict::only_in_baseline);
+  REQUIRE(dropped.baseline);
+  CHECK(*dropped.baseline == Approx(5.0));
+  CHECK(dropped.note == "at 1 of 5 seeds");
+
+  CHECK(find(findings, subject, "source.gc.exact").verdict == Verdict::unchanged);
+}

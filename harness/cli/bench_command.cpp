@@ -12,6 +12,7 @@
 #include "bench/calibration_cases.hpp"
 #include "bench/counted_case.hpp"
 #include "bench/instruction_counts.hpp"
+#include "bench/one_name_json_reporter.hpp"
 #include "bench/paired_bench.hpp"
 #include "commands.hpp"
 #include "record/provenance.hpp"
@@ -193,10 +194,10 @@ int bench_command(const BenchArguments& arguments) {
   for (auto& flag : flags) argv.push_back(flag.data());
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());
-  benchmark::RunSpecifiedBenchmarks();
+  OneNameJsonReporter json_reporter;
+  benchmark::RunSpecifiedBenchmarks(nullptr, arguments.json.empty() ? nullptr : &json_reporter);
   benchmark::Shutdown();
   if (!arguments.json.empty()) {
-    drop_min_time_from_names(partial);
     std::filesystem::rename(partial, arguments.json);
     fmt::print(stderr, "benchmark JSON: {}\n", arguments.json);
   }

@@ -26,6 +26,13 @@
 namespace gcbench {
 namespace {
 
+// What the nightly's paired bench makes of a case (bench_cases.hpp says which and why).
+enum class NightlyRole {
+  left_out,      // not run (`bench --nightly` leaves it out)
+  runs,          // run at --min-time
+  speed_target,  // run at least kTargetMinSeconds a repetition
+};
+
 constexpr std::int64_t kBatch = 64;
 constexpr std::int64_t kStepsPerIteration = 2;
 
@@ -236,17 +243,20 @@ bool has(const PluginRegistry& registry, PluginKind kind, const std::string& nam
 std::vector<std::string> register_bench_cases(const PluginRegistry& registry, const WantedCase& wanted, c10::Device device,
                                               double min_time) {
   std::vector<std::string> left_out;
-  const auto add = [&](const std::string& name, std::function<void(benchmark::State&)> body, bool nightly = true) {
-    if (!wanted(name, nightly)) return;
-    const bool target = name == "train_step/conv4" || name == "gc/hutchinson/conv4";  // the nightly's speed targets
-    register_counted_case(name, std::move(body), target && kTargetMinSeconds > min_time ? kTargetMinSeconds : 0);
+  const auto add = [&](const std::string& name, std::function<void(benchmark::State&)> body,
+                       NightlyRole role = NightlyRole::runs) {
+    if (!wanted(name, role != NightlyRole::left_out)) return;
+    const bool floor = role == NightlyRole::speed_target && kTargetMinSeconds > min_time;
+    register_counted_case(name, std::move(body), floor ? kTargetMinSeconds : 0);
   };
   const auto& plugins = registry.plugins();
   for (const auto& plugin : plugins) {
     const auto& name = plugin.info.name;
     if (plugin.info.kind == PluginKind::architecture) {
-      add("train_step/" + name,
-          [&registry, name, device](benchmark::State& s) { training_steps(s, registry, name, false, device); });
+      add(
+          "train_step/" + name,
+          [&registry, name, device](benchmark::State& s) { training_steps(s, registry, name, false, device); },
+          name == "conv4" ? NightlyRole::speed_target : NightlyRole::runs);
     }
   }
   for (const std::string network : {"conv4", "resnet18"}) {
@@ -254,7 +264,7 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry, co
       add(
           "train_step_gc_penalty/" + network,
           [&registry, network, device](benchmark::State& s) { training_steps(s, registry, network, true, device); },
-          /*nightly=*/network != "resnet18");
+          network == "resnet18" ? NightlyRole::left_out : NightlyRole::runs);
     }
   }
   // Images per estimate: a batch on mlp and conv4; fewer on resnet18, whose 512 outputs make exact GC cost minutes a batch.
@@ -264,9 +274,16 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry, co
     for (const auto& [network, images] : gc_networks) {
       const std::string& estimator = plugin.info.name;
       const std::string case_name = "gc/" + estimator + "/" + network;
-      const bool nightly = !(estimator == "exact" && network == "resnet18") && !(estimator == "sampled" && network != "mlp");
+      auto role = NightlyRole::runs;
+      if ((estimator == "exact" && network == "resnet18") || (estimator == "sampled" && network != "mlp")) {
+        role = NightlyRole::left_out;
+      } else if (estimator == "hutchinson" && network == "conv4") {
+        role = NightlyRole::speed_target;
+      }
       if (!has(registry, PluginKind::architecture, network)) {
-        if (wanted(case_name, nightly)) left_out.push_back(case_name + ": no architecture plugin '" + network + "'");
+        if (wanted(case_name, role != NightlyRole::left_out)) {
+          left_out.push_back(case_name + ": no architecture plugin '" + network + "'");
+        }
         continue;
       }
       add(
@@ -274,7 +291,7 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry, co
           [&registry, estimator, network = network, images = images, device](benchmark::State& s) {
             gc_estimate(s, registry, estimator, network, images, device);
           },
-          nightly);
+          role);
     }
   }
   for (const auto& plugin : plugins) {
@@ -293,7 +310,7 @@ std::vector<std::string> register_bench_cases(const PluginRegistry& registry, co
   if (has(registry, PluginKind::architecture, "conv4") && has(registry, PluginKind::gc_estimator, "exact") &&
       has(registry, PluginKind::gc_estimator, "hutchinson")) {
     add(
-        "measure/conv4", [&registry, device](benchmark::State& s) { measurement(s, registry, device); }, /*nightly=*/false);
+        "measure/conv4", [&registry, device](benchmark::State& s) { measurement(s, registry, device); }, NightlyRole::left_out);
   }
   add("nc/100k_x_512", [device](benchmark::State& s) { nc_family(s, device); });
   for (const auto classifier : {FewShotClassifier::ncm, FewShotClassifier::ncm_cosine, FewShotClassifier::linear_probe}) {

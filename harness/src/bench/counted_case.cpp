@@ -1,10 +1,6 @@
 #include "bench/counted_case.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
-#include <fstream>
-#include <regex>
 
 // Without valgrind's header (ci/setup.sh installs it) the cases still build and
 // time; only `gcbench bench --instructions` then finds no counts.
@@ -34,19 +30,6 @@ void register_counted_case(const std::string& name, std::function<void(benchmark
   });
   registered->Unit(benchmark::kMillisecond)->UseRealTime();
   if (min_seconds > 0 && !counting_instructions()) registered->MinTime(min_seconds);
-}
-
-void drop_min_time_from_names(const std::filesystem::path& json_file) {
-  std::ifstream in(json_file);
-  auto document = nlohmann::json::parse(in);
-  in.close();
-  static const std::regex floor("/min_time:[0-9.]+");
-  for (auto& row : document["benchmarks"]) {
-    for (const char* key : {"name", "run_name"}) {
-      if (row.contains(key) && row[key].is_string()) row[key] = std::regex_replace(row[key].get<std::string>(), floor, "");
-    }
-  }
-  std::ofstream(json_file) << document.dump(2) << '\n';
 }
 
 // Callgrind starts with instrumentation off (--instr-atstart=no), which runs

@@ -8,7 +8,6 @@
 
 #include <benchmark/benchmark.h>
 
-#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -18,11 +17,6 @@ namespace gcbench {
 // above 0 is the case's own floor on a repetition's time, over --min-time's
 // (not under callgrind, where one iteration is what is counted).
 void register_counted_case(const std::string& name, std::function<void(benchmark::State&)> body, double min_seconds = 0);
-
-// Google Benchmark names a case with its own floor "<name>/min_time:1.000/real_time";
-// this rewrites a JSON file of its so that the case keeps its one name (compare,
-// history and a paired baseline without the floor match cases by name).
-void drop_min_time_from_names(const std::filesystem::path& json_file);
 
 // True inside `gcbench bench --instructions`'s child, which runs under valgrind.
 bool counting_instructions();

@@ -29,7 +29,19 @@ struct Place {
   // metric -> kind and its values over the seeds ok on both sides, baseline then contender
   std::map<std::string, MetricKind> kinds;
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> values;
+  // metric -> its values at the seeds where only the baseline (first) or only the contender has it,
+  // e.g. a metric a newer gcbench added
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> one_side;
 };
+
+// A metric one side has and the other lacks, at some of a place's seeds: listed, not judged.
+Finding one_side_finding(const std::string& subject, const std::string& metric, const std::vector<double>& values, Verdict side,
+                         std::size_t seeds) {
+  Finding f{side, subject, metric, std::nullopt, std::nullopt, std::nullopt, "", ""};
+  (side == Verdict::only_in_baseline ? f.baseline : f.contender) = mean(values);
+  f.note = fmt::format("at {} of {} seeds", values.size(), seeds);
+  return f;
+}
 
 bool all_positive(const std::vector<double>& values) {
   return std::all_of(values.begin(), values.end(), [](double v) { return v > 0; });
@@ -97,11 +109,19 @@ std::vector<Finding> judge_over_seeds(const std::vector<std::pair<const RunRecor
     std::map<std::string, HeadlineMetric> contender;
     for (auto& metric : headline_metrics(*cont)) contender.emplace(metric.name, std::move(metric));
     for (const auto& metric : headline_metrics(*base)) {
+      if (metric.kind == MetricKind::time) continue;
       const auto other = contender.find(metric.name);
-      if (metric.kind == MetricKind::time || other == contender.end()) continue;
+      if (other == contender.end()) {
+        place.one_side[metric.name].first.push_back(metric.value);
+        continue;
+      }
       place.kinds[metric.name] = metric.kind;
       place.values[metric.name].first.push_back(metric.value);
       place.values[metric.name].second.push_back(other->second.value);
+      contender.erase(other);
+    }
+    for (const auto& [name, metric] : contender) {
+      if (metric.kind != MetricKind::time) place.one_side[name].second.push_back(metric.value);
     }
   }
   std::sort(order.begin(), order.end(),
@@ -113,6 +133,15 @@ std::vector<Finding> judge_over_seeds(const std::vector<std::pair<const RunRecor
     const std::string subject = place_label(*place.first, place.seeds);
     for (const auto& [metric, values] : place.values) {
       findings.push_back(judge(subject, metric, place.kinds[metric], values.first, values.second, alpha));
+    }
+    for (const auto& [metric, values] : place.one_side) {
+      const auto seeds = place.seeds.size();
+      if (!values.first.empty()) {
+        findings.push_back(one_side_finding(subject, metric, values.first, Verdict::only_in_baseline, seeds));
+      }
+      if (!values.second.empty()) {
+        findings.push_back(one_side_finding(subject, metric, values.second, Verdict::only_in_contender, seeds));
+      }
     }
   }
   return findings;

@@ -21,7 +21,9 @@ namespace gcbench {
 
 // Each pair is one run on both sides (a baseline record and its contender
 // partner); pairs at one variant and sweep point are its seeds. A place with
-// fewer than 2 ok seeds on a side gets unchanged findings that say why.
+// fewer than 2 ok seeds on a side gets unchanged findings that say why. A metric
+// that one side has and the other lacks at some seeds (a newer gcbench's, say)
+// is listed as that side's, with its mean and at how many seeds.
 std::vector<Finding> judge_over_seeds(const std::vector<std::pair<const RunRecord*, const RunRecord*>>& pairs, double alpha);
 
 }  // namespace gcbench
