@@ -23,6 +23,8 @@
 #   GCBENCH_SENSITIVITY_MIN_TIME  --min-time per case and round (default 0.2, as the nightly; both cases
 #                                 here are the speed targets, which run at least 1 s whatever it says)
 #   GCBENCH_SENSITIVITY_TARGETS   slowdowns of train_step/conv4 to inject (default "0.03 0.05 0.10")
+#   GCBENCH_SENSITIVITY_UNCHANGED 1 runs the same-code trials too (default), 0 leaves them out (to add
+#                                 slowdown rows to a table whose same-code trials are measured already)
 #   GCBENCH_SENSITIVITY_THRESHOLDS  paired_relative values to judge every trial at (default "0 0.005 0.01 0.02 0.03")
 # Writes results/sensitivity/<UTC time>/: every trial's paired file, and sensitivity.md.
 set -euo pipefail
@@ -31,6 +33,7 @@ trials=${GCBENCH_SENSITIVITY_TRIALS:-10}
 rounds=${GCBENCH_SENSITIVITY_ROUNDS:-10}
 min_time=${GCBENCH_SENSITIVITY_MIN_TIME:-0.2}
 targets=${GCBENCH_SENSITIVITY_TARGETS:-"0.03 0.05 0.10"}
+unchanged=${GCBENCH_SENSITIVITY_UNCHANGED:-1}
 thresholds=${GCBENCH_SENSITIVITY_THRESHOLDS:-"0 0.005 0.01 0.02 0.03"}
 cases=(train_step/conv4 gc/hutchinson/conv4)
 filter='^(train_step/conv4|gc/hutchinson/conv4)$'
@@ -86,7 +89,7 @@ if [ -z "$table_only" ]; then
   {
     echo "share $share"
     echo "settings $trials $rounds $min_time"
-    echo "condition unchanged 0"
+    [ "$unchanged" = 0 ] || echo "condition unchanged 0"
     for target in $targets; do echo "condition $target $(awk -v t="$target" -v s="$share" 'BEGIN { print t / s }')"; done
   } > "$out/conditions.txt"
 fi
