@@ -52,6 +52,9 @@ Comparison compare_paired_benchmarks(const fs::path& file, const Thresholds& t) 
       "interval of its {} ratio contender/baseline (Hodges-Lehmann, from the signed-rank test on the rounds' log-ratios) "
       "lies wholly above 1 + benchmark.paired_relative = {:.3f}",
       rounds, 100 * kConfidence, statistic, 1 + t.benchmark_paired_relative));
+  for (const auto& [pattern, value] : t.benchmark_paired_relative_for) {
+    out.notes.push_back(fmt::format("cases matching '{}': 1 + {:.3f} (benchmark.paired_relative_for)", pattern, value));
+  }
   if (rounds < 6) {
     out.notes.push_back(
         fmt::format("{} rounds cannot give a 95% interval (6 can): run bench --against with --rounds 10", rounds));
@@ -90,9 +93,9 @@ Comparison compare_paired_benchmarks(const fs::path& file, const Thresholds& t) 
     if (shift.coverage < kConfidence) f.note += fmt::format(" (the interval covers {:.1f}%)", 100 * shift.coverage);
     if (is_calibration_case(name)) {
       f.note += "; calibration: the same kernels on both sides, so a ratio off 1 is the pairing's own noise";
-    } else if (ratio.low > 1 + t.benchmark_paired_relative) {
+    } else if (const double threshold = t.paired_relative_of(name); ratio.low > 1 + threshold) {
       f.verdict = Verdict::regressed;
-    } else if (ratio.high < 1 / (1 + t.benchmark_paired_relative)) {
+    } else if (ratio.high < 1 / (1 + threshold)) {
       f.verdict = Verdict::improved;
     }
     out.findings.push_back(std::move(f));

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
+#include <regex>
 #include <stdexcept>
 
 namespace gcbench {
@@ -23,7 +25,34 @@ Setter number(double& target, double low, double high) {
   };
 }
 
+// [benchmark.paired_relative_for]: a table of case-name regex -> threshold.
+void read_paired_relative_for(const toml::table& table, std::vector<std::pair<std::string, double>>& out) {
+  for (const auto& [name, node] : table) {
+    const std::string pattern(name.str());
+    const std::string key = fmt::format("benchmark.paired_relative_for.\"{}\"", pattern);
+    try {
+      (void)std::regex(pattern);
+    } catch (const std::regex_error& error) {
+      throw std::runtime_error(fmt::format("'{}': not a regular expression ({})", key, error.what()));
+    }
+    double value = 0;
+    number(value, 0, 1e9)(node, key);
+    out.emplace_back(pattern, value);
+  }
+}
+
 }  // namespace
+
+double Thresholds::paired_relative_of(const std::string& name) const {
+  double threshold = benchmark_paired_relative;
+  bool matched = false;
+  for (const auto& [pattern, value] : benchmark_paired_relative_for) {
+    if (!std::regex_search(name, std::regex(pattern))) continue;
+    threshold = matched ? std::min(threshold, value) : value;
+    matched = true;
+  }
+  return threshold;
+}
 
 Thresholds read_thresholds(const std::filesystem::path& file) {
   Thresholds t;
@@ -60,13 +89,18 @@ Thresholds read_thresholds(const std::filesystem::path& file) {
       for (const auto& [name, node] : at) {
         const std::string key = prefix + std::string(name.str());
         if (const auto* inner = node.as_table()) {
-          walk(*inner, key + ".");
+          if (key == "benchmark.paired_relative_for") {
+            read_paired_relative_for(*inner, t.benchmark_paired_relative_for);
+          } else {
+            walk(*inner, key + ".");
+          }
           continue;
         }
         const auto setter = keys.find(key);
         if (setter == keys.end()) {
           std::string known;
           for (const auto& [k, s] : keys) known += (known.empty() ? "" : ", ") + k;
+          known += ", benchmark.paired_relative_for (a table)";
           throw std::runtime_error(fmt::format("unknown key '{}'; the keys are {}", key, known));
         }
         setter->second(node, key);

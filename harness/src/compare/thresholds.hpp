@@ -11,9 +11,11 @@
 //               min_seconds = 1  no test is possible); shorter phases are not compared
 //   [benchmark] relative = 0.10  median time grown beyond this AND Mann-Whitney p < alpha
 //               statistic = "real_time"   or "cpu_time"
-//               paired_relative = 0.005  a paired file (bench --against): the 95% interval of
+//               paired_relative = 0.02   a paired file (bench --against): the 95% interval of
 //                                        the contender/baseline time ratio lies wholly above
 //                                        1 + this (or wholly below 1 / (1 + this): improved)
+//   [benchmark.paired_relative_for]      a case's own paired_relative, by a regex on its name
+//               "^train_step/conv4/" = 0.005   (the smallest of those that match; none: the above)
 //               instructions_relative = 0.01   files of bench --instructions: the count grown
 //                                              beyond this (a count repeats: no test needed)
 //   [across_machines] alpha = 0.01   compare --across-machines: a metric's seeds on the two
@@ -28,6 +30,8 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace gcbench {
 
@@ -40,10 +44,15 @@ struct Thresholds {
   double time_min_seconds = 1.0;
   double benchmark_relative = 0.10;
   std::string benchmark_statistic = "real_time";
-  double benchmark_paired_relative = 0.005;
+  double benchmark_paired_relative = 0.02;
+  std::vector<std::pair<std::string, double>> benchmark_paired_relative_for;  // (ECMAScript regex, threshold)
   double benchmark_instructions_relative = 0.01;
   double across_machines_alpha = 0.01;
   bool missing_is_regression = true;
+
+  // The paired threshold of the benchmark named `name`: the smallest of benchmark_paired_relative_for's
+  // that match it (std::regex_search), or benchmark_paired_relative.
+  double paired_relative_of(const std::string& name) const;
 };
 
 // Throws std::runtime_error naming the file and the key that is unknown, mistyped or out of range.
