@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # How often the nightly's paired bench (`gcbench bench --against`, judged by
 # `gcbench compare FILE`) catches a known slowdown, and how often it raises a
-# false alarm on unchanged code: the table the default
-# benchmark.paired_relative threshold is set from (README, "Nightly").
+# false alarm on unchanged code: the table the nightly's threshold for its two
+# speed targets is set from (suites/nightly.thresholds.toml,
+# [benchmark.paired_relative_for]; README, "Nightly").
 #
 # The slowdown is real busy work in a real case: a copy of conv4 built with
 # GCBENCH_TEST_SLOWDOWN (tests/CMakeLists.txt) spends that fraction of each

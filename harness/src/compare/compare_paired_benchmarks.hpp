@@ -2,7 +2,8 @@
 // case: the ratio contender/baseline of each round's pair, tested with
 // Wilcoxon's signed-rank test on the log-ratios, and estimated with the
 // Hodges-Lehmann median and its 95% interval. A case regresses when that
-// interval lies wholly above 1 + benchmark.paired_relative: the slowdown is both
+// interval lies wholly above 1 + its threshold (benchmark.paired_relative, or
+// its own in benchmark.paired_relative_for): the slowdown is both
 // real and larger than the threshold, whatever the machine did meanwhile, for
 // it fell on both sides of every pair.
 #pragma once
