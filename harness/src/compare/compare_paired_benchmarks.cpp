@@ -52,8 +52,9 @@ Comparison compare_paired_benchmarks(const fs::path& file, const Thresholds& t) 
       "interval of its {} ratio contender/baseline (Hodges-Lehmann, from the signed-rank test on the rounds' log-ratios) "
       "lies wholly above 1 + benchmark.paired_relative = {:.3f}",
       rounds, 100 * kConfidence, statistic, 1 + t.benchmark_paired_relative));
-  for (const auto& [pattern, value] : t.benchmark_paired_relative_for) {
-    out.notes.push_back(fmt::format("cases matching '{}': 1 + {:.3f} (benchmark.paired_relative_for)", pattern, value));
+  for (const auto& entry : t.benchmark_paired_relative_for) {
+    out.notes.push_back(
+        fmt::format("cases matching '{}': 1 + {:.3f} (benchmark.paired_relative_for)", entry.pattern, entry.relative));
   }
   if (rounds < 6) {
     out.notes.push_back(

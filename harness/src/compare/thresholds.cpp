@@ -26,18 +26,18 @@ Setter number(double& target, double low, double high) {
 }
 
 // [benchmark.paired_relative_for]: a table of case-name regex -> threshold.
-void read_paired_relative_for(const toml::table& table, std::vector<std::pair<std::string, double>>& out) {
+void read_paired_relative_for(const toml::table& table, std::vector<CaseThreshold>& out) {
   for (const auto& [name, node] : table) {
-    const std::string pattern(name.str());
-    const std::string key = fmt::format("benchmark.paired_relative_for.\"{}\"", pattern);
+    CaseThreshold entry;
+    entry.pattern = std::string(name.str());
+    const std::string key = fmt::format("benchmark.paired_relative_for.\"{}\"", entry.pattern);
     try {
-      (void)std::regex(pattern);
+      entry.regex = std::regex(entry.pattern);
     } catch (const std::regex_error& error) {
       throw std::runtime_error(fmt::format("'{}': not a regular expression ({})", key, error.what()));
     }
-    double value = 0;
-    number(value, 0, 1e9)(node, key);
-    out.emplace_back(pattern, value);
+    number(entry.relative, 0, 1e9)(node, key);
+    out.push_back(std::move(entry));
   }
 }
 
@@ -46,9 +46,9 @@ void read_paired_relative_for(const toml::table& table, std::vector<std::pair<st
 double Thresholds::paired_relative_of(const std::string& name) const {
   double threshold = benchmark_paired_relative;
   bool matched = false;
-  for (const auto& [pattern, value] : benchmark_paired_relative_for) {
-    if (!std::regex_search(name, std::regex(pattern))) continue;
-    threshold = matched ? std::min(threshold, value) : value;
+  for (const auto& entry : benchmark_paired_relative_for) {
+    if (!std::regex_search(name, entry.regex)) continue;
+    threshold = matched ? std::min(threshold, entry.relative) : entry.relative;
     matched = true;
   }
   return threshold;

@@ -29,11 +29,18 @@
 #pragma once
 
 #include <filesystem>
+#include <regex>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace gcbench {
+
+// One entry of [benchmark.paired_relative_for], its regex compiled once when read.
+struct CaseThreshold {
+  std::string pattern;
+  std::regex regex;
+  double relative = 0;
+};
 
 struct Thresholds {
   double alpha = 0.05;
@@ -45,7 +52,7 @@ struct Thresholds {
   double benchmark_relative = 0.10;
   std::string benchmark_statistic = "real_time";
   double benchmark_paired_relative = 0.02;
-  std::vector<std::pair<std::string, double>> benchmark_paired_relative_for;  // (ECMAScript regex, threshold)
+  std::vector<CaseThreshold> benchmark_paired_relative_for;
   double benchmark_instructions_relative = 0.01;
   double across_machines_alpha = 0.01;
   bool missing_is_regression = true;
