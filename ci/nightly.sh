@@ -133,8 +133,10 @@ if [ "$run_code" -eq 2 ]; then echo "nightly: suites/nightly.toml is invalid" >&
 results=$(find "$night/nightly" -mindepth 1 -maxdepth 1 -type d | sort | tail -n 1)
 
 bench_code=0
+# No --warmup: the two speed targets warm up 0.2 s of their own, as ci/sensitivity.sh measured them,
+# and Google Benchmark's warm-up of every case was half of each side's time (bench_cases.hpp says why).
 "$gcbench" bench --against "$baseline_gcbench" "${cases[@]}" --rounds "$rounds" --min-time 0.2 \
-  --warmup 0.2 --json "$night/bench.json" || bench_code=$?
+  --json "$night/bench.json" || bench_code=$?
 if [ "$bench_code" -ne 0 ]; then echo "nightly: the paired bench against $commit could not run" >&2; exit 2; fi
 counts=()
 baseline_help=$("$baseline_gcbench" bench --help)

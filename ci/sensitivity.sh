@@ -22,7 +22,8 @@
 #   GCBENCH_SENSITIVITY_TRIALS    trials per condition (default 10)
 #   GCBENCH_SENSITIVITY_ROUNDS    rounds per paired bench (default 10, as the nightly)
 #   GCBENCH_SENSITIVITY_MIN_TIME  --min-time per case and round (default 0.2, as the nightly; both cases
-#                                 here are the speed targets, which run at least 1 s whatever it says)
+#                                 here are the speed targets, which run at least 1 s whatever it says,
+#                                 after a warm-up of at least 0.2 s)
 #   GCBENCH_SENSITIVITY_TARGETS   slowdowns of train_step/conv4 to inject (default "0.03 0.05 0.10")
 #   GCBENCH_SENSITIVITY_UNCHANGED 1 runs the same-code trials too (default), 0 leaves them out (to add
 #                                 slowdown rows to a table whose same-code trials are measured already)
@@ -67,7 +68,7 @@ make_contender() {  # FOLDER CONV4_PLUGIN
 
 trial() {  # CONTENDER FRACTION FILE
   GCBENCH_TEST_SLOWDOWN="$2" "$1/gcbench" bench --against "$baseline" --filter "$filter" --rounds "$rounds" \
-    --min-time "$min_time" --warmup 0.2 --threads 2 --json "$3" 2> "$3.log"
+    --min-time "$min_time" --threads 2 --json "$3" 2> "$3.log"
 }
 # The interval's note of CASE in FILE judged at THRESHOLD: "<verdict> <ratio> <low> <high>".
 judge() {  # FILE CASE THRESHOLD

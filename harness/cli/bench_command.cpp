@@ -156,7 +156,7 @@ int bench_command(const BenchArguments& arguments) {
     return 2;
   }
   const auto device = resolve_device(arguments.device);
-  for (const auto& line : register_bench_cases(registry, wanted, device, arguments.min_time))
+  for (const auto& line : register_bench_cases(registry, wanted, device, arguments.min_time, arguments.warmup))
     fmt::print(stderr, "left out: {}\n", line);
   for (const auto& name : calibration_case_names()) wanted(name, true);  // `--filter calibration` runs them alone
   if (matched.empty()) {

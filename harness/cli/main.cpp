@@ -186,8 +186,9 @@ int run_gcbench(int argc, char** argv) {
       ->capture_default_str();
   bench
       ->add_option("--warmup", bench_arguments.warmup,
-                   "seconds each case runs unmeasured before its first repetition (a fresh process's first "
-                   "iterations fault memory in and start threads)")
+                   "seconds each case runs unmeasured before its first repetition, calling it again, set-up and all "
+                   "(the training steps and GC estimates run one unmeasured iteration a call anyway; the nightly's "
+                   "speed targets: at least 0.2 s)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   bench->add_option("--json", bench_arguments.json, "write Google Benchmark's JSON here (for compare and history)")

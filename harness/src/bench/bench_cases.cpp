@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <torch/utils.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -241,13 +242,14 @@ bool has(const PluginRegistry& registry, PluginKind kind, const std::string& nam
 }  // namespace
 
 std::vector<std::string> register_bench_cases(const PluginRegistry& registry, const WantedCase& wanted, c10::Device device,
-                                              double min_time) {
+                                              double min_time, double warmup) {
   std::vector<std::string> left_out;
   const auto add = [&](const std::string& name, std::function<void(benchmark::State&)> body,
                        NightlyRole role = NightlyRole::runs) {
     if (!wanted(name, role != NightlyRole::left_out)) return;
-    const bool floor = role == NightlyRole::speed_target && kTargetMinSeconds > min_time;
-    register_counted_case(name, std::move(body), floor ? kTargetMinSeconds : 0);
+    const bool floor = role == NightlyRole::speed_target && (kTargetMinSeconds > min_time || kTargetWarmupSeconds > warmup);
+    if (!floor) return register_counted_case(name, std::move(body));
+    register_counted_case(name, std::move(body), std::max(min_time, kTargetMinSeconds), std::max(warmup, kTargetWarmupSeconds));
   };
   const auto& plugins = registry.plugins();
   for (const auto& plugin : plugins) {

@@ -21,6 +21,12 @@
 // run at least kTargetMinSeconds a repetition whatever --min-time says: at the
 // nightly's 0.2 s, conv4's step ran 3 iterations a round and its rounds'
 // log-ratios spread 2.6% (same code, 10 rounds); at 1 s, 17 iterations and 1.5%.
+// They also warm up at least kTargetWarmupSeconds, as when ci/sensitivity.sh
+// measured how small a slowdown the nightly sees. The other cases' warm-up is
+// --warmup's (the nightly's is none): each call of a training step or GC case
+// runs one unmeasured iteration first anyway, and Google Benchmark's warm-up
+// calls the case again, set-up and all, which was half of a bench process's
+// time (51 s against 27 s on a 2-core Xeon).
 #pragma once
 
 #include <c10/core/Device.h>
@@ -36,11 +42,14 @@ namespace gcbench {
 // Registers the cases `wanted` accepts, given each one's name and whether the
 // nightly runs it (a data_load case probes its data, which costs a load, only
 // when wanted). Returns one line per case left out and why ("data_load/cifar_fs:
-// no data: ..."). `min_time` is --min-time's, which the targets' floor overrides when higher.
+// no data: ..."). `min_time` and `warmup` are --min-time's and --warmup's, which
+// the targets' floors override when higher.
 using WantedCase = std::function<bool(const std::string& name, bool nightly)>;
 inline constexpr double kTargetMinSeconds = 1.0;
+inline constexpr double kTargetWarmupSeconds = 0.2;
 std::vector<std::string> register_bench_cases(const PluginRegistry& registry, const WantedCase& wanted,
-                                              c10::Device device = c10::Device(c10::kCPU), double min_time = 0);
+                                              c10::Device device = c10::Device(c10::kCPU), double min_time = 0,
+                                              double warmup = 0);
 
 // The machine and build in the JSON's context: git revision and dirty flag, CPU
 // model, cores, threads, LibTorch version (and its CUDA), BLAS, compiler, the

@@ -18,7 +18,8 @@ namespace gcbench {
 
 bool counting_instructions() { return RUNNING_ON_VALGRIND != 0; }
 
-void register_counted_case(const std::string& name, std::function<void(benchmark::State&)> body, double min_seconds) {
+void register_counted_case(const std::string& name, std::function<void(benchmark::State&)> body, double min_seconds,
+                           double warmup_seconds) {
   auto* registered = benchmark::RegisterBenchmark(name.c_str(), [name, body = std::move(body)](benchmark::State& state) {
     // Nothing before the case's first iteration counts (its set-up, the cases before it).
     if (RUNNING_ON_VALGRIND) CALLGRIND_ZERO_STATS;
@@ -29,7 +30,9 @@ void register_counted_case(const std::string& name, std::function<void(benchmark
     }
   });
   registered->Unit(benchmark::kMillisecond)->UseRealTime();
-  if (min_seconds > 0 && !counting_instructions()) registered->MinTime(min_seconds);
+  if (counting_instructions()) return;
+  if (min_seconds > 0) registered->MinTime(min_seconds);
+  if (warmup_seconds > 0) registered->MinWarmUpTime(warmup_seconds);
 }
 
 // Callgrind starts with instrumentation off (--instr-atstart=no), which runs

@@ -14,9 +14,12 @@
 namespace gcbench {
 
 // Registers `body` as case `name` (milliseconds, real time). A `min_seconds`
-// above 0 is the case's own floor on a repetition's time, over --min-time's
-// (not under callgrind, where one iteration is what is counted).
-void register_counted_case(const std::string& name, std::function<void(benchmark::State&)> body, double min_seconds = 0);
+// above 0 is the case's own time a repetition, over --min-time's, and a
+// `warmup_seconds` above 0 its own unmeasured time before the first, over
+// --warmup's (Google Benchmark takes a case's own warm-up only beside its own
+// time). Neither applies under callgrind, where one iteration is what is counted.
+void register_counted_case(const std::string& name, std::function<void(benchmark::State&)> body, double min_seconds = 0,
+                           double warmup_seconds = 0);
 
 // True inside `gcbench bench --instructions`'s child, which runs under valgrind.
 bool counting_instructions();
