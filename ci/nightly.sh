@@ -49,7 +49,7 @@ history=${GCBENCH_HISTORY:-results/history.sqlite}
 # The paired bench runs the cases each declares the nightly's (`bench --nightly`,
 # harness/src/bench/bench_cases.hpp): all but five that took 135 of a bench
 # process's 185 s here and whose code kept cases run, so that 10 rounds of both
-# sides take 17 minutes instead of 62. This build names them to both sides.
+# sides take 9.5 minutes (2-core Xeon). This build names them to both sides.
 cases=(--nightly)
 [ -z "${GCBENCH_BENCH_FILTER:-}" ] || cases=(--filter="$GCBENCH_BENCH_FILTER")
 rounds=${GCBENCH_BENCH_ROUNDS:-10}
