@@ -220,8 +220,11 @@ def gc_exact_loop(name, images):
 
 
 def gc_exact_vmap(name, images):
-    """functorch's vmap(jacrev(f)): the Jacobian of every example at once."""
-    from functorch import jacrev, vmap
+    """vmap(jacrev(f)): the Jacobian of every example at once (torch.func on PyTorch 2, functorch on 1.13)."""
+    try:
+        from torch.func import jacrev, vmap
+    except ImportError:
+        from functorch import jacrev, vmap
     embedding, _ = build(name)
     embedding.eval()
     x0 = torch.randn(images, 3, 32, 32)
@@ -353,6 +356,8 @@ def main():
     parser.add_argument("--filter", default=".", help="regex over case names")
     parser.add_argument("--repetitions", type=int, default=1)
     parser.add_argument("--min-time", type=float, default=0.5, help="seconds per repetition, at least one iteration")
+    parser.add_argument("--warmup", type=float, default=0.0,
+                        help="seconds each case runs unmeasured first, at least one iteration (gcbench bench's --warmup)")
     parser.add_argument("--penalty-probes", type=int, default=1, help="Hutchinson probes of the GC penalty step")
     parser.add_argument("--json", help="write Google Benchmark JSON here")
     parser.add_argument("--list", action="store_true")
@@ -372,7 +377,10 @@ def main():
     results = []
     for name, make in selected.items():
         iteration, items = make()
+        warmup_start = time.perf_counter()
         iteration()  # warm-up: first allocations, as gcbench's cases do
+        while time.perf_counter() - warmup_start < args.warmup:
+            iteration()
         for repetition in range(args.repetitions):
             count, wall_start, cpu_start = 0, time.perf_counter(), time.process_time()
             while True:
