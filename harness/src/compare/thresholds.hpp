@@ -14,10 +14,11 @@
 //               paired_relative = 0.02   a paired file (bench --against): the 95% interval of
 //                                        the contender/baseline time ratio lies wholly above
 //                                        1 + this (or wholly below 1 / (1 + this): improved)
+//               instructions_relative = 0.01   files of bench --instructions: the count grown
+//                                              beyond this (a count all but repeats, to ~0.05%
+//                                              between builds: no test needed)
 //   [benchmark.paired_relative_for]      a case's own paired_relative, by a regex on its name
 //               "^train_step/conv4/" = 0.005   (the smallest of those that match; none: the above)
-//               instructions_relative = 0.01   files of bench --instructions: the count grown
-//                                              beyond this (a count repeats: no test needed)
 //   [across_machines] alpha = 0.01   compare --across-machines: a metric's seeds on the two
 //                                    machines differ by Welch's t-test at this level (at each
 //                                    variant and sweep point; GC and NC on their logarithm)
