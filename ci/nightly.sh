@@ -94,18 +94,12 @@ fi
 baseline_gcbench="$base/build/gcbench"
 
 # The baseline's results on this machine: what its build computes here, run
-# once per machine identity (CPU, its instruction sets, LibTorch, BLAS, threads).
-# The BLAS is the file the loader resolves, not LibTorch's BLAS_INFO: Debian's
-# libblas.so.3 is an alternative (OpenBLAS, reference BLAS, ...) that can be
-# switched under an unchanged LibTorch, and changes results. The thread count a
-# run takes by default follows the cores and these variables.
-loaded_libraries() {  # EXECUTABLE: the real files of its BLAS, LAPACK and OpenMP
-  ldd "$1" | awk '$1 ~ /^lib(blas|lapack|openblas|mkl|gomp|omp|iomp)/ && $3 ~ /^\// { print $3 }' |
-    while read -r file; do readlink -f "$file"; done | sort -u
-}
-identity=$( { grep -m1 'model name' /proc/cpuinfo; grep -m1 '^flags' /proc/cpuinfo; nproc;
-              env | grep -E '^(OMP|MKL|OPENBLAS|GOTO)_NUM_THREADS=' | sort; loaded_libraries "$baseline_gcbench";
-              "$baseline_gcbench" version --json; } | sha256sum | cut -c1-16)
+# once per machine identity, as `gcbench machine` defines it for compare too
+# (CPU, instruction sets, the BLAS, LAPACK and OpenMP files loaded, threads and
+# their variables, LibTorch, device). Asked of this revision's gcbench, which
+# links the LibTorch the baseline's does (the paired bench below refuses
+# otherwise); the baseline's `version --json` adds its own LibTorch and revision.
+identity=$( { "$gcbench" machine --json; "$baseline_gcbench" version --json; } | sha256sum | cut -c1-16)
 # Kept only once the suite has finished (exit 0, or 1 and 3, whose failed or
 # diverged runs are the baseline's own and repeat): an interrupted or crashed
 # run goes into a partial folder that the next night starts afresh.

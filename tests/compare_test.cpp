@@ -7,8 +7,12 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <functional>
 #include <set>
+#include <sstream>
 
+#include "record/machine_identity.hpp"
+#include "record/results_folder.hpp"
 #include "support/fixtures.hpp"
 
 using gcbench::testing::TempDir;
@@ -229,6 +233,82 @@ TEST_CASE("compare refuses results from another machine identity unless told --a
   INFO(caught);
   CHECK(exit_code(caught) == 1);
   CHECK_THAT(caught, Catch::Contains("REGRESSION: ") && Catch::Contains("target.fewshot.ncm.5shot"));
+}
+
+TEST_CASE("compare refuses results of one CPU model whose instruction sets, math libraries or thread variables differ",
+          "[compare]") {
+  TempDir dir;
+  const auto refused_for = [&](const std::string& name, const std::function<void(json&)>& edit) {
+    const auto contender = edited_copy(runs().same, dir / name, [&](std::size_t, json record) {
+      edit(record["provenance"]);
+      return record.dump() + "\n";
+    });
+    const auto output = gcbench_cli(fmt::format("compare {} {}", quoted(runs().baseline), quoted(contender)));
+    INFO(output);
+    CHECK(exit_code(output) == 2);
+    CHECK_THAT(output, Catch::Contains("baselines from another machine") && Catch::Contains("--across-machines"));
+    return output;
+  };
+  SECTION("a CPU without AVX-512") {
+    const auto output = refused_for("no_avx512", [](json& provenance) {
+      std::string kept;
+      std::istringstream words(provenance["cpu_isa"].get<std::string>());
+      for (std::string word; words >> word;) {
+        if (word.rfind("avx512", 0) != 0) kept += (kept.empty() ? "" : " ") + word;
+      }
+      provenance["cpu_isa"] = kept + " avx9_test";
+    });
+    CHECK_THAT(output, Catch::Contains("instruction sets: only the baseline's CPU has [") &&
+                           Catch::Contains("]; only the contender's, [avx9_test]"));
+  }
+  SECTION("another BLAS under the same LibTorch") {
+    const auto output = refused_for(
+        "reference_blas", [](json& provenance) { provenance["math_libraries"] = {"libblas.so.3 sha256:0123456789abcdef"}; });
+    CHECK_THAT(output, Catch::Contains("math libraries: baseline lib") &&
+                           Catch::Contains("contender libblas.so.3 sha256:0123456789abcdef"));
+  }
+  SECTION("OPENBLAS_NUM_THREADS set") {
+    const auto output =
+        refused_for("blas_threads", [](json& provenance) { provenance["thread_environment"] = {"OPENBLAS_NUM_THREADS=1"}; });
+    CHECK_THAT(output, Catch::Contains("thread variables: baseline ") && Catch::Contains("contender OPENBLAS_NUM_THREADS=1"));
+  }
+}
+
+TEST_CASE("compare judges as one machine a baseline whose older records do not say their instruction sets, and says so",
+          "[compare]") {
+  TempDir dir;
+  // As gcbench 0.x before record schema 8 wrote them: the nightly's baseline revision is such a gcbench.
+  const auto schema_7 = edited_copy(runs().baseline, dir / "schema7", [](std::size_t, json record) {
+    for (const char* field : {"cpu_isa", "math_libraries", "thread_environment"}) record["provenance"].erase(field);
+    record["schema_version"] = 7;
+    return record.dump() + "\n";
+  });
+  const auto output = gcbench_cli(fmt::format("compare {} {}", quoted(schema_7), quoted(runs().same)));
+  INFO(output);
+  CHECK(exit_code(output) == 0);
+  CHECK_THAT(output, Catch::Contains("do not say their instruction sets, math libraries, thread variables: judged as one "
+                                     "machine on what both say"));
+  CHECK_THAT(output, !Catch::Contains("across machines"));
+}
+
+TEST_CASE("gcbench machine prints the identity a run's record carries, which compare tells machines apart by", "[compare]") {
+  const auto records = gcbench::ResultsFolder::open(runs().baseline).read_records();
+  REQUIRE(records.problems.empty());
+  const auto recorded = gcbench::to_json(gcbench::machine_identity(records.records.front().provenance));
+  const auto output = gcbench_cli("machine --json --threads 1");  // the suite's runtime.threads
+  INFO(output);
+  REQUIRE(exit_code(output) == 0);
+  const auto printed = json::parse(output.substr(output.find('{'), output.rfind('}') - output.find('{') + 1));
+  CHECK(printed == recorded);
+  CHECK_FALSE(printed["cpu_isa"].get<std::string>().empty());
+  CHECK(printed["math_libraries"].is_array());
+
+  const auto text = gcbench_cli("machine --threads 1");
+  CHECK_THAT(text, Catch::Contains(gcbench::describe(gcbench::machine_identity(records.records.front().provenance))) &&
+                       Catch::Contains("instruction sets: ") && Catch::Contains("math libraries: "));
+  const auto refused = gcbench_cli("machine --device 'cuda:x'");
+  CHECK(exit_code(refused) == 2);
+  CHECK_THAT(refused, Catch::Contains("gcbench machine: --device: "));
 }
 
 TEST_CASE("compare exits 1 naming the benchmark a slowed plugin slows, and 0 on one file twice", "[compare][bench]") {

@@ -372,3 +372,27 @@ TEST_CASE("A folder written by gcbench 0.1 resumes under today's run ids, runs n
     CHECK(shown.substr(series, shown.find('\n', series) - series).find(" 2 points") != std::string::npos);
   }
 }
+
+TEST_CASE(
+    "A record names the machine's instruction sets, math libraries and thread variables; one of schema 7 does not know them",
+    "[record]") {
+  RunRecord record = full_record();
+  record.provenance.cpu_isa = "avx avx2 fma";
+  record.provenance.math_libraries = std::vector<std::string>{"libopenblasp-r0.3.21.so sha256:3c5ecc47b35745ac"};
+  record.provenance.thread_environment = std::vector<std::string>{};  // known: none set
+  const json written = gcbench::to_json(record);
+  CHECK(written["provenance"]["cpu_isa"] == "avx avx2 fma");
+  CHECK(written["provenance"]["thread_environment"] == json::array());
+  const RunRecord read = gcbench::run_record_from_json(written);
+  CHECK(read.provenance.math_libraries == record.provenance.math_libraries);
+  CHECK(read.provenance.thread_environment == std::optional<std::vector<std::string>>(std::vector<std::string>{}));
+
+  json older = written;
+  older["schema_version"] = 7;
+  for (const char* field : {"cpu_isa", "math_libraries", "thread_environment"}) older["provenance"].erase(field);
+  const RunRecord upgraded = gcbench::run_record_from_json(older);
+  CHECK(upgraded.schema_version == gcbench::kRunRecordSchemaVersion);
+  CHECK(upgraded.provenance.cpu_isa.empty());
+  CHECK_FALSE(upgraded.provenance.math_libraries);
+  CHECK_FALSE(upgraded.provenance.thread_environment);
+}

@@ -144,6 +144,15 @@ int compare_command(const CompareArguments& arguments);
 // `gcbench version [--json]`: what this gcbench is (record/provenance.hpp's gcbench_identity).
 int version_command(bool as_json);
 
+// `gcbench machine [--json]`: this machine's identity (record/machine_identity.hpp)
+// as a run with these threads and device would record it.
+struct MachineArguments {
+  std::int64_t threads = 0;  // 0: all cores, as a run takes by default
+  std::string device = "auto";
+  bool as_json = false;
+};
+int machine_command(const MachineArguments& arguments);
+
 inline constexpr const char* kDefaultHistory = "results/history.sqlite";
 struct HistoryArguments {
   std::string db = kDefaultHistory;

@@ -228,11 +228,21 @@ int run_gcbench(int argc, char** argv) {
       ->type_name("FILE");
   compare->add_flag("--json", compare_arguments.as_json, "print the findings as JSON");
   compare->add_flag("--across-machines", compare_arguments.across_machines,
-                    "results of two machine identities (CPU, threads, LibTorch, BLAS, device): judge each metric over its "
+                    "results of two machine identities (`gcbench machine`): judge each metric over its "
                     "seeds (Welch's t-test of the contender's seeds against the baseline's), not thresholds, and no times");
 
   auto* version = app.add_subcommand("version", "what this gcbench is: version, revision, record schema, plugin ABI, LibTorch");
   version->add_flag("--json", as_json, "print JSON (what `bench --against` asks the other gcbench)");
+
+  gcbench::cli::MachineArguments machine_arguments;
+  auto* machine = app.add_subcommand(
+      "machine",
+      "this machine's identity, as records carry it and compare and ci/nightly.sh tell machines apart by: CPU, "
+      "instruction sets, math libraries, threads, LibTorch, BLAS, device");
+  machine->add_option("--threads", machine_arguments.threads, "LibTorch threads, as a run would set them (0: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  machine->add_option("--device", machine_arguments.device, "runtime.device, as a suite would give it")->capture_default_str();
+  machine->add_flag("--json", machine_arguments.as_json, "print JSON");
 
   auto* history = app.add_subcommand("history", "the results history (SQLite): add results, show series with their steps");
   history->require_subcommand(1);
@@ -293,6 +303,7 @@ int run_gcbench(int argc, char** argv) {
     if (bench->parsed()) return gcbench::cli::bench_command(bench_arguments);
     if (compare->parsed()) return gcbench::cli::compare_command(compare_arguments);
     if (version->parsed()) return gcbench::cli::version_command(as_json);
+    if (machine->parsed()) return gcbench::cli::machine_command(machine_arguments);
     if (history_add->parsed()) return gcbench::cli::history_add_command(history_arguments);
     if (history_show->parsed()) return gcbench::cli::history_show_command(history_arguments);
     if (dashboard->parsed()) return gcbench::cli::dashboard_command(dashboard_arguments);

@@ -348,6 +348,9 @@ void add_bench_context(const PluginRegistry& registry, int threads, c10::Device 
   benchmark::AddCustomContext("libtorch_version", libtorch_version());
   benchmark::AddCustomContext("libtorch_cuda_version", libtorch_build().cuda_version);
   benchmark::AddCustomContext("blas", blas_library());
+  benchmark::AddCustomContext("cpu_isa", cpu_isa());
+  benchmark::AddCustomContext("math_libraries", fmt::format("{}", fmt::join(math_libraries(), ", ")));
+  benchmark::AddCustomContext("thread_environment", fmt::format("{}", fmt::join(thread_environment(), " ")));
   benchmark::AddCustomContext("allocator", allocator_name());
   benchmark::AddCustomContext("compiler", compiler_version());
   benchmark::AddCustomContext("device", device_name(device));

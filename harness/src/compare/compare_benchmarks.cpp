@@ -83,9 +83,11 @@ Comparison compare_benchmarks(const fs::path& baseline_file, const fs::path& con
   Comparison out{"benchmarks", baseline_file.string(), contender_file.string(), {}, {}};
   out.notes.push_back(fmt::format("revisions: baseline {}, contender {}", context_value(baseline.context, "git_revision"),
                                   context_value(contender.context, "git_revision")));
-  for (const char* key : {"cpu_model", "threads", "host_name", "libtorch_version", "blas"}) {
+  for (const char* key :
+       {"cpu_model", "threads", "host_name", "libtorch_version", "blas", "cpu_isa", "math_libraries", "thread_environment"}) {
     const auto a = context_value(baseline.context, key), b = context_value(contender.context, key);
-    if (a != b) out.notes.push_back(fmt::format("{} differs: baseline {}, contender {}", key, a, b));
+    // "?": an older gcbench's file, which did not say (the last three keys).
+    if (a != b && a != "?" && b != "?") out.notes.push_back(fmt::format("{} differs: baseline {}, contender {}", key, a, b));
   }
   if (const auto a = calibration_seconds(baseline), b = calibration_seconds(contender); a && b) {
     out.notes.push_back(

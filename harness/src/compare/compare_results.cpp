@@ -9,6 +9,7 @@
 #include "compare/across_machines.hpp"
 #include "config/config_difference.hpp"
 #include "record/headline_metrics.hpp"
+#include "record/machine_identity.hpp"
 #include "record/results_folder.hpp"
 #include "stats/rank_tests.hpp"
 
@@ -178,12 +179,6 @@ void compare_metrics(const std::string& subject, const RunRecord& base, const Ru
 
 }  // namespace
 
-std::string machine_identity(const Provenance& p) {
-  return fmt::format("{}, {} threads, LibTorch {}{}, BLAS {}, device {}", p.cpu_model.empty() ? "CPU unknown" : p.cpu_model,
-                     p.threads, p.libtorch_version, p.libtorch_cuda_version.empty() ? "" : " CUDA " + p.libtorch_cuda_version,
-                     p.blas, p.device_model.empty() ? p.device : p.device_model);
-}
-
 Comparison compare_results(const fs::path& baseline_path, const fs::path& contender_path, const Thresholds& t,
                            const ResultsComparisonOptions& options) {
   const Side baseline = read_side(baseline_path, "baseline");
@@ -236,23 +231,32 @@ Comparison compare_results(const fs::path& baseline_path, const fs::path& conten
   const auto& bp = baseline.records.front().provenance;
   const auto& cp = contender.records.front().provenance;
   out.notes.push_back(fmt::format("revisions: baseline {}, contender {}", bp.git_revision, cp.git_revision));
-  const bool across = machine_identity(bp) != machine_identity(cp);
+  const MachineIdentity base_machine = machine_identity(bp), cont_machine = machine_identity(cp);
+  const IdentityDifferences machines = differences(base_machine, cont_machine);
+  const bool across = !machines.differ.empty();
   if (across && !options.across_machines) {
     throw CannotCompare(fmt::format(
-        "baselines from another machine: baseline {} ({}), contender {} ({}); one seed's results differ between machines "
-        "far beyond any threshold, so they are not the code's. Run the baseline revision on this machine (ci/nightly.sh "
-        "does), or pass --across-machines to judge each metric over its seeds",
-        machine_identity(bp), bp.hostname, machine_identity(cp), cp.hostname));
+        "baselines from another machine: baseline {} ({}), contender {} ({}); they differ in\n  {}\n"
+        "one seed's results differ between machines far beyond any threshold, so they are not the code's. Run the "
+        "baseline revision on this machine (ci/nightly.sh does), or pass --across-machines to judge each metric over "
+        "its seeds",
+        describe(base_machine), bp.hostname, describe(cont_machine), cp.hostname, fmt::join(machines.differ, "\n  ")));
   }
   if (across) {
     out.notes.push_back(fmt::format(
-        "across machines (baseline {}, contender {}): one seed's results differ between machines, so each metric is "
-        "judged over its seeds at each variant and sweep point, the contender's against the baseline's by Welch's "
-        "t-test at across_machines.alpha = {:g} (GC and NC on their logarithm); times compare machines and are not judged",
-        machine_identity(bp), machine_identity(cp), t.across_machines_alpha));
+        "across machines (baseline {}, contender {}; they differ in {}): one seed's results differ between machines, so "
+        "each metric is judged over its seeds at each variant and sweep point, the contender's against the baseline's by "
+        "Welch's t-test at across_machines.alpha = {:g} (GC and NC on their logarithm); times compare machines and are "
+        "not judged",
+        describe(base_machine), describe(cont_machine), fmt::join(machines.differ, "; "), t.across_machines_alpha));
   } else if (bp.hostname != cp.hostname) {
     out.notes.push_back(
-        fmt::format("hosts differ ({} and {}), of one machine identity: {}", bp.hostname, cp.hostname, machine_identity(bp)));
+        fmt::format("hosts differ ({} and {}), of one machine identity: {}", bp.hostname, cp.hostname, describe(base_machine)));
+  }
+  if (!machines.not_known.empty()) {
+    out.notes.push_back(
+        fmt::format("one side's records (an older gcbench's) do not say their {}: judged as one machine on what both say",
+                    fmt::join(machines.not_known, ", ")));
   }
   std::set<std::string> data_changed;  // the datasets whose runs loaded other data on the two sides
   for (const auto& [base, cont] : partner) {

@@ -27,12 +27,9 @@ struct ResultsComparisonOptions {
 
 // Throws CannotCompare naming the folder or file when a side is missing or
 // unreadable, the folders hold other suites, their plans share no run, or they
-// come from two machine identities and options.across_machines is false.
+// come from two machine identities (record/machine_identity.hpp) and
+// options.across_machines is false.
 Comparison compare_results(const std::filesystem::path& baseline, const std::filesystem::path& contender,
                            const Thresholds& thresholds, const ResultsComparisonOptions& options = {});
-
-// "AMD EPYC 7B13, 2 threads, LibTorch 1.13.0, BLAS open, device AMD EPYC 7B13": what a
-// result of one seed depends on beside the code.
-std::string machine_identity(const Provenance& provenance);
 
 }  // namespace gcbench

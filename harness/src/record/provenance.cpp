@@ -38,6 +38,9 @@ Provenance machine_provenance(int threads) {
   p.cores = std::thread::hardware_concurrency();
   p.cpu_model = cpu_model();
   p.blas = blas_library();
+  p.cpu_isa = cpu_isa();
+  p.math_libraries = math_libraries();
+  p.thread_environment = thread_environment();
   p.compiler = compiler_version();
   return p;
 }

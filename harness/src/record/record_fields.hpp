@@ -46,7 +46,10 @@ struct Fields<Provenance> {
     v.required("threads", p.threads);
     v.required("cores", p.cores);
     v.required("cpu_model", p.cpu_model);
+    v.unless_default("cpu_isa", p.cpu_isa);
     v.required("blas", p.blas);
+    v.optional("math_libraries", p.math_libraries);
+    v.optional("thread_environment", p.thread_environment);
     v.required("compiler", p.compiler);
     v.required("device", p.device);
     v.required("device_model", p.device_model);

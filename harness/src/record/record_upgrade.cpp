@@ -101,8 +101,9 @@ json upgrade_record(json record) {
   if (version == 3) record = from_schema_3(std::move(record)), version = 4;
   if (version == 4) record = from_schema_4(std::move(record)), version = 5;
   if (version == 5) record = from_schema_5(std::move(record)), version = 6;
-  // Schema 6 lacks only data_sources, which reads as empty (not known) when absent.
-  if (version == 6) record["schema_version"] = 7;
+  // Schema 6 lacks only data_sources; schema 7, the instruction sets, math
+  // libraries and thread variables. Absent, they read as not known.
+  if (version == 6 || version == 7) record["schema_version"] = 8;
   return record;
 }
 

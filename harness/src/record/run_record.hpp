@@ -28,6 +28,11 @@
 //      chose among sources (mini_imagenet: the split CSVs shipped with the
 //      plugin or the user's, and their digests); absent when it says nothing
 //      or the record is older (not known)
+//   8  provenance.cpu_isa (the instruction sets kernels choose by; "" when
+//      upgraded: not known), provenance.math_libraries (the BLAS, LAPACK and
+//      OpenMP files loaded, by content) and provenance.thread_environment (the
+//      *_NUM_THREADS variables set), both absent when upgraded (not known):
+//      with the rest, what machine_identity (record/machine_identity.hpp) reads
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -43,7 +48,7 @@
 
 namespace gcbench {
 
-inline constexpr int kRunRecordSchemaVersion = 7;
+inline constexpr int kRunRecordSchemaVersion = 8;
 
 // ok and diverged are finished; failed (the run threw) and crashed (its
 // process died) are run again by a resumed suite.
@@ -78,6 +83,10 @@ struct Provenance {
   std::string libtorch_cudnn_version;  // the cuDNN it was built with, e.g. "9.26.0"; "" for none
   std::string device_requested;        // runtime.device as the suite gave it: "auto", "cpu", "cuda", "cuda:1"
   std::string device_fallback;         // why "auto" ran on the CPU (no CUDA in this LibTorch, no GPU visible); ""
+  // Schema 8; "" or none: not known (an older record).
+  std::string cpu_isa;                                         // runtime/machine.hpp's cpu_isa()
+  std::optional<std::vector<std::string>> math_libraries;      // math_libraries()
+  std::optional<std::vector<std::string>> thread_environment;  // thread_environment()
 };
 
 struct NetworkSummary {

@@ -4,8 +4,15 @@
 #include <torch/version.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
+#include <sstream>
+
+#include "util/file_digest.hpp"
 
 namespace gcbench {
 
@@ -20,6 +27,66 @@ std::string cpu_model() {
     }
   }
   return "unknown";
+}
+
+std::string cpu_isa() {
+  static const std::string isa = [] {
+    static const std::regex dispatched("sse.*|ssse3|avx.*|fma|f16c|amx.*|asimd.*|sve.*");
+    std::set<std::string> found;  // sorted, and once each when every core repeats its line
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("flags", 0) != 0 && line.rfind("Features", 0) != 0) continue;
+      const auto colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::istringstream words(line.substr(colon + 1));
+      for (std::string word; words >> word;) {
+        if (std::regex_match(word, dispatched)) found.insert(word);
+      }
+      break;  // the first core's: every core of one machine lists the same
+    }
+    std::string joined;
+    for (const auto& word : found) joined += (joined.empty() ? "" : " ") + word;
+    return joined.empty() ? std::string("unknown") : joined;
+  }();
+  return isa;
+}
+
+std::vector<std::string> math_libraries() {
+  static const std::vector<std::string> libraries = [] {
+    namespace fs = std::filesystem;
+    static const std::regex math("lib(blas|lapack|openblas|mkl|gomp|omp|iomp).*\\.so.*");
+    std::set<std::string> files;
+    std::ifstream maps("/proc/self/maps");
+    for (std::string line; std::getline(maps, line);) {
+      const auto slash = line.find('/');
+      if (slash == std::string::npos) continue;
+      const fs::path file = line.substr(slash);
+      if (std::regex_match(file.filename().string(), math)) files.insert(file.string());
+    }
+    std::set<std::string> named;
+    for (const auto& file : files) {
+      std::error_code error;
+      const fs::path real = fs::canonical(file, error);
+      const fs::path read = error ? fs::path(file) : real;
+      std::string digest;
+      try {
+        digest = "sha256:" + sha256_of_file(read).substr(0, 16);
+      } catch (const std::exception&) {
+        digest = "unreadable";  // mapped, then deleted or replaced on disk
+      }
+      named.insert(read.filename().string() + " " + digest);
+    }
+    return std::vector<std::string>(named.begin(), named.end());
+  }();
+  return libraries;
+}
+
+std::vector<std::string> thread_environment() {
+  std::vector<std::string> set;
+  for (const char* name : {"GOTO_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"}) {
+    if (const char* value = std::getenv(name)) set.push_back(std::string(name) + "=" + value);
+  }
+  return set;
 }
 
 namespace {
