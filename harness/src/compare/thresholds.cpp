@@ -34,7 +34,8 @@ void read_paired_relative_for(const toml::table& table, std::vector<CaseThreshol
     try {
       entry.regex = std::regex(entry.pattern);
     } catch (const std::regex_error& error) {
-      throw std::runtime_error(fmt::format("'{}': not a regular expression ({})", key, error.what()));
+      throw std::runtime_error(
+          fmt::format("'{}': not a regular expression (ECMAScript's, as C++'s std::regex reads them: {})", key, error.what()));
     }
     number(entry.relative, 0, 1e9)(node, key);
     out.push_back(std::move(entry));
@@ -95,6 +96,12 @@ Thresholds read_thresholds(const std::filesystem::path& file) {
             walk(*inner, key + ".");
           }
           continue;
+        }
+        if (key == "benchmark.paired_relative_for") {
+          throw std::runtime_error(
+              fmt::format("'{}' must be a table of case-name patterns, each with its threshold, e.g.\n"
+                          "  [benchmark.paired_relative_for]\n  \"^train_step/conv4$\" = 0.005",
+                          key));
         }
         const auto setter = keys.find(key);
         if (setter == keys.end()) {
