@@ -11,16 +11,11 @@ namespace gcbench {
 using nlohmann::json;
 
 MachineIdentity machine_identity(const Provenance& p) {
-  MachineIdentity m;
-  m.cpu_model = p.cpu_model;
-  m.cpu_isa = p.cpu_isa;
-  m.math_libraries = p.math_libraries;
-  m.thread_environment = p.thread_environment;
-  m.threads = p.threads;
-  m.libtorch = p.libtorch_version + (p.libtorch_cuda_version.empty() ? "" : " CUDA " + p.libtorch_cuda_version);
-  m.blas = p.blas;
-  m.device = p.device_model.empty() ? p.device : p.device_model;
-  return m;
+  const std::string cuda = p.libtorch_cuda_version.empty() ? "" : " CUDA " + p.libtorch_cuda_version;
+  return {p.cpu_model,      p.cpu_isa,
+          p.math_libraries, p.thread_environment,
+          p.threads,        p.libtorch_version + cuda,
+          p.blas,           p.device_model.empty() ? p.device : p.device_model};
 }
 
 std::string describe(const MachineIdentity& m) {
