@@ -16,6 +16,9 @@
 #   tcmalloc    LD_PRELOAD of Debian's libtcmalloc_minimal, likewise
 #   compiled    (--torch pip only) the training steps --filter selects, with torch.compile, glibc's
 #               setting (no arm when it selects none: compiling costs seconds a network and round)
+#   channels_last  the convolutional networks' cases --filter selects, weights and inputs in
+#               channels-last memory (PyTorch's CPU advice for such networks; LibTorch's max-pool
+#               and batch norm are much faster there), on tcmalloc (glibc's setting without it)
 # Targets are judged against the best arm of each case.
 #
 #   bash ci/bench_vs_pytorch.sh [--torch system|pip] [--rounds N] [--filter REGEX] [--min-time S]
@@ -81,6 +84,11 @@ if [ "$torch" = pip ] && [ -n "$("$python" "$reference/reference.py" --compile -
   arms+=(compiled)
   arm_env[compiled]="${glibc[*]}"
 fi
+# The convolutional networks in channels-last memory, on the best allocator here.
+if [ -n "$("$python" "$reference/reference.py" --channels-last --filter "$filter" --list)" ]; then
+  arms+=(channels_last)
+  arm_env[channels_last]=${arm_env[tcmalloc]:-${glibc[*]}}
+fi
 
 # One side that dies (a Python arm killed for memory: vmap(jacrev) on resnet18
 # needs over 20 GiB) loses its own file, not the session: the table is made from
@@ -93,6 +101,7 @@ run_side() {  # SIDE ROUND_FILE_STEM CASE_FILTER MIN_TIME
   else
     local extra=()
     [ "$side" = compiled ] && extra=(--compile)
+    [ "$side" = channels_last ] && extra=(--channels-last)
     # shellcheck disable=SC2086 # the arm's environment words
     /usr/bin/time -f '%M' -o "$stem.peak_kib" env ${arm_env[$side]} "$python" "$reference/reference.py" \
       --filter "$cases" --min-time "$seconds" --warmup "$warmup" --threads "$threads" --json "$stem.json" "${extra[@]}" \
@@ -130,6 +139,8 @@ if [ "$memory" = 1 ]; then
     if "./$build/gcbench" bench --list --filter="$exact" > /dev/null 2>&1; then run_side gcbench "$stem.cpp" "$exact" 0.05; fi
     for arm in "${arms[@]}"; do
       [ "$arm" = compiled ] && [[ $case != train_step/* ]] && continue
+      [ "$arm" = channels_last ] && [ -z "$("$python" "$reference/reference.py" --channels-last --filter "$exact" --list)" ] &&
+        continue
       run_side "$arm" "$stem.python-$arm" "$exact" 0.05
     done
   done

@@ -1,7 +1,12 @@
 #include <ATen/ATen.h>
+#include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
 #include <catch2/catch.hpp>
 
+#include "gcbench/sdk/max_pool.hpp"
 #include "support/plugin_options.hpp"
 
 using gcbench::PluginKind;
@@ -62,4 +67,126 @@ TEST_CASE("Width options change the embedding where the architecture has them", 
                                                     {{"width_multiplier", 0.25}, {"embedding_dim", std::int64_t{32}}}))
           ->build({3, 32, 32}, 5);
   CHECK(projected.embedding->dimension() == 32);
+}
+
+namespace {
+
+// conv4 and VGG as they were built before they pooled with gcbench's max-pool:
+// ReLU, then at::max_pool2d. Their modules, in their order, with each
+// [MaxPool2x2, ReLU] pair of today computed the old way.
+at::Tensor forward_as_before(gcbench::EmbeddingNet& embedding, const at::Tensor& images) {
+  at::Tensor x = images;
+  torch::nn::SequentialImpl* features = nullptr;
+  torch::nn::LinearImpl* projection = nullptr;
+  for (const auto& child : embedding.named_children()) {
+    if (child.key() == "features") features = child.value()->as<torch::nn::SequentialImpl>();
+    if (child.key() == "projection") projection = child.value()->as<torch::nn::LinearImpl>();
+  }
+  REQUIRE(features != nullptr);
+  for (std::size_t i = 0; i < features->size(); ++i) {
+    if (features->ptr(i)->as<gcbench::MaxPool2x2Impl>() != nullptr) {
+      REQUIRE(features->ptr(i + 1)->as<torch::nn::ReLUImpl>() != nullptr);
+      x = at::max_pool2d(at::relu(x), {2, 2});
+      ++i;
+    } else {
+      x = (features->begin() + static_cast<std::ptrdiff_t>(i))->forward(x);
+    }
+  }
+  x = x.flatten(1);
+  return projection != nullptr ? projection->forward(x) : x;
+}
+
+// Losses of a few SGD steps on one batch, through `forward`.
+template <typename Forward>
+std::vector<double> training_losses(gcbench::Network& network, const at::Tensor& images, const at::Tensor& labels,
+                                    Forward forward) {
+  std::vector<at::Tensor> parameters = network.embedding->parameters();
+  for (const auto& p : network.head->parameters()) parameters.push_back(p);
+  network.embedding->train();
+  std::vector<double> losses;
+  for (int step = 0; step < 4; ++step) {
+    for (auto& p : parameters) p.mutable_grad() = at::Tensor();
+    const at::Tensor loss = at::cross_entropy_loss(network.head->forward(forward(images)), labels);
+    loss.backward();
+    torch::NoGradGuard no_grad;
+    for (auto& p : parameters) p.sub_(p.grad(), 0.05);
+    losses.push_back(loss.item<double>());
+  }
+  return losses;
+}
+
+// sum over images of ||J(x)||_F^2, one backward pass per output coordinate.
+template <typename Forward>
+double squared_jacobian_norm(const at::Tensor& images, Forward forward) {
+  const auto x = images.clone().requires_grad_(true);
+  const at::Tensor y = forward(x);
+  double total = 0;
+  for (std::int64_t d = 0; d < y.size(1); ++d) {
+    const at::Tensor g = torch::autograd::grad({y.select(1, d).sum()}, {x}, {}, /*retain_graph=*/true)[0];
+    total += g.to(at::kDouble).pow(2).sum().item<double>();
+  }
+  return total;
+}
+
+}  // namespace
+
+TEST_CASE("conv4 and VGG pooled by gcbench's max-pool train and measure as they did with MaxPool2d after the ReLU",
+          "[architectures][max_pool]") {
+  for (const auto& [name, options] : std::vector<std::pair<std::string, gcbench::Options>>{
+           {"conv4", options_for(PluginKind::architecture, "conv4", {{"width", std::int64_t{8}}})},
+           {"vgg11", options_for(PluginKind::architecture, "vgg11", {{"width_multiplier", 0.125}})}}) {
+    DYNAMIC_SECTION(name) {
+      const auto plugin = bundled_plugins().create_architecture(name, options);
+      torch::manual_seed(11);
+      auto today = plugin->build({3, 32, 32}, 5);
+      torch::manual_seed(11);
+      auto before = plugin->build({3, 32, 32}, 5);
+      const auto images = at::randn({8, 3, 32, 32});
+      const auto labels = at::randint(0, 5, {8});
+      const auto losses_today =
+          training_losses(today, images, labels, [&](const at::Tensor& x) { return today.embedding->forward(x); });
+      const auto losses_before =
+          training_losses(before, images, labels, [&](const at::Tensor& x) { return forward_as_before(*before.embedding, x); });
+      for (std::size_t step = 0; step < losses_today.size(); ++step) {
+        CHECK(losses_today[step] == Approx(losses_before[step]).epsilon(1e-5));
+      }
+      today.embedding->eval();
+      before.embedding->eval();
+      const auto probe = at::randn({2, 3, 32, 32});
+      const double gc_today = squared_jacobian_norm(probe, [&](const at::Tensor& x) { return today.embedding->forward(x); });
+      const double gc_before =
+          squared_jacobian_norm(probe, [&](const at::Tensor& x) { return forward_as_before(*before.embedding, x); });
+      CHECK(gc_today > 0);
+      CHECK(gc_today == Approx(gc_before).epsilon(1e-6));
+    }
+  }
+}
+
+TEST_CASE("Every architecture takes a training step through a GC penalty's double backward", "[architectures]") {
+  // In-place activations (conv4, VGG, ResNet-18) would make autograd throw here
+  // if a backward needed what they overwrite.
+  const std::vector<std::pair<std::string, gcbench::Options>> networks = {
+      {"conv4", options_for(PluginKind::architecture, "conv4", {{"width", std::int64_t{8}}})},
+      {"mlp", options_for(PluginKind::architecture, "mlp")},
+      {"vgg11", options_for(PluginKind::architecture, "vgg11", {{"width_multiplier", 0.125}})},
+      {"vgg13", options_for(PluginKind::architecture, "vgg13", {{"width_multiplier", 0.125}})},
+      {"resnet18", options_for(PluginKind::architecture, "resnet18", {{"width", std::int64_t{8}}})},
+      {"resnet12", options_for(PluginKind::architecture, "resnet12")}};
+  for (const auto& [name, options] : networks) {
+    DYNAMIC_SECTION(name) {
+      torch::manual_seed(2);
+      auto network = bundled_plugins().create_architecture(name, options)->build({3, 32, 32}, 4);
+      network.embedding->train();
+      const auto x = at::randn({3, 3, 32, 32}).requires_grad_(true);
+      const at::Tensor z = network.embedding->forward(x);
+      const auto probe = at::randn(z.sizes());
+      const auto input_gradient = torch::autograd::grad({z}, {x}, {probe}, /*retain_graph=*/true, /*create_graph=*/true)[0];
+      const auto loss = at::cross_entropy_loss(network.head->forward(z), at::arange(3) % 4) + input_gradient.pow(2).sum() * 1e-3;
+      loss.backward();
+      for (const auto& p : network.embedding->parameters()) {
+        REQUIRE(p.grad().defined());
+        CHECK(p.grad().isfinite().all().item<bool>());
+      }
+    }
+  }
 }

@@ -38,6 +38,7 @@
 #include "gcbench/sdk/class_split.hpp"
 #include "gcbench/sdk/dataset.hpp"
 #include "gcbench/sdk/gc_estimator.hpp"
+#include "gcbench/sdk/max_pool.hpp"
 #include "gcbench/sdk/options.hpp"
 #include "gcbench/sdk/plugin_files.hpp"
 #include "gcbench/sdk/plugin_info.hpp"

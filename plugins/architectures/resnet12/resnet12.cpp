@@ -5,7 +5,6 @@
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
-#include <torch/nn/modules/pooling.h>
 #include <gcbench/plugin.hpp>
 
 namespace {
@@ -26,7 +25,7 @@ class ResidualBlockImpl : public nn::Module {
 
   at::Tensor forward(const at::Tensor& x) {
     auto y = at::leaky_relu(body_->forward(x) + shortcut_->forward(x), 0.1);
-    return pool_ ? at::max_pool2d(y, {2, 2}) : y;
+    return pool_ ? gcbench::max_pool_2x2(y) : y;  // at::max_pool2d(y, 2)'s results, faster
   }
 
  private:
@@ -78,7 +77,7 @@ gcbench::PluginInfo resnet12_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::architecture,
           "resnet12",
-          "1.0.0",
+          "1.1.0",
           "few-shot ResNet-12 (RFS, LibFewShot): blocks of 64-160-320-640 channels, 640-d embedding",
           {integer_list("widths", {64, 160, 320, 640}, "channels of the four residual blocks").at_least(1)}};
 }

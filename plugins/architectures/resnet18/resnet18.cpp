@@ -25,9 +25,10 @@ class BasicBlockImpl : public nn::Module {
     }
   }
 
+  // ReLUs in place: neither batch norm's backward nor the sum's needs its output.
   at::Tensor forward(const at::Tensor& x) {
-    auto y = bn2_->forward(conv2_->forward(bn1_->forward(conv1_->forward(x)).relu()));
-    return (y + (shortcut_.is_empty() ? x : shortcut_->forward(x))).relu();
+    auto y = bn2_->forward(conv2_->forward(bn1_->forward(conv1_->forward(x)).relu_()));
+    return (y + (shortcut_.is_empty() ? x : shortcut_->forward(x))).relu_();
   }
 
  private:
@@ -55,7 +56,7 @@ class ResNet18Embedding : public gcbench::EmbeddingNet {
   }
 
   at::Tensor forward(at::Tensor images) override {
-    auto x = stages_->forward(stem_->forward(images).relu());
+    auto x = stages_->forward(stem_->forward(images).relu_());
     return x.mean({2, 3});
   }
   std::int64_t dimension() const override { return dimension_; }

@@ -24,6 +24,10 @@ import torch.nn.functional as F
 BATCH = 64          # bench_cases.cpp: kBatch
 STEPS = 2           # bench_cases.cpp: kStepsPerIteration
 CLASSES = 10
+# --channels-last: the networks' weights and inputs in channels-last (NHWC) memory,
+# the CPU layout PyTorch's performance guides recommend for convolutional networks;
+# LibTorch's max-pool, batch norm and oneDNN convolutions have faster paths for it.
+MEMORY_FORMAT = torch.contiguous_format
 
 
 # The architecture plugins, default options, on 3x32x32 inputs.
@@ -143,7 +147,7 @@ ARCHITECTURES = {"conv4": Conv4, "mlp": Mlp, "resnet12": ResNet12, "resnet18": R
 
 def build(name):
     torch.manual_seed(0)
-    embedding = ARCHITECTURES[name]()
+    embedding = ARCHITECTURES[name]().to(memory_format=MEMORY_FORMAT)
     return embedding, nn.Linear(embedding.dimension, CLASSES)
 
 
@@ -171,7 +175,7 @@ def make_training(name, penalty_probes, compiled=False):
         order = torch.randperm(BATCH * STEPS)
         for step in range(STEPS):
             rows = order[step * BATCH:(step + 1) * BATCH]
-            x = (images[rows].float().div_(255.0) - mean) / std
+            x = ((images[rows].float().div_(255.0) - mean) / std).contiguous(memory_format=MEMORY_FORMAT)
             y = labels[rows]
             optimizer.zero_grad()
             if penalty_probes:
@@ -209,7 +213,7 @@ def gc_exact_loop(name, images):
     x0 = torch.randn(images, 3, 32, 32)
 
     def iteration():
-        x = x0.clone().requires_grad_(True)
+        x = x0.clone(memory_format=MEMORY_FORMAT).requires_grad_(True)
         y = embedding(x)
         total = torch.zeros(images, dtype=torch.float64)
         for d in range(y.shape[1]):
@@ -246,7 +250,7 @@ def gc_hutchinson(name, images, probes=8):
     generator = torch.Generator().manual_seed(0)
 
     def iteration():
-        x = x0.repeat(probes, 1, 1, 1).requires_grad_(True)
+        x = x0.repeat(probes, 1, 1, 1).contiguous(memory_format=MEMORY_FORMAT).requires_grad_(True)
         y = embedding(x)
         v = torch.randint(0, 2, y.shape, generator=generator).float().mul_(2).sub_(1)
         g, = torch.autograd.grad(y, x, v)
@@ -332,8 +336,11 @@ def fewshot(classifier):
     return iteration, episodes
 
 
-def cases(penalty_probes, compiled=False):
+def cases(penalty_probes, compiled=False, channels_last=False):
     out = {}
+    if channels_last:  # the cases with convolutional networks, all but vmap(jacrev)'s per-image calls
+        return {name: make for name, make in cases(penalty_probes).items()
+                if re.match(r"(train_step|train_step_gc_penalty|gc/exact|gc/hutchinson)/(?!mlp$)", name)}
     for name in ARCHITECTURES:
         out[f"train_step/{name}"] = lambda name=name: make_training(name, 0, compiled)
     if compiled:  # the training steps alone: the other cases have nothing torch.compile changes
@@ -363,14 +370,19 @@ def main():
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--parameters", action="store_true", help="print each architecture's parameter count as JSON")
     parser.add_argument("--compile", action="store_true", help="the training steps with torch.compile (PyTorch 2)")
+    parser.add_argument("--channels-last", action="store_true",
+                        help="the convolutional networks' cases alone, weights and inputs in channels-last memory")
     args = parser.parse_args()
     if args.compile and not hasattr(torch, "compile"):
         parser.error(f"--compile needs PyTorch 2 (torch.compile); this is {torch.__version__}")
     torch.set_num_threads(args.threads)
+    if args.channels_last:
+        global MEMORY_FORMAT
+        MEMORY_FORMAT = torch.channels_last
     if args.parameters:
         print(json.dumps({name: parameter_count(name) for name in ARCHITECTURES}))
         return
-    selected = {name: make for name, make in cases(args.penalty_probes, args.compile).items() if re.search(args.filter, name)}
+    selected = {name: make for name, make in cases(args.penalty_probes, args.compile, args.channels_last).items() if re.search(args.filter, name)}
     if args.list:
         print("\n".join(selected))
         return
@@ -398,7 +410,8 @@ def main():
             print(f"{name:50s} {wall * 1e3:10.2f} ms  ({count} iterations)", flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     document = {"context": {"side": "python", "torch_version": torch.__version__, "threads": str(args.threads),
-                            "compiled": str(args.compile).lower(), "peak_rss_bytes": str(peak)},
+                            "compiled": str(args.compile).lower(),
+                            "channels_last": str(args.channels_last).lower(), "peak_rss_bytes": str(peak)},
                 "benchmarks": results}
     if args.json:
         with open(args.json, "w") as out:
