@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <random>
 
@@ -135,6 +136,17 @@ TEST_CASE("The GC penalty refuses an estimator that is not differentiable", "[tr
   hooks.gc_penalty = exact.get();
   CHECK_THROWS_WITH(gcbench::pretrain(network, data.train, data.stats, config, 0, hooks),
                     Catch::Contains("'exact' has none") && Catch::Contains("hutchinson"));
+}
+
+TEST_CASE("pretrain reports the Euclidean norm of every parameter, embedding and head", "[training]") {
+  Fixture data;
+  auto network = conv4(4);
+  const auto reported = gcbench::pretrain(network, data.train, data.stats, plain_sgd(3), 4).parameter_norm;
+  double squares = 0.0;
+  for (const auto& p : network.embedding->parameters()) squares += p.to(at::kDouble).pow(2).sum().item<double>();
+  for (const auto& p : network.head->parameters()) squares += p.to(at::kDouble).pow(2).sum().item<double>();
+  CHECK(reported == Approx(std::sqrt(squares)).epsilon(1e-6));
+  CHECK(gcbench::parameter_norm(network) == reported);
 }
 
 TEST_CASE("The L2 term lowers the parameter norm against the same run without it", "[training]") {

@@ -35,6 +35,7 @@
 
 #include "gcbench/sdk/abi.hpp"
 #include "gcbench/sdk/architecture.hpp"
+#include "gcbench/sdk/batch_norm_pool.hpp"
 #include "gcbench/sdk/class_split.hpp"
 #include "gcbench/sdk/dataset.hpp"
 #include "gcbench/sdk/gc_estimator.hpp"

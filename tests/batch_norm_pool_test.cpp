@@ -1,0 +1,116 @@
+// gcbench::batch_norm_max_pool_relu stands in for BatchNorm2d, the 2x2 max-pool
+// and ReLU in conv4: the same outputs, running statistics and gradients (of
+// first and second order) as the three apart, to float rounding.
+#include <ATen/ATen.h>
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/conv.h>
+#include <catch2/catch.hpp>
+
+#include "gcbench/sdk/batch_norm_pool.hpp"
+#include "gcbench/sdk/max_pool.hpp"
+
+namespace {
+
+at::Tensor apart(const at::Tensor& x, torch::nn::BatchNorm2d& norm) { return at::max_pool2d(norm->forward(x), {2, 2}).relu(); }
+
+// Two batch norms with the same (non-trivial) weights and running statistics.
+std::pair<torch::nn::BatchNorm2d, torch::nn::BatchNorm2d> twin_norms(std::int64_t channels, torch::nn::BatchNorm2dOptions options,
+                                                                     at::ScalarType type = at::kFloat) {
+  torch::nn::BatchNorm2d fused(options), separate(options);
+  fused->to(type);
+  separate->to(type);
+  torch::NoGradGuard no_grad;
+  for (auto* norm : {&fused, &separate}) {
+    (*norm)->weight.copy_(at::linspace(0.5, 1.5, channels));
+    (*norm)->bias.copy_(at::linspace(-0.3, 0.3, channels));
+    (*norm)->running_mean.fill_(0.2);
+    (*norm)->running_var.fill_(2.0);
+  }
+  return {fused, separate};
+}
+
+bool close(const at::Tensor& a, const at::Tensor& b, double relative = 1e-5, double absolute = 1e-6) {
+  return a.sizes() == b.sizes() && at::allclose(a, b, relative, absolute);
+}
+
+}  // namespace
+
+TEST_CASE("Fused batch norm, max-pool and ReLU give the three apart's outputs and running statistics", "[batch_norm_pool]") {
+  at::manual_seed(5);
+  // absolute: a float's rounding of x, times |mean| / std, survives normalising (in either).
+  const auto check = [](const at::Tensor& x, torch::nn::BatchNorm2dOptions options, double absolute = 1e-6) {
+    auto [fused, separate] = twin_norms(x.size(1), options, x.scalar_type());
+    for (int call = 0; call < 3; ++call) {  // the running statistics move three times
+      const auto ours = gcbench::batch_norm_max_pool_relu(x + call, fused);
+      const auto theirs = apart(x + call, separate);
+      CHECK(close(ours, theirs, 1e-5, absolute));
+      CHECK(close(fused->running_mean, separate->running_mean));
+      CHECK(close(fused->running_var, separate->running_var));
+      CHECK(fused->num_batches_tracked.item<std::int64_t>() == separate->num_batches_tracked.item<std::int64_t>());
+    }
+  };
+  SECTION("even planes") { check(at::randn({8, 6, 16, 16}), torch::nn::BatchNorm2dOptions(6)); }
+  SECTION("odd planes lose their last row and column") { check(at::randn({4, 3, 7, 9}), torch::nn::BatchNorm2dOptions(3)); }
+  SECTION("double") { check(at::randn({4, 3, 8, 8}, at::kDouble), torch::nn::BatchNorm2dOptions(3)); }
+  SECTION("a mean far from zero") { check(at::randn({4, 3, 8, 8}).add(50.0), torch::nn::BatchNorm2dOptions(3), 50 * 1e-6); }
+  SECTION("no momentum: a cumulative average") {
+    check(at::randn({4, 3, 8, 8}), torch::nn::BatchNorm2dOptions(3).momentum(c10::nullopt));
+  }
+  SECTION("many planes, so several threads") { check(at::randn({64, 16, 32, 32}), torch::nn::BatchNorm2dOptions(16)); }
+}
+
+TEST_CASE("Fused batch norm, max-pool and ReLU send back the three apart's gradients", "[batch_norm_pool]") {
+  at::manual_seed(6);
+  const auto input = at::randn({8, 4, 10, 10});
+  const auto upstream = at::randn({8, 4, 5, 5});
+  auto [fused, separate] = twin_norms(4, torch::nn::BatchNorm2dOptions(4));
+  const auto gradients = [&](torch::nn::BatchNorm2d& norm, bool fuse) {
+    const auto x = input.clone().requires_grad_(true);
+    const auto y = fuse ? gcbench::batch_norm_max_pool_relu(x, norm) : apart(x, norm);
+    return torch::autograd::grad({y}, {x, norm->weight, norm->bias}, {upstream});
+  };
+  const auto ours = gradients(fused, true), theirs = gradients(separate, false);
+  for (std::size_t i = 0; i < ours.size(); ++i) CHECK(close(ours[i], theirs[i], 1e-4, 1e-6));
+}
+
+TEST_CASE("A GC penalty's double backward through the fused operation is the three apart's", "[batch_norm_pool]") {
+  at::manual_seed(7);
+  const auto input = at::randn({6, 3, 8, 8});
+  const auto probe = at::randint(0, 2, {6, 4, 4, 4}).mul(2).sub(1).to(at::kFloat);  // Rademacher, as Hutchinson's
+  const auto penalty_gradients = [&](bool fuse) {
+    at::manual_seed(8);
+    torch::nn::Conv2d conv(torch::nn::Conv2dOptions(3, 4, 3).padding(1));
+    auto norm = twin_norms(4, torch::nn::BatchNorm2dOptions(4)).first;
+    const auto x = input.clone().requires_grad_(true);
+    const auto features = conv->forward(x);
+    const auto y = fuse ? gcbench::batch_norm_max_pool_relu(features, norm) : apart(features, norm);
+    const auto input_gradient = torch::autograd::grad({y}, {x}, {probe}, /*retain_graph=*/true, /*create_graph=*/true)[0];
+    const auto penalty = input_gradient.pow(2).sum() + y.sum();
+    return torch::autograd::grad({penalty}, {conv->weight, norm->weight, norm->bias});
+  };
+  const auto ours = penalty_gradients(true), theirs = penalty_gradients(false);
+  for (std::size_t i = 0; i < ours.size(); ++i) {
+    CHECK(ours[i].abs().sum().item<double>() > 0);
+    CHECK(close(ours[i], theirs[i], 1e-4, 1e-5));
+  }
+}
+
+TEST_CASE("Where fusing does not apply, the fused operation is the three apart, bit for bit", "[batch_norm_pool]") {
+  at::manual_seed(9);
+  const auto x = at::randn({4, 3, 8, 8});
+  auto [fused, separate] = twin_norms(3, torch::nn::BatchNorm2dOptions(3));
+  SECTION("evaluation mode: the running statistics") {
+    fused->eval();
+    separate->eval();
+    CHECK(gcbench::batch_norm_max_pool_relu(x, fused).equal(gcbench::max_pool_2x2(separate->forward(x)).relu()));
+  }
+  SECTION("a channel count the norm was not made for: batch norm's own error") {
+    CHECK_THROWS(gcbench::batch_norm_max_pool_relu(at::randn({4, 5, 8, 8}), fused));
+  }
+  SECTION("channels-last memory") {
+    const auto last = x.contiguous(at::MemoryFormat::ChannelsLast);
+    CHECK(gcbench::batch_norm_max_pool_relu(last, fused).equal(gcbench::max_pool_2x2(separate->forward(last)).relu()));
+    CHECK(fused->running_mean.equal(separate->running_mean));
+  }
+}
