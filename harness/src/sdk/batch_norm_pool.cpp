@@ -22,14 +22,19 @@ using torch::autograd::tensor_list;
 
 constexpr int kLanes = 16;  // independent partial sums, so the compiler vectorises a sum in double
 
-// Sum of f(v) over n values, in double.
-template <typename T, typename F>
-void accumulate(const T* values, std::int64_t n, double* lanes, F f) {
+// Sums of (v - shift) and of its square over n values, in double, lane by lane.
+template <typename T>
+void accumulate(const T* values, std::int64_t n, double shift, double* sums, double* squares) {
+  const auto add = [&](int lane, T value) {
+    const double d = static_cast<double>(value) - shift;
+    sums[lane] += d;
+    squares[lane] += d * d;
+  };
   std::int64_t i = 0;
   for (; i + kLanes <= n; i += kLanes) {
-    for (int k = 0; k < kLanes; ++k) lanes[k] += f(static_cast<double>(values[i + k]));
+    for (int k = 0; k < kLanes; ++k) add(k, values[i + k]);
   }
-  for (; i < n; ++i) lanes[0] += f(static_cast<double>(values[i]));
+  for (; i < n; ++i) add(0, values[i]);
 }
 
 double total(const double* lanes) {
@@ -57,9 +62,7 @@ void batch_statistics(const T* x, const Shape& s, std::vector<double>& mean, std
       const double shift = static_cast<double>(x[c * s.plane()]);
       double sums[kLanes] = {}, sums_of_squares[kLanes] = {};
       for (std::int64_t n = 0; n < s.batch; ++n) {
-        const T* plane = x + (n * s.channels + c) * s.plane();
-        accumulate(plane, s.plane(), sums, [shift](double v) { return v - shift; });
-        accumulate(plane, s.plane(), sums_of_squares, [shift](double v) { return (v - shift) * (v - shift); });
+        accumulate(x + (n * s.channels + c) * s.plane(), s.plane(), shift, sums, sums_of_squares);
       }
       const double count = static_cast<double>(s.per_channel()), shifted_mean = total(sums) / count;
       mean[c] = shift + shifted_mean;
@@ -88,10 +91,12 @@ Forward normalise_pool_relu(const at::Tensor& x, const at::Tensor& weight, const
     std::vector<scalar_t> scale(s.channels), offset(s.channels);
     f.mean = at::empty({s.channels}, x.options());
     f.invstd = at::empty({s.channels}, x.options());
+    auto* saved_mean = f.mean.data_ptr<scalar_t>();
+    auto* saved_invstd = f.invstd.data_ptr<scalar_t>();
     for (std::int64_t c = 0; c < s.channels; ++c) {
       const double invstd = 1.0 / std::sqrt(squares[c] / static_cast<double>(s.per_channel()) + eps);
-      f.mean.data_ptr<scalar_t>()[c] = static_cast<scalar_t>(mean[c]);
-      f.invstd.data_ptr<scalar_t>()[c] = static_cast<scalar_t>(invstd);
+      saved_mean[c] = static_cast<scalar_t>(mean[c]);
+      saved_invstd[c] = static_cast<scalar_t>(invstd);
       scale[c] = static_cast<scalar_t>(invstd * static_cast<double>(g[c]));
       offset[c] = static_cast<scalar_t>(static_cast<double>(b[c]) - mean[c] * static_cast<double>(scale[c]));
     }
@@ -109,12 +114,13 @@ Forward normalise_pool_relu(const at::Tensor& x, const at::Tensor& weight, const
                        }
                      });
   });
-  // As BatchNorm2d's own forward: the unbiased variance goes into the running one.
+  // As BatchNorm2d's own forward: the unbiased variance goes into the running one
+  // (fusable() asks for planes of at least 2x2, so a channel has more than one value).
   torch::NoGradGuard no_grad;
   const auto options = running_mean.options().dtype(at::kDouble);
   const auto count = static_cast<double>(s.per_channel());
   const auto batch_mean = at::tensor(mean, options);
-  const auto batch_var = at::tensor(squares, options) / (count > 1 ? count - 1 : 1.0);
+  const auto batch_var = at::tensor(squares, options) / (count - 1);
   running_mean.mul_(1.0 - momentum).add_(batch_mean.to(running_mean.scalar_type()), momentum);
   running_var.mul_(1.0 - momentum).add_(batch_var.to(running_var.scalar_type()), momentum);
   return f;
