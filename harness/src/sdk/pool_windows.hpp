@@ -8,15 +8,23 @@ namespace gcbench::pool_windows {
 
 constexpr std::int64_t kWindow = 2;
 
+// A window's later element replaces its maximum when greater or NaN (unequal
+// to itself): LibTorch's rule, whose running maximum starts at -inf (the same
+// outcome). Selects, not branches, so that the loops around it vectorise.
+template <typename T>
+inline void consider(T candidate, std::int32_t corner, T& best, std::int32_t& won) {
+  const bool replaces = candidate > best || candidate != candidate;
+  best = replaces ? candidate : best;
+  won = replaces ? corner : won;
+}
+
 // One plane, an output row from two input rows at a time, each value first
 // mapped by `value` (the identity for a plain max-pool; batch norm's affine map
 // for the fused one). The window's first element starts as the maximum; each
-// later one replaces it when greater or NaN: LibTorch's rule, whose running
-// maximum starts at -inf (the same outcome). Written as selects on a block of
-// windows, then their indices in a second loop, so that the compiler vectorises
-// the first: a branch per comparison is a coin toss on real activations, and
-// LibTorch's element-by-element loop with its index arithmetic is what made it
-// slow (11.5 ms for [64, 64, 32, 32] on one core of a Xeon, against 2.3 ms written so).
+// later one is considered in turn. Written as selects on a block of windows,
+// then their indices in a second loop, so that the compiler vectorises the first: a branch per comparison is a coin toss on real
+// activations, and LibTorch's element-by-element loop with its index arithmetic is what made it slow (11.5 ms for [64, 64, 32,
+// 32] on one core of a Xeon, against 2.3 ms written so).
 template <typename T, typename Value>
 void pool_plane(const T* input, std::int64_t height, std::int64_t width, T* output, std::int64_t* indices, Value value) {
   constexpr std::int64_t kBlock = 256;
@@ -34,15 +42,9 @@ void pool_plane(const T* input, std::int64_t height, std::int64_t width, T* outp
         const T b = value(upper[left + 1]), c = value(lower[left]), d = value(lower[left + 1]);
         T best = value(upper[left]);
         std::int32_t won = 0;
-        bool replaces = b > best || b != b;  // NaN: unequal to itself
-        best = replaces ? b : best;
-        won = replaces ? 1 : won;
-        replaces = c > best || c != c;
-        best = replaces ? c : best;
-        won = replaces ? 2 : won;
-        replaces = d > best || d != d;
-        best = replaces ? d : best;
-        won = replaces ? 3 : won;
+        consider(b, 1, best, won);
+        consider(c, 2, best, won);
+        consider(d, 3, best, won);
         out[i] = best;
         corner[i] = won;
       }

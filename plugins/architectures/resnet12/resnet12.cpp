@@ -50,7 +50,11 @@ class ResNet12Embedding : public gcbench::EmbeddingNet {
     dimension_ = channels;
   }
 
-  at::Tensor forward(at::Tensor images) override { return blocks_->forward(images).mean({2, 3}); }
+  at::Tensor forward(at::Tensor images) override {
+    // A plain training step in channels-last memory, as conv4's (see there).
+    const bool channels_last = is_training() && !images.requires_grad();
+    return blocks_->forward(channels_last ? images.contiguous(at::MemoryFormat::ChannelsLast) : images).mean({2, 3});
+  }
   std::int64_t dimension() const override { return dimension_; }
 
  private:
@@ -77,7 +81,7 @@ gcbench::PluginInfo resnet12_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::architecture,
           "resnet12",
-          "1.1.0",
+          "1.2.0",
           "few-shot ResNet-12 (RFS, LibFewShot): blocks of 64-160-320-640 channels, 640-d embedding",
           {integer_list("widths", {64, 160, 320, 640}, "channels of the four residual blocks").at_least(1)}};
 }

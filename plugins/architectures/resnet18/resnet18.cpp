@@ -56,7 +56,9 @@ class ResNet18Embedding : public gcbench::EmbeddingNet {
   }
 
   at::Tensor forward(at::Tensor images) override {
-    auto x = stages_->forward(stem_->forward(images).relu_());
+    // A plain training step in channels-last memory, as conv4's (see there).
+    const bool channels_last = is_training() && !images.requires_grad();
+    auto x = stages_->forward(stem_->forward(channels_last ? images.contiguous(at::MemoryFormat::ChannelsLast) : images).relu_());
     return x.mean({2, 3});
   }
   std::int64_t dimension() const override { return dimension_; }
@@ -84,7 +86,7 @@ gcbench::PluginInfo resnet18_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::architecture,
           "resnet18",
-          "1.0.0",
+          "1.1.0",
           "CIFAR-style ResNet-18: 3x3 stem, no max-pool, stages of width x (1, 2, 4, 8); 8 x width embedding",
           {integer("width", 64, "channels of the first stage (64: the standard 512-d embedding)").at_least(1)}};
 }

@@ -14,8 +14,12 @@
 // Results equal the three apart to float rounding, not to the bit: LibTorch's
 // batch norm sums in its own order. Where it does not apply (the module in
 // evaluation mode or without running statistics; a tensor not 4-d, not on the
-// CPU, not float or double, not contiguous; planes smaller than 2x2) it is the
-// three apart: norm->forward, max_pool_2x2, relu.
+// CPU, not float or double, neither contiguous nor channels-last; planes smaller
+// than 2x2) it is the three apart: norm->forward, max_pool_2x2, relu.
+//
+// The output keeps x's memory layout: contiguous (NCHW) or channels-last (NHWC).
+// In channels-last memory both passes run across a pixel's adjacent channels,
+// and oneDNN's convolutions around it skip their layout conversions.
 #pragma once
 
 #include <ATen/core/Tensor.h>
