@@ -18,7 +18,6 @@ using pool_windows::kWindow;
 // Pixels per partial sum. Partial sums are added in their pixels' order,
 // whatever the thread count, so the statistics repeat to the bit.
 constexpr std::int64_t kPixelsPerChunk = 256;
-constexpr std::int64_t kValuesPerTask = 1 << 14;  // so small layers stay on one thread
 
 template <typename T>
 void add_pixel(const T* __restrict values, const double* __restrict shift, double* __restrict sums, double* __restrict squares,
@@ -34,7 +33,7 @@ template <typename T>
 void pixel_statistics(const T* x, std::int64_t pixels, std::int64_t channels, Statistics& s) {
   const std::int64_t chunks = (pixels + kPixelsPerChunk - 1) / kPixelsPerChunk;
   std::vector<double> shift(x, x + channels), partial(static_cast<std::size_t>(chunks * 2 * channels), 0.0);
-  const auto grain = std::max<std::int64_t>(1, kValuesPerTask / (kPixelsPerChunk * channels));
+  const auto grain = std::max<std::int64_t>(1, pool_windows::kValuesPerTask / (kPixelsPerChunk * channels));
   at::parallel_for(0, chunks, grain, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t chunk = begin; chunk < end; ++chunk) {
       double* sums = partial.data() + chunk * 2 * channels;
@@ -54,9 +53,7 @@ void pixel_statistics(const T* x, std::int64_t pixels, std::int64_t channels, St
   }
   const double count = static_cast<double>(pixels);
   for (std::int64_t c = 0; c < channels; ++c) {
-    const double shifted_mean = sums[c] / count;
-    s.mean[c] = shift[c] + shifted_mean;
-    s.squared_deviations[c] = std::max(0.0, squares[c] - count * shifted_mean * shifted_mean);
+    s.set(c, shift[c], sums[c], squares[c], count);
   }
 }
 
@@ -114,7 +111,7 @@ Statistics statistics_of_channels_last(const at::Tensor& x) {
 void pool_channels_last(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, at::Tensor& output,
                         at::Tensor& indices) {
   const Geometry g{x.size(2), x.size(3), x.size(1), output.size(2), output.size(3)};
-  const auto grain = std::max<std::int64_t>(1, kValuesPerTask / (kWindow * g.width * g.channels));
+  const auto grain = std::max<std::int64_t>(1, pool_windows::kValuesPerTask / (kWindow * g.width * g.channels));
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "gcbench::batch_norm_max_pool_relu", [&] {
     const PoolData<scalar_t> d(x, scale, offset, output, indices);
     at::parallel_for(0, x.size(0) * g.out_height, grain,

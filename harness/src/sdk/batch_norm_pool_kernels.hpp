@@ -5,6 +5,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -15,6 +16,13 @@ namespace gcbench::batch_norm_pool {
 // mean far from zero does not cancel the variance away).
 struct Statistics {
   std::vector<double> mean, squared_deviations;
+
+  // Channel c from sums of (v - shift) and of its square over count values.
+  void set(std::int64_t c, double shift, double sum, double sum_of_squares, double count) {
+    const double shifted_mean = sum / count;
+    mean[c] = shift + shifted_mean;
+    squared_deviations[c] = std::max(0.0, sum_of_squares - count * shifted_mean * shifted_mean);
+  }
 };
 
 Statistics statistics_of_planes(const at::Tensor& x);

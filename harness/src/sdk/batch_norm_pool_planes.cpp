@@ -45,9 +45,7 @@ void plane_statistics(const T* x, std::int64_t batch, std::int64_t channels, std
       for (std::int64_t n = 0; n < batch; ++n) {
         accumulate(x + (n * channels + c) * plane, plane, shift, sums, sums_of_squares);
       }
-      const double count = static_cast<double>(batch * plane), shifted_mean = total(sums) / count;
-      s.mean[c] = shift + shifted_mean;
-      s.squared_deviations[c] = std::max(0.0, total(sums_of_squares) - count * shifted_mean * shifted_mean);
+      s.set(c, shift, total(sums), total(sums_of_squares), static_cast<double>(batch * plane));
     }
   });
 }

@@ -56,9 +56,12 @@ void pool_plane(const T* input, std::int64_t height, std::int64_t width, T* outp
   }
 }
 
-// A task is whole planes, at least ~16k input values, so small layers stay on one thread.
+// Input values a parallel task takes at least, so small layers stay on one thread.
+constexpr std::int64_t kValuesPerTask = 1 << 14;
+
+// A task is whole planes, at least kValuesPerTask input values.
 inline std::int64_t planes_per_task(std::int64_t plane_size) {
-  return std::max<std::int64_t>(1, (1 << 14) / std::max<std::int64_t>(1, plane_size));
+  return std::max<std::int64_t>(1, kValuesPerTask / std::max<std::int64_t>(1, plane_size));
 }
 
 }  // namespace gcbench::pool_windows
