@@ -77,20 +77,53 @@ TEST_CASE("Fused batch norm, max-pool and ReLU give the three apart's outputs an
   }
 }
 
+// In channels-last memory, with no graph of the backward asked for, the
+// gradients come from the fused backward kernel; otherwise from LibTorch's three.
 TEST_CASE("Fused batch norm, max-pool and ReLU send back the three apart's gradients", "[batch_norm_pool]") {
   at::manual_seed(6);
-  auto input = at::randn({8, 4, 10, 10});
+  auto shape = std::vector<std::int64_t>{8, 4, 10, 10};
+  auto type = at::kFloat;
+  double shift = 0, relative = 1e-4;
+  auto layout = at::MemoryFormat::Contiguous;
   SECTION("contiguous") {}
-  SECTION("channels-last") { input = input.contiguous(at::MemoryFormat::ChannelsLast); }
-  const auto upstream = at::randn({8, 4, 5, 5});
-  auto [fused, separate] = twin_norms(4, torch::nn::BatchNorm2dOptions(4));
+  SECTION("channels-last") {
+    layout = at::MemoryFormat::ChannelsLast;
+    SECTION("even planes") {}
+    SECTION("odd planes: the last row and column get batch norm's gradient alone") { shape = {4, 5, 7, 9}; }
+    SECTION("double") { type = at::kDouble; }
+    SECTION("a mean far from zero") { shift = 50; }
+    SECTION("more channels than a vector, so a remainder loop") { shape = {2, 37, 6, 6}; }
+    SECTION("many pixels, so several threads") { shape = {32, 16, 32, 32}; }
+  }
+  const auto channels = shape[1];
+  const auto input = at::randn(shape, at::TensorOptions(type)).add(shift).contiguous(layout);
+  const auto upstream = at::randn({shape[0], channels, shape[2] / 2, shape[3] / 2}, at::TensorOptions(type));
+  auto [fused, separate] = twin_norms(channels, torch::nn::BatchNorm2dOptions(channels), type);
   const auto gradients = [&](torch::nn::BatchNorm2d& norm, bool fuse) {
     const auto x = (fuse ? input.clone() : input.contiguous()).requires_grad_(true);  // the three apart: see above
     const auto y = fuse ? gcbench::batch_norm_max_pool_relu(x, norm) : apart(x, norm);
     return torch::autograd::grad({y}, {x, norm->weight, norm->bias}, {upstream});
   };
   const auto ours = gradients(fused, true), theirs = gradients(separate, false);
-  for (std::size_t i = 0; i < ours.size(); ++i) CHECK(close(ours[i], theirs[i], 1e-4, 1e-6));
+  REQUIRE(ours[0].is_contiguous(layout));
+  for (std::size_t i = 0; i < ours.size(); ++i) CHECK(close(ours[i], theirs[i], relative, 1e-6 * (1 + shift)));
+}
+
+TEST_CASE("The fused backward's gradients repeat to the bit whatever the thread count", "[batch_norm_pool]") {
+  at::manual_seed(9);
+  const auto input = at::randn({32, 16, 32, 32}).contiguous(at::MemoryFormat::ChannelsLast);
+  const auto upstream = at::randn({32, 16, 16, 16});
+  const auto gradients_at = [&](int threads) {
+    const int before = at::get_num_threads();
+    at::set_num_threads(threads);
+    auto norm = twin_norms(16, torch::nn::BatchNorm2dOptions(16)).first;
+    const auto x = input.clone().requires_grad_(true);
+    auto g = torch::autograd::grad({gcbench::batch_norm_max_pool_relu(x, norm)}, {x, norm->weight, norm->bias}, {upstream});
+    at::set_num_threads(before);
+    return g;
+  };
+  const auto one = gradients_at(1), two = gradients_at(2);
+  for (std::size_t i = 0; i < one.size(); ++i) CHECK(at::equal(one[i], two[i]));
 }
 
 TEST_CASE("A GC penalty's double backward through the fused operation is the three apart's", "[batch_norm_pool]") {

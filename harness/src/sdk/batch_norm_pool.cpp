@@ -24,7 +24,7 @@ using torch::autograd::tensor_list;
 bool is_channels_last(const at::Tensor& x) { return !x.is_contiguous() && x.is_contiguous(at::MemoryFormat::ChannelsLast); }
 
 struct Forward {
-  at::Tensor output, indices, mean, invstd;
+  at::Tensor output, winners, mean, invstd;  // winners: int64 indices on planes, uint8 corners in channels-last
 };
 
 Forward normalise_pool_relu(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, at::Tensor& running_mean,
@@ -56,11 +56,11 @@ Forward normalise_pool_relu(const at::Tensor& x, const at::Tensor& weight, const
   const auto layout = channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
   const std::vector<std::int64_t> pooled = {x.size(0), channels, x.size(2) / kWindow, x.size(3) / kWindow};
   f.output = at::empty(pooled, x.options().memory_format(layout));
-  f.indices = at::empty(pooled, x.options().dtype(at::kLong).memory_format(layout));
+  f.winners = at::empty(pooled, x.options().dtype(channels_last ? at::kByte : at::kLong).memory_format(layout));
   if (channels_last) {
-    batch_norm_pool::pool_channels_last(x, scale, offset, f.output, f.indices);
+    batch_norm_pool::pool_channels_last(x, scale, offset, f.output, f.winners);
   } else {
-    batch_norm_pool::pool_planes(x, scale, offset, f.output, f.indices);
+    batch_norm_pool::pool_planes(x, scale, offset, f.output, f.winners);
   }
   // As BatchNorm2d's own forward: the unbiased variance goes into the running one
   // (fusable() asks for planes of at least 2x2, so a channel has more than one value).
@@ -78,21 +78,31 @@ class BatchNormPoolReluFunction : public torch::autograd::Function<BatchNormPool
   static at::Tensor forward(AutogradContext* context, const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                             at::Tensor running_mean, at::Tensor running_var, double momentum, double eps) {
     auto f = normalise_pool_relu(x, weight, bias, running_mean, running_var, momentum, eps);
-    context->save_for_backward({x, weight, f.output, f.indices, f.mean, f.invstd});
+    context->save_for_backward({x, weight, f.output, f.winners, f.mean, f.invstd});
     context->saved_data["eps"] = eps;
     return f.output;
   }
 
-  // LibTorch's own three backward operators, each differentiable, so a graph of
-  // the backward (a GC penalty's double backward) is the one through the three
-  // apart. A hand-written fused backward (an affine map of x plus the gradient
-  // at the windows' maxima) measured slower than these (7.9 against 4.1 ms for
-  // [64, 64, 32, 32] on a 2-core EPYC): the plugins build for baseline x86-64.
+  // Where a graph of the backward is wanted (a GC penalty's double backward),
+  // LibTorch's own three backward operators, each differentiable, so the graph
+  // is the one through the three apart. Otherwise, on channels-last batches,
+  // one fused backward (batch_norm_pool_backward_channels_last.cpp). On NCHW
+  // planes it stays the three: a hand-written fused backward there measured
+  // slower (7.9 against 4.1 ms for [64, 64, 32, 32] on a 2-core EPYC, built
+  // for baseline x86-64, before the kernels had vector clones).
   static tensor_list backward(AutogradContext* context, tensor_list gradients) {
     const auto saved = context->get_saved_variables();
-    const auto &x = saved[0], &weight = saved[1], &output = saved[2], &indices = saved[3], &mean = saved[4], &invstd = saved[5];
+    const auto &x = saved[0], &weight = saved[1], &output = saved[2], &winners = saved[3], &mean = saved[4], &invstd = saved[5];
+    const bool channels_last = winners.scalar_type() == at::kByte;
     // In the output's layout, so that each backward runs its kernel for that layout.
-    const auto gradient = gradients[0].contiguous(output.suggest_memory_format());
+    const auto gradient = gradients[0].contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+    if (channels_last && !at::GradMode::is_enabled()) {
+      auto g = batch_norm_pool::backward_channels_last(gradient, x, weight, output, winners, mean, invstd);
+      tensor_list gradients_of_inputs = {g.input, g.weight, g.bias};
+      gradients_of_inputs.resize(7);
+      return gradients_of_inputs;
+    }
+    const auto indices = channels_last ? batch_norm_pool::indices_of_corners(winners, x.size(3)) : winners;
     const auto after_relu = at::threshold_backward(gradient, output, 0);
     const auto after_pool = at::max_pool2d_with_indices_backward(after_relu, x, {kWindow, kWindow}, {kWindow, kWindow}, {0, 0},
                                                                  {1, 1}, false, indices);

@@ -9,6 +9,15 @@
 #include <cstdint>
 #include <vector>
 
+// The hot loops built for each x86-64 vector width, chosen at load time: the
+// SDK builds for baseline x86-64 (SSE2). Built with -ffp-contract=off, so that
+// each width computes the same roundings as the others.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define GCBENCH_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define GCBENCH_VECTOR_CLONES
+#endif
+
 namespace gcbench::batch_norm_pool {
 
 // Per channel, summed in double: the batch mean, and the sum of squared
@@ -29,26 +38,43 @@ Statistics statistics_of_planes(const at::Tensor& x);
 Statistics statistics_of_channels_last(const at::Tensor& x);
 
 // Each 2x2 window's maximum of scale[c] * x + offset[c], then ReLU, into
-// output ([N, C, H / 2, W / 2], in x's layout) and the winners' indices into
-// their plane (as max_pool2d_with_indices gives them, in the same layout).
+// output ([N, C, H / 2, W / 2], in x's layout), and where each winner was:
+// on planes, its index into its plane, as max_pool2d_with_indices gives it
+// (int64); on channels-last batches, its corner of the window (uint8: 0, 1 on
+// the upper row, 2, 3 on the lower), an eighth of the memory to write and to
+// read back in the backward.
 // The pool pass's tensors as typed pointers.
-template <typename T>
+template <typename T, typename Winner = std::int64_t>
 struct PoolData {
-  PoolData(const at::Tensor& x, const at::Tensor& scale_, const at::Tensor& offset_, at::Tensor& output, at::Tensor& indices)
+  PoolData(const at::Tensor& x, const at::Tensor& scale_, const at::Tensor& offset_, at::Tensor& output, at::Tensor& winners)
       : in(x.data_ptr<T>()),
         scale(scale_.data_ptr<T>()),
         offset(offset_.data_ptr<T>()),
         out(output.data_ptr<T>()),
-        where(indices.data_ptr<std::int64_t>()) {}
+        where(winners.data_ptr<Winner>()) {}
   const T* in;
   const T* scale;
   const T* offset;
   T* out;
-  std::int64_t* where;
+  Winner* where;
 };
 
 void pool_planes(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, at::Tensor& output, at::Tensor& indices);
 void pool_channels_last(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, at::Tensor& output,
-                        at::Tensor& indices);
+                        at::Tensor& corners);
+
+// The corners pool_channels_last gives, as max_pool2d_with_indices's indices
+// (for LibTorch's max-pool backward, where a graph of the backward is wanted).
+at::Tensor indices_of_corners(const at::Tensor& corners, std::int64_t width);
+
+// The fused op's input, weight and bias gradients on channels-last batches,
+// from the pooled output's gradient (channels-last) and what the forward saved.
+// No graph: a double backward takes LibTorch's three backward operators.
+struct Gradients {
+  at::Tensor input, weight, bias;
+};
+Gradients backward_channels_last(const at::Tensor& gradient, const at::Tensor& x, const at::Tensor& weight,
+                                 const at::Tensor& output, const at::Tensor& corners, const at::Tensor& mean,
+                                 const at::Tensor& invstd);
 
 }  // namespace gcbench::batch_norm_pool

@@ -117,7 +117,7 @@ gcbench::PluginInfo conv4_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::architecture,
           "conv4",
-          "1.3.0",
+          "1.3.1",
           "four conv-BN-ReLU-pool blocks and a linear embedding (few-shot baseline)",
           {integer("width", 64, "channels of every conv block").at_least(1),
            integer("embedding_dim", 64, "embedding size after a linear map (0: the flattened conv features)").at_least(0)}};

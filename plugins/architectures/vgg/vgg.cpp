@@ -103,7 +103,7 @@ gcbench::PluginInfo vgg_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::architecture,
           "vgg" + std::to_string(GCBENCH_VGG_DEPTH),
-          "1.2.0",
+          "1.2.1",
           "CIFAR-style VGG-" + std::to_string(GCBENCH_VGG_DEPTH) + " with batch norm; global average pool to a 512-d embedding",
           {real("width_multiplier", 1.0, "scales every layer's channels (1: 64 .. 512)").at_least(0.01),
            integer("embedding_dim", 0, "a linear map to this size after the pool (0: none, 512 x width)").at_least(0)}};

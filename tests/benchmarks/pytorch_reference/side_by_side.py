@@ -8,6 +8,8 @@ Reads RESULTS_DIR/round<k>.cpp.json, round<k>.python-<arm>.json, memory/*.peak_k
 and python.parameters.json; prints the table and writes RESULTS_DIR/summary.json.
 A speed ratio above 1 means gcbench took less time than that arm; "best" is
 the fastest arm of each case, the anchor the targets are judged against.
+"rounds vs best" is the range of the per-round ratios against that arm: a
+target is shown with margin when the whole range lies above it.
 """
 import argparse
 import glob
@@ -21,10 +23,15 @@ import sys
 PAIRED_WITH = {"gc/exact_vmap_jacrev/conv4": "gc/exact/conv4", "gc/exact_vmap_jacrev/resnet18": "gc/exact/resnet18"}
 
 
+def round_of(file):
+    """The round a results file is from: round<k>.<side>.json."""
+    return int(re.match(r"round(\d+)\.", os.path.basename(file)).group(1))
+
+
 def times(files, prefix=""):
-    """case -> [real time in ms, one per round]; and train_step case -> parameter count."""
+    """case -> {round: real time in ms}; and train_step case -> parameter count."""
     out, parameters = {}, {}
-    for file in files:
+    for file in sorted(files, key=round_of):
         with open(file) as f:
             document = json.load(f)
         for b in document["benchmarks"]:
@@ -33,7 +40,7 @@ def times(files, prefix=""):
             name = b["name"][len(prefix):] if b["name"].startswith(prefix) else b["name"]
             name = re.sub(r"/real_time$", "", name)
             scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b.get("time_unit", "ns")]
-            out.setdefault(name, []).append(b["real_time"] * scale)
+            out.setdefault(name, {})[round_of(file)] = b["real_time"] * scale
             if "parameters" in b:
                 parameters[name.split("/")[-1]] = int(b["parameters"])
     return out, parameters
@@ -49,8 +56,15 @@ def peak_mib(file):
     return int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else None
 
 
-def spread(values):
-    return f"{min(values):.1f}-{max(values):.1f}" if len(values) > 1 else "-"
+def spread(values, digits=1):
+    return f"{min(values):.{digits}f}-{max(values):.{digits}f}" if len(values) > 1 else "-"
+
+
+def paired_ratios(python_rounds, gcbench_rounds):
+    """Each round's Python time over gcbench's, in the rounds both sides finished.
+    The two sides of a round ran minutes apart on the same machine, so a slow
+    spell of the machine moves both, and these spread less than the medians' ranges."""
+    return [python_rounds[k] / gcbench_rounds[k] for k in sorted(python_rounds) if k in gcbench_rounds]
 
 
 def main():
@@ -80,15 +94,17 @@ def main():
         against = PAIRED_WITH.get(name, name)
         if against not in cpp:
             continue
-        c = statistics.median(cpp[against])
-        row = {"python_case": name, "gcbench_case": against, "gcbench_median_ms": c, "gcbench_ms": cpp[against],
+        c = statistics.median(cpp[against].values())
+        row = {"python_case": name, "gcbench_case": against, "gcbench_median_ms": c, "gcbench_ms": list(cpp[against].values()),
                "gcbench_rounds": len(cpp[against]), "arms": {}}
         for arm, values in python.items():
             if name in values:
-                p = statistics.median(values[name])
-                row["arms"][arm] = {"median_ms": p, "ms": values[name], "rounds": len(values[name]), "speed_ratio": p / c}
+                p = statistics.median(values[name].values())
+                row["arms"][arm] = {"median_ms": p, "ms": list(values[name].values()), "rounds": len(values[name]),
+                                    "speed_ratio": p / c, "round_ratios": paired_ratios(values[name], cpp[against])}
         best = min(row["arms"], key=lambda a: row["arms"][a]["median_ms"])
         row["best_arm"], row["speed_ratio_vs_best"] = best, row["arms"][best]["speed_ratio"]
+        row["round_ratios_vs_best"] = row["arms"][best]["round_ratios"]
         stem = os.path.join(folder, "memory", against.replace("/", "_"))
         row["gcbench_peak_mib"] = peak_mib(stem + ".cpp.peak_kib")
         python_stem = os.path.join(folder, "memory", name.replace("/", "_"))
@@ -101,7 +117,7 @@ def main():
     header = f"{'case':{width}s}  {'gcbench ms (min-max)':>24s}"
     for arm in arm_names:
         header += f"  {arm + ' ms (min-max)':>24s} {'ratio':>6s}"
-    header += f"  {'vs best':>8s}  {'peak MiB gcbench/best':>21s}"
+    header += f"  {'vs best':>8s}  {'rounds vs best':>14s}  {'peak MiB gcbench/best':>21s}"
     print(header)
     for r in rows:
         label = r["python_case"] + (" (vs gcbench's exact)" if r["python_case"] != r["gcbench_case"] else "")
@@ -114,13 +130,13 @@ def main():
         memory = (f"{r['gcbench_peak_mib']:.0f}/{best_peak:.0f}" if r["gcbench_peak_mib"] and best_peak else "-")
         if r["gcbench_peak_mib"] and best_peak and r["gcbench_peak_mib"] > 1.2 * best_peak:
             memory += " (+>20%)"
-        print(line + f"  {r['speed_ratio_vs_best']:7.2f}x  {memory:>21s}")
+        print(line + f"  {r['speed_ratio_vs_best']:7.2f}x  {spread(r['round_ratios_vs_best'], 2):>14s}  {memory:>21s}")
     for network in ("conv4", "resnet18"):
         for side, values in [("gcbench", cpp)] + [(f"python-{arm}", python[arm]) for arm in arm_names]:
             with_penalty, plain = values.get(f"train_step_gc_penalty/{network}"), values.get(f"train_step/{network}")
             if with_penalty and plain:
                 print(f"{side}: GC-penalty step / plain step on {network} = "
-                      f"{statistics.median(with_penalty) / statistics.median(plain):.2f}x")
+                      f"{statistics.median(with_penalty.values()) / statistics.median(plain.values()):.2f}x")
     print(f"machine: {args.machine}; ISA: {args.isa.strip()}; threads: {args.threads}; torch: {args.torch}")
     allocator = gcbench_allocator(folder)
     print(f"gcbench: {allocator}; Python arms: " + args.arms)

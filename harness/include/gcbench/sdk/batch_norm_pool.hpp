@@ -8,8 +8,11 @@
 // Why: apart, batch norm writes its full-size output and the pool reads it
 // back. Fused, the forward normalises inside the pool's windows and writes only
 // the pooled quarter (and keeps no full-size output for the backward): a conv4
-// training step on CIFAR-sized images takes 7% less time. The backward is
-// LibTorch's own three backward operators. Batch statistics are summed in double.
+// training step on CIFAR-sized images takes 7% less time. Batch statistics are
+// summed in double. The backward, on channels-last batches where no graph of it
+// is wanted (a plain training step), is one fused pass that sends each window's
+// gradient to its winner inside the window; otherwise it is LibTorch's own three
+// backward operators, so a GC penalty's double backward is theirs.
 //
 // Results equal the three apart to float rounding, not to the bit: LibTorch's
 // batch norm sums in its own order. Where it does not apply (the module in
