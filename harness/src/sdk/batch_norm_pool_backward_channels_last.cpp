@@ -135,24 +135,10 @@ Gradients backward(const at::Tensor& gradient, const at::Tensor& x, const at::Te
   const double* gamma = gamma_tensor.data_ptr<double>();
   const BackwardData<T> d{gradient.data_ptr<T>(), output.data_ptr<T>(), corners.data_ptr<std::uint8_t>(), x.data_ptr<T>(), mean};
 
-  const std::int64_t chunks = (pooled + kPooledPixelsPerChunk - 1) / kPooledPixelsPerChunk;
-  std::vector<double> partial(static_cast<std::size_t>(chunks * 2 * channels), 0.0);
-  const auto chunk_grain = std::max<std::int64_t>(1, pool_windows::kValuesPerTask / (kPooledPixelsPerChunk * channels));
-  at::parallel_for(0, chunks, chunk_grain, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t chunk = begin; chunk < end; ++chunk) {
-      double* sums = partial.data() + chunk * 2 * channels;
-      winner_sums(d, s, chunk * kPooledPixelsPerChunk, std::min(pooled, (chunk + 1) * kPooledPixelsPerChunk), sums,
-                  sums + channels);
-    }
-  });
-  std::vector<double> sums(channels, 0.0), products(channels, 0.0);
-  for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
-    const double* part = partial.data() + chunk * 2 * channels;
-    for (std::int64_t c = 0; c < channels; ++c) {
-      sums[c] += part[c];
-      products[c] += part[channels + c];
-    }
-  }
+  const auto [sums, products] = ordered_channel_sums(pooled, kPooledPixelsPerChunk, channels,
+                                                     [&](auto first, auto last, auto* chunk_sums, auto* chunk_products) {
+                                                       winner_sums(d, s, first, last, chunk_sums, chunk_products);
+                                                     });
 
   Gradients g;
   g.weight = at::empty({channels}, weight.options());

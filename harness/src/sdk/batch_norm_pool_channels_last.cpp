@@ -35,24 +35,11 @@ GCBENCH_VECTOR_CLONES void add_pixels(const T* x, std::int64_t first, std::int64
 
 template <typename T>
 void pixel_statistics(const T* x, std::int64_t pixels, std::int64_t channels, Statistics& s) {
-  const std::int64_t chunks = (pixels + kPixelsPerChunk - 1) / kPixelsPerChunk;
-  std::vector<double> shift(x, x + channels), partial(static_cast<std::size_t>(chunks * 2 * channels), 0.0);
-  const auto grain = std::max<std::int64_t>(1, pool_windows::kValuesPerTask / (kPixelsPerChunk * channels));
-  at::parallel_for(0, chunks, grain, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t chunk = begin; chunk < end; ++chunk) {
-      double* sums = partial.data() + chunk * 2 * channels;
-      add_pixels(x, chunk * kPixelsPerChunk, std::min(pixels, (chunk + 1) * kPixelsPerChunk), shift.data(), sums, sums + channels,
-                 channels);
-    }
-  });
-  std::vector<double> sums(channels, 0.0), squares(channels, 0.0);
-  for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
-    const double* part = partial.data() + chunk * 2 * channels;
-    for (std::int64_t c = 0; c < channels; ++c) {
-      sums[c] += part[c];
-      squares[c] += part[channels + c];
-    }
-  }
+  const std::vector<double> shift(x, x + channels);
+  const auto [sums, squares] =
+      ordered_channel_sums(pixels, kPixelsPerChunk, channels, [&](auto first, auto last, auto* chunk_sums, auto* chunk_squares) {
+        add_pixels(x, first, last, shift.data(), chunk_sums, chunk_squares, channels);
+      });
   const double count = static_cast<double>(pixels);
   for (std::int64_t c = 0; c < channels; ++c) {
     s.set(c, shift[c], sums[c], squares[c], count);

@@ -3,11 +3,15 @@
 // batch_norm_pool_channels_last.cpp (NHWC). batch_norm_pool.cpp chooses.
 #pragma once
 
+#include <ATen/Parallel.h>
 #include <ATen/core/Tensor.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
+
+#include "pool_windows.hpp"
 
 // The hot loops built for each x86-64 vector width, chosen at load time: the
 // SDK builds for baseline x86-64 (SSE2). Built with -ffp-contract=off, so that
@@ -33,6 +37,33 @@ struct Statistics {
     squared_deviations[c] = std::max(0.0, sum_of_squares - count * shifted_mean * shifted_mean);
   }
 };
+
+// Two per-channel sums over items [0, count), in fixed chunks of `chunk`
+// items: add_chunk(first, last, sums, second_sums) adds a chunk's items into
+// its own partial sums, and the chunks' partials are added in order, so the
+// sums repeat to the bit whatever the thread count.
+template <typename AddChunk>
+std::pair<std::vector<double>, std::vector<double>> ordered_channel_sums(std::int64_t count, std::int64_t chunk,
+                                                                         std::int64_t channels, AddChunk add_chunk) {
+  const std::int64_t chunks = (count + chunk - 1) / chunk;
+  std::vector<double> partial(static_cast<std::size_t>(chunks * 2 * channels), 0.0);
+  const auto grain = std::max<std::int64_t>(1, pool_windows::kValuesPerTask / (chunk * channels));
+  at::parallel_for(0, chunks, grain, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t k = begin; k < end; ++k) {
+      double* sums = partial.data() + k * 2 * channels;
+      add_chunk(k * chunk, std::min(count, (k + 1) * chunk), sums, sums + channels);
+    }
+  });
+  std::vector<double> sums(channels, 0.0), second_sums(channels, 0.0);
+  for (std::int64_t k = 0; k < chunks; ++k) {
+    const double* part = partial.data() + k * 2 * channels;
+    for (std::int64_t c = 0; c < channels; ++c) {
+      sums[c] += part[c];
+      second_sums[c] += part[channels + c];
+    }
+  }
+  return {std::move(sums), std::move(second_sums)};
+}
 
 Statistics statistics_of_planes(const at::Tensor& x);
 Statistics statistics_of_channels_last(const at::Tensor& x);
