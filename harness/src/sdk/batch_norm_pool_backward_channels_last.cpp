@@ -27,10 +27,6 @@ using pool_windows::kWindow;
 
 constexpr std::int64_t kPooledPixelsPerChunk = 256;
 
-struct Shape {
-  std::int64_t height, width, channels, out_height, out_width;
-};
-
 template <typename T>
 struct BackwardData {
   const T* gradient;            // of the pooled output, channels-last
@@ -45,7 +41,7 @@ struct BackwardData {
 // channels, two loops the compiler vectorises: the winners and the gradients
 // ReLU passes picked by selects, not branches, in x's type; then the sums in double.
 template <typename T>
-GCBENCH_VECTOR_CLONES void winner_sums(const BackwardData<T>& d, const Shape& s, std::int64_t first, std::int64_t last,
+GCBENCH_VECTOR_CLONES void winner_sums(const BackwardData<T>& d, const Geometry& s, std::int64_t first, std::int64_t last,
                                        double* __restrict sums, double* __restrict products) {
   constexpr std::int64_t kBlock = 256;
   T winners[kBlock], passed[kBlock];
@@ -89,7 +85,7 @@ struct InputGradient {
 
 // Pass 2 on input rows [begin, end) of the batch (row r: image r / height, row r % height).
 template <typename T>
-GCBENCH_VECTOR_CLONES void input_gradient_rows(const BackwardData<T>& d, const Shape& s, const InputGradient<T>& k, T* dx,
+GCBENCH_VECTOR_CLONES void input_gradient_rows(const BackwardData<T>& d, const Geometry& s, const InputGradient<T>& k, T* dx,
                                                std::int64_t begin, std::int64_t end) {
   const T* scale = k.scale.data();
   const T* gradient_mean = k.gradient_mean.data();
@@ -126,7 +122,7 @@ GCBENCH_VECTOR_CLONES void input_gradient_rows(const BackwardData<T>& d, const S
 template <typename T>
 Gradients backward(const at::Tensor& gradient, const at::Tensor& x, const at::Tensor& weight, const at::Tensor& output,
                    const at::Tensor& corners, const at::Tensor& saved_mean, const at::Tensor& saved_invstd) {
-  const Shape s{x.size(2), x.size(3), x.size(1), output.size(2), output.size(3)};
+  const auto s = Geometry::of(x, output);
   const std::int64_t channels = s.channels, pooled = output.numel() / channels;
   const auto mean_tensor = saved_mean.to(at::kDouble).contiguous(), invstd_tensor = saved_invstd.to(at::kDouble).contiguous();
   const auto gamma_tensor = weight.to(at::kDouble).contiguous();

@@ -46,10 +46,6 @@ void pixel_statistics(const T* x, std::int64_t pixels, std::int64_t channels, St
   }
 }
 
-struct Geometry {
-  std::int64_t height, width, channels, out_height, out_width;
-};
-
 // Output rows [begin, end) of the batch (row r: image r / out_height, row r % out_height).
 template <typename T>
 GCBENCH_VECTOR_CLONES void pool_rows(const PoolData<T, std::uint8_t>& d, const Geometry& g, std::int64_t begin,
@@ -100,7 +96,7 @@ Statistics statistics_of_channels_last(const at::Tensor& x) {
 
 void pool_channels_last(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, at::Tensor& output,
                         at::Tensor& corners) {
-  const Geometry g{x.size(2), x.size(3), x.size(1), output.size(2), output.size(3)};
+  const auto g = Geometry::of(x, output);
   const auto grain = std::max<std::int64_t>(1, pool_windows::kValuesPerTask / (kWindow * g.width * g.channels));
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "gcbench::batch_norm_max_pool_relu", [&] {
     const PoolData<scalar_t, std::uint8_t> d(x, scale, offset, output, corners);

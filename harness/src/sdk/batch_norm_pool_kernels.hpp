@@ -65,6 +65,15 @@ std::pair<std::vector<double>, std::vector<double>> ordered_channel_sums(std::in
   return {std::move(sums), std::move(second_sums)};
 }
 
+// A batch's [N, C, H, W] and its pooled output's H / 2 and W / 2, as the
+// kernels' loops read them.
+struct Geometry {
+  std::int64_t height, width, channels, out_height, out_width;
+  static Geometry of(const at::Tensor& x, const at::Tensor& pooled) {
+    return {x.size(2), x.size(3), x.size(1), pooled.size(2), pooled.size(3)};
+  }
+};
+
 Statistics statistics_of_planes(const at::Tensor& x);
 Statistics statistics_of_channels_last(const at::Tensor& x);
 
