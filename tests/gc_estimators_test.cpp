@@ -19,12 +19,7 @@ struct LinearEmbedding {
 
 }  // namespace
 
-// LibTorch seeds its global generator differently in each process, so every
-// test that draws from it seeds it first: a check within 3 standard errors on
-// weights drawn afresh fails about one run in a few hundred, and did
-// ("sampled ... all three axes", 4.84 against 4.05, in a clean run of ci/test.sh).
 TEST_CASE("exact gives ||W||_F^2 for a linear embedding", "[gc]") {
-  at::manual_seed(21);  // see the top of the file
   const LinearEmbedding f{at::randn({6, 16}, at::kDouble)};
   const auto inputs = at::randn({10, 1, 4, 4}, at::kDouble);
   const double expected = f.weight.pow(2).sum().item<double>();
@@ -55,7 +50,6 @@ TEST_CASE("exact gives ||W||_F^2 for a linear embedding", "[gc]") {
 }
 
 TEST_CASE("exact replicates a batch only until a pass holds images_per_pass images", "[gc]") {
-  at::manual_seed(22);  // see the top of the file
   const LinearEmbedding f{at::randn({64, 12}, at::kDouble)};
   const auto passes = [&](std::int64_t batch, std::map<std::string, gcbench::OptionValue> given) {
     return registry()
@@ -106,7 +100,6 @@ TEST_CASE("exact gives the same GC on conv4 whatever its schedule", "[gc]") {
 }
 
 TEST_CASE("exact matches a central finite-difference Jacobian of a tanh network", "[gc]") {
-  at::manual_seed(23);  // see the top of the file
   const auto w1 = at::randn({12, 5}, at::kDouble), w2 = at::randn({3, 12}, at::kDouble);
   const auto f = [&](const at::Tensor& x) { return at::tanh(x.matmul(w1.t())).matmul(w2.t()); };
   const auto inputs = at::randn({4, 5}, at::kDouble);
@@ -127,7 +120,6 @@ TEST_CASE("exact matches a central finite-difference Jacobian of a tanh network"
 }
 
 TEST_CASE("hutchinson falls within 3 standard errors of ||W||_F^2", "[gc]") {
-  at::manual_seed(24);  // see the top of the file
   const LinearEmbedding f{at::randn({8, 12}, at::kDouble)};
   const auto inputs = at::randn({32, 12}, at::kDouble);
   const double expected = f.weight.pow(2).sum().item<double>();
@@ -167,7 +159,6 @@ TEST_CASE("hutchinson refuses an unknown probe distribution", "[gc]") {
 }
 
 TEST_CASE("output_sampling is unbiased for ||W||_F^2 and exact when it samples every coordinate", "[gc]") {
-  at::manual_seed(25);  // see the top of the file
   const LinearEmbedding f{at::randn({16, 12}, at::kDouble)};
   const auto inputs = at::randn({64, 12}, at::kDouble);
   const double expected = f.weight.pow(2).sum().item<double>();
@@ -190,7 +181,6 @@ TEST_CASE("output_sampling is unbiased for ||W||_F^2 and exact when it samples e
 }
 
 TEST_CASE("sampled equals exact with every axis whole, and stays within 3 standard errors when cut", "[gc]") {
-  at::manual_seed(26);  // see the top of the file
   const auto w1 = at::randn({24, 10}, at::kDouble), w2 = at::randn({12, 24}, at::kDouble) / 4;
   const auto f = [&](const at::Tensor& x) { return at::tanh(x.matmul(w1.t())).matmul(w2.t()); };
   const auto inputs = at::randn({48, 10}, at::kDouble);
@@ -216,7 +206,6 @@ TEST_CASE("sampled equals exact with every axis whole, and stays within 3 standa
 }
 
 TEST_CASE("hutchinson falls within 3 standard errors of exact on a nonlinear network", "[gc]") {
-  at::manual_seed(27);  // see the top of the file
   const auto w1 = at::randn({24, 10}, at::kDouble), w2 = at::randn({12, 24}, at::kDouble) / 4;
   const auto f = [&](const at::Tensor& x) { return at::tanh(x.matmul(w1.t())).matmul(w2.t()); };
   const auto inputs = at::randn({48, 10}, at::kDouble);
@@ -226,7 +215,6 @@ TEST_CASE("hutchinson falls within 3 standard errors of exact on a nonlinear net
 }
 
 TEST_CASE("hutchinson's penalty on the forward pass estimates GC from the step's own graph and differentiates", "[gc]") {
-  at::manual_seed(28);  // see the top of the file
   const auto w1 = at::randn({24, 10}, at::kDouble).requires_grad_(true);
   const auto w2 = (at::randn({12, 24}, at::kDouble) / 4).requires_grad_(true);
   const auto f = [&](const at::Tensor& x) { return at::tanh(x.matmul(w1.t())).matmul(w2.t()); };

@@ -81,7 +81,6 @@ TEST_CASE("NC2 and NC3 see unequal norms, angles and a misaligned classifier", "
 }
 
 TEST_CASE("NC1 stays finite and non-negative with more classes than dimensions", "[nc]") {
-  at::manual_seed(31);  // LibTorch seeds its global generator anew in each process
   const std::int64_t classes = 20, dim = 5;
   const auto y = at::arange(classes, at::kLong).repeat({10});
   const auto x = at::randn({classes, dim}, at::kDouble).index_select(0, y) + 0.1 * at::randn({classes * 10, dim}, at::kDouble);
@@ -92,7 +91,6 @@ TEST_CASE("NC1 stays finite and non-negative with more classes than dimensions",
 }
 
 TEST_CASE("Streaming in batches gives the same metrics as one pass", "[nc]") {
-  at::manual_seed(32);  // LibTorch seeds its global generator anew in each process
   const auto y = at::arange(6, at::kLong).repeat({50});
   const auto x = at::randn({300, 8});
   const auto whole = gcbench::nc_metrics(x, y, 6, std::nullopt, std::nullopt, 300);
