@@ -2,7 +2,6 @@
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/grad_mode.h>
-#include <torch/optim/sgd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -13,6 +12,7 @@
 
 #include "data/batch_prefetcher.hpp"
 #include "train/lr_schedule.hpp"
+#include "train/momentum_sgd.hpp"
 
 namespace gcbench {
 
@@ -71,8 +71,7 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
   const auto parameters = all_parameters(network);
   const auto device = parameters.front().device();  // batches are made on the CPU and go where the network is
   const bool on_own_thread = BatchPrefetcher::core_to_spare();
-  torch::optim::SGD optimizer(parameters,
-                              torch::optim::SGDOptions(config.lr).momentum(config.momentum).nesterov(config.nesterov));
+  MomentumSgd optimizer(parameters, config.momentum, config.nesterov);
   network.embedding->train();
   network.head->train();
 
@@ -114,7 +113,6 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
       const auto inputs = batch->inputs.to(device, /*non_blocking=*/true);
       const auto labels = batch->labels.to(device, /*non_blocking=*/true);
       lr = learning_rate(config, result.steps, steps_per_epoch, total_steps);
-      for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
 
       optimizer.zero_grad();
       // The penalty differentiates f w.r.t. its input on this very forward pass.
@@ -158,11 +156,7 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
         return result;
       }
       loss.backward();
-      optimizer.step();
-      if (config.weight_decay > 0) {
-        torch::NoGradGuard no_grad;
-        at::_foreach_mul_(parameters, 1.0 - lr * config.weight_decay);  // one call for every parameter
-      }
+      optimizer.step(lr, config.weight_decay);
 
       const double ce = values[1];
       const auto batch_correct = static_cast<std::int64_t>(values[2]);
