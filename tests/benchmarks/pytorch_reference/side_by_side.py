@@ -8,12 +8,15 @@ Reads RESULTS_DIR/round<k>.cpp.json, round<k>.python-<arm>.json, memory/*.peak_k
 and python.parameters.json; prints the table and writes RESULTS_DIR/summary.json.
 A speed ratio above 1 means gcbench took less time than that arm; "best" is
 the fastest arm of each case, the anchor the targets are judged against.
-"rounds vs best" is the range of the per-round ratios against that arm: a
-target is shown with margin when the whole range lies above it.
+"rounds vs best" is the range of the per-round ratios against that arm, and
+"95% vs best" their Hodges-Lehmann estimate and 95% interval, as `gcbench
+compare` gives a paired A/B's (harness/src/stats/hodges_lehmann.cpp): a target
+is met with margin when the interval lies above it.
 """
 import argparse
 import glob
 import json
+import math
 import os
 import re
 import statistics
@@ -67,6 +70,43 @@ def paired_ratios(python_rounds, gcbench_rounds):
     return [python_rounds[k] / gcbench_rounds[k] for k in sorted(python_rounds) if k in gcbench_rounds]
 
 
+def signed_rank_cdf(n):
+    """P(T+ <= t), t = 0 .. n(n+1)/2, T+ the sum of a random subset of the ranks 1..n."""
+    most = n * (n + 1) // 2
+    subsets = [1] + [0] * most
+    for rank in range(1, n + 1):
+        for total in range(most, rank - 1, -1):
+            subsets[total] += subsets[total - rank]
+    cdf, running = [], 0
+    for count in subsets:
+        running += count
+        cdf.append(running / 2 ** n)
+    return cdf
+
+
+def ratio_interval(ratios, confidence=0.95):
+    """The Hodges-Lehmann estimate of the rounds' ratio and its interval (exact
+    signed-rank quantiles), on the log-ratios, as gcbench compare reads a paired
+    A/B; the interval may cover less than `confidence` with few rounds (6 give 97%
+    at most), and is then the widest there is."""
+    logs = [math.log(r) for r in ratios if r > 0]
+    if not logs:
+        return None
+    walsh = sorted((logs[i] + logs[j]) / 2 for i in range(len(logs)) for j in range(i, len(logs)))
+    m = len(walsh)
+    estimate = walsh[m // 2] if m % 2 else (walsh[m // 2 - 1] + walsh[m // 2]) / 2
+    cdf, k = signed_rank_cdf(len(logs)), 0
+    while k + 1 < len(cdf) and cdf[k + 1] <= (1 - confidence) / 2:
+        k += 1
+    k = min(k, (m - 1) // 2)
+    return {"estimate": math.exp(estimate), "low": math.exp(walsh[k]), "high": math.exp(walsh[m - 1 - k]),
+            "coverage": 1 - 2 * cdf[k]}
+
+
+def interval_text(interval):
+    return f"{interval['estimate']:.2f} [{interval['low']:.2f}, {interval['high']:.2f}]" if interval else "-"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("folder")
@@ -105,6 +145,7 @@ def main():
         best = min(row["arms"], key=lambda a: row["arms"][a]["median_ms"])
         row["best_arm"], row["speed_ratio_vs_best"] = best, row["arms"][best]["speed_ratio"]
         row["round_ratios_vs_best"] = row["arms"][best]["round_ratios"]
+        row["ratio_interval_vs_best"] = ratio_interval(row["round_ratios_vs_best"])
         stem = os.path.join(folder, "memory", against.replace("/", "_"))
         row["gcbench_peak_mib"] = peak_mib(stem + ".cpp.peak_kib")
         python_stem = os.path.join(folder, "memory", name.replace("/", "_"))
@@ -117,7 +158,7 @@ def main():
     header = f"{'case':{width}s}  {'gcbench ms (min-max)':>24s}"
     for arm in arm_names:
         header += f"  {arm + ' ms (min-max)':>24s} {'ratio':>6s}"
-    header += f"  {'vs best':>8s}  {'rounds vs best':>14s}  {'peak MiB gcbench/best':>21s}"
+    header += f"  {'vs best':>8s}  {'rounds vs best':>14s}  {'95% vs best':>18s}  {'peak MiB gcbench/best':>21s}"
     print(header)
     for r in rows:
         label = r["python_case"] + (" (vs gcbench's exact)" if r["python_case"] != r["gcbench_case"] else "")
@@ -130,7 +171,8 @@ def main():
         memory = (f"{r['gcbench_peak_mib']:.0f}/{best_peak:.0f}" if r["gcbench_peak_mib"] and best_peak else "-")
         if r["gcbench_peak_mib"] and best_peak and r["gcbench_peak_mib"] > 1.2 * best_peak:
             memory += " (+>20%)"
-        print(line + f"  {r['speed_ratio_vs_best']:7.2f}x  {spread(r['round_ratios_vs_best'], 2):>14s}  {memory:>21s}")
+        print(line + f"  {r['speed_ratio_vs_best']:7.2f}x  {spread(r['round_ratios_vs_best'], 2):>14s}"
+                     f"  {interval_text(r['ratio_interval_vs_best']):>18s}  {memory:>21s}")
     for network in ("conv4", "resnet18"):
         for side, values in [("gcbench", cpp)] + [(f"python-{arm}", python[arm]) for arm in arm_names]:
             with_penalty, plain = values.get(f"train_step_gc_penalty/{network}"), values.get(f"train_step/{network}")
