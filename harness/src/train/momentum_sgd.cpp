@@ -89,6 +89,7 @@ void MomentumSgd::step(double lr, double weight_decay) {
   at::NoGradGuard no_grad;
   const bool decays = weight_decay > 0;
   const double decay = 1.0 - lr * weight_decay;
+  const bool has_momentum = momentum_ != 0;
   for (std::size_t k = 0; k < parameters_.size(); ++k) {
     auto& theta = parameters_[k];
     const auto& gradient = theta.grad();
@@ -97,7 +98,6 @@ void MomentumSgd::step(double lr, double weight_decay) {
       continue;
     }
     auto& buffer = buffers_[k];
-    const bool has_momentum = momentum_ != 0;
     if (!fusable(theta, gradient)) {  // LibTorch's own operations, in torch::optim::SGD's order
       at::Tensor direction = gradient;
       if (has_momentum) {
