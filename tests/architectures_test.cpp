@@ -6,6 +6,7 @@
 #include <torch/nn/modules/linear.h>
 #include <catch2/catch.hpp>
 
+#include "gcbench/sdk/architecture.hpp"
 #include "gcbench/sdk/max_pool.hpp"
 #include "support/plugin_options.hpp"
 

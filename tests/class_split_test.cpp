@@ -8,6 +8,7 @@
 #include <set>
 
 #include "gcbench/sdk/class_split.hpp"
+#include "gcbench/sdk/dataset.hpp"
 #include "report/split_statistics.hpp"
 #include "support/fixtures.hpp"
 #include "support/plugin_options.hpp"

@@ -1,10 +1,12 @@
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <catch2/catch.hpp>
 
 #include <cstdio>
 #include <fstream>
 #include <set>
 
+#include "gcbench/sdk/dataset.hpp"
 #include "image_cache.hpp"
 #include "measure/episodes.hpp"
 #include "support/fixtures.hpp"

@@ -1,6 +1,8 @@
 #include <ATen/ATen.h>
 #include <catch2/catch.hpp>
 
+#include "gcbench/sdk/architecture.hpp"
+#include "gcbench/sdk/gc_estimator.hpp"
 #include "support/plugin_options.hpp"
 
 namespace {

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "gcbench/sdk/dataset.hpp"
 #include "jpeg_codec.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "split_files.hpp"

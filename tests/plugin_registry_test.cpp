@@ -1,6 +1,7 @@
 #include <ATen/ATen.h>
 #include <catch2/catch.hpp>
 
+#include "gcbench/sdk/architecture.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "support/fixtures.hpp"
 

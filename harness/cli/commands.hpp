@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "config/suite.hpp"
-#include "conformance/checks.hpp"
+#include "data/check_result.hpp"
 #include "plugins/plugin_registry.hpp"
 
 namespace gcbench::cli {

@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_cases.hpp"
+#include "gcbench/sdk/dataset.hpp"
 #include "runtime/process_tuning.hpp"
 #include "support/fixtures.hpp"
 #include "support/plugin_options.hpp"

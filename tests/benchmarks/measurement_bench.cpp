@@ -12,6 +12,8 @@
 #include <map>
 
 #include "bench/bench_cases.hpp"
+#include "gcbench/sdk/architecture.hpp"
+#include "gcbench/sdk/gc_estimator.hpp"
 #include "measure/episodes.hpp"
 #include "measure/fewshot.hpp"
 #include "measure/nc_metrics.hpp"

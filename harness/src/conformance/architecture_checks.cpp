@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "conformance/checks.hpp"
+#include "gcbench/sdk/architecture.hpp"
 #include "train/checkpoint.hpp"
 
 namespace gcbench {

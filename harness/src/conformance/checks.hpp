@@ -6,11 +6,13 @@
 #include <vector>
 
 #include "data/check_result.hpp"
-#include "gcbench/sdk/architecture.hpp"
-#include "gcbench/sdk/dataset.hpp"
-#include "gcbench/sdk/gc_estimator.hpp"
 
 namespace gcbench {
+
+// gcbench/sdk/gc_estimator.hpp, architecture.hpp and dataset.hpp.
+class GcEstimator;
+class Architecture;
+class Dataset;
 
 // Against known answers: ||W||_F^2 on a linear embedding, the full Jacobian of
 // a small random tanh network (within 3 standard errors for a stochastic

@@ -6,6 +6,7 @@
 #include "conformance/checks.hpp"
 #include "data/data_digest.hpp"
 #include "data/dataset_rules.hpp"
+#include "gcbench/sdk/dataset.hpp"
 
 namespace gcbench {
 

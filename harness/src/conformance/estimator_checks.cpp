@@ -2,12 +2,14 @@
 #include <fmt/format.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
+#include <torch/utils.h>
 
 #include <cmath>
 #include <map>
 #include <optional>
 
 #include "conformance/checks.hpp"
+#include "gcbench/sdk/gc_estimator.hpp"
 
 namespace gcbench {
 

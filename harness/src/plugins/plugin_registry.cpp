@@ -22,6 +22,7 @@
 #include <sstream>
 #include <thread>
 
+#include "gcbench/plugin.hpp"
 #include "util/child_process.hpp"
 #include "util/file_digest.hpp"
 #include "util/util_error.hpp"

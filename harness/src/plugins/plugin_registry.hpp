@@ -8,13 +8,22 @@
 #include <string>
 #include <vector>
 
-#include "gcbench/plugin.hpp"
+#include "gcbench/sdk/abi.hpp"
+#include "gcbench/sdk/options.hpp"
+#include "gcbench/sdk/plugin_info.hpp"
 
 namespace boost::dll {
 class shared_library;
 }
 
 namespace gcbench {
+
+// The plugin interfaces (gcbench/sdk/architecture.hpp, dataset.hpp,
+// gc_estimator.hpp), declared here so that a reader of plugin records does
+// not compile LibTorch's module headers.
+class Architecture;
+class Dataset;
+class GcEstimator;
 
 // A plugin that cannot be loaded or used: the message names the file or plugin
 // and says what to do.

@@ -7,6 +7,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "gcbench/sdk/architecture.hpp"
 #include "runtime/machine.hpp"
 
 #if GCBENCH_WITH_CUDA

@@ -8,10 +8,13 @@
 
 #include <string>
 
-#include "gcbench/sdk/architecture.hpp"
 #include "runtime/cuda_build.hpp"
 
 namespace gcbench {
+
+// gcbench/sdk/architecture.hpp; declared here so that checking a device name
+// does not compile LibTorch's module headers.
+struct Network;
 
 // Why `requested` is not a device name gcbench takes ("auto", "cpu", "cuda" or
 // "cuda:N"), as a sentence that says what to do; empty when it is one. Depends
