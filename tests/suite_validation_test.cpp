@@ -139,3 +139,37 @@ TEST_CASE("A sweep over an unknown key or a non-list is refused", "[suite]") {
   CHECK_THAT(issues, Catch::Contains("sweep key 'training.warp' is not a suite key"));
   CHECK_THAT(issues, Catch::Contains("sweep key 'training.epochs' needs a non-empty list"));
 }
+
+TEST_CASE("Nesterov momentum without a momentum is refused at validation, swept or not", "[suite]") {
+  TempDir dir;
+  const std::string suite = R"(
+[suite]
+seeds = [0]
+
+[dataset]
+plugin = "fashion_mnist"
+
+[architecture]
+plugin = "conv4"
+)";
+  const auto refused = [](const std::string& issues) {
+    CHECK_THAT(issues, Catch::Contains("training.nesterov = true needs training.momentum > 0"));
+  };
+  SECTION("both keys set in the suite") { refused(issues_of(dir, suite + "[training]\nnesterov = true\nmomentum = 0.0\n")); }
+  SECTION("momentum swept through 0") {
+    const auto issues = issues_of(dir, suite + "[training]\nnesterov = true\n[sweep]\n\"training.momentum\" = [0.9, 0.0]\n");
+    refused(issues);
+    CHECK_THAT(issues, Catch::Contains("suite.toml:13:"));  // the swept list's line
+  }
+  SECTION("Nesterov swept, momentum 0") {
+    refused(issues_of(dir, suite + "[training]\nmomentum = 0.0\n[sweep]\n\"training.nesterov\" = [false, true]\n"));
+  }
+  SECTION("zipped so that no run pairs Nesterov with momentum 0") {
+    CHECK(issues_of(dir, suite + "[[sweep.zip]]\n\"training.nesterov\" = [false, true]\n\"training.momentum\" = [0.0, 0.9]\n")
+              .empty());
+  }
+  SECTION("zipped so that one run does") {
+    refused(issues_of(dir, suite + "[[sweep.zip]]\n\"training.nesterov\" = [true, false]\n\"training.momentum\" = [0.0, 0.9]\n"));
+  }
+  SECTION("momentum with Nesterov") { CHECK(issues_of(dir, suite + "[training]\nnesterov = true\n").empty()); }
+}

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "config/harness_schema.hpp"
+#include "config/key_combinations.hpp"
 #include "config/option_values.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "runtime/device.hpp"
@@ -61,6 +62,7 @@ class Validator {
     resolve_sweep();
     resolve_seeds();
     check_resources();
+    if (issues_.empty()) check_key_combinations();  // over resolved keys and sweep values only
     if (!issues_.empty()) throw ConfigError(issues_);
     SuiteVariant variant;
     variant.base = base_;
@@ -280,6 +282,18 @@ class Validator {
   // Limits that depend on several keys at once. Only what the suite says: whether
   // this machine has the device or the cores it asks for is the run's to check,
   // so a CUDA suite validates and emits on a login node without GPUs.
+  void check_key_combinations() {
+    for (const auto& problem : key_combination_problems(base_, sweep_)) {
+      const toml::node* where = table_.at_path(problem.key).node();
+      if (const toml::table* sweep = table_.at_path(kSweep).as_table()) {
+        for (const auto& [key, list] : swept_lists(*sweep)) {
+          if (key == problem.key) where = list;
+        }
+      }
+      issue(where, problem.message);
+    }
+  }
+
   void check_resources() {
     const auto device = base_["runtime"]["device"].get<std::string>();
     if (const auto problem = device_form_problem(device); !problem.empty())
