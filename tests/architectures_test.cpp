@@ -230,3 +230,34 @@ TEST_CASE("A plain training step in channels-last memory gives the losses of one
     }
   }
 }
+
+TEST_CASE("ResNet-18 evaluates in channels-last memory with contiguous memory's embeddings and Jacobian", "[architectures]") {
+  // ResNet-18 converts its input to channels-last in evaluation, for GC and
+  // embeddings; its stem and stages on the contiguous input are the reference.
+  torch::manual_seed(13);
+  auto network =
+      bundled_plugins()
+          .create_architecture("resnet18", options_for(PluginKind::architecture, "resnet18", {{"width", std::int64_t{8}}}))
+          ->build({3, 32, 32}, 5);
+  network.embedding->eval();
+  torch::nn::SequentialImpl* stem = nullptr;
+  torch::nn::SequentialImpl* stages = nullptr;
+  for (const auto& child : network.embedding->named_children()) {
+    if (child.key() == "stem") stem = child.value()->as<torch::nn::SequentialImpl>();
+    if (child.key() == "stages") stages = child.value()->as<torch::nn::SequentialImpl>();
+  }
+  REQUIRE(stem != nullptr);
+  REQUIRE(stages != nullptr);
+  const auto contiguous = [&](const at::Tensor& x) {
+    REQUIRE(x.is_contiguous());
+    return stages->forward(stem->forward(x).relu()).mean({2, 3});
+  };
+  const auto images = at::randn({3, 3, 32, 32});
+  {
+    torch::NoGradGuard no_grad;
+    CHECK(at::allclose(network.embedding->forward(images), contiguous(images), 1e-5, 1e-6));
+  }
+  const double gc = squared_jacobian_norm(images, [&](const at::Tensor& x) { return network.embedding->forward(x); });
+  CHECK(gc > 0);
+  CHECK(gc == Approx(squared_jacobian_norm(images, contiguous)).epsilon(1e-6));
+}

@@ -56,8 +56,10 @@ class ResNet18Embedding : public gcbench::EmbeddingNet {
   }
 
   at::Tensor forward(at::Tensor images) override {
-    // A plain training step in channels-last memory, as conv4's (see there).
-    const bool channels_last = is_training() && !images.requires_grad();
+    // A plain training step and evaluation in channels-last memory, as conv4's
+    // (see there). Evaluation so: Hutchinson GC 0.97x the time [0.95, 0.99],
+    // output sampling 0.96x, exact 0.95x (2-core EPYC with AVX-512, 6 paired rounds).
+    const bool channels_last = !is_training() || !images.requires_grad();
     auto x = stages_->forward(stem_->forward(channels_last ? images.contiguous(at::MemoryFormat::ChannelsLast) : images).relu_());
     return x.mean({2, 3});
   }
@@ -86,7 +88,7 @@ gcbench::PluginInfo resnet18_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::architecture,
           "resnet18",
-          "1.1.0",
+          "1.2.0",
           "CIFAR-style ResNet-18: 3x3 stem, no max-pool, stages of width x (1, 2, 4, 8); 8 x width embedding",
           {integer("width", 64, "channels of the first stage (64: the standard 512-d embedding)").at_least(1)}};
 }
