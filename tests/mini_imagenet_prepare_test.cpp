@@ -2,7 +2,9 @@
 // ImageNet-like training set: class folders nXXXXXXXX/ of nXXXXXXXX_<n>.JPEG
 // files (and the same packed as ILSVRC2012_img_train.tar is), and the split's
 // CSVs naming images by class and 1-based index into the sorted file names.
-#include <ATen/ATen.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/cat.h>
+#include <ATen/ops/tensor.h>
 #include <fmt/format.h>
 #include <turbojpeg.h>
 

@@ -7,8 +7,10 @@
 #include <sstream>
 #include <stdexcept>
 
-#include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/empty.h>
+#include <ATen/ops/randint.h>
 #include <fmt/format.h>
 
 #include "cifar_binary.hpp"

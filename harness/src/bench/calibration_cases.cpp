@@ -1,6 +1,9 @@
 #include "bench/calibration_cases.hpp"
 
-#include <ATen/ATen.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/conv2d.h>
+#include <ATen/ops/matmul.h>
+#include <ATen/ops/randn.h>
 #include <benchmark/benchmark.h>
 
 #include <functional>

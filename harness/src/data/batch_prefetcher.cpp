@@ -1,8 +1,12 @@
 #include "data/batch_prefetcher.hpp"
 
-#include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/constant_pad_nd.h>
+#include <ATen/ops/empty_like.h>
+#include <ATen/ops/randint.h>
+#include <ATen/ops/tensor.h>
 #include <omp.h>
 
 #include "data/image_batches.hpp"

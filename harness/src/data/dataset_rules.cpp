@@ -1,6 +1,7 @@
 #include "data/dataset_rules.hpp"
 
-#include <ATen/ATen.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/bincount.h>
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -9,9 +9,11 @@
 //   pass 2, over every input pixel: batch norm's input gradient
 //     s (g - mean(g)) + a (x - mean), with g the pooled gradient at its
 //     winner and 0 elsewhere.
-#include <ATen/ATen.h>
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/empty.h>
+#include <ATen/ops/empty_like.h>
 
 #include <algorithm>
 #include <cstdint>

@@ -1,8 +1,8 @@
 // The fused batch norm, max-pool and ReLU on contiguous (NCHW) batches: a
 // channel's values are N planes apart.
-#include <ATen/ATen.h>
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
+#include <ATen/core/Tensor.h>
 
 #include <algorithm>
 #include <cstdint>

@@ -1,9 +1,10 @@
 #include "train/momentum_sgd.hpp"
 
-#include <ATen/ATen.h>
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
+#include <ATen/core/Tensor.h>
 #include <ATen/core/grad_mode.h>
+#include <ATen/ops/empty_like.h>
 
 #include <cmath>
 #include <cstdint>

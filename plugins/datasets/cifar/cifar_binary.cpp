@@ -1,6 +1,7 @@
 #include "cifar_binary.hpp"
 
-#include <ATen/ATen.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/empty.h>
 
 #include <fstream>
 #include <stdexcept>

@@ -1,7 +1,8 @@
 // Selecting a split's classes from pooled records, with a fixed per-class hold-out.
 #pragma once
 
-#include <ATen/ATen.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/tensor.h>
 
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 #include "prepare_from_imagenet.hpp"
 
-#include <ATen/ATen.h>
+#include <ATen/core/Tensor.h>
 
 #include <atomic>
 #include <cctype>
