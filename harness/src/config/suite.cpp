@@ -279,9 +279,8 @@ class Validator {
     if (unique.size() != seeds_.size()) issue(where, "'suite.seeds' repeats a seed; each seed gives one run");
   }
 
-  // Limits that depend on several keys at once. Only what the suite says: whether
-  // this machine has the device or the cores it asks for is the run's to check,
-  // so a CUDA suite validates and emits on a login node without GPUs.
+  // Rules across keys (config/key_combinations), reported at the key's swept
+  // list when a sweep gives it values, else at the key.
   void check_key_combinations() {
     for (const auto& problem : key_combination_problems(base_, sweep_)) {
       const toml::node* where = table_.at_path(problem.key).node();
@@ -294,6 +293,9 @@ class Validator {
     }
   }
 
+  // Limits that depend on several keys at once. Only what the suite says: whether
+  // this machine has the device or the cores it asks for is the run's to check,
+  // so a CUDA suite validates and emits on a login node without GPUs.
   void check_resources() {
     const auto device = base_["runtime"]["device"].get<std::string>();
     if (const auto problem = device_form_problem(device); !problem.empty())

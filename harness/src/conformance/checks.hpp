@@ -9,7 +9,9 @@
 
 namespace gcbench {
 
-// gcbench/sdk/gc_estimator.hpp, architecture.hpp and dataset.hpp.
+// Declared, not included: their headers (gcbench/sdk/gc_estimator.hpp,
+// architecture.hpp, dataset.hpp) compile LibTorch's modules, and the CLI
+// includes this one.
 class GcEstimator;
 class Architecture;
 class Dataset;
