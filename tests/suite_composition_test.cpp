@@ -20,16 +20,7 @@ const gcbench::PluginRegistry& registry() {
   return loaded;
 }
 
-const std::string kBase = R"(
-[suite]
-seeds = [0]
-
-[dataset]
-plugin = "fashion_mnist"
-
-[architecture]
-plugin = "conv4"
-
+const std::string kBase = std::string(gcbench::testing::kSmallestSuite) + R"(
 [architecture.options]
 width = 16
 

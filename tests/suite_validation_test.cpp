@@ -142,16 +142,7 @@ TEST_CASE("A sweep over an unknown key or a non-list is refused", "[suite]") {
 
 TEST_CASE("Nesterov momentum without a momentum is refused at validation, swept or not", "[suite]") {
   TempDir dir;
-  const std::string suite = R"(
-[suite]
-seeds = [0]
-
-[dataset]
-plugin = "fashion_mnist"
-
-[architecture]
-plugin = "conv4"
-)";
+  const std::string suite = gcbench::testing::kSmallestSuite;
   const auto refused = [](const std::string& issues) {
     CHECK_THAT(issues, Catch::Contains("training.nesterov = true needs training.momentum > 0"));
   };

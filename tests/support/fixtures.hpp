@@ -97,6 +97,19 @@ int exit_code(const std::string& output);
 // A path as one shell word.
 std::string quoted(const std::filesystem::path& path);
 
+// The smallest valid suite text (one seed, Fashion-MNIST, conv4), starting with
+// an empty line; tests append the tables they are about.
+inline constexpr const char* kSmallestSuite = R"(
+[suite]
+seeds = [0]
+
+[dataset]
+plugin = "fashion_mnist"
+
+[architecture]
+plugin = "conv4"
+)";
+
 // The repository's own folder, for tests that read its suites.
 std::filesystem::path source_dir();
 // The CMake build folder these tests were built in, and the cmake that configured it.
