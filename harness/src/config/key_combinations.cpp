@@ -6,6 +6,8 @@
 #include <functional>
 #include <optional>
 
+#include "config/harness_schema.hpp"
+
 namespace gcbench {
 namespace {
 
@@ -27,9 +29,7 @@ KeyValues values_of(const std::string& key, const json& base, const std::vector<
     for (const auto& point : sweep[a].points) swept.values.push_back(point[k]);
     return swept;
   }
-  std::string pointer = "/" + key;
-  std::replace(pointer.begin(), pointer.end(), '.', '/');
-  return {std::nullopt, {base.at(json::json_pointer(pointer))}};
+  return {std::nullopt, {base.at(key_pointer(key))}};
 }
 
 // Whether some planned run gives `first` and `second` values that `bad` refuses.
