@@ -2,7 +2,7 @@
 // plugin gcbench finds, so a new plugin is benchmarked without a line of code:
 //   train_step/<architecture>          two SGD steps at batch 64 through pretrain()
 //   train_step_gc_penalty/conv4        the same with the GC penalty (Hutchinson)
-//   gc/<estimator>/<network>           one GC estimate on conv4 and on resnet18
+//   gc/<estimator>/<network>           one GC estimate on mlp, conv4, resnet18, resnet12 and vgg13
 //   data_load/<dataset>                opening a dataset (reading, decoding) and taking source-train, where its data is present
 //   nc/100k_x_512                      the NC family on 100,000 embeddings of 512 dimensions
 //   fewshot/600_episodes_5way_5shot/<classifier>
@@ -14,8 +14,10 @@
 // all but the slow ones whose code a kept case runs too, which took 135 of a
 // bench process's 185 s on a 2-core Xeon: exact GC on resnet18 (its code is
 // exact's on conv4 and mlp), sampled GC but on mlp (exact's code on fewer
-// images), the GC-penalty step on resnet18 (conv4's runs its code) and
-// measure/conv4 (its parts are the gc, nc and fewshot cases).
+// images), GC on resnet12 and vgg13 (the estimators' code runs on resnet18;
+// they are there for the side by side), the GC-penalty step on resnet18
+// (conv4's runs its code) and measure/conv4 (its parts are the gc, nc and
+// fewshot cases).
 //
 // The nightly's two speed targets, train_step/conv4 and gc/hutchinson/conv4,
 // run at least kTargetMinSeconds a repetition whatever --min-time says: at the

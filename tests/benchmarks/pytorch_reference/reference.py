@@ -347,9 +347,10 @@ def cases(penalty_probes, compiled=False, channels_last=False):
         return out
     for name in ("conv4", "resnet18"):
         out[f"train_step_gc_penalty/{name}"] = lambda name=name: make_training(name, penalty_probes)
-    for network, images in (("mlp", 64), ("conv4", 64), ("resnet18", 4)):
+    for network, images in (("mlp", 64), ("conv4", 64), ("resnet18", 4), ("resnet12", 4), ("vgg13", 4)):
         out[f"gc/exact/{network}"] = lambda n=network, i=images: gc_exact_loop(n, i)
-        out[f"gc/exact_vmap_jacrev/{network}"] = lambda n=network, i=images: gc_exact_vmap(n, i)
+        if network in ("mlp", "conv4", "resnet18"):  # vmap(jacrev) on resnet18 already needs over 20 GiB
+            out[f"gc/exact_vmap_jacrev/{network}"] = lambda n=network, i=images: gc_exact_vmap(n, i)
         out[f"gc/hutchinson/{network}"] = lambda n=network, i=images: gc_hutchinson(n, i)
     out["nc/100k_x_512"] = nc_family
     for classifier in ("ncm", "ncm_cosine", "linear_probe"):
