@@ -19,6 +19,8 @@
 #   channels_last  the convolutional networks' cases --filter selects, weights and inputs in
 #               channels-last memory (PyTorch's CPU advice for such networks; LibTorch's max-pool
 #               and batch norm are much faster there), on tcmalloc (glibc's setting without it)
+#   folded      the convolutional networks' GC cases --filter selects, as channels_last, with
+#               batch norm folded into the convolutions by torch.fx's fuse, as gcbench folds it
 # Targets are judged against the best arm of each case.
 #
 #   bash ci/bench_vs_pytorch.sh [--torch system|pip] [--rounds N] [--filter REGEX] [--min-time S]
@@ -89,6 +91,10 @@ if [ -n "$("$python" "$reference/reference.py" --channels-last --filter "$filter
   arms+=(channels_last)
   arm_env[channels_last]=${arm_env[tcmalloc]:-${glibc[*]}}
 fi
+if [ -n "$("$python" "$reference/reference.py" --fold-batch-norm --filter "$filter" --list)" ]; then
+  arms+=(folded)
+  arm_env[folded]=${arm_env[tcmalloc]:-${glibc[*]}}
+fi
 
 # One side that dies (a Python arm killed for memory: vmap(jacrev) on resnet18
 # needs over 20 GiB) loses its own file, not the session: the table is made from
@@ -102,6 +108,7 @@ run_side() {  # SIDE ROUND_FILE_STEM CASE_FILTER MIN_TIME
     local extra=()
     [ "$side" = compiled ] && extra=(--compile)
     [ "$side" = channels_last ] && extra=(--channels-last)
+    [ "$side" = folded ] && extra=(--fold-batch-norm)
     # shellcheck disable=SC2086 # the arm's environment words
     /usr/bin/time -f '%M' -o "$stem.peak_kib" env ${arm_env[$side]} "$python" "$reference/reference.py" \
       --filter "$cases" --min-time "$seconds" --warmup "$warmup" --threads "$threads" --json "$stem.json" "${extra[@]}" \
@@ -132,6 +139,7 @@ if [ "$memory" = 1 ]; then
   mkdir -p "$out/memory"
   mapfile -t cases < <("$python" "$reference/reference.py" --filter "$filter" --list)
   channels_last_cases=" $("$python" "$reference/reference.py" --channels-last --filter "$filter" --list | tr '\n' ' ') "
+  folded_cases=" $("$python" "$reference/reference.py" --fold-batch-norm --filter "$filter" --list | tr '\n' ' ') "
   for case in "${cases[@]}"; do
     echo "memory: $case"
     stem="$out/memory/${case//\//_}"
@@ -141,6 +149,7 @@ if [ "$memory" = 1 ]; then
     for arm in "${arms[@]}"; do
       [ "$arm" = compiled ] && [[ $case != train_step/* ]] && continue
       [ "$arm" = channels_last ] && [[ $channels_last_cases != *" $case "* ]] && continue
+      [ "$arm" = folded ] && [[ $folded_cases != *" $case "* ]] && continue
       run_side "$arm" "$stem.python-$arm" "$exact" 0.05
     done
   done

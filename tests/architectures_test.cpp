@@ -1,4 +1,5 @@
 #include <ATen/ATen.h>
+#include <ATen/record_function.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/nn/modules/activation.h>
@@ -8,6 +9,7 @@
 
 #include "gcbench/sdk/architecture.hpp"
 #include "gcbench/sdk/max_pool.hpp"
+#include "measure/frozen_parameters.hpp"
 #include "support/plugin_options.hpp"
 
 using gcbench::PluginKind;
@@ -20,6 +22,19 @@ std::int64_t parameter_count(gcbench::Network& network) {
   for (const auto& p : network.embedding->parameters()) count += p.numel();
   for (const auto& p : network.head->parameters()) count += p.numel();
   return count;
+}
+// How many batch norms `work` runs (LibTorch's operator calls on this thread).
+template <typename Work>
+int batch_norm_calls(Work work) {
+  static thread_local int calls = 0;
+  calls = 0;
+  const auto handle = at::addThreadLocalCallback(at::RecordFunctionCallback([](const at::RecordFunction& fn) {
+                                                   if (std::string(fn.name()) == "aten::batch_norm") ++calls;
+                                                   return std::unique_ptr<at::ObserverContext>();
+                                                 }).scopes({at::RecordScope::FUNCTION}));
+  work();
+  at::removeCallback(handle);
+  return calls;
 }
 }  // namespace
 
@@ -223,9 +238,12 @@ TEST_CASE("A plain training step in channels-last memory gives the losses of one
       const auto losses_contiguous = training_losses(
           contiguous, images, labels,
           [&](const at::Tensor& x) { return contiguous.embedding->forward(x.detach().requires_grad_(true)); }, kLr);
+      // The margin is rounding at the first loss's scale: resnet12 fits the batch, its loss
+      // falling 65-fold in one step (1.45 to 0.022). The two layouts' second losses differed
+      // by 1.75e-5 on the CI's EPYC host of 2026-12-05, with the builds before this one too.
+      const double margin = 5e-5 * losses_contiguous.front();
       for (std::size_t step = 0; step < losses_channels_last.size(); ++step) {
-        // margin: resnet12 fits the batch, and a loss near 0.003 keeps float rounding of its logits
-        CHECK(losses_channels_last[step] == Approx(losses_contiguous[step]).epsilon(1e-5).margin(1e-5));
+        CHECK(losses_channels_last[step] == Approx(losses_contiguous[step]).epsilon(1e-5).margin(margin));
       }
     }
   }
@@ -260,4 +278,38 @@ TEST_CASE("ResNet-18 evaluates in channels-last memory with contiguous memory's 
   const double gc = squared_jacobian_norm(images, [&](const at::Tensor& x) { return network.embedding->forward(x); });
   CHECK(gc > 0);
   CHECK(gc == Approx(squared_jacobian_norm(images, contiguous)).epsilon(1e-6));
+}
+
+TEST_CASE("With frozen parameters, the convolutional networks evaluate with batch norm folded, and the same embeddings and GC",
+          "[architectures][conv_batch_norm]") {
+  const std::vector<std::pair<std::string, gcbench::Options>> networks = {
+      {"conv4", options_for(PluginKind::architecture, "conv4", {{"width", std::int64_t{8}}})},
+      {"vgg13", options_for(PluginKind::architecture, "vgg13", {{"width_multiplier", 0.125}})},
+      {"resnet18", options_for(PluginKind::architecture, "resnet18", {{"width", std::int64_t{8}}})},
+      {"resnet12", options_for(PluginKind::architecture, "resnet12", {{"widths", std::vector<std::int64_t>{8, 16, 24, 32}}})}};
+  for (const auto& [name, options] : networks) {
+    DYNAMIC_SECTION(name) {
+      torch::manual_seed(4);
+      auto network = bundled_plugins().create_architecture(name, options)->build({3, 32, 32}, 5);
+      {
+        torch::NoGradGuard no_grad;  // running statistics and affine weights away from their initial (0, 1)
+        for (int batch = 0; batch < 3; ++batch) network.embedding->forward(at::randn({6, 3, 32, 32}) * 2 + 0.5);
+        for (auto& p : network.embedding->parameters()) p.add_(at::randn_like(p) * 0.05);
+      }
+      network.embedding->eval();
+      const auto forward = [&](const at::Tensor& x) { return network.embedding->forward(x); };
+      const auto images = at::randn({2, 3, 32, 32});
+      at::Tensor unfolded;
+      CHECK(batch_norm_calls([&] { unfolded = forward(images).detach(); }) > 0);  // parameters that want gradients
+      const double gc_unfolded = squared_jacobian_norm(images, forward);
+
+      const gcbench::FrozenParameters frozen(*network.embedding);
+      at::Tensor folded;
+      CHECK(batch_norm_calls([&] { folded = forward(images); }) == 0);
+      CHECK(at::allclose(folded, unfolded, 1e-4, 1e-5));
+      const double gc_folded = squared_jacobian_norm(images, forward);
+      CHECK(gc_folded > 0);
+      CHECK(gc_folded == Approx(gc_unfolded).epsilon(1e-5));
+    }
+  }
 }

@@ -37,6 +37,7 @@
 #include "gcbench/sdk/architecture.hpp"
 #include "gcbench/sdk/batch_norm_pool.hpp"
 #include "gcbench/sdk/class_split.hpp"
+#include "gcbench/sdk/conv_batch_norm.hpp"
 #include "gcbench/sdk/dataset.hpp"
 #include "gcbench/sdk/gc_estimator.hpp"
 #include "gcbench/sdk/max_pool.hpp"

@@ -11,6 +11,7 @@
 #include "measure/embeddings.hpp"
 #include "measure/episodes.hpp"
 #include "measure/fewshot.hpp"
+#include "measure/frozen_parameters.hpp"
 #include "measure/nc_metrics.hpp"
 #include "measure/sampling.hpp"
 #include "plugins/plugin_registry.hpp"
@@ -64,6 +65,7 @@ void measure_gc(Network& network, const MeasureInputs& in, PhaseTimer& timed, So
     return network.embedding->forward(in_pixels ? (x - mean) / stddev : x);
   };
   const auto gc_points = in_pixels ? gc_inputs * stddev + mean : gc_inputs;
+  const FrozenParameters frozen(*network.embedding);
   for (const auto& named : in.gc_estimators) {
     const std::string& name = named.name;
     const auto start = std::chrono::steady_clock::now();

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "measure/embeddings.hpp"
+#include "measure/frozen_parameters.hpp"
 #include "measure/nc_metrics.hpp"
 
 namespace gcbench {
@@ -21,7 +22,10 @@ void TrajectoryRecorder::record(const TrainingProgress& progress) {
   // compute_outputs leaves eval mode on; GC is measured with batch norm frozen too.
   const auto outputs = compute_outputs(network_, nc_probe_.images, stats_, 256, false);
   const EmbeddingFunction f = [this](const at::Tensor& x) { return network_.embedding->forward(x); };
-  const auto gc = estimator_->estimate(f, gc_inputs_, seed_);
+  const auto gc = [&] {
+    const FrozenParameters frozen(*network_.embedding);
+    return estimator_->estimate(f, gc_inputs_, seed_);
+  }();
   const auto nc = nc_metrics(outputs.embeddings, nc_probe_.labels, static_cast<std::int64_t>(nc_probe_.class_names.size()));
   network_.embedding->train();
   network_.head->train();

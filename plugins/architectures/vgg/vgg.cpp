@@ -39,6 +39,7 @@ class VggEmbedding : public gcbench::EmbeddingNet {
       const auto out = std::max<std::int64_t>(1, static_cast<std::int64_t>(plan[i] * width_multiplier));
       convs_.push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, out, 3).padding(1).bias(false)));
       norms_.push_back(torch::nn::BatchNorm2d(out));
+      layers_.emplace_back(convs_.back(), norms_.back());
       features_->push_back(convs_.back());
       features_->push_back(norms_.back());
       // Small inputs (28 px) run out of pixels before the last pools.
@@ -67,8 +68,13 @@ class VggEmbedding : public gcbench::EmbeddingNet {
     // A plain training step in channels-last memory, as conv4's (see there).
     at::Tensor x = is_training() && !images.requires_grad() ? images.contiguous(at::MemoryFormat::ChannelsLast) : images;
     for (std::size_t layer = 0; layer < convs_.size(); ++layer) {
-      x = convs_[layer]->forward(x);
-      x = pooled_[layer] ? gcbench::batch_norm_max_pool_relu(x, norms_[layer]) : norms_[layer]->forward(x).relu_();
+      if (is_training()) {
+        x = layers_[layer].convolution(x);
+        x = pooled_[layer] ? gcbench::batch_norm_max_pool_relu(x, norms_[layer]) : norms_[layer]->forward(x).relu_();
+      } else {  // batch norm folded into the convolution (sdk/conv_batch_norm.hpp)
+        x = layers_[layer](x);
+        x = (pooled_[layer] ? gcbench::max_pool_2x2(x) : x).relu_();
+      }
     }
     x = at::adaptive_avg_pool2d(x, {1, 1}).flatten(1);  // the Sequential's last module
     return projection_.is_empty() ? x : projection_->forward(x);
@@ -79,7 +85,8 @@ class VggEmbedding : public gcbench::EmbeddingNet {
   torch::nn::Sequential features_;
   std::vector<torch::nn::Conv2d> convs_;
   std::vector<torch::nn::BatchNorm2d> norms_;
-  std::vector<bool> pooled_;  // whether a 2x2 max-pool follows the layer's batch norm
+  std::vector<gcbench::ConvBatchNorm> layers_;  // convs_[i] with norms_[i], for evaluation
+  std::vector<bool> pooled_;                    // whether a 2x2 max-pool follows the layer's batch norm
   torch::nn::Linear projection_{nullptr};
   std::int64_t dimension_ = 0;
 };
@@ -103,7 +110,7 @@ gcbench::PluginInfo vgg_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::architecture,
           "vgg" + std::to_string(GCBENCH_VGG_DEPTH),
-          "1.2.1",
+          "1.3.0",
           "CIFAR-style VGG-" + std::to_string(GCBENCH_VGG_DEPTH) + " with batch norm; global average pool to a 512-d embedding",
           {real("width_multiplier", 1.0, "scales every layer's channels (1: 64 .. 512)").at_least(0.01),
            integer("embedding_dim", 0, "a linear map to this size after the pool (0: none, 512 x width)").at_least(0)}};

@@ -28,6 +28,10 @@ CLASSES = 10
 # the CPU layout PyTorch's performance guides recommend for convolutional networks;
 # LibTorch's max-pool, batch norm and oneDNN convolutions have faster paths for it.
 MEMORY_FORMAT = torch.contiguous_format
+# --fold-batch-norm: in the GC cases, batch norm folded into the convolution before it
+# (torch.fx's inference fusion; the same function of the input), as gcbench's
+# convolutional plugins evaluate with frozen parameters (sdk/conv_batch_norm.hpp).
+FOLD_BATCH_NORM = False
 
 
 # The architecture plugins, default options, on 3x32x32 inputs.
@@ -206,10 +210,18 @@ def make_training(name, penalty_probes, compiled=False):
 
 
 # GC of the embedding w.r.t. its input, in eval mode.
-def gc_exact_loop(name, images):
-    """The full Jacobian's squared norm, one backward pass per output dimension."""
+def evaluated(name):
     embedding, _ = build(name)
     embedding.eval()
+    if FOLD_BATCH_NORM:
+        from torch.fx.experimental.optimization import fuse
+        embedding = fuse(embedding).to(memory_format=MEMORY_FORMAT)
+    return embedding
+
+
+def gc_exact_loop(name, images):
+    """The full Jacobian's squared norm, one backward pass per output dimension."""
+    embedding = evaluated(name)
     x0 = torch.randn(images, 3, 32, 32)
 
     def iteration():
@@ -244,8 +256,7 @@ def gc_exact_vmap(name, images):
 
 def gc_hutchinson(name, images, probes=8):
     """The hutchinson plugin's algorithm: the batch replicated once per probe, one backward pass."""
-    embedding, _ = build(name)
-    embedding.eval()
+    embedding = evaluated(name)
     x0 = torch.randn(images, 3, 32, 32)
     generator = torch.Generator().manual_seed(0)
 
@@ -336,8 +347,10 @@ def fewshot(classifier):
     return iteration, episodes
 
 
-def cases(penalty_probes, compiled=False, channels_last=False):
+def cases(penalty_probes, compiled=False, channels_last=False, folded=False):
     out = {}
+    if folded:  # the convolutional networks' GC, where batch norm can be folded
+        return {name: make for name, make in cases(penalty_probes).items() if re.match(r"gc/(exact|hutchinson)/(?!mlp$)", name)}
     if channels_last:  # the cases with convolutional networks, all but vmap(jacrev)'s per-image calls
         return {name: make for name, make in cases(penalty_probes).items()
                 if re.match(r"(train_step|train_step_gc_penalty|gc/exact|gc/hutchinson)/(?!mlp$)", name)}
@@ -375,17 +388,20 @@ def main():
     parser.add_argument("--compile", action="store_true", help="the training steps with torch.compile (PyTorch 2)")
     parser.add_argument("--channels-last", action="store_true",
                         help="the convolutional networks' cases alone, weights and inputs in channels-last memory")
+    parser.add_argument("--fold-batch-norm", action="store_true",
+                        help="the convolutional networks' GC cases alone, channels-last, batch norm folded (torch.fx)")
     args = parser.parse_args()
     if args.compile and not hasattr(torch, "compile"):
         parser.error(f"--compile needs PyTorch 2 (torch.compile); this is {torch.__version__}")
     torch.set_num_threads(args.threads)
-    if args.channels_last:
-        global MEMORY_FORMAT
+    if args.channels_last or args.fold_batch_norm:
+        global MEMORY_FORMAT, FOLD_BATCH_NORM
         MEMORY_FORMAT = torch.channels_last
+        FOLD_BATCH_NORM = args.fold_batch_norm
     if args.parameters:
         print(json.dumps({name: parameter_count(name) for name in ARCHITECTURES}))
         return
-    selected = {name: make for name, make in cases(args.penalty_probes, args.compile, args.channels_last).items() if re.search(args.filter, name)}
+    selected = {name: make for name, make in cases(args.penalty_probes, args.compile, args.channels_last, args.fold_batch_norm).items() if re.search(args.filter, name)}
     if args.list:
         print("\n".join(selected))
         return
@@ -414,7 +430,8 @@ def main():
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     document = {"context": {"side": "python", "torch_version": torch.__version__, "threads": str(args.threads),
                             "compiled": str(args.compile).lower(),
-                            "channels_last": str(args.channels_last).lower(), "peak_rss_bytes": str(peak)},
+                            "channels_last": str(args.channels_last).lower(),
+                            "fold_batch_norm": str(args.fold_batch_norm).lower(), "peak_rss_bytes": str(peak)},
                 "benchmarks": results}
     if args.json:
         with open(args.json, "w") as out:

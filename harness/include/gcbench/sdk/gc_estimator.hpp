@@ -1,7 +1,7 @@
 // GC-estimator plugins: estimate GC(f, batch) = mean over x of ||J_f(x)||_F^2,
 // J_f(x) the Jacobian of the embedding with respect to the network's input
 // (standardised images). The whole contract is in README.md beside plugin.hpp:
-// eval mode and autograd on when measuring, train mode for the penalty; every
+// eval mode, parameters frozen and autograd on when measuring, train mode for the penalty; every
 // random choice from `seed`; a standard error from stochastic estimators.
 #pragma once
 
