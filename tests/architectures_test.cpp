@@ -309,7 +309,9 @@ TEST_CASE("With frozen parameters, the convolutional networks evaluate with batc
       CHECK(at::allclose(folded, unfolded, 1e-4, 1e-5));
       const double gc_folded = squared_jacobian_norm(images, forward);
       CHECK(gc_folded > 0);
-      CHECK(gc_folded == Approx(gc_unfolded).epsilon(1e-5));
+      // Not tighter: rounding that changes a max-pool's winner in a near tie moves GC by ~1e-4
+      // (check-plugin's architecture.frozen-parameters saw 4e-4 on conv4 at other inputs).
+      CHECK(gc_folded == Approx(gc_unfolded).epsilon(1e-3));
     }
   }
 }

@@ -61,6 +61,7 @@ TEST_CASE("check-plugin refuses an architecture that breaks one rule, naming the
       {"rejects_shapes", "architecture.output-shape", "threw: broken_architecture: only 32x32 inputs"},
       {"train_not_forwarded", "architecture.modes", "eval(): not all"},
       {"detaches_input", "architecture.input-gradient", "no gradient reached the input"},
+      {"stale_when_frozen", "architecture.frozen-parameters", "fold again whenever a parameter or running statistic changes"},
   }));
   refused("broken_architecture", {broken, rule, says});
 }

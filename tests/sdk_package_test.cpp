@@ -126,7 +126,7 @@ threads = 1
     }
     const std::string gcbench =
         fmt::format("GCBENCH_PLUGIN_PATH={} {}", quoted(fs::path(plugin_path)), quoted(prefix / "bin" / "gcbench"));
-    CHECK_THAT(succeeds(gcbench + " check-plugin lenet"), Catch::Contains("9 of 9 checks passed"));
+    CHECK_THAT(succeeds(gcbench + " check-plugin lenet"), Catch::Contains("10 of 10 checks passed"));
 
     const std::vector<std::string> classes = {"ant", "bee", "cat", "dog", "eel", "fox", "gnu", "hen", "ibis", "jay"};
     gcbench::testing::write_image_folder_fixture(dir / "images", classes, 12, 32);

@@ -1,6 +1,7 @@
 // broken_architecture: a small conv net that keeps the architecture contract
 // (broken = "none") or breaks exactly one of its rules, for the tests that
 // show `check-plugin` refusing each broken rule by name.
+#include <ATen/ATen.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/pooling.h>
@@ -30,13 +31,20 @@ class SmallConv : public gcbench::EmbeddingNet {
       throw std::invalid_argument("broken_architecture: only 32x32 inputs");
     }
     if (broken_ == "detaches_input") images = images.detach();
-    auto x = pool_->forward(at::relu(norm_->forward(conv_->forward(images)))).flatten(1);
+    auto x = pool_->forward(at::relu(norm_->forward(convolve(images)))).flatten(1);
     if (broken_ == "batch_dependent") x = x - x.mean(0, true);
     if (projection_.defined()) x = x.matmul(projection_);
     if (broken_ == "wrong_dimension") x = x.slice(1, 0, kWidth / 2);
     return x;
   }
   std::int64_t dimension() const override { return kWidth; }
+
+  // stale_when_frozen: weights cached at the first call with frozen parameters, never renewed.
+  at::Tensor convolve(const at::Tensor& images) {
+    if (broken_ != "stale_when_frozen" || is_training() || conv_->weight.requires_grad()) return conv_->forward(images);
+    if (!stale_weight_.defined()) stale_weight_ = conv_->weight.detach().clone();
+    return at::conv2d(images, stale_weight_, conv_->bias.detach(), 1, 1);
+  }
 
   // An override that forgets to call the base: eval() never reaches the submodules.
   void train(bool on) override {
@@ -49,6 +57,7 @@ class SmallConv : public gcbench::EmbeddingNet {
   nn::BatchNorm2d norm_{nullptr};
   nn::AdaptiveAvgPool2d pool_{nullptr};
   at::Tensor projection_;
+  at::Tensor stale_weight_;
 };
 
 class BrokenArchitecture : public gcbench::Architecture {
@@ -69,7 +78,7 @@ gcbench::PluginInfo info() {
           "a small conv net that keeps or breaks one rule of the architecture contract (tests only)",
           {gcbench::option::string("broken", "none", "which rule to break")
                .one_of({"none", "unregistered_batchnorm", "batch_dependent", "unregistered_buffer", "wrong_dimension",
-                        "rejects_shapes", "train_not_forwarded", "detaches_input"})}};
+                        "rejects_shapes", "train_not_forwarded", "detaches_input", "stale_when_frozen"})}};
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <fmt/format.h>
+#include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/functions/accumulate_grad.h>
 #include <torch/utils.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 
 #include "conformance/checks.hpp"
 #include "gcbench/sdk/architecture.hpp"
+#include "measure/frozen_parameters.hpp"
 #include "train/checkpoint.hpp"
 
 namespace gcbench {
@@ -30,6 +33,35 @@ Network built(const Architecture& architecture, Mode mode) {
   network.embedding->train(mode == Mode::train);
   network.head->train(mode == Mode::train);
   return network;
+}
+
+// The embedding of x and its input gradient along a fixed direction.
+std::pair<at::Tensor, at::Tensor> embedding_and_input_gradient(Network& network, const at::Tensor& x) {
+  const auto input = x.detach().clone().requires_grad_(true);
+  const auto embedding = network.embedding->forward(input);
+  const auto direction = at::linspace(-1, 1, embedding.numel()).view(embedding.sizes());
+  return {embedding.detach(), torch::autograd::grad({embedding}, {input}, {direction})[0]};
+}
+
+// Largest difference between a and b over b's scale (at least 1).
+double relative_difference(const at::Tensor& a, const at::Tensor& b) {
+  return (a - b).abs().max().item<double>() / std::max(b.abs().max().item<double>(), 1.0);
+}
+
+// Largest relative difference between the examples' squared gradient norms, what GC sums.
+double squared_norm_difference(const at::Tensor& a, const at::Tensor& b) {
+  const auto norm_a = a.to(at::kDouble).pow(2).flatten(1).sum(1), norm_b = b.to(at::kDouble).pow(2).flatten(1).sum(1);
+  return ((norm_a - norm_b).abs() / norm_b.clamp_min(1e-30)).max().item<double>();
+}
+
+// Weights and running statistics moved, as a training step and its batches move them.
+void move_weights(Network& network, std::int64_t seed) {
+  torch::NoGradGuard no_grad;
+  auto generator = at::detail::createCPUGenerator(static_cast<std::uint64_t>(seed));
+  network.embedding->train();
+  network.embedding->forward(at::randn({4, 3, 32, 32}, generator) * 2 + 0.5);
+  for (auto& parameter : network.embedding->parameters()) parameter.add_(at::randn(parameter.sizes(), generator) * 0.05);
+  network.embedding->eval();
 }
 
 bool every_module_in(const Network& network, bool training) {
@@ -155,6 +187,34 @@ std::vector<CheckResult> check_architecture(const Architecture& architecture) {
   results.back().remedy =
       "keep the input in the graph: no detach(), NoGradGuard, .data or a round trip through another library inside "
       "forward(); GC is the Jacobian of the embedding with respect to the input";
+
+  const std::string frozen = "with its parameters frozen, as GC is measured, eval mode gives the same embeddings and Jacobian";
+  results.push_back(guarded(frozen, "architecture.frozen-parameters", [&] {
+    Network network = built(architecture, Mode::eval);
+    const auto x = at::randn({2, 3, 32, 32}, at::detail::createCPUGenerator(21));
+    move_weights(network, 22);
+    {  // a first measurement, whose folded or cached weights must not outlive the next step
+      const FrozenParameters frozen_parameters(*network.embedding);
+      embedding_and_input_gradient(network, x);
+    }
+    move_weights(network, 23);
+    const auto [embedding, gradient] = embedding_and_input_gradient(network, x);
+    const FrozenParameters frozen_parameters(*network.embedding);
+    const auto [frozen_embedding, frozen_gradient] = embedding_and_input_gradient(network, x);
+    // The gradients are compared by their squared norms: rounding that changes a max-pool's
+    // winner in a near tie moves a patch of the gradient, and its squared norm by 4e-4 (conv4).
+    const double embeddings_off = relative_difference(frozen_embedding, embedding);
+    const double gradients_off = squared_norm_difference(frozen_gradient, gradient);
+    return CheckResult{frozen,
+                       embeddings_off <= 1e-4 && gradients_off <= 1e-2,
+                       fmt::format("frozen against trainable: embeddings off by {:.3g} of their scale (allowed 1e-4), the "
+                                   "input gradients' squared norms by {:.3g} (allowed 1e-2)",
+                                   embeddings_off, gradients_off),
+                       {},
+                       "a path taken only while no parameter wants a gradient (batch norm folded, weights cached) must be "
+                       "the same function: fold again whenever a parameter or running statistic changes, as "
+                       "gcbench::ConvBatchNorm (sdk/conv_batch_norm.hpp) does"};
+  }));
 
   const std::string alone = "in eval mode each example's embedding depends on that example alone";
   results.push_back(guarded(alone, "architecture.batch-independent", [&] {
