@@ -39,10 +39,10 @@ class Conv4Embedding : public gcbench::EmbeddingNet {
   Conv4Embedding(const gcbench::ImageShape& input, std::int64_t width, std::int64_t embedding_dim) {
     std::int64_t channels = input.channels, height = input.height, width_px = input.width;
     for (int block = 0; block < 4; ++block) {
-      convs_.push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, width, 3).padding(1)));
+      const torch::nn::Conv2d conv(torch::nn::Conv2dOptions(channels, width, 3).padding(1));
       norms_.push_back(torch::nn::BatchNorm2d(width));
-      layers_.emplace_back(convs_.back(), norms_.back());
-      features_->push_back(convs_.back());
+      layers_.emplace_back(conv, norms_.back());
+      features_->push_back(conv);
       features_->push_back(norms_.back());
       // Pool, then ReLU: the two commute (both keep order), so the network is the
       // same function with the same gradients, and the ReLU runs on a quarter of
@@ -79,7 +79,7 @@ class Conv4Embedding : public gcbench::EmbeddingNet {
     // in a training step whose input's gradient is asked for, a GC penalty's
     // double backward (1.48x the time in channels-last).
     at::Tensor x = !is_training() || !images.requires_grad() ? images.contiguous(at::MemoryFormat::ChannelsLast) : images;
-    for (std::size_t block = 0; block < convs_.size(); ++block) {
+    for (std::size_t block = 0; block < layers_.size(); ++block) {
       x = is_training() ? gcbench::batch_norm_max_pool_relu(layers_[block].convolution(x), norms_[block])
                         : gcbench::max_pool_2x2(layers_[block](x)).relu_();  // batch norm folded (sdk/conv_batch_norm.hpp)
     }
@@ -95,9 +95,8 @@ class Conv4Embedding : public gcbench::EmbeddingNet {
 
  private:
   torch::nn::Sequential features_;
-  std::vector<torch::nn::Conv2d> convs_;
   std::vector<torch::nn::BatchNorm2d> norms_;
-  std::vector<gcbench::ConvBatchNorm> layers_;  // convs_[i] with norms_[i], for evaluation
+  std::vector<gcbench::ConvBatchNorm> layers_;  // each convolution with norms_[i]
   torch::nn::Linear projection_{nullptr};
   std::int64_t dimension_ = 0;
 };

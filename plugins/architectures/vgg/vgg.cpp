@@ -37,10 +37,10 @@ class VggEmbedding : public gcbench::EmbeddingNet {
     for (std::size_t i = 0; i < plan.size(); ++i) {
       if (plan[i] == kPool) continue;  // placed with the conv before it
       const auto out = std::max<std::int64_t>(1, static_cast<std::int64_t>(plan[i] * width_multiplier));
-      convs_.push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, out, 3).padding(1).bias(false)));
+      const torch::nn::Conv2d conv(torch::nn::Conv2dOptions(channels, out, 3).padding(1).bias(false));
       norms_.push_back(torch::nn::BatchNorm2d(out));
-      layers_.emplace_back(convs_.back(), norms_.back());
-      features_->push_back(convs_.back());
+      layers_.emplace_back(conv, norms_.back());
+      features_->push_back(conv);
       features_->push_back(norms_.back());
       // Small inputs (28 px) run out of pixels before the last pools.
       pooled_.push_back(i + 1 < plan.size() && plan[i + 1] == kPool && size >= 2);
@@ -67,7 +67,7 @@ class VggEmbedding : public gcbench::EmbeddingNet {
   at::Tensor forward(at::Tensor images) override {
     // A plain training step in channels-last memory, as conv4's (see there).
     at::Tensor x = is_training() && !images.requires_grad() ? images.contiguous(at::MemoryFormat::ChannelsLast) : images;
-    for (std::size_t layer = 0; layer < convs_.size(); ++layer) {
+    for (std::size_t layer = 0; layer < layers_.size(); ++layer) {
       if (is_training()) {
         x = layers_[layer].convolution(x);
         x = pooled_[layer] ? gcbench::batch_norm_max_pool_relu(x, norms_[layer]) : norms_[layer]->forward(x).relu_();
@@ -83,9 +83,8 @@ class VggEmbedding : public gcbench::EmbeddingNet {
 
  private:
   torch::nn::Sequential features_;
-  std::vector<torch::nn::Conv2d> convs_;
   std::vector<torch::nn::BatchNorm2d> norms_;
-  std::vector<gcbench::ConvBatchNorm> layers_;  // convs_[i] with norms_[i], for evaluation
+  std::vector<gcbench::ConvBatchNorm> layers_;  // each convolution with norms_[i]
   std::vector<bool> pooled_;                    // whether a 2x2 max-pool follows the layer's batch norm
   torch::nn::Linear projection_{nullptr};
   std::int64_t dimension_ = 0;
