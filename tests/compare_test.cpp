@@ -370,3 +370,29 @@ TEST_CASE("bench --filter calibration runs the calibration cases alone", "[compa
   for (const auto& entry : written["benchmarks"]) names.insert(entry["run_name"].get<std::string>());
   CHECK(names == std::set<std::string>{"calibration/gemm_512/real_time", "calibration/conv3x3_64/real_time"});
 }
+
+TEST_CASE("bench --filter takes a case by the name its output prints, /real_time included", "[compare][bench]") {
+  TempDir dir;
+  const auto run = [&](const std::string& filter) {
+    const auto file = dir / "bench.json";
+    const auto output = gcbench_cli(fmt::format("bench --plugin-path {} --filter {} --min-time 0.01 --threads 1 --json {}",
+                                                quoted(gcbench::testing::test_plugin_dir("tiny_net")),
+                                                gcbench::testing::quoted(filter), quoted(file)));
+    INFO(output);
+    REQUIRE(exit_code(output) == 0);
+    const auto written = json::parse(gcbench::testing::read_text(file));
+    std::set<std::string> names;
+    for (const auto& entry : written["benchmarks"]) {
+      const auto name = entry["run_name"].get<std::string>();
+      if (name.rfind("calibration/", 0) != 0) names.insert(name);
+    }
+    return names;
+  };
+  SECTION("as printed") {
+    CHECK(run("^train_step/tiny_net/real_time$") == std::set<std::string>{"train_step/tiny_net/real_time"});
+  }
+  SECTION("its name alone") { CHECK(run("^train_step/tiny_net$") == std::set<std::string>{"train_step/tiny_net/real_time"}); }
+  SECTION("a prefix ending in a slash") {
+    CHECK(run("^train_step/tiny_net/") == std::set<std::string>{"train_step/tiny_net/real_time"});
+  }
+}

@@ -25,14 +25,19 @@ namespace gcbench::cli {
 namespace {
 
 // Google Benchmark's own filter syntax: a regex, or "-regex" for all but its
-// matches. None, said on stderr, for a malformed one.
+// matches. A case matches by its name or by the name the output shows
+// ("gc/exact/conv4/real_time"), which is what a user copies from a table.
+// None, said on stderr, for a malformed one.
 using CaseFilter = std::function<bool(const std::string&)>;
 std::optional<CaseFilter> case_filter(const std::string& filter) {
   if (filter.empty()) return CaseFilter([](const std::string&) { return true; });
   const bool negative = filter.front() == '-';
   try {
     const std::regex pattern(negative ? filter.substr(1) : filter, std::regex::extended);
-    return CaseFilter([pattern, negative](const std::string& name) { return std::regex_search(name, pattern) != negative; });
+    return CaseFilter([pattern, negative](const std::string& name) {
+      const bool matches = std::regex_search(name, pattern) || std::regex_search(reported_case_name(name), pattern);
+      return matches != negative;
+    });
   } catch (const std::regex_error& error) {
     fmt::print(stderr, "error: --filter '{}' is not a regular expression: {}\n", filter, error.what());
     return std::nullopt;

@@ -174,7 +174,10 @@ int run_gcbench(int argc, char** argv) {
                                    "benchmark every plugin's training step, GC estimate and data loading, "
                                    "NC and few-shot (Google Benchmark)");
   gcbench::cli::BenchArguments bench_arguments;
-  bench->add_option("--filter", bench_arguments.filter, "only cases whose name matches this regex ('-regex': all but those)");
+  bench->add_option(
+      "--filter", bench_arguments.filter,
+      "only cases whose name, or name as printed (\"gc/exact/conv4/real_time\"), matches this regex ('-regex': all but "
+      "those)");
   bench->add_option("--repetitions", bench_arguments.repetitions, "repetitions of each case (compare needs 5 or more)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -35,6 +35,8 @@ void register_counted_case(const std::string& name, std::function<void(benchmark
   if (warmup_seconds > 0) registered->MinWarmUpTime(warmup_seconds);
 }
 
+std::string reported_case_name(const std::string& name) { return name + "/real_time"; }  // UseRealTime's suffix
+
 // Callgrind starts with instrumentation off (--instr-atstart=no), which runs
 // the loading of LibTorch several times faster, and turns it on at the first
 // measured iteration, for good (turning it off again loses the counts).

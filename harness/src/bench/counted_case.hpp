@@ -21,6 +21,9 @@ namespace gcbench {
 void register_counted_case(const std::string& name, std::function<void(benchmark::State&)> body, double min_seconds = 0,
                            double warmup_seconds = 0);
 
+// The name such a case is printed and written under: "<name>/real_time".
+std::string reported_case_name(const std::string& name);
+
 // True inside `gcbench bench --instructions`'s child, which runs under valgrind.
 bool counting_instructions();
 
