@@ -1,8 +1,10 @@
 #include <ATen/ATen.h>
+#include <torch/csrc/autograd/autograd.h>
 #include <catch2/catch.hpp>
 
 #include "gcbench/sdk/architecture.hpp"
 #include "gcbench/sdk/gc_estimator.hpp"
+#include "gcbench/sdk/seeded_random.hpp"
 #include "support/plugin_options.hpp"
 
 namespace {
@@ -128,20 +130,22 @@ TEST_CASE("hutchinson falls within 3 standard errors of ||W||_F^2", "[gc]") {
 
   for (const std::string distribution : {"rademacher", "gaussian"}) {
     DYNAMIC_SECTION(distribution << " probes") {
-      auto hutchinson = registry().create_gc_estimator(
-          "hutchinson",
-          options_of("hutchinson",
-                     {{"probes", std::int64_t{16}}, {"probes_per_pass", std::int64_t{16}}, {"distribution", distribution}}));
+      auto hutchinson =
+          registry().create_gc_estimator("hutchinson", options_of("hutchinson", {{"probes", std::int64_t{16}},
+                                                                                 {"probes_per_pass", std::int64_t{16}},
+                                                                                 {"images_per_pass", std::int64_t{1} << 20},
+                                                                                 {"distribution", distribution}}));
       const auto estimate = hutchinson->estimate(f, inputs, 42);
       REQUIRE(estimate.standard_error.has_value());
       CHECK(*estimate.standard_error > 0);
       CHECK(std::abs(estimate.value - expected) < 3 * *estimate.standard_error);
       CHECK(estimate.backward_passes == 1);
       SECTION("probes split over several passes estimate the same quantity") {
-        auto chunked = registry().create_gc_estimator(
-            "hutchinson",
-            options_of("hutchinson",
-                       {{"probes", std::int64_t{16}}, {"probes_per_pass", std::int64_t{5}}, {"distribution", distribution}}));
+        auto chunked =
+            registry().create_gc_estimator("hutchinson", options_of("hutchinson", {{"probes", std::int64_t{16}},
+                                                                                   {"probes_per_pass", std::int64_t{5}},
+                                                                                   {"images_per_pass", std::int64_t{1} << 20},
+                                                                                   {"distribution", distribution}}));
         const auto split = chunked->estimate(f, inputs, 42);
         CHECK(split.backward_passes == 4);
         CHECK(std::abs(split.value - expected) < 3 * *split.standard_error);
@@ -149,6 +153,77 @@ TEST_CASE("hutchinson falls within 3 standard errors of ||W||_F^2", "[gc]") {
       SECTION("the same seed gives the same estimate") {
         CHECK(hutchinson->estimate(f, inputs, 42).value == estimate.value);
         CHECK(hutchinson->estimate(f, inputs, 43).value != estimate.value);
+      }
+    }
+  }
+}
+
+TEST_CASE("hutchinson replicates a batch only until a pass holds images_per_pass images", "[gc]") {
+  const LinearEmbedding f{at::randn({6, 12}, at::kDouble)};
+  const auto passes = [&](std::int64_t batch, std::map<std::string, gcbench::OptionValue> given) {
+    return registry()
+        .create_gc_estimator("hutchinson", options_of("hutchinson", std::move(given)))
+        ->estimate(f, at::randn({batch, 12}, at::kDouble), 0)
+        .backward_passes;
+  };
+  CHECK(passes(64, {}) == 8);  // a batch that fills a pass: one probe a pass, one forward for all
+  CHECK(passes(8, {}) == 8);
+  CHECK(passes(4, {}) == 4);  // 2 copies hold 8 images
+  CHECK(passes(3, {}) == 3);  // 3 copies; the last pass has two probes
+  CHECK(passes(1, {}) == 1);  // 8 copies
+  CHECK(passes(1, {{"probes_per_pass", std::int64_t{2}}}) == 4);
+  CHECK(passes(64, {{"images_per_pass", std::int64_t{256}}}) == 2);
+}
+
+namespace {
+
+// 1.0's algorithm, kept as the reference: each pass sends probes_per_pass
+// copies of the batch forward again and draws those copies' probes.
+at::Tensor hutchinson_1_0_probe_norms(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs, std::uint64_t seed,
+                                      std::int64_t probes, std::int64_t probes_per_pass, bool gaussian) {
+  gcbench::SeededRandom random(seed);
+  std::vector<at::Tensor> chunks;
+  for (std::int64_t done = 0; done < probes; done += probes_per_pass) {
+    const std::int64_t count = std::min(probes_per_pass, probes - done);
+    const auto x = inputs.repeat({count, 1, 1, 1}).requires_grad_(true);
+    const auto y = f(x);
+    const auto v = gaussian ? random.normal(y.sizes(), y.options()) : random.rademacher(y.sizes(), y.options());
+    const auto grad = torch::autograd::grad({y}, {x}, {v})[0];
+    chunks.push_back(grad.pow(2).flatten(1).sum(1).view({count, inputs.size(0)}).to(at::kDouble));
+  }
+  return at::cat(chunks);
+}
+
+}  // namespace
+
+// One forward for every pass changes which kernels run, not which probes: on a
+// real network the estimate is 1.0's to float rounding (the issue's bar, 1e-6).
+TEST_CASE("hutchinson gives 1.0's estimate on conv4 whatever the copies a pass holds", "[gc]") {
+  at::manual_seed(0);
+  auto network = registry()
+                     .create_architecture("conv4", gcbench::testing::options_for(gcbench::PluginKind::architecture, "conv4"))
+                     ->build({3, 32, 32}, 10);
+  network.embedding->eval();
+  const gcbench::EmbeddingFunction f = [&network](const at::Tensor& x) { return network.embedding->forward(x); };
+  const auto inputs = at::randn({6, 3, 32, 32});
+  for (const std::string distribution : {"rademacher", "gaussian"}) {
+    for (const std::int64_t probes_per_pass : {8, 3}) {
+      const auto reference = hutchinson_1_0_probe_norms(f, inputs, 11, 8, probes_per_pass, distribution == "gaussian").mean(0);
+      for (const std::int64_t images_per_pass : {1, 12, 1 << 20}) {
+        DYNAMIC_SECTION(distribution << ", at most " << probes_per_pass << " copies, passes of " << images_per_pass
+                                     << " images") {
+          const auto estimate =
+              registry()
+                  .create_gc_estimator("hutchinson", options_of("hutchinson", {{"probes_per_pass", probes_per_pass},
+                                                                               {"images_per_pass", images_per_pass},
+                                                                               {"distribution", distribution}}))
+                  ->estimate(f, inputs, 11);
+          CHECK(estimate.value == Catch::Detail::Approx(reference.mean().item<double>()).epsilon(1e-6));
+          REQUIRE(estimate.per_example.size() == 6);
+          for (std::int64_t i = 0; i < 6; ++i) {
+            CHECK(estimate.per_example[i] == Catch::Detail::Approx(reference[i].item<double>()).epsilon(1e-6));
+          }
+        }
       }
     }
   }
@@ -203,6 +278,32 @@ TEST_CASE("sampled equals exact with every axis whole, and stays within 3 standa
       const auto estimate = registry().create_gc_estimator("sampled", options_of("sampled", options))->estimate(f, inputs, 11);
       REQUIRE(estimate.standard_error.has_value());
       CHECK(std::abs(estimate.value - exact) < 3 * *estimate.standard_error);
+    }
+  }
+}
+
+// Directions and entry masks are drawn in one order whatever the passes, so the
+// schedule changes rounding alone; with one direction a pass it is 1.0's algorithm.
+TEST_CASE("sampled gives one estimate whatever the directions a pass holds", "[gc]") {
+  const auto w1 = at::randn({24, 10}, at::kDouble), w2 = at::randn({12, 24}, at::kDouble) / 4;
+  const auto f = [&](const at::Tensor& x) { return at::tanh(x.matmul(w1.t())).matmul(w2.t()); };
+  const auto inputs = at::randn({48, 10}, at::kDouble);
+  const auto with = [&](std::int64_t directions_per_pass) {
+    return registry()
+        .create_gc_estimator("sampled", options_of("sampled", {{"example_fraction", 0.5},
+                                                               {"entry_fraction", 0.5},
+                                                               {"outputs", std::int64_t{7}},
+                                                               {"directions_per_pass", directions_per_pass}}))
+        ->estimate(f, inputs, 11);
+  };
+  const auto one_a_pass = with(1);
+  CHECK(one_a_pass.backward_passes == 7);
+  for (const std::int64_t directions_per_pass : {3, 8}) {
+    DYNAMIC_SECTION(directions_per_pass << " directions a pass") {
+      const auto estimate = with(directions_per_pass);
+      CHECK(estimate.backward_passes == (7 + directions_per_pass - 1) / directions_per_pass);
+      CHECK(estimate.value == Catch::Detail::Approx(one_a_pass.value).epsilon(1e-12));
+      CHECK(*estimate.standard_error == Catch::Detail::Approx(*one_a_pass.standard_error).epsilon(1e-9));
     }
   }
 }

@@ -47,14 +47,20 @@ class SampledGc : public gcbench::GcEstimator {
 
     gcbench::GcEstimate estimate;
     at::Tensor per_example = at::zeros({examples}, on_device.dtype(at::kDouble));
-    for (std::int64_t first = 0; first < k; first += directions_per_pass_) {
-      const std::int64_t count = std::min(directions_per_pass_, k - first);
-      std::vector<std::int64_t> repeats(x0.dim(), 1);
-      repeats[0] = count;
-      const auto x = x0.repeat(repeats).requires_grad_(true);
-      const auto y = f(x);
+    // One forward for every pass (1.0 sent the copies forward again each pass); copies
+    // past the last direction in the last pass get no seed.
+    const std::int64_t copies = std::min(directions_per_pass_, k);
+    std::vector<std::int64_t> repeats(x0.dim(), 1);
+    repeats[0] = copies;
+    const auto x = x0.repeat(repeats).requires_grad_(true);
+    const auto y = f(x);  // [copies * examples, D]
+    for (std::int64_t first = 0; first < k; first += copies) {
+      const std::int64_t count = std::min(copies, k - first);
       const auto directions = chosen.slice(1, first, first + count).t().reshape({-1});
-      const auto grad = torch::autograd::grad({y}, {x}, {at::one_hot(directions, dimension).to(y.options())})[0];
+      auto grad_output = at::one_hot(directions, dimension).to(y.options());
+      if (count < copies) grad_output = at::cat({grad_output, at::zeros({(copies - count) * examples, dimension}, y.options())});
+      const bool last = first + copies >= k;
+      const auto grad = torch::autograd::grad({y}, {x}, {grad_output}, /*retain_graph=*/!last)[0].slice(0, 0, count * examples);
       auto squared = grad.to(at::kDouble).pow(2).flatten(1);
       if (entry_fraction_ < 1.0) {
         const auto keep = random.uniform(squared.sizes(), squared.options()).lt(entry_fraction_);
@@ -90,12 +96,16 @@ gcbench::PluginInfo sampled_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::gc_estimator,
           "sampled",
-          "1.0.0",
+          // 1.1 sends the examples forward once for all its backward passes: the same
+          // directions and masks, values to float rounding, so runs keep their ids.
+          "1.1.0",
           "the paper's Sec. 4.2 estimator: sub-sampled examples, Jacobian entries and output dimensions",
           {real("example_fraction", 1.0, "fraction of the batch's examples used").at_least(1e-6).at_most(1),
            real("entry_fraction", 1.0, "probability of keeping each Jacobian input entry").at_least(1e-6).at_most(1),
            integer("outputs", 0, "embedding coordinates sampled per example (0: all)").at_least(0),
-           integer("directions_per_pass", 8, "output directions batched into one backward pass").at_least(1)}};
+           integer("directions_per_pass", 8,
+                   "output directions batched into one backward pass, each on its own copy of the examples (memory x this)")
+               .at_least(1)}};
 }
 
 }  // namespace

@@ -254,18 +254,28 @@ def gc_exact_vmap(name, images):
     return iteration, images
 
 
-def gc_hutchinson(name, images, probes=8):
-    """The hutchinson plugin's algorithm: the batch replicated once per probe, one backward pass."""
+def gc_hutchinson(name, images, probes=8, probes_per_pass=8, images_per_pass=8):
+    """The hutchinson plugin's algorithm (1.1): the batch replicated only until a pass
+    holds images_per_pass images, sent forward once; the probes then go through
+    backward passes over that one graph, one probe per copy a pass."""
     embedding = evaluated(name)
     x0 = torch.randn(images, 3, 32, 32)
     generator = torch.Generator().manual_seed(0)
+    copies = max(1, min(probes_per_pass, -(-images_per_pass // images), probes))
 
     def iteration():
-        x = x0.repeat(probes, 1, 1, 1).contiguous(memory_format=MEMORY_FORMAT).requires_grad_(True)
+        x = x0.repeat(copies, 1, 1, 1).contiguous(memory_format=MEMORY_FORMAT).requires_grad_(True)
         y = embedding(x)
-        v = torch.randint(0, 2, y.shape, generator=generator).float().mul_(2).sub_(1)
-        g, = torch.autograd.grad(y, x, v)
-        return g.double().pow(2).flatten(1).sum(1).view(probes, images).mean().item()
+        v = torch.randint(0, 2, (probes * images, y.shape[1]), generator=generator).float().mul_(2).sub_(1)
+        norms = []
+        for first in range(0, probes, copies):
+            count = min(copies, probes - first)
+            seed = v[first * images:(first + count) * images]
+            if count < copies:
+                seed = torch.cat([seed, seed.new_zeros((copies - count) * images, y.shape[1])])
+            g, = torch.autograd.grad(y, x, seed, retain_graph=first + copies < probes)
+            norms.append(g[:count * images].double().pow(2).flatten(1).sum(1))
+        return torch.cat(norms).view(probes, images).mean().item()
     return iteration, images
 
 
