@@ -82,19 +82,19 @@ for library in jemalloc:libjemalloc.so.2 tcmalloc:libtcmalloc_minimal.so.4; do
   name=${library%%:*} file=/usr/lib/$(gcc -print-multiarch)/${library#*:}
   if [ -e "$file" ]; then arms+=("$name"); arm_env[$name]="LD_PRELOAD=$file"; fi
 done
-if [ "$torch" = pip ] && [ -n "$("$python" "$reference/reference.py" --compile --filter "$filter" --list)" ]; then
-  arms+=(compiled)
-  arm_env[compiled]="${glibc[*]}"
-fi
-# The convolutional networks in channels-last memory, on the best allocator here.
-if [ -n "$("$python" "$reference/reference.py" --channels-last --filter "$filter" --list)" ]; then
-  arms+=(channels_last)
-  arm_env[channels_last]=${arm_env[tcmalloc]:-${glibc[*]}}
-fi
-if [ -n "$("$python" "$reference/reference.py" --fold-batch-norm --filter "$filter" --list)" ]; then
-  arms+=(folded)
-  arm_env[folded]=${arm_env[tcmalloc]:-${glibc[*]}}
-fi
+# The arms that run their own subset of the cases their own way: each is a
+# reference.py flag, and runs the cases that flag lists. torch.compile (PyTorch 2
+# alone) on glibc's setting; the memory-layout arms on the best allocator here.
+declare -A arm_flag=([compiled]=--compile [channels_last]=--channels-last [folded]=--fold-batch-norm)
+declare -A arm_cases=()
+for arm in compiled channels_last folded; do
+  [ "$arm" = compiled ] && [ "$torch" != pip ] && continue
+  listed=$("$python" "$reference/reference.py" "${arm_flag[$arm]}" --filter "$filter" --list)
+  [ -z "$listed" ] && continue  # compiling costs seconds a network and round: no arm without a case
+  arms+=("$arm")
+  arm_cases[$arm]=" $(tr '\n' ' ' <<< "$listed") "
+  if [ "$arm" = compiled ]; then arm_env[$arm]="${glibc[*]}"; else arm_env[$arm]=${arm_env[tcmalloc]:-${glibc[*]}}; fi
+done
 
 # One side that dies (a Python arm killed for memory: vmap(jacrev) on resnet18
 # needs over 20 GiB) loses its own file, not the session: the table is made from
@@ -106,9 +106,7 @@ run_side() {  # SIDE ROUND_FILE_STEM CASE_FILTER MIN_TIME
       --warmup "$warmup" --threads "$threads" --json "$stem.json" > "$stem.log" 2>&1 || code=$?
   else
     local extra=()
-    [ "$side" = compiled ] && extra=(--compile)
-    [ "$side" = channels_last ] && extra=(--channels-last)
-    [ "$side" = folded ] && extra=(--fold-batch-norm)
+    [ -n "${arm_flag[$side]:-}" ] && extra=("${arm_flag[$side]}")
     # shellcheck disable=SC2086 # the arm's environment words
     /usr/bin/time -f '%M' -o "$stem.peak_kib" env ${arm_env[$side]} "$python" "$reference/reference.py" \
       --filter "$cases" --min-time "$seconds" --warmup "$warmup" --threads "$threads" --json "$stem.json" "${extra[@]}" \
@@ -138,8 +136,6 @@ if [ "$memory" = 1 ]; then
   # Peak resident memory of each case alone: one process a case and side, one short repetition.
   mkdir -p "$out/memory"
   mapfile -t cases < <("$python" "$reference/reference.py" --filter "$filter" --list)
-  channels_last_cases=" $("$python" "$reference/reference.py" --channels-last --filter "$filter" --list | tr '\n' ' ') "
-  folded_cases=" $("$python" "$reference/reference.py" --fold-batch-norm --filter "$filter" --list | tr '\n' ' ') "
   for case in "${cases[@]}"; do
     echo "memory: $case"
     stem="$out/memory/${case//\//_}"
@@ -147,9 +143,7 @@ if [ "$memory" = 1 ]; then
     # A Python-only way of doing a case (vmap(jacrev)) has no gcbench case to measure.
     if "./$build/gcbench" bench --list --filter="$exact" > /dev/null 2>&1; then run_side gcbench "$stem.cpp" "$exact" 0.05; fi
     for arm in "${arms[@]}"; do
-      [ "$arm" = compiled ] && [[ $case != train_step/* ]] && continue
-      [ "$arm" = channels_last ] && [[ $channels_last_cases != *" $case "* ]] && continue
-      [ "$arm" = folded ] && [[ $folded_cases != *" $case "* ]] && continue
+      [ -n "${arm_flag[$arm]:-}" ] && [[ ${arm_cases[$arm]} != *" $case "* ]] && continue
       run_side "$arm" "$stem.python-$arm" "$exact" 0.05
     done
   done
