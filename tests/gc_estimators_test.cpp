@@ -15,6 +15,16 @@ gcbench::Options options_of(const std::string& name, std::map<std::string, gcben
   return gcbench::testing::options_for(gcbench::PluginKind::gc_estimator, name, std::move(given));
 }
 
+// conv4 at its defaults, seeded, in evaluation mode: a real network for the schedules' tests.
+gcbench::Network conv4_in_eval() {
+  at::manual_seed(0);
+  auto network = registry()
+                     .create_architecture("conv4", gcbench::testing::options_for(gcbench::PluginKind::architecture, "conv4"))
+                     ->build({3, 32, 32}, 10);
+  network.embedding->eval();
+  return network;
+}
+
 // A linear embedding x -> W x: its Jacobian is W at every x, so GC = ||W||_F^2.
 struct LinearEmbedding {
   at::Tensor weight;
@@ -72,11 +82,7 @@ TEST_CASE("exact replicates a batch only until a pass holds images_per_pass imag
 
 // The schedules reorder float32 arithmetic on a real network; the issue's bar is 1e-6 relative.
 TEST_CASE("exact gives the same GC on conv4 whatever its schedule", "[gc]") {
-  at::manual_seed(0);
-  auto network = registry()
-                     .create_architecture("conv4", gcbench::testing::options_for(gcbench::PluginKind::architecture, "conv4"))
-                     ->build({3, 32, 32}, 10);
-  network.embedding->eval();
+  auto network = conv4_in_eval();
   const gcbench::EmbeddingFunction f = [&network](const at::Tensor& x) { return network.embedding->forward(x); };
   const auto inputs = at::randn({6, 3, 32, 32});
   const auto with = [&](std::int64_t copies) {
@@ -199,11 +205,7 @@ at::Tensor hutchinson_1_0_probe_norms(const gcbench::EmbeddingFunction& f, const
 // One forward for every pass changes which kernels run, not which probes: on a
 // real network the estimate is 1.0's to float rounding (the issue's bar, 1e-6).
 TEST_CASE("hutchinson gives 1.0's estimate on conv4 whatever the copies a pass holds", "[gc]") {
-  at::manual_seed(0);
-  auto network = registry()
-                     .create_architecture("conv4", gcbench::testing::options_for(gcbench::PluginKind::architecture, "conv4"))
-                     ->build({3, 32, 32}, 10);
-  network.embedding->eval();
+  auto network = conv4_in_eval();
   const gcbench::EmbeddingFunction f = [&network](const at::Tensor& x) { return network.embedding->forward(x); };
   const auto inputs = at::randn({6, 3, 32, 32});
   for (const std::string distribution : {"rademacher", "gaussian"}) {
