@@ -31,6 +31,15 @@ struct LinearEmbedding {
   at::Tensor operator()(const at::Tensor& x) const { return x.flatten(1).matmul(weight.t()); }
 };
 
+// The backward passes `estimator` takes for a batch of `batch` random inputs of f's width.
+std::int64_t backward_passes(const std::string& estimator, const LinearEmbedding& f, std::int64_t batch,
+                             std::map<std::string, gcbench::OptionValue> given) {
+  return registry()
+      .create_gc_estimator(estimator, options_of(estimator, std::move(given)))
+      ->estimate(f, at::randn({batch, f.weight.size(1)}, at::kDouble), 0)
+      .backward_passes;
+}
+
 }  // namespace
 
 TEST_CASE("exact gives ||W||_F^2 for a linear embedding", "[gc]") {
@@ -66,10 +75,7 @@ TEST_CASE("exact gives ||W||_F^2 for a linear embedding", "[gc]") {
 TEST_CASE("exact replicates a batch only until a pass holds images_per_pass images", "[gc]") {
   const LinearEmbedding f{at::randn({64, 12}, at::kDouble)};
   const auto passes = [&](std::int64_t batch, std::map<std::string, gcbench::OptionValue> given) {
-    return registry()
-        .create_gc_estimator("exact", options_of("exact", std::move(given)))
-        ->estimate(f, at::randn({batch, 12}, at::kDouble), 0)
-        .backward_passes;
+    return backward_passes("exact", f, batch, std::move(given));
   };
   CHECK(passes(64, {}) == 64);  // a batch that fills a pass: one direction a pass
   CHECK(passes(16, {}) == 64);
@@ -167,10 +173,7 @@ TEST_CASE("hutchinson falls within 3 standard errors of ||W||_F^2", "[gc]") {
 TEST_CASE("hutchinson replicates a batch only until a pass holds images_per_pass images", "[gc]") {
   const LinearEmbedding f{at::randn({6, 12}, at::kDouble)};
   const auto passes = [&](std::int64_t batch, std::map<std::string, gcbench::OptionValue> given) {
-    return registry()
-        .create_gc_estimator("hutchinson", options_of("hutchinson", std::move(given)))
-        ->estimate(f, at::randn({batch, 12}, at::kDouble), 0)
-        .backward_passes;
+    return backward_passes("hutchinson", f, batch, std::move(given));
   };
   CHECK(passes(64, {}) == 8);  // a batch that fills a pass: one probe a pass, one forward for all
   CHECK(passes(8, {}) == 8);
