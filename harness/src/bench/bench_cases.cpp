@@ -86,6 +86,7 @@ void training_steps(benchmark::State& state, const PluginRegistry& registry, con
   config.batch_size = batch;
   config.max_steps = kStepsPerIteration;
   TrainingHooks hooks;
+  hooks.batches_on_spare_core = !counting_instructions();  // a count is one thread's, the same every time
   std::shared_ptr<GcEstimator> hutchinson;
   if (penalty) {
     hutchinson = registry.create_gc_estimator("hutchinson", defaults_of(registry, PluginKind::gc_estimator, "hutchinson"));

@@ -70,7 +70,7 @@ PretrainResult pretrain(Network& network, const ImageSet& source_train, const Ch
   }
   const auto parameters = all_parameters(network);
   const auto device = parameters.front().device();  // batches are made on the CPU and go where the network is
-  const bool on_own_thread = BatchPrefetcher::core_to_spare();
+  const bool on_own_thread = hooks.batches_on_spare_core && BatchPrefetcher::core_to_spare();
   MomentumSgd optimizer(parameters, config.momentum, config.nesterov);
   network.embedding->train();
   network.head->train();

@@ -34,6 +34,10 @@ struct TrainingHooks {
   std::function<void(const TrainingProgress&)> observe;  // at step 0 and every trajectory_every steps
   std::function<void(std::int64_t epoch)> epoch_end;     // after each completed epoch, from 1
   std::function<void(const StepDone&)> step_done;        // after every step: progress
+  // Batches are made on a thread of their own when a core is spare. Off, they are
+  // made on the calling thread, as one-threaded instruction counts need (under
+  // valgrind the threads' hand-offs follow the host's timing, and so do their counts).
+  bool batches_on_spare_core = true;
 };
 
 struct PretrainResult {
