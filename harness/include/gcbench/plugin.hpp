@@ -35,6 +35,7 @@
 
 #include "gcbench/sdk/abi.hpp"
 #include "gcbench/sdk/architecture.hpp"
+#include "gcbench/sdk/backward_passes.hpp"
 #include "gcbench/sdk/batch_norm_pool.hpp"
 #include "gcbench/sdk/class_split.hpp"
 #include "gcbench/sdk/conv_batch_norm.hpp"

@@ -5,12 +5,8 @@
 // c = 1 this is the per-output autograd loop (one forward, one
 // autograd.grad(retain_graph) per output coordinate).
 #include <ATen/ATen.h>
-#include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
 #include <gcbench/plugin.hpp>
-
-#include <algorithm>
-#include <vector>
 
 namespace {
 
@@ -40,21 +36,19 @@ class ExactGc : public gcbench::GcEstimator {
       torch::NoGradGuard no_grad;
       dimension = f(inputs.slice(0, 0, 1)).size(1);
     }
-    const std::int64_t copies = copies_per_pass(batch, dimension);
-    const auto x = replicated(inputs, copies);
-    const auto y = f(x);  // [copies * batch, D]
-
+    gcbench::BackwardPasses passes(f, inputs, dimension,
+                                   gcbench::copies_to_fill(batch, images_per_pass_, directions_per_pass_, dimension));
     at::Tensor per_example = at::zeros({batch}, inputs.options().dtype(at::kDouble));
-    gcbench::GcEstimate estimate;
-    for (std::int64_t first = 0; first < dimension; first += copies) {
-      const std::int64_t count = std::min(copies, dimension - first);
-      const bool last = first + copies >= dimension;
-      const auto grad = torch::autograd::grad({y}, {x}, {seed_directions(y, batch, first, count)}, /*retain_graph=*/!last)[0];
+    while (!passes.done()) {
+      const std::int64_t first = passes.seeds_taken(), count = passes.next_count();
+      // Copy j of the batch takes direction first + j.
+      const auto directions = at::arange(first, first + count, inputs.options().dtype(at::kLong)).repeat_interleave(batch);
+      const auto grad = passes.next(at::one_hot(directions, dimension).to(passes.outputs().options()));
       // Squares in the gradient's precision, summed in double: no double copy of each gradient.
-      const auto squares = grad.slice(0, 0, count * batch).square().flatten(1);
-      per_example += at::sum(squares, {1}, /*keepdim=*/false, at::kDouble).view({count, batch}).sum(0);
-      ++estimate.backward_passes;
+      per_example += at::sum(grad.square().flatten(1), {1}, /*keepdim=*/false, at::kDouble).view({count, batch}).sum(0);
     }
+    gcbench::GcEstimate estimate;
+    estimate.backward_passes = passes.passes_taken();
     estimate.value = per_example.mean().item<double>();
     const auto on_host = per_example.to(at::kCPU).contiguous();  // the estimate may have run on a GPU
     estimate.per_example.assign(on_host.data_ptr<double>(), on_host.data_ptr<double>() + batch);
@@ -62,27 +56,6 @@ class ExactGc : public gcbench::GcEstimator {
   }
 
  private:
-  static at::Tensor replicated(const at::Tensor& inputs, std::int64_t copies) {
-    std::vector<std::int64_t> repeats(inputs.dim(), 1);
-    repeats[0] = copies;
-    return (copies == 1 ? inputs.detach() : inputs.detach().repeat(repeats)).requires_grad_(true);
-  }
-
-  // Copy j of the batch takes direction first + j; copies past the last direction (j >= count) get none.
-  static at::Tensor seed_directions(const at::Tensor& y, std::int64_t batch, std::int64_t first, std::int64_t count) {
-    const std::int64_t copies = y.size(0) / batch, dimension = y.size(1);
-    auto directions =
-        at::arange(first, first + copies, y.options().dtype(at::kLong)).clamp_max(dimension - 1).repeat_interleave(batch);
-    auto seed = at::one_hot(directions, dimension).to(y.options());
-    if (count < copies) seed.slice(0, count * batch).zero_();
-    return seed;
-  }
-
-  std::int64_t copies_per_pass(std::int64_t batch, std::int64_t dimension) const {
-    const std::int64_t filling = (images_per_pass_ + batch - 1) / batch;
-    return std::clamp<std::int64_t>(std::min(directions_per_pass_, filling), 1, dimension);
-  }
-
   std::int64_t directions_per_pass_;
   std::int64_t images_per_pass_;
 };

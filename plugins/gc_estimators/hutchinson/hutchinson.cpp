@@ -70,22 +70,14 @@ class HutchinsonGc : public gcbench::GcEstimator {
   // create_graph the result can be differentiated again, for the GC penalty.
   at::Tensor probe_norms(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs, std::uint64_t seed,
                          bool create_graph) const {
-    torch::AutoGradMode enable_grad(true);
     const std::int64_t batch = inputs.size(0);
-    const std::int64_t copies = copies_per_pass(batch);
-    std::vector<std::int64_t> repeats(inputs.dim(), 1);
-    repeats[0] = copies;
-    const auto x = (copies == 1 ? inputs.detach() : inputs.detach().repeat(repeats)).requires_grad_(true);
-    const auto y = f(x);  // [copies * batch, D]
-    const auto v = draw_probes(y.size(1), batch, y.options(), seed);
+    gcbench::BackwardPasses passes(f, inputs, probes_, copies_per_pass(batch), create_graph);
+    const auto v = draw_probes(passes.outputs().size(1), batch, passes.outputs().options(), seed);
     std::vector<at::Tensor> chunks;
-    for (std::int64_t done = 0; done < probes_; done += copies) {
-      const std::int64_t count = std::min(copies, probes_ - done);
-      auto seed_rows = v.slice(0, done * batch, (done + count) * batch);
-      if (count < copies) seed_rows = at::cat({seed_rows, at::zeros({(copies - count) * batch, y.size(1)}, y.options())});
-      const bool last = done + copies >= probes_;
-      const auto grad = torch::autograd::grad({y}, {x}, {seed_rows}, /*retain_graph=*/create_graph || !last, create_graph)[0];
-      chunks.push_back(grad.slice(0, 0, count * batch).pow(2).flatten(1).sum(1).view({count, batch}));
+    while (!passes.done()) {
+      const std::int64_t done = passes.seeds_taken(), count = passes.next_count();
+      const auto grad = passes.next(v.slice(0, done * batch, (done + count) * batch));
+      chunks.push_back(grad.pow(2).flatten(1).sum(1).view({count, batch}));
     }
     return at::cat(chunks);
   }
@@ -110,8 +102,7 @@ class HutchinsonGc : public gcbench::GcEstimator {
   // 2.15, 8 probes: 64 conv4 images 2.0x faster than 8 copies in one pass;
   // 4 images on resnet18, vgg13 and resnet12 1.3-1.45x faster as 2 copies).
   std::int64_t copies_per_pass(std::int64_t batch) const {
-    const std::int64_t filling = (images_per_pass_ + batch - 1) / batch;
-    return std::clamp<std::int64_t>(std::min(probes_per_pass_, filling), 1, probes_);
+    return gcbench::copies_to_fill(batch, images_per_pass_, probes_per_pass_, probes_);
   }
 
   // Backward passes; the estimate's forward is one pass whatever the batch.

@@ -6,7 +6,6 @@
 //   outputs   - a random subset of k embedding coordinates, rescaled by D / k.
 // With every axis at its full size it computes the exact GC.
 #include <ATen/ATen.h>
-#include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
 #include <gcbench/plugin.hpp>
 
@@ -47,28 +46,20 @@ class SampledGc : public gcbench::GcEstimator {
 
     gcbench::GcEstimate estimate;
     at::Tensor per_example = at::zeros({examples}, on_device.dtype(at::kDouble));
-    // One forward for every pass (1.0 sent the copies forward again each pass); copies
-    // past the last direction in the last pass get no seed.
-    const std::int64_t copies = std::min(directions_per_pass_, k);
-    std::vector<std::int64_t> repeats(x0.dim(), 1);
-    repeats[0] = copies;
-    const auto x = x0.repeat(repeats).requires_grad_(true);
-    const auto y = f(x);  // [copies * examples, D]
-    for (std::int64_t first = 0; first < k; first += copies) {
-      const std::int64_t count = std::min(copies, k - first);
+    // One forward for every pass (1.0 sent the copies forward again each pass).
+    gcbench::BackwardPasses passes(f, x0, k, std::min(directions_per_pass_, k));
+    while (!passes.done()) {
+      const std::int64_t first = passes.seeds_taken(), count = passes.next_count();
       const auto directions = chosen.slice(1, first, first + count).t().reshape({-1});
-      auto grad_output = at::one_hot(directions, dimension).to(y.options());
-      if (count < copies) grad_output = at::cat({grad_output, at::zeros({(copies - count) * examples, dimension}, y.options())});
-      const bool last = first + copies >= k;
-      const auto grad = torch::autograd::grad({y}, {x}, {grad_output}, /*retain_graph=*/!last)[0].slice(0, 0, count * examples);
+      const auto grad = passes.next(at::one_hot(directions, dimension).to(passes.outputs().options()));
       auto squared = grad.to(at::kDouble).pow(2).flatten(1);
       if (entry_fraction_ < 1.0) {
         const auto keep = random.uniform(squared.sizes(), squared.options()).lt(entry_fraction_);
         squared = squared * keep / entry_fraction_;
       }
       per_example += squared.sum(1).view({count, examples}).sum(0);
-      ++estimate.backward_passes;
     }
+    estimate.backward_passes = passes.passes_taken();
     per_example *= static_cast<double>(dimension) / static_cast<double>(k);
 
     estimate.value = per_example.mean().item<double>();
