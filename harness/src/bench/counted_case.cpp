@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "record/bench_file.hpp"
+
 // Without valgrind's header (ci/setup.sh installs it) the cases still build and
 // time; only `gcbench bench --instructions` then finds no counts.
 #if __has_include(<valgrind/callgrind.h>)
@@ -35,7 +37,7 @@ void register_counted_case(const std::string& name, std::function<void(benchmark
   if (warmup_seconds > 0) registered->MinWarmUpTime(warmup_seconds);
 }
 
-std::string reported_case_name(const std::string& name) { return name + "/real_time"; }  // UseRealTime's suffix
+std::string reported_case_name(const std::string& name) { return name + std::string(kRealTimeSuffix); }
 
 // Callgrind starts with instrumentation off (--instr-atstart=no), which runs
 // the loading of LibTorch several times faster, and turns it on at the first

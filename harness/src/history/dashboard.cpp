@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "record/bench_file.hpp"
 #include "record/provenance.hpp"
 #include "stats/changepoints.hpp"
 #include "util/atomic_file.hpp"
@@ -120,7 +121,9 @@ render();
 )html";
 
 bool is_calibration_series(const std::string& name) {
-  return name.rfind("bench/calibration/", 0) == 0 && name.size() > 10 && name.compare(name.size() - 10, 10, "/real_time") == 0;
+  const auto suffix = kRealTimeSuffix;
+  return name.rfind("bench/calibration/", 0) == 0 && name.size() > suffix.size() &&
+         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Per machine, when (recorded_at) a calibration case stepped: the machine changed speed there.

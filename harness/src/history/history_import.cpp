@@ -77,7 +77,7 @@ AddSummary add_benchmark_file(History& history, const fs::path& file, const std:
     const auto& repetitions = bench.benchmarks.at(name);
     if (repetitions.real_time.empty()) continue;  // every repetition failed
     const bool calibrates = is_calibration_case(name);
-    // The statistic ends each series' name; Google Benchmark's "/real_time" (UseRealTime) would only repeat it.
+    // The statistic ends each series' name; Google Benchmark's kRealTimeSuffix would only repeat it.
     name = case_name(name);
     if (bench.counts_instructions) {  // its times are under valgrind: only the counts mean anything
       if (!repetitions.instructions.empty()) {
@@ -86,7 +86,7 @@ AddSummary add_benchmark_file(History& history, const fs::path& file, const std:
       continue;
     }
     points.push_back({"bench/" + name + "/cpu_time", median(repetitions.cpu_time), "s"});
-    points.push_back({"bench/" + name + "/real_time", median(repetitions.real_time), "s"});
+    points.push_back({"bench/" + name + std::string(kRealTimeSuffix), median(repetitions.real_time), "s"});
     // In units of the session's calibration: a machine that ran 20% slower all night moves neither side of the ratio.
     if (calibration && !calibrates) {
       points.push_back({"bench/" + name + kNormalisedSuffix, median(repetitions.real_time) / *calibration, kCalibrationUnit});

@@ -119,7 +119,7 @@ std::string context_value(const json& context, const char* key) {
 }
 
 std::string case_name(const std::string& run_name) {
-  static const std::string suffix = "/real_time";
+  const auto suffix = kRealTimeSuffix;
   const bool suffixed =
       run_name.size() > suffix.size() && run_name.compare(run_name.size() - suffix.size(), suffix.size(), suffix) == 0;
   return suffixed ? run_name.substr(0, run_name.size() - suffix.size()) : run_name;

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gcbench {
@@ -61,7 +62,11 @@ BenchFile read_bench_file(const std::filesystem::path& file);
 // A context value as text ("?" when absent), e.g. context_value(bench.context, "git_revision").
 std::string context_value(const nlohmann::json& context, const char* key);
 
-// A row's case without Google Benchmark's "/real_time" (UseRealTime) suffix: "train_step/conv4".
+// Google Benchmark's suffix on a UseRealTime case's name ("train_step/conv4/real_time"),
+// which gcbench's cases all are; the history ends a case's wall-time series with it too.
+inline constexpr std::string_view kRealTimeSuffix = "/real_time";
+
+// A row's case without the kRealTimeSuffix: "train_step/conv4".
 std::string case_name(const std::string& run_name);
 
 bool is_calibration_case(const std::string& name);
