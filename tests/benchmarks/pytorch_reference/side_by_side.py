@@ -22,8 +22,17 @@ import re
 import statistics
 import sys
 
-# Python-only ways of doing a case, compared with gcbench's one way.
-PAIRED_WITH = {"gc/exact_vmap_jacrev/conv4": "gc/exact/conv4", "gc/exact_vmap_jacrev/resnet18": "gc/exact/resnet18"}
+# Python-only ways of doing a case, compared with gcbench's one way: gc/exact_vmap_jacrev/<network>
+# with gc/exact/<network>, for every network reference.py runs it on (mlp's row was once left out).
+PYTHON_ONLY_WAYS = {"gc/exact_vmap_jacrev/": "gc/exact/"}
+
+
+def paired_with(name):
+    """The gcbench case a Python case is compared with: its own name, or gcbench's one way of a Python-only way."""
+    for python_way, gcbench_way in PYTHON_ONLY_WAYS.items():
+        if name.startswith(python_way):
+            return gcbench_way + name[len(python_way):]
+    return name
 
 
 def round_of(file):
@@ -131,7 +140,7 @@ def main():
     rows = []
     cases = sorted({name for values in python.values() for name in values})
     for name in cases:
-        against = PAIRED_WITH.get(name, name)
+        against = paired_with(name)
         if against not in cpp:
             continue
         c = statistics.median(cpp[against].values())
