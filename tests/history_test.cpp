@@ -14,6 +14,7 @@
 #include "history/dashboard.hpp"
 #include "history/history_db.hpp"
 #include "history/history_import.hpp"
+#include "record/bench_file.hpp"
 #include "support/fixtures.hpp"
 
 using gcbench::testing::TempDir;
@@ -42,6 +43,20 @@ std::size_t count(const std::string& text, const std::string& pattern) {
 }
 
 }  // namespace
+
+TEST_CASE("A benchmark row's case is its name before Google Benchmark's /real_time, and a name without it stays whole",
+          "[history]") {
+  SECTION("the suffix is cut") {
+    CHECK(gcbench::ends_with_real_time("train_step/conv4/real_time"));
+    CHECK(gcbench::case_name("train_step/conv4/real_time") == "train_step/conv4");
+  }
+  SECTION("a name with the suffix elsewhere, or that is the suffix alone, is not cut") {
+    CHECK_FALSE(gcbench::ends_with_real_time("train_step/real_time/conv4"));
+    CHECK_FALSE(gcbench::ends_with_real_time("/real_time"));
+    CHECK(gcbench::case_name("/real_time") == "/real_time");
+    CHECK(gcbench::case_name("train_step/conv4") == "train_step/conv4");
+  }
+}
 
 TEST_CASE("history add keeps one copy of results added twice", "[history]") {
   TempDir dir;

@@ -121,9 +121,7 @@ render();
 )html";
 
 bool is_calibration_series(const std::string& name) {
-  const auto suffix = kRealTimeSuffix;
-  return name.rfind("bench/calibration/", 0) == 0 && name.size() > suffix.size() &&
-         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return name.rfind("bench/calibration/", 0) == 0 && ends_with_real_time(name);
 }
 
 // Per machine, when (recorded_at) a calibration case stepped: the machine changed speed there.

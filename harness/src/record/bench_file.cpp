@@ -118,11 +118,12 @@ std::string context_value(const json& context, const char* key) {
   return context[key].is_string() ? context[key].get<std::string>() : context[key].dump();
 }
 
+bool ends_with_real_time(std::string_view name) {
+  return name.size() > kRealTimeSuffix.size() && name.substr(name.size() - kRealTimeSuffix.size()) == kRealTimeSuffix;
+}
+
 std::string case_name(const std::string& run_name) {
-  const auto suffix = kRealTimeSuffix;
-  const bool suffixed =
-      run_name.size() > suffix.size() && run_name.compare(run_name.size() - suffix.size(), suffix.size(), suffix) == 0;
-  return suffixed ? run_name.substr(0, run_name.size() - suffix.size()) : run_name;
+  return ends_with_real_time(run_name) ? run_name.substr(0, run_name.size() - kRealTimeSuffix.size()) : run_name;
 }
 
 bool is_calibration_case(const std::string& name) { return name.rfind("calibration/", 0) == 0; }

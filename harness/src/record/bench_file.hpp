@@ -56,9 +56,6 @@ inline constexpr int kPairedFormat = 1;
 // cannot be opened, is not JSON, or is not Google Benchmark's format.
 BenchFile read_bench_file(const std::filesystem::path& file);
 
-// Cases named "calibration/..." time fixed LibTorch kernels that no gcbench
-// change touches (a GEMM, a convolution): every bench file has them, and they
-// say how fast the machine ran that session.
 // A context value as text ("?" when absent), e.g. context_value(bench.context, "git_revision").
 std::string context_value(const nlohmann::json& context, const char* key);
 
@@ -66,9 +63,15 @@ std::string context_value(const nlohmann::json& context, const char* key);
 // which gcbench's cases all are; the history ends a case's wall-time series with it too.
 inline constexpr std::string_view kRealTimeSuffix = "/real_time";
 
+// Whether a name is something followed by the kRealTimeSuffix.
+bool ends_with_real_time(std::string_view name);
+
 // A row's case without the kRealTimeSuffix: "train_step/conv4".
 std::string case_name(const std::string& run_name);
 
+// Cases named "calibration/..." time fixed LibTorch kernels that no gcbench
+// change touches (a GEMM, a convolution): every bench file has them, and they
+// say how fast the machine ran that session.
 bool is_calibration_case(const std::string& name);
 // The geometric mean of the calibration cases' median real times, in seconds:
 // the unit that normalised series are measured in. None when the file has no

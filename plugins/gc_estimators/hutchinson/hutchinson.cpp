@@ -25,7 +25,8 @@ class HutchinsonGc : public gcbench::GcEstimator {
   }
 
   gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs, std::uint64_t seed) const override {
-    const auto samples = probe_norms(f, inputs, seed, /*create_graph=*/false).detach().to(at::kDouble);
+    const auto norms = probe_norms(f, inputs, seed, /*create_graph=*/false);
+    const auto samples = norms.values.detach().to(at::kDouble);
     const std::int64_t batch = inputs.size(0);
 
     const auto per_example = samples.mean(0);
@@ -36,7 +37,7 @@ class HutchinsonGc : public gcbench::GcEstimator {
     // The estimate's randomness is the probes' alone: Var = sum_x Var_x / (probes * batch^2).
     const double variance_sum = samples.var(0, /*unbiased=*/true).sum().item<double>();
     estimate.standard_error = std::sqrt(variance_sum / static_cast<double>(probes_)) / static_cast<double>(batch);
-    estimate.backward_passes = passes(batch);
+    estimate.backward_passes = norms.backward_passes;
     return estimate;
   }
 
@@ -44,7 +45,7 @@ class HutchinsonGc : public gcbench::GcEstimator {
 
   at::Tensor differentiable_estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs,
                                      std::uint64_t seed) const override {
-    return probe_norms(f, inputs, seed, /*create_graph=*/true).mean();
+    return probe_norms(f, inputs, seed, /*create_graph=*/true).values.mean();
   }
 
   bool estimates_on_forward() const override { return true; }
@@ -66,9 +67,13 @@ class HutchinsonGc : public gcbench::GcEstimator {
   }
 
  private:
-  // ||v^T J_f(x)||^2 for every probe v and example x: [probes, batch]. With
-  // create_graph the result can be differentiated again, for the GC penalty.
-  at::Tensor probe_norms(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs, std::uint64_t seed,
+  struct ProbeNorms {
+    at::Tensor values;  // ||v^T J_f(x)||^2 for every probe v and example x: [probes, batch]
+    std::int64_t backward_passes;
+  };
+
+  // With create_graph the values can be differentiated again, for the GC penalty.
+  ProbeNorms probe_norms(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs, std::uint64_t seed,
                          bool create_graph) const {
     const std::int64_t batch = inputs.size(0);
     gcbench::BackwardPasses passes(f, inputs, probes_, copies_per_pass(batch), create_graph);
@@ -79,7 +84,7 @@ class HutchinsonGc : public gcbench::GcEstimator {
       const auto grad = passes.next(v.slice(0, done * batch, (done + count) * batch));
       chunks.push_back(grad.pow(2).flatten(1).sum(1).view({count, batch}));
     }
-    return at::cat(chunks);
+    return {at::cat(chunks), passes.passes_taken()};
   }
 
   // Every probe, [probes * batch, D], probe p in rows p * batch onwards. Drawn in
@@ -103,12 +108,6 @@ class HutchinsonGc : public gcbench::GcEstimator {
   // 4 images on resnet18, vgg13 and resnet12 1.3-1.45x faster as 2 copies).
   std::int64_t copies_per_pass(std::int64_t batch) const {
     return gcbench::copies_to_fill(batch, images_per_pass_, probes_per_pass_, probes_);
-  }
-
-  // Backward passes; the estimate's forward is one pass whatever the batch.
-  std::int64_t passes(std::int64_t batch) const {
-    const std::int64_t copies = copies_per_pass(batch);
-    return (probes_ + copies - 1) / copies;
   }
 
   std::int64_t probes_;
