@@ -2,7 +2,34 @@
 // are told apart when one side is an older record that did not say everything.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <string>
+
 #include "record/machine_identity.hpp"
+#include "runtime/blas_kernels.hpp"
+#include "runtime/machine.hpp"
+
+namespace {
+
+// Sets an environment variable for one test, and puts back what was there.
+class ScopedVariable {
+ public:
+  ScopedVariable(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value, 1);
+  }
+  ~ScopedVariable() { old_ ? ::setenv(name_, old_->c_str(), 1) : ::unsetenv(name_); }
+  ScopedVariable(const ScopedVariable&) = delete;
+  ScopedVariable& operator=(const ScopedVariable&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+}  // namespace
 
 TEST_CASE("Two machine identities differ in what both sides know; a field one side does not know is named apart", "[record]") {
   gcbench::Provenance known;
@@ -48,4 +75,27 @@ TEST_CASE("Two machine identities differ in what both sides know; a field one si
           std::vector<std::string>{"instruction sets: only the baseline's CPU has [avx512f]; only the contender's, []",
                                    "threads: baseline 2; contender 4"});
   }
+}
+
+TEST_CASE("OpenBLAS fallen back to a pre-AVX core is told the core of the CPU's widest vector units", "[runtime][blas]") {
+  const gcbench::VectorUnits avx512{true, true, true}, avx2{true, true, false}, avx{true, false, false}, none{};
+  SECTION("AVX-512 gets SkylakeX") { CHECK(gcbench::better_openblas_core("Prescott", avx512) == "SkylakeX"); }
+  SECTION("AVX2 and FMA get Haswell") { CHECK(gcbench::better_openblas_core("Core2", avx2) == "Haswell"); }
+  SECTION("AVX alone gets Sandybridge") { CHECK(gcbench::better_openblas_core("nehalem", avx) == "Sandybridge"); }
+  SECTION("a CPU without AVX has nothing to gain") { CHECK(gcbench::better_openblas_core("Prescott", none).empty()); }
+}
+
+TEST_CASE("A core that uses AVX, a name this gcbench does not know, or no OpenBLAS, is left alone", "[runtime][blas]") {
+  const gcbench::VectorUnits avx512{true, true, true};
+  CHECK(gcbench::better_openblas_core("Haswell", avx512).empty());
+  CHECK(gcbench::better_openblas_core("SkylakeX", avx512).empty());
+  CHECK(gcbench::better_openblas_core("EmeraldRapids", avx512).empty());
+  CHECK(gcbench::better_openblas_core("", avx512).empty());
+}
+
+TEST_CASE("OPENBLAS_CORETYPE, once set, is among the thread variables and silences the advice", "[runtime][blas]") {
+  ScopedVariable coretype("OPENBLAS_CORETYPE", "Haswell");
+  const auto variables = gcbench::thread_environment();
+  CHECK(std::find(variables.begin(), variables.end(), "OPENBLAS_CORETYPE=Haswell") != variables.end());
+  CHECK(gcbench::blas_kernel_advice().empty());
 }

@@ -16,6 +16,7 @@
 #include "bench/paired_bench.hpp"
 #include "commands.hpp"
 #include "record/provenance.hpp"
+#include "runtime/blas_kernels.hpp"
 #include "runtime/device.hpp"
 #include "runtime/process_tuning.hpp"
 #include "util/child_process.hpp"
@@ -140,6 +141,8 @@ int instruction_bench_command(const BenchArguments& arguments) {
 
 int bench_command(const BenchArguments& arguments) {
   if (arguments.instructions) return instruction_bench_command(arguments);
+  // Times taken with fallback kernels say more about the BLAS's CPU table than about gcbench.
+  if (const auto advice = blas_kernel_advice(); !advice.empty()) fmt::print(stderr, "warning: {}\n", advice);
   if (!arguments.against.empty()) return paired_bench_command(arguments);
   const auto registry = discover_plugins(arguments.plugin_folders);
   const int threads = apply_threads(arguments.threads);

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "record/machine_identity.hpp"
 #include "record/provenance.hpp"
+#include "runtime/blas_kernels.hpp"
 #include "runtime/device.hpp"
 #include "runtime/process_tuning.hpp"
 
@@ -34,6 +35,9 @@ int machine_command(const MachineArguments& arguments) {
   fmt::print("  thread variables: {}\n", identity.thread_environment->empty()
                                              ? std::string("none set")
                                              : fmt::format("{}", fmt::join(*identity.thread_environment, " ")));
+  const auto core = openblas_core();
+  fmt::print("  BLAS kernels: {}\n", core.empty() ? std::string("not OpenBLAS's") : "OpenBLAS " + core);
+  if (const auto advice = blas_kernel_advice(); !advice.empty()) fmt::print("  warning: {}\n", advice);
   return 0;
 }
 

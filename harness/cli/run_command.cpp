@@ -15,6 +15,7 @@
 #include "runner/reidentify.hpp"
 #include "runner/shards.hpp"
 #include "runner/suite_runner.hpp"
+#include "runtime/blas_kernels.hpp"
 #include "runtime/device.hpp"
 #include "runtime/process_tuning.hpp"
 #include "util/atomic_file.hpp"
@@ -106,6 +107,7 @@ int run_command(const RunArguments& arguments) {
     return 0;
   }
 
+  if (const auto advice = blas_kernel_advice(); !advice.empty()) spdlog::warn("{}", advice);
   // The device and the cores are the machine's to check, not the suite's: here, before any folder is made.
   std::set<std::string> devices;
   std::set<std::int64_t> threads;

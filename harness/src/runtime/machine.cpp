@@ -82,7 +82,8 @@ std::vector<std::string> math_libraries() {
 
 std::vector<std::string> thread_environment() {
   std::vector<std::string> set;
-  for (const char* name : {"GOTO_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"}) {
+  for (const char* name :
+       {"GOTO_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS"}) {
     if (const char* value = std::getenv(name)) set.push_back(std::string(name) + "=" + value);
   }
   return set;

@@ -23,8 +23,9 @@ std::string cpu_isa();
 // wheel's copy lives under each user's own folder.
 std::vector<std::string> math_libraries();
 // The thread-count variables set for this process (OMP_, MKL_, OPENBLAS_,
-// GOTO_NUM_THREADS) as "NAME=value", sorted: they set the BLAS's threads, which
-// a run's `threads` does not show.
+// GOTO_NUM_THREADS), and OPENBLAS_CORETYPE, as "NAME=value", sorted: they set
+// the BLAS's threads, which a run's `threads` does not show, and its kernels
+// (runtime/blas_kernels.hpp).
 std::vector<std::string> thread_environment();
 std::string compiler_version();  // of the compiler that built gcbench, e.g. "GCC 12.2.0"
 std::string allocator_name();    // the malloc this process runs: "tcmalloc", "jemalloc" or "glibc"

@@ -191,15 +191,27 @@ def main():
     print(f"machine: {args.machine}; ISA: {args.isa.strip()}; threads: {args.threads}; torch: {args.torch}")
     allocator = gcbench_allocator(folder)
     print(f"gcbench: {allocator}; Python arms: " + args.arms)
+    # Both sides inherit the environment: OpenBLAS's kernels (the system torch's BLAS) are the same on each.
+    blas = {"gcbench_blas_kernels": context_value(folder, "blas_kernels"),
+            "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "unset (OpenBLAS picks by CPU model)")}
+    print(f"BLAS kernels: gcbench {blas['gcbench_blas_kernels']}; OPENBLAS_CORETYPE, both sides: {blas['OPENBLAS_CORETYPE']}")
     if mismatched:
         print(f"PARAMETER COUNTS DIFFER (gcbench, Python): {mismatched}: the reference networks are not the plugins'")
     settings = dict(item.split("=", 1) for item in args.arms.split(";") if "=" in item)
     summary = {"machine": args.machine, "isa": args.isa.split(), "threads": args.threads, "torch": args.torch,
-               "gcbench_allocator": allocator,
+               "gcbench_allocator": allocator, "blas": blas,
                "python_arms": settings, "rows": rows, "parameters": cpp_parameters, "parameter_mismatches": mismatched}
     with open(os.path.join(folder, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
     return 1 if mismatched else 0
+
+
+def context_value(folder, key):
+    """A context value of gcbench's first round, or "not said" (an older gcbench's)."""
+    for path in sorted(glob.glob(os.path.join(folder, "round*.cpp.json"))):
+        with open(path) as f:
+            return json.load(f).get("context", {}).get(key, "not said")
+    return "not said"
 
 
 def gcbench_allocator(folder):
