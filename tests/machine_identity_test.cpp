@@ -3,33 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cstdlib>
-#include <optional>
 #include <string>
 
 #include "record/machine_identity.hpp"
 #include "runtime/blas_kernels.hpp"
 #include "runtime/machine.hpp"
-
-namespace {
-
-// Sets an environment variable for one test, and puts back what was there.
-class ScopedVariable {
- public:
-  ScopedVariable(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    ::setenv(name, value, 1);
-  }
-  ~ScopedVariable() { old_ ? ::setenv(name_, old_->c_str(), 1) : ::unsetenv(name_); }
-  ScopedVariable(const ScopedVariable&) = delete;
-  ScopedVariable& operator=(const ScopedVariable&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
-
-}  // namespace
+#include "support/fixtures.hpp"
 
 TEST_CASE("Two machine identities differ in what both sides know; a field one side does not know is named apart", "[record]") {
   gcbench::Provenance known;
@@ -94,7 +73,7 @@ TEST_CASE("A core that uses AVX, a name this gcbench does not know, or no OpenBL
 }
 
 TEST_CASE("OPENBLAS_CORETYPE, once set, is among the thread variables and silences the advice", "[runtime][blas]") {
-  ScopedVariable coretype("OPENBLAS_CORETYPE", "Haswell");
+  gcbench::testing::ScopedEnvironmentVariable coretype("OPENBLAS_CORETYPE", "Haswell");
   const auto variables = gcbench::thread_environment();
   CHECK(std::find(variables.begin(), variables.end(), "OPENBLAS_CORETYPE=Haswell") != variables.end());
   CHECK(gcbench::blas_kernel_advice().empty());

@@ -309,20 +309,8 @@ namespace {
 // Hides every GPU from the gcbench processes a test starts, so the "no GPU" cases
 // mean the same on a machine that has one.
 class NoVisibleGpu {
- public:
-  NoVisibleGpu() {
-    if (const char* was = std::getenv("CUDA_VISIBLE_DEVICES")) previous_ = was;
-    ::setenv("CUDA_VISIBLE_DEVICES", "", 1);
-  }
-  ~NoVisibleGpu() {
-    if (previous_)
-      ::setenv("CUDA_VISIBLE_DEVICES", previous_->c_str(), 1);
-    else
-      ::unsetenv("CUDA_VISIBLE_DEVICES");
-  }
-
  private:
-  std::optional<std::string> previous_;
+  gcbench::testing::ScopedEnvironmentVariable hidden_{"CUDA_VISIBLE_DEVICES", ""};
 };
 
 // `gcbench run SUITE --set runtime.device=DEVICE --into OUT`: its exit code and output.

@@ -35,8 +35,7 @@ int machine_command(const MachineArguments& arguments) {
   fmt::print("  thread variables: {}\n", identity.thread_environment->empty()
                                              ? std::string("none set")
                                              : fmt::format("{}", fmt::join(*identity.thread_environment, " ")));
-  const auto core = openblas_core();
-  fmt::print("  BLAS kernels: {}\n", core.empty() ? std::string("not OpenBLAS's") : "OpenBLAS " + core);
+  fmt::print("  BLAS kernels: {}\n", blas_kernels());
   if (const auto advice = blas_kernel_advice(); !advice.empty()) fmt::print("  warning: {}\n", advice);
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -20,6 +21,19 @@
 
 namespace gcbench::testing {
 namespace fs = std::filesystem;
+
+ScopedEnvironmentVariable::ScopedEnvironmentVariable(const char* name, const char* value) : name_(name) {
+  if (const char* was = std::getenv(name)) previous_ = was;
+  ::setenv(name, value, 1);
+}
+
+ScopedEnvironmentVariable::~ScopedEnvironmentVariable() {
+  if (previous_) {
+    ::setenv(name_.c_str(), previous_->c_str(), 1);
+  } else {
+    ::unsetenv(name_.c_str());
+  }
+}
 
 TempDir::TempDir(const std::string& label) {
   static std::mt19937_64 names(std::random_device{}());

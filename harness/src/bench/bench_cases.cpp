@@ -359,7 +359,7 @@ void add_bench_context(const PluginRegistry& registry, int threads, c10::Device 
   benchmark::AddCustomContext("libtorch_version", libtorch_version());
   benchmark::AddCustomContext("libtorch_cuda_version", libtorch_build().cuda_version);
   benchmark::AddCustomContext("blas", blas_library());
-  benchmark::AddCustomContext("blas_kernels", openblas_core().empty() ? "not OpenBLAS's" : "OpenBLAS " + openblas_core());
+  benchmark::AddCustomContext("blas_kernels", blas_kernels());
   benchmark::AddCustomContext("cpu_isa", cpu_isa());
   benchmark::AddCustomContext("math_libraries", fmt::format("{}", fmt::join(math_libraries(), ", ")));
   benchmark::AddCustomContext("thread_environment", fmt::format("{}", fmt::join(thread_environment(), " ")));

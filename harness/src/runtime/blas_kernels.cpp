@@ -49,6 +49,11 @@ std::string openblas_core() {
   return name == nullptr ? "" : name;
 }
 
+std::string blas_kernels() {
+  const auto core = openblas_core();
+  return core.empty() ? "not OpenBLAS's" : "OpenBLAS " + core;
+}
+
 std::string better_openblas_core(const std::string& core, const VectorUnits& cpu) {
   if (!uses_no_avx(core)) return "";
   if (cpu.avx512) return "SkylakeX";

@@ -23,6 +23,8 @@ VectorUnits vector_units();
 // The kernels OpenBLAS chose ("Haswell", "SkylakeX", "Prescott"), "" when this
 // process's BLAS is not OpenBLAS (the pip torch's MKL, say).
 std::string openblas_core();
+// The kernels as machine and bench files name them: "OpenBLAS Prescott", or "not OpenBLAS's".
+std::string blas_kernels();
 
 // The OPENBLAS_CORETYPE that uses `cpu`'s vector units, when `core` is one of
 // OpenBLAS's pre-AVX fallbacks; "" when `core` already uses AVX, is a name this

@@ -216,15 +216,10 @@ def context_value(folder, key):
 
 def gcbench_allocator(folder):
     """The allocator gcbench's rounds name in their context (older gcbench: tuned glibc, unnamed)."""
-    for path in sorted(glob.glob(os.path.join(folder, "round*.cpp.json"))):
-        with open(path) as f:
-            named = json.load(f).get("context", {}).get("allocator")
-        if named == "glibc":
-            break
-        if named:
-            return named
+    named = context_value(folder, "allocator")
+    if named not in ("glibc", "not said"):
+        return named
     return "glibc, tuned in-process (mallopt M_MMAP_MAX=0, M_TRIM_THRESHOLD=1073741824)"
-
 
 if __name__ == "__main__":
     sys.exit(main())
