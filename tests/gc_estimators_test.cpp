@@ -75,6 +75,7 @@ TEST_CASE("exact gives ||W||_F^2 for a linear embedding", "[gc]") {
 TEST_CASE("exact replicates a batch only until a pass holds images_per_pass images", "[gc]") {
   const LinearEmbedding f{at::randn({64, 12}, at::kDouble)};
   const auto passes = [&](std::int64_t batch, std::map<std::string, gcbench::OptionValue> given) {
+    given.emplace("images_per_pass", std::int64_t{16});
     return backward_passes("exact", f, batch, std::move(given));
   };
   CHECK(passes(64, {}) == 64);  // a batch that fills a pass: one direction a pass
@@ -84,6 +85,42 @@ TEST_CASE("exact replicates a batch only until a pass holds images_per_pass imag
   CHECK(passes(1, {}) == 16);   // 16 would fill a pass; directions_per_pass allows 4
   CHECK(passes(1, {{"directions_per_pass", std::int64_t{16}}}) == 4);
   CHECK(passes(64, {{"images_per_pass", std::int64_t{256}}}) == 16);
+}
+
+TEST_CASE("exact fills a pass with 256 images where the network has no convolution, 16 where it has", "[gc]") {
+  SECTION("matrix products alone") {
+    const LinearEmbedding f{at::randn({64, 12}, at::kDouble)};
+    CHECK(backward_passes("exact", f, 64, {}) == 16);   // 4 copies hold 256 images
+    CHECK(backward_passes("exact", f, 128, {}) == 32);  // 2 copies
+    CHECK(backward_passes("exact", f, 256, {}) == 64);  // the batch fills a pass
+  }
+  SECTION("a convolution") {
+    const auto weight = at::randn({4, 1, 3, 3}, at::kDouble);
+    const gcbench::EmbeddingFunction f = [&weight](const at::Tensor& x) { return at::conv2d(x, weight).flatten(1); };
+    const auto estimate =
+        registry().create_gc_estimator("exact", options_of("exact"))->estimate(f, at::randn({8, 1, 4, 4}, at::kDouble), 0);
+    CHECK(estimate.backward_passes == 8);  // 16 outputs, 2 copies of 8 images a pass
+  }
+}
+
+TEST_CASE("exact gives the same GC on mlp with its many-row passes as the autograd loop", "[gc]") {
+  at::manual_seed(0);
+  auto network = registry()
+                     .create_architecture("mlp", gcbench::testing::options_for(gcbench::PluginKind::architecture, "mlp"))
+                     ->build({3, 32, 32}, 10);
+  network.embedding->eval();
+  const gcbench::EmbeddingFunction f = [&network](const at::Tensor& x) { return network.embedding->forward(x); };
+  const auto inputs = at::randn({64, 3, 32, 32});
+  const auto chosen = registry().create_gc_estimator("exact", options_of("exact"))->estimate(f, inputs, 0);
+  const auto loop = registry()
+                        .create_gc_estimator("exact", options_of("exact", {{"directions_per_pass", std::int64_t{1}}}))
+                        ->estimate(f, inputs, 0);
+  CHECK(chosen.backward_passes == 16);  // 64 outputs, 4 copies of 64 images a pass
+  CHECK(loop.backward_passes == 64);
+  CHECK(chosen.value == Catch::Detail::Approx(loop.value).epsilon(1e-6));
+  for (std::size_t i = 0; i < loop.per_example.size(); ++i) {
+    CHECK(chosen.per_example[i] == Catch::Detail::Approx(loop.per_example[i]).epsilon(1e-6));
+  }
 }
 
 // The schedules reorder float32 arithmetic on a real network; the issue's bar is 1e-6 relative.

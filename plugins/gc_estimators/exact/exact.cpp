@@ -5,10 +5,34 @@
 // c = 1 this is the per-output autograd loop (one forward, one
 // autograd.grad(retain_graph) per output coordinate).
 #include <ATen/ATen.h>
+#include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/grad_mode.h>
 #include <gcbench/plugin.hpp>
 
+#include <string>
+#include <unordered_set>
+#include <vector>
+
 namespace {
+
+// Whether f's graph from `output` back to its input holds a convolution: its
+// backward node's name says so (ConvolutionBackward0, and the older or
+// backend-specific SlowConv2DBackward0, CudnnConvolutionBackward0, ...).
+bool reaches_a_convolution(const at::Tensor& output) {
+  std::vector<torch::autograd::Node*> pending;
+  std::unordered_set<torch::autograd::Node*> seen;
+  if (output.grad_fn()) pending.push_back(output.grad_fn().get());
+  while (!pending.empty()) {
+    torch::autograd::Node* node = pending.back();
+    pending.pop_back();
+    if (!seen.insert(node).second) continue;
+    if (node->name().find("Conv") != std::string::npos) return true;
+    for (const auto& edge : node->next_edges()) {
+      if (edge.function) pending.push_back(edge.function.get());
+    }
+  }
+  return false;
+}
 
 // Replication buys nothing in arithmetic: each direction costs one backward
 // pass over the batch either way, and copies multiply the activations held.
@@ -16,11 +40,15 @@ namespace {
 // batch is small. Measured on a 2-core Xeon (bench_measurement's
 // gc/*/exact/images=*,copies=* family, LibTorch 1.13), the fastest pass held
 // 16-32 images on conv4 and 16 or more on resnet18; 64 conv4 images ran 1.33x
-// slower as 4 copies than as one, and 4 images 1.16x faster. (mlp's optimum is
-// near 256 images, but its passes cost little either way.) Timing the copies
+// slower as 4 copies than as one, and 4 images 1.16x faster. A network without
+// convolutions is matrix products, which want hundreds of rows: 64 mlp images
+// took 39.4 ms as 4 copies (256 images a pass) against 57.5 as one with
+// OpenBLAS's AVX-512 kernels, and Python's loop on pip torch 2.15 (MKL) 51 ms
+// against 57; OpenBLAS's SSE3 fallback was level either way. Timing the copies
 // once per shape instead chose differently from run to run, its single passes
 // too noisy to tell 10% apart, so the rule is fixed: copies until a pass holds
-// images_per_pass images, at most directions_per_pass.
+// images_per_pass images (by default 16 where f convolves, 256 where it does
+// not), at most directions_per_pass.
 class ExactGc : public gcbench::GcEstimator {
  public:
   explicit ExactGc(const gcbench::Options& options)
@@ -31,13 +59,13 @@ class ExactGc : public gcbench::GcEstimator {
                                std::uint64_t /*seed*/) const override {
     torch::AutoGradMode enable_grad(true);
     const std::int64_t batch = inputs.size(0);
-    std::int64_t dimension = 0;
-    {
-      torch::NoGradGuard no_grad;
-      dimension = f(inputs.slice(0, 0, 1)).size(1);
-    }
+    // One example through f, with its graph: the embedding's width, and whether f convolves.
+    const auto probe = f(inputs.slice(0, 0, 1).detach().requires_grad_(true));
+    const std::int64_t dimension = probe.size(1);
+    const std::int64_t images_per_pass =
+        images_per_pass_ > 0 ? images_per_pass_ : (reaches_a_convolution(probe) ? kConvolutionImages : kMatrixImages);
     gcbench::BackwardPasses passes(f, inputs, dimension,
-                                   gcbench::copies_to_fill(batch, images_per_pass_, directions_per_pass_, dimension));
+                                   gcbench::copies_to_fill(batch, images_per_pass, directions_per_pass_, dimension));
     at::Tensor per_example = at::zeros({batch}, inputs.options().dtype(at::kDouble));
     while (!passes.done()) {
       const std::int64_t first = passes.seeds_taken(), count = passes.next_count();
@@ -56,25 +84,27 @@ class ExactGc : public gcbench::GcEstimator {
   }
 
  private:
+  static constexpr std::int64_t kConvolutionImages = 16, kMatrixImages = 256;
   std::int64_t directions_per_pass_;
-  std::int64_t images_per_pass_;
+  std::int64_t images_per_pass_;  // 0: by the network
 };
 
 gcbench::PluginInfo exact_info() {
   using namespace gcbench::option;
-  return {
-      gcbench::PluginKind::gc_estimator,
-      "exact",
-      "1.1.0",
-      "exact GC: every output direction's input gradient, one or several directions per backward pass",
-      // 1.1 added images_per_pass; its values agree with 1.0's to float rounding
-      // (tests/gc_estimators_test.cpp), so a run at the defaults keeps its id.
-      {integer("directions_per_pass", 4,
-               "the most copies of the batch that go forward at once, each taking its own direction in a "
-               "backward pass (memory x copies); 1 is the per-output autograd loop")
-           .at_least(1),
-       integer("images_per_pass", 16, "fewer copies when the batch is large: only as many as fill a pass with this many images")
-           .at_least(1)}};
+  return {gcbench::PluginKind::gc_estimator,
+          "exact",
+          "1.2.0",
+          "exact GC: every output direction's input gradient, one or several directions per backward pass",
+          // 1.1 added images_per_pass, 1.2 its default by the network; values agree with 1.0's to float
+          // rounding (tests/gc_estimators_test.cpp), so a run at the defaults keeps its id.
+          {integer("directions_per_pass", 4,
+                   "the most copies of the batch that go forward at once, each taking its own direction in a "
+                   "backward pass (memory x copies); 1 is the per-output autograd loop")
+               .at_least(1),
+           integer("images_per_pass", 0,
+                   "fewer copies when the batch is large: only as many as fill a pass with this many images; 0: 16 "
+                   "where the network convolves, 256 where it is matrix products alone")
+               .at_least(0)}};
 }
 
 }  // namespace
