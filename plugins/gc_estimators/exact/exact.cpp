@@ -59,11 +59,14 @@ class ExactGc : public gcbench::GcEstimator {
                                std::uint64_t /*seed*/) const override {
     torch::AutoGradMode enable_grad(true);
     const std::int64_t batch = inputs.size(0);
-    // One example through f, with its graph: the embedding's width, and whether f convolves.
-    const auto probe = f(inputs.slice(0, 0, 1).detach().requires_grad_(true));
-    const std::int64_t dimension = probe.size(1);
-    const std::int64_t images_per_pass =
-        images_per_pass_ > 0 ? images_per_pass_ : (reaches_a_convolution(probe) ? kConvolutionImages : kMatrixImages);
+    // One example through f, with its graph: the embedding's width, and whether f
+    // convolves. The graph goes before the batch's forward does.
+    std::int64_t dimension = 0, images_per_pass = images_per_pass_;
+    {
+      const auto probe = f(inputs.slice(0, 0, 1).detach().requires_grad_(true));
+      dimension = probe.size(1);
+      if (images_per_pass == 0) images_per_pass = reaches_a_convolution(probe) ? kConvolutionImages : kMatrixImages;
+    }
     gcbench::BackwardPasses passes(f, inputs, dimension,
                                    gcbench::copies_to_fill(batch, images_per_pass, directions_per_pass_, dimension));
     at::Tensor per_example = at::zeros({batch}, inputs.options().dtype(at::kDouble));
