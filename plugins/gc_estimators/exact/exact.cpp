@@ -63,6 +63,7 @@ class ExactGc : public gcbench::GcEstimator {
     // convolves. The graph goes before the batch's forward does.
     std::int64_t dimension = 0, images_per_pass = images_per_pass_;
     {
+      const torch::AutoGradMode probe_graph(images_per_pass == 0);  // only the rule by the network reads it
       const auto probe = f(inputs.slice(0, 0, 1).detach().requires_grad_(true));
       dimension = probe.size(1);
       if (images_per_pass == 0) images_per_pass = reaches_a_convolution(probe) ? kConvolutionImages : kMatrixImages;

@@ -221,5 +221,6 @@ def gcbench_allocator(folder):
         return named
     return "glibc, tuned in-process (mallopt M_MMAP_MAX=0, M_TRIM_THRESHOLD=1073741824)"
 
+
 if __name__ == "__main__":
     sys.exit(main())
