@@ -2,6 +2,7 @@
 // against plain autograd: one seed, one forward, one gradient.
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/autograd/variable.h>
 #include <catch2/catch.hpp>
 
 #include <vector>
@@ -90,4 +91,14 @@ TEST_CASE("BackwardPasses refuses rows that are not the next seeds', and a pass 
   CHECK(passes.done());
   CHECK_THROWS_WITH(passes.next(at::ones({2, 4}, at::kDouble)), Catch::Contains("after the last seed"));
   CHECK_THROWS_WITH(gcbench::BackwardPasses(embedding.function(), inputs, 0, 1), Catch::Contains("at least one"));
+}
+
+TEST_CASE("BackwardPasses::next_at refuses an edge that is not in f's graph", "[sdk][backward_passes]") {
+  CountedEmbedding embedding;
+  const auto inputs = at::randn({2, 2, 3}, at::kDouble);
+  gcbench::BackwardPasses passes(embedding.function(), inputs, 1, 1);
+  const auto elsewhere = at::randn({2, 4}, at::kDouble).requires_grad_(true);
+  const auto other_graph = elsewhere.tanh();
+  CHECK_THROWS_WITH(passes.next_at(at::ones({2, 4}, at::kDouble), torch::autograd::impl::gradient_edge(other_graph)),
+                    Catch::Contains("not on the way from f's outputs"));
 }

@@ -13,6 +13,7 @@
 
 #include "conformance/checks.hpp"
 #include "gcbench/sdk/architecture.hpp"
+#include "gcbench/sdk/autograd_graph.hpp"
 #include "measure/frozen_parameters.hpp"
 #include "train/checkpoint.hpp"
 
@@ -75,20 +76,12 @@ bool every_module_in(const Network& network, bool training) {
 // differentiated: every parameter the forward pass used, registered or not
 // (buffers and constants do not require grad, so they are not among them).
 std::vector<at::Tensor> parameters_used(const at::Tensor& output) {
-  // Raw pointers: the graph lives as long as `output`, and its edges are shared_ptr
-  // in LibTorch 1.13 but intrusive_ptr in 2.x.
   std::vector<at::Tensor> leaves;
-  std::unordered_set<const torch::autograd::Node*> seen;
-  std::vector<torch::autograd::Node*> pending{output.grad_fn().get()};
-  while (!pending.empty()) {
-    auto* node = pending.back();
-    pending.pop_back();
-    if (!node || !seen.insert(node).second) continue;
-    if (const auto* accumulate = dynamic_cast<const torch::autograd::AccumulateGrad*>(node)) {
+  for_each_graph_node(output, [&leaves](const GraphNode& node) {
+    if (const auto* accumulate = dynamic_cast<const torch::autograd::AccumulateGrad*>(node.get())) {
       leaves.push_back(accumulate->variable);
     }
-    for (const auto& edge : node->next_edges()) pending.push_back(edge.function.get());
-  }
+  });
   return leaves;
 }
 

@@ -4,14 +4,16 @@
 // direction, so D directions take ceil(D / c) passes over one graph. With
 // c = 1 this is the per-output autograd loop (one forward, one
 // autograd.grad(retain_graph) per output coordinate).
+// Where the input enters f through one matrix product h = flatten(x) A (a fully
+// connected first layer), each pass stops at h and the squared norm is taken
+// through A^T A (gcbench/sdk/input_product.hpp), when that is fewer operations.
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/grad_mode.h>
 #include <gcbench/plugin.hpp>
 
+#include <optional>
 #include <string>
-#include <unordered_set>
-#include <vector>
 
 namespace {
 
@@ -19,19 +21,11 @@ namespace {
 // backward node's name says so (ConvolutionBackward0, and the older or
 // backend-specific SlowConv2DBackward0, CudnnConvolutionBackward0, ...).
 bool reaches_a_convolution(const at::Tensor& output) {
-  std::vector<torch::autograd::Node*> pending;
-  std::unordered_set<torch::autograd::Node*> seen;
-  if (output.grad_fn()) pending.push_back(output.grad_fn().get());
-  while (!pending.empty()) {
-    torch::autograd::Node* node = pending.back();
-    pending.pop_back();
-    if (!seen.insert(node).second) continue;
-    if (node->name().find("Conv") != std::string::npos) return true;
-    for (const auto& edge : node->next_edges()) {
-      if (edge.function) pending.push_back(edge.function.get());
-    }
-  }
-  return false;
+  bool convolves = false;
+  gcbench::for_each_graph_node(output, [&convolves](const gcbench::GraphNode& node) {
+    if (node->name().find("Conv") != std::string::npos) convolves = true;
+  });
+  return convolves;
 }
 
 // Replication buys nothing in arithmetic: each direction costs one backward
@@ -53,7 +47,8 @@ class ExactGc : public gcbench::GcEstimator {
  public:
   explicit ExactGc(const gcbench::Options& options)
       : directions_per_pass_(options.get<std::int64_t>("directions_per_pass")),
-        images_per_pass_(options.get<std::int64_t>("images_per_pass")) {}
+        images_per_pass_(options.get<std::int64_t>("images_per_pass")),
+        through_input_product_(options.get<bool>("through_input_product")) {}
 
   gcbench::GcEstimate estimate(const gcbench::EmbeddingFunction& f, const at::Tensor& inputs,
                                std::uint64_t /*seed*/) const override {
@@ -70,14 +65,25 @@ class ExactGc : public gcbench::GcEstimator {
     }
     gcbench::BackwardPasses passes(f, inputs, dimension,
                                    gcbench::copies_to_fill(batch, images_per_pass, directions_per_pass_, dimension));
+    std::optional<gcbench::InputProduct> product;
+    if (through_input_product_) product = gcbench::InputProduct::find(passes.outputs(), passes.inputs());
+    if (product && !product->pays(batch * dimension)) product.reset();
+    const at::Tensor gram = product ? product->gram() : at::Tensor();
     at::Tensor per_example = at::zeros({batch}, inputs.options().dtype(at::kDouble));
     while (!passes.done()) {
       const std::int64_t first = passes.seeds_taken(), count = passes.next_count();
       // Copy j of the batch takes direction first + j.
       const auto directions = at::arange(first, first + count, inputs.options().dtype(at::kLong)).repeat_interleave(batch);
-      const auto grad = passes.next(at::one_hot(directions, dimension).to(passes.outputs().options()));
+      const auto seeds = at::one_hot(directions, dimension).to(passes.outputs().options());
       // Squares in the gradient's precision, summed in double: no double copy of each gradient.
-      per_example += at::sum(grad.square().flatten(1), {1}, /*keepdim=*/false, at::kDouble).view({count, batch}).sum(0);
+      at::Tensor squares;
+      if (product) {
+        const auto grad = passes.next_at(seeds, product->output_edge());  // dL/dh, [rows, width]
+        squares = grad.mm(gram).mul_(grad);
+      } else {
+        squares = passes.next(seeds).square().flatten(1);
+      }
+      per_example += at::sum(squares, {1}, /*keepdim=*/false, at::kDouble).view({count, batch}).sum(0);
     }
     gcbench::GcEstimate estimate;
     estimate.backward_passes = passes.passes_taken();
@@ -91,16 +97,18 @@ class ExactGc : public gcbench::GcEstimator {
   static constexpr std::int64_t kConvolutionImages = 16, kMatrixImages = 256;
   std::int64_t directions_per_pass_;
   std::int64_t images_per_pass_;  // 0: by the network
+  bool through_input_product_;
 };
 
 gcbench::PluginInfo exact_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::gc_estimator,
           "exact",
-          "1.2.0",
+          "1.3.0",
           "exact GC: every output direction's input gradient, one or several directions per backward pass",
-          // 1.1 added images_per_pass, 1.2 its default by the network; values agree with 1.0's to float
-          // rounding (tests/gc_estimators_test.cpp), so a run at the defaults keeps its id.
+          // 1.1 added images_per_pass, 1.2 its default by the network, 1.3 through_input_product; values
+          // agree with 1.0's to float rounding (tests/gc_estimators_test.cpp), so a run at the defaults keeps
+          // its id.
           {integer("directions_per_pass", 4,
                    "the most copies of the batch that go forward at once, each taking its own direction in a "
                    "backward pass (memory x copies); 1 is the per-output autograd loop")
@@ -108,7 +116,11 @@ gcbench::PluginInfo exact_info() {
            integer("images_per_pass", 0,
                    "fewer copies when the batch is large: only as many as fill a pass with this many images; 0: 16 "
                    "where the network convolves, 256 where it is matrix products alone")
-               .at_least(0)}};
+               .at_least(0),
+           boolean("through_input_product", true,
+                   "where the input enters through one matrix product (a fully connected first layer), stop each "
+                   "backward pass at its output and take the norm through the product's Gram matrix, when that is "
+                   "fewer operations; false: input gradients always")}};
 }
 
 }  // namespace

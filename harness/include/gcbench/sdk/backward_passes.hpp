@@ -14,6 +14,7 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <torch/csrc/autograd/edge.h>
 
 #include <cstdint>
 
@@ -36,6 +37,8 @@ class BackwardPasses {
 
   // f's outputs, [copies * batch, D]; copy j is rows j * batch onwards.
   const at::Tensor& outputs() const { return outputs_; }
+  // The replicated inputs that went forward, the leaf gradients are taken for.
+  const at::Tensor& inputs() const { return inputs_; }
   std::int64_t copies() const { return copies_; }
   std::int64_t seeds_taken() const { return taken_; }
   // The seeds the next pass takes: min(copies, seeds left).
@@ -48,8 +51,14 @@ class BackwardPasses {
   // Returns their input gradients, [count * batch, ...input]. The last pass
   // frees the graph (unless create_graph).
   at::Tensor next(const at::Tensor& rows);
+  // The same pass, stopped where `at` receives its gradient (an edge inside
+  // f's graph, such as InputProduct::output_edge()): returns that gradient.
+  at::Tensor next_at(const at::Tensor& rows, const torch::autograd::Edge& at);
 
  private:
+  at::Tensor padded(const at::Tensor& rows) const;                       // the seeds of a pass, copies past them zero
+  at::Tensor finished_pass(const at::Tensor& grad, std::int64_t count);  // counts the pass, drops the padding
+
   at::Tensor inputs_, outputs_;
   std::int64_t batch_, seeds_, copies_;
   bool create_graph_;
