@@ -68,7 +68,9 @@ at::Tensor BackwardPasses::next_at(const at::Tensor& rows, const torch::autograd
                                                                               {seed_rows}, keep_graph, create_graph_,
                                                                               /*accumulate_grad=*/false, {at});
   if (captured.empty() || !captured[0].defined()) {
-    throw std::invalid_argument("BackwardPasses::next_at: the edge given is not on the way from f's outputs to its input");
+    throw std::invalid_argument(
+        "BackwardPasses::next_at: the edge given is not on the way from f's outputs to its input; pass an edge of "
+        "this pass's graph, such as InputProduct::find(passes.outputs(), passes.inputs())->output_edge()");
   }
   return finished_pass(captured[0], count);
 }
