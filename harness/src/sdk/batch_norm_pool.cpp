@@ -2,15 +2,14 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Dispatch.h>
-#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
-#include <torch/csrc/autograd/grad_mode.h>  // NoGradGuard
+#include <torch/csrc/autograd/grad_mode.h>  // GradMode
 
-#include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "batch_norm_pool_kernels.hpp"
+#include "batch_norm_training.hpp"
 #include "gcbench/sdk/max_pool.hpp"
 #include "pool_windows.hpp"
 
@@ -30,46 +29,18 @@ struct Forward {
 Forward normalise_pool_relu(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, at::Tensor& running_mean,
                             at::Tensor& running_var, double momentum, double eps) {
   const bool channels_last = is_channels_last(x);
-  const std::int64_t channels = x.size(1);
-  const double count = static_cast<double>(x.numel() / channels);
   const auto s = channels_last ? batch_norm_pool::statistics_of_channels_last(x) : batch_norm_pool::statistics_of_planes(x);
-  Forward f;
-  f.mean = at::empty({channels}, x.options());
-  f.invstd = at::empty({channels}, x.options());
-  auto scale = at::empty({channels}, x.options()), offset = at::empty({channels}, x.options());
-  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "gcbench::batch_norm_max_pool_relu", [&] {
-    const auto gamma = weight.contiguous(), beta = bias.contiguous();
-    const auto* g = gamma.data_ptr<scalar_t>();
-    const auto* b = beta.data_ptr<scalar_t>();
-    auto* saved_mean = f.mean.data_ptr<scalar_t>();
-    auto* saved_invstd = f.invstd.data_ptr<scalar_t>();
-    auto* scales = scale.data_ptr<scalar_t>();
-    auto* offsets = offset.data_ptr<scalar_t>();
-    for (std::int64_t c = 0; c < channels; ++c) {
-      const double invstd = 1.0 / std::sqrt(s.squared_deviations[c] / count + eps);
-      saved_mean[c] = static_cast<scalar_t>(s.mean[c]);
-      saved_invstd[c] = static_cast<scalar_t>(invstd);
-      scales[c] = static_cast<scalar_t>(invstd * static_cast<double>(g[c]));
-      offsets[c] = static_cast<scalar_t>(static_cast<double>(b[c]) - s.mean[c] * static_cast<double>(scales[c]));
-    }
-  });
+  const auto n = batch_norm_training::normalise(s, x, weight, bias, running_mean, running_var, momentum, eps);
+  Forward f{{}, {}, n.mean, n.invstd};
   const auto layout = channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
-  const std::vector<std::int64_t> pooled = {x.size(0), channels, x.size(2) / kWindow, x.size(3) / kWindow};
+  const std::vector<std::int64_t> pooled = {x.size(0), x.size(1), x.size(2) / kWindow, x.size(3) / kWindow};
   f.output = at::empty(pooled, x.options().memory_format(layout));
   f.winners = at::empty(pooled, x.options().dtype(channels_last ? at::kByte : at::kLong).memory_format(layout));
   if (channels_last) {
-    batch_norm_pool::pool_channels_last(x, scale, offset, f.output, f.winners);
+    batch_norm_pool::pool_channels_last(x, n.scale, n.offset, f.output, f.winners);
   } else {
-    batch_norm_pool::pool_planes(x, scale, offset, f.output, f.winners);
+    batch_norm_pool::pool_planes(x, n.scale, n.offset, f.output, f.winners);
   }
-  // As BatchNorm2d's own forward: the unbiased variance goes into the running one
-  // (fusable() asks for planes of at least 2x2, so a channel has more than one value).
-  torch::NoGradGuard no_grad;
-  const auto options = running_mean.options().dtype(at::kDouble);
-  const auto batch_mean = at::tensor(s.mean, options);
-  const auto batch_var = at::tensor(s.squared_deviations, options) / (count - 1);
-  running_mean.mul_(1.0 - momentum).add_(batch_mean.to(running_mean.scalar_type()), momentum);
-  running_var.mul_(1.0 - momentum).add_(batch_var.to(running_var.scalar_type()), momentum);
   return f;
 }
 
@@ -114,25 +85,18 @@ class BatchNormPoolReluFunction : public torch::autograd::Function<BatchNormPool
   }
 };
 
+// Planes of at least 2x2, so that each has a window.
 bool fusable(const at::Tensor& x, const torch::nn::BatchNorm2d& norm) {
-  const auto& o = norm->options;
-  return norm->is_training() && o.track_running_stats() && o.affine() && x.device().is_cpu() && x.dim() == 4 &&
-         (x.scalar_type() == at::kFloat || x.scalar_type() == at::kDouble) &&
-         (x.is_contiguous() || x.is_contiguous(at::MemoryFormat::ChannelsLast)) && x.size(0) > 0 &&
-         x.size(1) == norm->weight.numel() && x.size(2) >= kWindow && x.size(3) >= kWindow &&
-         norm->weight.scalar_type() == x.scalar_type() && norm->running_mean.is_contiguous() && norm->running_var.is_contiguous();
+  return batch_norm_training::fusable(x, norm) && (x.is_contiguous() || x.is_contiguous(at::MemoryFormat::ChannelsLast)) &&
+         x.size(2) >= kWindow && x.size(3) >= kWindow;
 }
 
 }  // namespace
 
 at::Tensor batch_norm_max_pool_relu(const at::Tensor& x, torch::nn::BatchNorm2d& norm) {
   if (!fusable(x, norm)) return max_pool_2x2(norm->forward(x)).relu_();
-  {
-    torch::NoGradGuard no_grad;
-    norm->num_batches_tracked += 1;  // as BatchNorm2d's forward counts
-  }
+  const double momentum = batch_norm_training::count_batch(norm);
   const auto& o = norm->options;
-  const double momentum = o.momentum() ? *o.momentum() : 1.0 / norm->num_batches_tracked.item<double>();
   return BatchNormPoolReluFunction::apply(x, norm->weight, norm->bias, norm->running_mean, norm->running_var, momentum, o.eps());
 }
 

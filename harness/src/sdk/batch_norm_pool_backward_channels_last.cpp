@@ -10,7 +10,6 @@
 //     s (g - mean(g)) + a (x - mean), with g the pooled gradient at its
 //     winner and 0 elsewhere.
 #include <ATen/Dispatch.h>
-#include <ATen/Parallel.h>
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/empty.h>
 #include <ATen/ops/empty_like.h>
@@ -20,6 +19,8 @@
 #include <vector>
 
 #include "batch_norm_pool_kernels.hpp"
+#include "batch_norm_training.hpp"
+#include "parallel_kernels.hpp"
 #include "pool_windows.hpp"
 
 namespace gcbench::batch_norm_pool {
@@ -67,28 +68,16 @@ GCBENCH_VECTOR_CLONES void winner_sums(const BackwardData<T>& d, const Geometry&
         const T g = gradient[i];
         passed[i] = output[i] > T(0) ? g : T(0);
       }
-      const double* __restrict mean = d.mean + block;
-      double* __restrict block_sums = sums + block;
-      double* __restrict block_products = products + block;
-      for (std::int64_t i = 0; i < count; ++i) {
-        const double g = static_cast<double>(passed[i]);
-        block_sums[i] += g;
-        block_products[i] += g * (static_cast<double>(winners[i]) - mean[i]);
-      }
+      batch_norm_training::add_gradient_sums(passed, winners, d.mean + block, count, sums + block, products + block);
     }
   }
 }
 
-// Per channel, in x's type: dx = scale (g - gradient_mean) + slope (x - mean).
-template <typename T>
-struct InputGradient {
-  std::vector<T> scale, gradient_mean, slope, mean;
-};
-
 // Pass 2 on input rows [begin, end) of the batch (row r: image r / height, row r % height).
 template <typename T>
-GCBENCH_VECTOR_CLONES void input_gradient_rows(const BackwardData<T>& d, const Geometry& s, const InputGradient<T>& k, T* dx,
-                                               std::int64_t begin, std::int64_t end) {
+GCBENCH_VECTOR_CLONES void input_gradient_rows(const BackwardData<T>& d, const Geometry& s,
+                                               const batch_norm_training::InputGradient<T>& k, T* dx, std::int64_t begin,
+                                               std::int64_t end) {
   const T* scale = k.scale.data();
   const T* gradient_mean = k.gradient_mean.data();
   const T* slope = k.slope.data();
@@ -143,17 +132,8 @@ Gradients backward(const at::Tensor& gradient, const at::Tensor& x, const at::Te
   g.bias = at::empty({channels}, weight.options());
   auto* dweight = g.weight.data_ptr<T>();
   auto* dbias = g.bias.data_ptr<T>();
-  const double count = static_cast<double>(x.numel() / channels);
-  InputGradient<T> k{std::vector<T>(channels), std::vector<T>(channels), std::vector<T>(channels), std::vector<T>(channels)};
-  for (std::int64_t c = 0; c < channels; ++c) {
-    const double scale = gamma[c] * invstd[c];
-    dweight[c] = static_cast<T>(products[c] * invstd[c]);
-    dbias[c] = static_cast<T>(sums[c]);
-    k.scale[c] = static_cast<T>(scale);
-    k.gradient_mean[c] = static_cast<T>(sums[c] / count);
-    k.slope[c] = static_cast<T>(-scale * invstd[c] * invstd[c] * products[c] / count);
-    k.mean[c] = static_cast<T>(mean[c]);
-  }
+  const double count = static_cast<double>(x.numel()) / static_cast<double>(channels);  // exact: numel is N H W C
+  const auto k = batch_norm_training::backward_coefficients<T>(sums, products, gamma, mean, invstd, count, dweight, dbias);
   g.input = at::empty_like(x, x.options().memory_format(at::MemoryFormat::ChannelsLast));
   T* dx = g.input.data_ptr<T>();
   const auto row_grain = std::max<std::int64_t>(1, pool_windows::kValuesPerTask / (s.width * channels));

@@ -2,12 +2,12 @@
 // pixel's channels are adjacent, so both passes vectorise across channels.
 #include <ATen/ATen.h>
 #include <ATen/Dispatch.h>
-#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <cstdint>
 
 #include "batch_norm_pool_kernels.hpp"
+#include "parallel_kernels.hpp"
 #include "pool_windows.hpp"
 
 namespace gcbench::batch_norm_pool {

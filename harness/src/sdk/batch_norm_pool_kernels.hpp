@@ -3,7 +3,6 @@
 // batch_norm_pool_channels_last.cpp (NHWC). batch_norm_pool.cpp chooses.
 #pragma once
 
-#include <ATen/Parallel.h>
 #include <ATen/core/Tensor.h>
 
 #include <algorithm>
@@ -11,12 +10,13 @@
 #include <utility>
 #include <vector>
 
+#include "parallel_kernels.hpp"
 #include "pool_windows.hpp"
 
 // The hot loops built for each x86-64 vector width, chosen at load time: the
 // SDK builds for baseline x86-64 (SSE2). Built with -ffp-contract=off, so that
 // each width computes the same roundings as the others.
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)  // clang (clang-tidy) clones no templates
 #define GCBENCH_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define GCBENCH_VECTOR_CLONES

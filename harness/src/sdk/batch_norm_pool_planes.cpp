@@ -1,13 +1,13 @@
 // The fused batch norm, max-pool and ReLU on contiguous (NCHW) batches: a
 // channel's values are N planes apart.
 #include <ATen/Dispatch.h>
-#include <ATen/Parallel.h>
 #include <ATen/core/Tensor.h>
 
 #include <algorithm>
 #include <cstdint>
 
 #include "batch_norm_pool_kernels.hpp"
+#include "parallel_kernels.hpp"
 #include "pool_windows.hpp"
 
 namespace gcbench::batch_norm_pool {

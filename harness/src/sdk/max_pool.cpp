@@ -2,9 +2,9 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Dispatch.h>
-#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include "parallel_kernels.hpp"
 #include "pool_windows.hpp"
 
 #include <cstdint>

@@ -11,12 +11,18 @@
 #include <stdexcept>
 #include <utility>
 
+// at::parallel_for splits the update across threads only where this file is
+// compiled with OpenMP (LibTorch's OpenMP builds; sdk/parallel_kernels.hpp).
+#if AT_PARALLEL_OPENMP && !defined(_OPENMP)
+#error "compile with OpenMP (link OpenMP::OpenMP_CXX): without it at::parallel_for runs on one thread in this LibTorch"
+#endif
+
 // The update loop built for AVX-512, for AVX2 with FMA, and for baseline x86-64,
 // chosen at load time (the harness builds for baseline x86-64). Every clone
 // rounds alike: this file builds with -ffp-contract=off, and the one fused
 // multiply-add ATen makes is written out as std::fma, which is exact everywhere
 // (a call into libm on a CPU without FMA).
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)  // clang (clang-tidy) clones no templates
 #define GCBENCH_UPDATE_CLONES __attribute__((target_clones("avx512f", "arch=haswell", "default")))
 #else
 #define GCBENCH_UPDATE_CLONES

@@ -25,21 +25,36 @@ class ResidualBlockImpl : public nn::Module {
     register_module("body", nn::Sequential(convs[0], norms[0], nn::LeakyReLU(leaky()), convs[1], norms[1], nn::LeakyReLU(leaky()),
                                            convs[2], norms[2]));
     register_module("shortcut", nn::Sequential(convs[3], norms[3]));
-    for (int i = 0; i < 4; ++i) layers_.emplace_back(convs[i], norms[i]);
+    for (int i = 0; i < 4; ++i) {
+      layers_.emplace_back(convs[i], norms[i]);
+      norms_.push_back(norms[i]);
+    }
   }
 
+  // In training each batch norm runs with its leaky ReLU (and the sum before
+  // it) as one operation (sdk/batch_norm_relu.hpp); in evaluation each is
+  // folded into its convolution.
   at::Tensor forward(const at::Tensor& x) {
-    auto y = at::leaky_relu(layers_[0](x), 0.1);
-    y = layers_[2](at::leaky_relu(layers_[1](y), 0.1));
-    y = at::leaky_relu(y + layers_[3](x), 0.1);
+    at::Tensor y;
+    if (is_training()) {
+      y = gcbench::batch_norm_relu(layers_[0].convolution(x), norms_[0], kSlope);
+      y = gcbench::batch_norm_relu(layers_[1].convolution(y), norms_[1], kSlope);
+      y = gcbench::batch_norm_add_relu(layers_[2].convolution(y), norms_[2], layers_[3](x), kSlope);
+    } else {
+      y = at::leaky_relu(layers_[0](x), kSlope);
+      y = layers_[2](at::leaky_relu(layers_[1](y), kSlope));
+      y = at::leaky_relu(y + layers_[3](x), kSlope);
+    }
     return pool_ ? gcbench::max_pool_2x2(y) : y;  // at::max_pool2d(y, 2)'s results, faster
   }
 
  private:
-  static nn::LeakyReLUOptions leaky() { return nn::LeakyReLUOptions().negative_slope(0.1); }
+  static constexpr double kSlope = 0.1;
+  static nn::LeakyReLUOptions leaky() { return nn::LeakyReLUOptions().negative_slope(kSlope); }
   // The body's three convolutions and the shortcut's, each with its batch norm,
   // folded in evaluation (sdk/conv_batch_norm.hpp).
   std::vector<gcbench::ConvBatchNorm> layers_;
+  std::vector<nn::BatchNorm2d> norms_;  // layers_[i]'s
   bool pool_;
 };
 TORCH_MODULE(ResidualBlock);
@@ -89,7 +104,9 @@ gcbench::PluginInfo resnet12_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::architecture,
           "resnet12",
-          "1.3.0",
+          // 1.4.0: batch norm and its ReLU (and the residual's sum) as one operation in training (sdk/batch_norm_relu.hpp),
+          // the same function to float rounding.
+          "1.4.0",
           "few-shot ResNet-12 (RFS, LibFewShot): blocks of 64-160-320-640 channels, 640-d embedding",
           {integer_list("widths", {64, 160, 320, 640}, "channels of the four residual blocks").at_least(1)}};
 }

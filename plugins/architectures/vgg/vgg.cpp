@@ -70,7 +70,7 @@ class VggEmbedding : public gcbench::EmbeddingNet {
     for (std::size_t layer = 0; layer < layers_.size(); ++layer) {
       if (is_training()) {
         x = layers_[layer].convolution(x);
-        x = pooled_[layer] ? gcbench::batch_norm_max_pool_relu(x, norms_[layer]) : norms_[layer]->forward(x).relu_();
+        x = pooled_[layer] ? gcbench::batch_norm_max_pool_relu(x, norms_[layer]) : gcbench::batch_norm_relu(x, norms_[layer]);
       } else {  // batch norm folded into the convolution (sdk/conv_batch_norm.hpp)
         x = layers_[layer](x);
         x = (pooled_[layer] ? gcbench::max_pool_2x2(x) : x).relu_();
@@ -109,7 +109,9 @@ gcbench::PluginInfo vgg_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::architecture,
           "vgg" + std::to_string(GCBENCH_VGG_DEPTH),
-          "1.3.0",
+          // 1.4.0: batch norm and its ReLU as one operation in training (sdk/batch_norm_relu.hpp),
+          // the same function to float rounding.
+          "1.4.0",
           "CIFAR-style VGG-" + std::to_string(GCBENCH_VGG_DEPTH) + " with batch norm; global average pool to a 512-d embedding",
           {real("width_multiplier", 1.0, "scales every layer's channels (1: 64 .. 512)").at_least(0.01),
            integer("embedding_dim", 0, "a linear map to this size after the pool (0: none, 512 x width)").at_least(0)}};
