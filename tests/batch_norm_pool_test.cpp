@@ -9,30 +9,14 @@
 
 #include "gcbench/sdk/batch_norm_pool.hpp"
 #include "gcbench/sdk/max_pool.hpp"
+#include "support/twin_batch_norms.hpp"
+
+using gcbench::testing::close;
+using gcbench::testing::twin_batch_norms;
 
 namespace {
 
 at::Tensor apart(const at::Tensor& x, torch::nn::BatchNorm2d& norm) { return at::max_pool2d(norm->forward(x), {2, 2}).relu(); }
-
-// Two batch norms with the same (non-trivial) weights and running statistics.
-std::pair<torch::nn::BatchNorm2d, torch::nn::BatchNorm2d> twin_norms(std::int64_t channels, torch::nn::BatchNorm2dOptions options,
-                                                                     at::ScalarType type = at::kFloat) {
-  torch::nn::BatchNorm2d fused(options), separate(options);
-  fused->to(type);
-  separate->to(type);
-  torch::NoGradGuard no_grad;
-  for (auto* norm : {&fused, &separate}) {
-    (*norm)->weight.copy_(at::linspace(0.5, 1.5, channels));
-    (*norm)->bias.copy_(at::linspace(-0.3, 0.3, channels));
-    (*norm)->running_mean.fill_(0.2);
-    (*norm)->running_var.fill_(2.0);
-  }
-  return {fused, separate};
-}
-
-bool close(const at::Tensor& a, const at::Tensor& b, double relative = 1e-5, double absolute = 1e-6) {
-  return a.sizes() == b.sizes() && at::allclose(a, b, relative, absolute);
-}
 
 }  // namespace
 
@@ -40,7 +24,7 @@ TEST_CASE("Fused batch norm, max-pool and ReLU give the three apart's outputs an
   at::manual_seed(5);
   // absolute: a float's rounding of x, times |mean| / std, survives normalising (in either).
   const auto check = [](const at::Tensor& x, torch::nn::BatchNorm2dOptions options, double absolute = 1e-6) {
-    auto [fused, separate] = twin_norms(x.size(1), options, x.scalar_type());
+    auto [fused, separate] = twin_batch_norms(options, x.scalar_type());
     for (int call = 0; call < 3; ++call) {  // the running statistics move three times
       const auto ours = gcbench::batch_norm_max_pool_relu(x + call, fused);
       // The three apart in contiguous memory, whatever x's layout: LibTorch's
@@ -98,7 +82,7 @@ TEST_CASE("Fused batch norm, max-pool and ReLU send back the three apart's gradi
   const auto channels = shape[1];
   const auto input = at::randn(shape, at::TensorOptions(type)).add(shift).contiguous(layout);
   const auto upstream = at::randn({shape[0], channels, shape[2] / 2, shape[3] / 2}, at::TensorOptions(type));
-  auto [fused, separate] = twin_norms(channels, torch::nn::BatchNorm2dOptions(channels), type);
+  auto [fused, separate] = twin_batch_norms(torch::nn::BatchNorm2dOptions(channels), type);
   const auto gradients = [&](torch::nn::BatchNorm2d& norm, bool fuse) {
     const auto x = (fuse ? input.clone() : input.contiguous()).requires_grad_(true);  // the three apart: see above
     const auto y = fuse ? gcbench::batch_norm_max_pool_relu(x, norm) : apart(x, norm);
@@ -116,7 +100,7 @@ TEST_CASE("The fused backward's gradients repeat to the bit whatever the thread 
   const auto gradients_at = [&](int threads) {
     const int before = at::get_num_threads();
     at::set_num_threads(threads);
-    auto norm = twin_norms(16, torch::nn::BatchNorm2dOptions(16)).first;
+    auto norm = twin_batch_norms(torch::nn::BatchNorm2dOptions(16)).first;
     const auto x = input.clone().requires_grad_(true);
     auto g = torch::autograd::grad({gcbench::batch_norm_max_pool_relu(x, norm)}, {x, norm->weight, norm->bias}, {upstream});
     at::set_num_threads(before);
@@ -135,7 +119,7 @@ TEST_CASE("A GC penalty's double backward through the fused operation is the thr
   const auto penalty_gradients = [&](bool fuse) {
     at::manual_seed(8);
     torch::nn::Conv2d conv(torch::nn::Conv2dOptions(3, 4, 3).padding(1));
-    auto norm = twin_norms(4, torch::nn::BatchNorm2dOptions(4)).first;
+    auto norm = twin_batch_norms(torch::nn::BatchNorm2dOptions(4)).first;
     const auto x = (fuse ? input.clone() : input.contiguous()).requires_grad_(true);
     const auto features = conv->forward(x);
     REQUIRE(features.is_contiguous(x.suggest_memory_format()));  // so the fused path is the one for that layout
@@ -154,7 +138,7 @@ TEST_CASE("A GC penalty's double backward through the fused operation is the thr
 TEST_CASE("Where fusing does not apply, the fused operation is the three apart, bit for bit", "[batch_norm_pool]") {
   at::manual_seed(9);
   const auto x = at::randn({4, 3, 8, 8});
-  auto [fused, separate] = twin_norms(3, torch::nn::BatchNorm2dOptions(3));
+  auto [fused, separate] = twin_batch_norms(torch::nn::BatchNorm2dOptions(3));
   SECTION("evaluation mode: the running statistics") {
     fused->eval();
     separate->eval();

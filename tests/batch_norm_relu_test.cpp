@@ -11,6 +11,10 @@
 #include <vector>
 
 #include "gcbench/sdk/batch_norm_relu.hpp"
+#include "support/twin_batch_norms.hpp"
+
+using gcbench::testing::close;
+using gcbench::testing::twin_batch_norms;
 
 namespace {
 
@@ -29,27 +33,6 @@ at::Tensor apart(const at::Tensor& x, torch::nn::BatchNorm2d& norm, const at::Te
 
 at::Tensor fused(const at::Tensor& x, torch::nn::BatchNorm2d& norm, const at::Tensor& residual, double slope) {
   return residual.defined() ? gcbench::batch_norm_add_relu(x, norm, residual, slope) : gcbench::batch_norm_relu(x, norm, slope);
-}
-
-// Two batch norms with the same (non-trivial) weights and running statistics.
-std::pair<torch::nn::BatchNorm2d, torch::nn::BatchNorm2d> twin_norms(const torch::nn::BatchNorm2dOptions& options,
-                                                                     at::ScalarType type = at::kFloat) {
-  const std::int64_t channels = options.num_features();
-  torch::nn::BatchNorm2d ours(options), theirs(options);
-  ours->to(type);
-  theirs->to(type);
-  torch::NoGradGuard no_grad;
-  for (auto* norm : {&ours, &theirs}) {
-    (*norm)->weight.copy_(at::linspace(0.5, 1.5, channels));
-    (*norm)->bias.copy_(at::linspace(-0.3, 0.3, channels));
-    (*norm)->running_mean.fill_(0.2);
-    (*norm)->running_var.fill_(2.0);
-  }
-  return {ours, theirs};
-}
-
-bool close(const at::Tensor& a, const at::Tensor& b, double relative = 1e-5, double absolute = 1e-6) {
-  return a.sizes() == b.sizes() && at::allclose(a, b, relative, absolute);
 }
 
 // The variants every case runs: ReLU or leaky ReLU, with a residual or without.
@@ -87,7 +70,7 @@ TEST_CASE("Fused batch norm and ReLU give the operations apart's outputs and run
   const auto residual = v.residual ? last(at::randn(shape, at::TensorOptions(type))) : at::Tensor();
   auto options = torch::nn::BatchNorm2dOptions(shape[1]);
   if (cumulative) options.momentum(c10::nullopt);
-  auto [ours, theirs] = twin_norms(options, type);
+  auto [ours, theirs] = twin_batch_norms(options, type);
   for (int call = 0; call < 3; ++call) {  // the running statistics move three times
     const auto y = fused(x + call, ours, residual, v.slope);
     CHECK(close(y, apart(x + call, theirs, residual, v.slope), 1e-5, absolute));
@@ -112,7 +95,7 @@ TEST_CASE("Fused batch norm and ReLU send back the operations apart's gradients"
   const auto input = last(at::randn(shape, at::TensorOptions(type)).add(shift));
   const auto added = last(at::randn(shape, at::TensorOptions(type)));
   const auto upstream = at::randn(shape, at::TensorOptions(type));  // contiguous: the fused backward takes any layout
-  auto [ours, theirs] = twin_norms(torch::nn::BatchNorm2dOptions(shape[1]), type);
+  auto [ours, theirs] = twin_batch_norms(torch::nn::BatchNorm2dOptions(shape[1]), type);
   const auto gradients = [&](torch::nn::BatchNorm2d& norm, bool fuse) {
     const auto x = input.clone().requires_grad_(true);
     const auto residual = v.residual ? added.clone().requires_grad_(true) : at::Tensor();
@@ -134,7 +117,7 @@ TEST_CASE("The fused batch norm and ReLU repeat to the bit whatever the thread c
   const auto run_with = [&](int threads) {
     const int before = at::get_num_threads();
     at::set_num_threads(threads);
-    auto norm = twin_norms(torch::nn::BatchNorm2dOptions(16)).first;
+    auto norm = twin_batch_norms(torch::nn::BatchNorm2dOptions(16)).first;
     const auto x = input.clone().requires_grad_(true), residual = added.clone().requires_grad_(true);
     const auto y = gcbench::batch_norm_add_relu(x, norm, residual);
     auto results = torch::autograd::grad({y}, {x, norm->weight, norm->bias, residual}, {upstream});
@@ -156,7 +139,7 @@ TEST_CASE("A GC penalty's double backward through fused batch norm and ReLU is t
   const auto penalty_gradients = [&](bool fuse) {
     at::manual_seed(8);
     torch::nn::Conv2d conv(torch::nn::Conv2dOptions(3, 4, 3).padding(1));
-    auto norm = twin_norms(torch::nn::BatchNorm2dOptions(4)).first;
+    auto norm = twin_batch_norms(torch::nn::BatchNorm2dOptions(4)).first;
     const auto x = input.clone().requires_grad_(true);
     const auto residual = v.residual ? added.clone().requires_grad_(true) : at::Tensor();
     const auto features = conv->forward(x);
@@ -181,7 +164,7 @@ TEST_CASE("Where fusing does not apply, fused batch norm and ReLU are the operat
   const auto v = variant();
   auto x = last(at::randn({4, 3, 8, 8}));
   const auto residual = v.residual ? at::randn({4, 3, 8, 8}) : at::Tensor();
-  auto [ours, theirs] = twin_norms(torch::nn::BatchNorm2dOptions(3));
+  auto [ours, theirs] = twin_batch_norms(torch::nn::BatchNorm2dOptions(3));
   const auto exactly_apart = [&](const at::Tensor& input) {
     auto y = theirs->forward(input);
     if (residual.defined()) y = y + residual;
@@ -205,7 +188,7 @@ TEST_CASE("Where fusing does not apply, fused batch norm and ReLU are the operat
 }
 
 TEST_CASE("Fused batch norm and ReLU refuse a negative slope and a missing residual", "[batch_norm_relu]") {
-  auto norm = twin_norms(torch::nn::BatchNorm2dOptions(3)).first;
+  auto norm = twin_batch_norms(torch::nn::BatchNorm2dOptions(3)).first;
   const auto x = last(at::randn({4, 3, 8, 8}));
   CHECK_THROWS_WITH(gcbench::batch_norm_relu(x, norm, -0.1), Catch::Contains("negative_slope is -0.1"));
   CHECK_THROWS_WITH(gcbench::batch_norm_add_relu(x, norm, at::Tensor()), Catch::Contains("residual is an undefined tensor"));
