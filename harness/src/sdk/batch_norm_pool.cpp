@@ -16,11 +16,10 @@
 namespace gcbench {
 namespace {
 
+using batch_norm_training::is_channels_last;
 using pool_windows::kWindow;
 using torch::autograd::AutogradContext;
 using torch::autograd::tensor_list;
-
-bool is_channels_last(const at::Tensor& x) { return !x.is_contiguous() && x.is_contiguous(at::MemoryFormat::ChannelsLast); }
 
 struct Forward {
   at::Tensor output, winners, mean, invstd;  // winners: int64 indices on planes, uint8 corners in channels-last

@@ -85,11 +85,8 @@ class BatchNormAddReluFunction : public torch::autograd::Function<BatchNormAddRe
   }
 };
 
-// Channels-last (and not also contiguous: a 1x1 plane is both, and LibTorch
-// then treats it as contiguous).
 bool fusable(const at::Tensor& x, const torch::nn::BatchNorm2d& norm, const at::Tensor& residual) {
-  const bool channels_last = !x.is_contiguous() && x.is_contiguous(kChannelsLast);
-  return channels_last && batch_norm_training::fusable(x, norm) &&
+  return batch_norm_training::is_channels_last(x) && batch_norm_training::fusable(x, norm) &&
          (!residual.defined() ||
           (residual.sizes() == x.sizes() && residual.scalar_type() == x.scalar_type() && residual.device() == x.device()));
 }
@@ -100,10 +97,13 @@ at::Tensor apart(const at::Tensor& x, torch::nn::BatchNorm2d& norm, const at::Te
   return slope == 0.0 ? y.relu_() : at::leaky_relu_(y, slope);
 }
 
-at::Tensor normalise_and_activate(const at::Tensor& x, torch::nn::BatchNorm2d& norm, const at::Tensor& residual, double slope) {
+// caller: the public function's name, for the messages.
+at::Tensor normalise_and_activate(const char* caller, const at::Tensor& x, torch::nn::BatchNorm2d& norm,
+                                  const at::Tensor& residual, double slope) {
   if (!(slope >= 0.0)) {
     std::ostringstream message;
-    message << "gcbench::batch_norm_relu: negative_slope is " << slope << "; give 0 for ReLU or a leaky ReLU's slope (0 or more)";
+    message << "gcbench::" << caller << ": negative_slope is " << slope
+            << "; give 0 for ReLU or a leaky ReLU's slope (0 or more)";
     throw std::invalid_argument(message.str());
   }
   if (!fusable(x, norm, residual)) return apart(x, norm, residual, slope);
@@ -119,13 +119,17 @@ at::Tensor normalise_and_activate(const at::Tensor& x, torch::nn::BatchNorm2d& n
 }  // namespace
 
 at::Tensor batch_norm_relu(const at::Tensor& x, torch::nn::BatchNorm2d& norm, double negative_slope) {
-  return normalise_and_activate(x, norm, at::Tensor(), negative_slope);
+  return normalise_and_activate("batch_norm_relu", x, norm, at::Tensor(), negative_slope);
 }
 
 at::Tensor batch_norm_add_relu(const at::Tensor& x, torch::nn::BatchNorm2d& norm, const at::Tensor& residual,
                                double negative_slope) {
-  if (!residual.defined()) throw std::invalid_argument("gcbench::batch_norm_add_relu: the residual is an undefined tensor");
-  return normalise_and_activate(x, norm, residual, negative_slope);
+  if (!residual.defined()) {
+    throw std::invalid_argument(
+        "gcbench::batch_norm_add_relu: the residual is an undefined tensor; pass the tensor to add (x's sizes), or call "
+        "gcbench::batch_norm_relu where there is none");
+  }
+  return normalise_and_activate("batch_norm_add_relu", x, norm, residual, negative_slope);
 }
 
 }  // namespace gcbench

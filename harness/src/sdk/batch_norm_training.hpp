@@ -13,6 +13,12 @@
 
 namespace gcbench::batch_norm_training {
 
+// Channels-last and not also contiguous (a 1x1 plane is both, and LibTorch
+// then treats it as contiguous): the layout the channels-last kernels take.
+inline bool is_channels_last(const at::Tensor& x) {
+  return !x.is_contiguous() && x.is_contiguous(at::MemoryFormat::ChannelsLast);
+}
+
 // Whether `norm` normalises x with batch statistics in a form the fused
 // kernels take: training mode with running statistics and affine parameters,
 // a 4-d CPU batch of float or double matching the norm's channels and type,
