@@ -249,6 +249,41 @@ TEST_CASE("A plain training step in channels-last memory gives the losses of one
   }
 }
 
+TEST_CASE("The convolutional networks' weights lie channels-last, and train as contiguous weights did, to the bit",
+          "[architectures][channels_last]") {
+  // Only the weights' order in memory differs (sdk/channels_last.hpp): LibTorch copies
+  // contiguous weights into channels-last memory for each convolution, so the kernels
+  // see the same values either way.
+  const std::vector<std::pair<std::string, gcbench::Options>> networks = {
+      {"conv4", options_for(PluginKind::architecture, "conv4", {{"width", std::int64_t{8}}})},
+      {"vgg13", options_for(PluginKind::architecture, "vgg13", {{"width_multiplier", 0.125}})},
+      {"resnet18", options_for(PluginKind::architecture, "resnet18", {{"width", std::int64_t{8}}})},
+      {"resnet12", options_for(PluginKind::architecture, "resnet12", {{"widths", std::vector<std::int64_t>{8, 16, 24, 32}}})}};
+  for (const auto& [name, options] : networks) {
+    DYNAMIC_SECTION(name) {
+      auto twins = twin_networks(name, options, 5);
+      auto& built = twins.first;
+      auto& contiguous = twins.second;
+      std::size_t convolutions = 0;
+      torch::NoGradGuard no_grad;
+      for (auto& p : contiguous.embedding->parameters()) {
+        if (p.dim() != 4) continue;
+        ++convolutions;
+        CHECK(p.is_contiguous(at::MemoryFormat::ChannelsLast));
+        p.set_data(p.clone(at::MemoryFormat::Contiguous));
+      }
+      REQUIRE(convolutions > 0);
+      const auto images = at::randn({8, 3, 32, 32});
+      const auto labels = at::randint(0, 5, {8});
+      const at::AutoGradMode with_gradients(true);
+      const auto expected = training_losses(
+          contiguous, images, labels, [&](const at::Tensor& x) { return contiguous.embedding->forward(x); }, 0.01);
+      CHECK(training_losses(
+                built, images, labels, [&](const at::Tensor& x) { return built.embedding->forward(x); }, 0.01) == expected);
+    }
+  }
+}
+
 TEST_CASE("ResNet-18 evaluates in channels-last memory with contiguous memory's embeddings and Jacobian", "[architectures]") {
   // ResNet-18 converts its input to channels-last in evaluation, for GC and
   // embeddings; its stem and stages on the contiguous input are the reference.

@@ -9,6 +9,7 @@
 #include <torch/nn/modules/conv.h>
 #include <catch2/catch.hpp>
 
+#include "gcbench/sdk/channels_last.hpp"
 #include "gcbench/sdk/conv_batch_norm.hpp"
 #include "measure/frozen_parameters.hpp"
 
@@ -106,6 +107,40 @@ TEST_CASE("Where a parameter gradient can be wanted, a convolution and its batch
     torch::NoGradGuard no_grad;
     CHECK(at::equal(pair(x), apart(reflected, x)));
     CHECK_FALSE(pair.folded_last_call());
+  }
+}
+
+TEST_CASE("With channels-last weights each convolution runs in its input's layout, with contiguous weights' results",
+          "[conv_batch_norm][channels_last]") {
+  // The twin's contiguous weights meet a channels-last input as LibTorch copies them;
+  // channels-last weights meet a contiguous input (a GC penalty's step) as a contiguous copy.
+  auto layer = make_layer(nn::Conv2dOptions(4, 6, 3).padding(1), nn::BatchNorm2dOptions(6));
+  auto twin = make_layer(nn::Conv2dOptions(4, 6, 3).padding(1), nn::BatchNorm2dOptions(6));
+  gcbench::to_channels_last(*layer.conv);
+  gcbench::ConvBatchNorm layers(layer.conv, layer.norm), twins(twin.conv, twin.norm);
+  const auto layout = GENERATE(at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast);
+  CAPTURE(layout);
+  const auto x = at::randn({3, 4, 8, 8}).contiguous(layout);
+  SECTION("in training, with the weight's gradient in the weight's layout") {
+    const auto y = layers.convolution(x);
+    const auto expected = twins.convolution(x);
+    CHECK(y.is_contiguous(layout));
+    CHECK(at::equal(y, expected));
+    (y * at::linspace(-1, 1, y.numel()).view(y.sizes())).sum().backward();
+    (expected * at::linspace(-1, 1, y.numel()).view(y.sizes())).sum().backward();
+    CHECK(layer.conv->weight.grad().is_contiguous(at::MemoryFormat::ChannelsLast));
+    CHECK(at::equal(layer.conv->weight.grad(), twin.conv->weight.grad()));
+    CHECK(at::equal(layer.conv->bias.grad(), twin.conv->bias.grad()));
+  }
+  SECTION("folded in evaluation") {
+    layer.norm->eval();
+    twin.norm->eval();
+    torch::NoGradGuard no_grad;
+    const auto y = layers(x);
+    CHECK(layers.folded_last_call());
+    CHECK(y.is_contiguous(layout));
+    CHECK(at::equal(y, twins(x)));
+    CHECK(layer.conv->weight.is_contiguous(at::MemoryFormat::ChannelsLast));  // the copy is the call's own
   }
 }
 

@@ -17,29 +17,42 @@ struct Setting {
   at::ScalarType type = at::kFloat;
 };
 
-// Parameters of several sizes: one that spans several threads' tasks, one
-// smaller than a task, one not contiguous (ATen's operations), and one that
-// gets no gradient.
+// Parameters of several sizes and layouts: one that spans several threads'
+// tasks, one smaller than a task, two dense in another order than contiguous
+// (a transpose, and channels-last convolution weights as sdk/channels_last.hpp
+// lays them out), one not dense and one whose gradient comes in another layout
+// (these two take ATen's operations), and one that gets no gradient.
+constexpr std::size_t kGradientInAnotherLayout = 5;
+
 std::vector<at::Tensor> parameters_of(at::ScalarType type) {
   at::manual_seed(3);
-  auto strided = at::randn({40, 30}, type).t();  // transposed: not contiguous
-  std::vector<at::Tensor> p = {at::randn({3, 70001}, type), at::randn({17}, type), strided, at::randn({5, 5}, type)};
+  std::vector<at::Tensor> p = {at::randn({3, 70001}, type),
+                               at::randn({17}, type),
+                               at::randn({40, 30}, type).t(),
+                               at::randn({96, 64, 3, 3}, type).contiguous(at::MemoryFormat::ChannelsLast),
+                               at::randn({40, 60}, type).slice(1, 0, 60, 2),
+                               at::randn({6, 4, 3, 3}, type).contiguous(at::MemoryFormat::ChannelsLast),
+                               at::randn({5, 5}, type)};
   for (auto& t : p) t.requires_grad_(true);
   return p;
 }
 
 std::vector<at::Tensor> copies(const std::vector<at::Tensor>& parameters) {
   std::vector<at::Tensor> c;
-  for (const auto& p : parameters) c.push_back(p.detach().clone().requires_grad_(true));
+  for (const auto& p : parameters) {
+    auto copy = at::empty_strided(p.sizes(), p.strides(), p.options()).copy_(p.detach());  // the same layout
+    c.push_back(copy.requires_grad_(true));
+  }
   return c;
 }
 
-// Gradients as a backward leaves them, made from a seed: all but the last parameter get one.
+// Gradients as a backward leaves them, made from a seed: all but the last parameter get one,
+// in its parameter's layout where that is dense (AccumulateGrad's layout contract).
 void give_gradients(std::vector<at::Tensor>& parameters, int step) {
   at::manual_seed(100 + step);
   for (std::size_t k = 0; k + 1 < parameters.size(); ++k) {
     auto g = at::randn(parameters[k].sizes(), parameters[k].options().requires_grad(false));
-    if (k == 2) {  // the strided parameter's gradient has its layout, as a backward gives it
+    if (parameters[k].is_non_overlapping_and_dense() && k != kGradientInAnotherLayout) {
       g = at::empty_strided(g.sizes(), parameters[k].strides(), g.options()).copy_(g);
     }
     if (parameters[k].grad().defined()) {
@@ -83,6 +96,7 @@ void check_same_bits(const Setting& s) {
     const bool moves = k + 1 < start.size() || s.weight_decay > 0;  // the last has no gradient, only the decay
     if (moves) CHECK_FALSE(at::equal(fused[k], start[k].detach()));
     CHECK(at::equal(fused[k], expected[k]));
+    CHECK(fused[k].strides() == start[k].strides());  // updated where it lies
   }
 }
 

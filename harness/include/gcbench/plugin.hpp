@@ -39,6 +39,7 @@
 #include "gcbench/sdk/backward_passes.hpp"
 #include "gcbench/sdk/batch_norm_pool.hpp"
 #include "gcbench/sdk/batch_norm_relu.hpp"
+#include "gcbench/sdk/channels_last.hpp"
 #include "gcbench/sdk/class_split.hpp"
 #include "gcbench/sdk/conv_batch_norm.hpp"
 #include "gcbench/sdk/dataset.hpp"

@@ -72,10 +72,14 @@ void update_in_parallel(T* theta, const T* gradient, T* buffer, std::int64_t n, 
   });
 }
 
-bool fusable(const at::Tensor& theta, const at::Tensor& gradient) {
+// The update runs over the three tensors' memory in order, so they must lay their
+// values out alike: dense, with the same strides (contiguous, or channels-last
+// convolution weights and their gradients alike).
+bool fusable(const at::Tensor& theta, const at::Tensor& gradient, const at::Tensor& buffer) {
   return theta.device().is_cpu() && (theta.scalar_type() == at::kFloat || theta.scalar_type() == at::kDouble) &&
          gradient.scalar_type() == theta.scalar_type() && gradient.device() == theta.device() && !gradient.is_sparse() &&
-         theta.is_contiguous() && gradient.is_contiguous() && gradient.sizes() == theta.sizes();
+         theta.is_non_overlapping_and_dense() && gradient.sizes() == theta.sizes() && gradient.strides() == theta.strides() &&
+         (!buffer.defined() || buffer.strides() == theta.strides());
 }
 
 }  // namespace
@@ -105,7 +109,7 @@ void MomentumSgd::step(double lr, double weight_decay) {
       continue;
     }
     auto& buffer = buffers_[k];
-    if (!fusable(theta, gradient)) {  // LibTorch's own operations, in torch::optim::SGD's order
+    if (!fusable(theta, gradient, buffer)) {  // LibTorch's own operations, in torch::optim::SGD's order
       at::Tensor direction = gradient;
       if (has_momentum) {
         if (buffer.defined()) {

@@ -108,6 +108,7 @@ class Conv4 : public gcbench::Architecture {
 
   gcbench::Network build(const gcbench::ImageShape& input, std::int64_t num_classes) const override {
     auto embedding = std::make_shared<Conv4Embedding>(input, width_, embedding_dim_);
+    gcbench::to_channels_last(*embedding);
     return {embedding, torch::nn::Linear(embedding->dimension(), num_classes)};
   }
 
@@ -120,7 +121,8 @@ gcbench::PluginInfo conv4_info() {
   using namespace gcbench::option;
   return {gcbench::PluginKind::architecture,
           "conv4",
-          "1.5.0",
+          // 1.5.1: convolution weights in channels-last memory (sdk/channels_last.hpp): the same values, to the bit.
+          "1.5.1",
           "four conv-BN-ReLU-pool blocks and a linear embedding (few-shot baseline)",
           {integer("width", 64, "channels of every conv block").at_least(1),
            integer("embedding_dim", 64, "embedding size after a linear map (0: the flattened conv features)").at_least(0)}};

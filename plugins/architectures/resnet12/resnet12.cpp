@@ -93,6 +93,7 @@ class ResNet12 : public gcbench::Architecture {
 
   gcbench::Network build(const gcbench::ImageShape& input, std::int64_t num_classes) const override {
     auto embedding = std::make_shared<ResNet12Embedding>(input, widths_);
+    gcbench::to_channels_last(*embedding);
     return {embedding, nn::Linear(embedding->dimension(), num_classes)};
   }
 
@@ -106,7 +107,8 @@ gcbench::PluginInfo resnet12_info() {
           "resnet12",
           // 1.4.0: batch norm and its ReLU (and the residual's sum) as one operation in training (sdk/batch_norm_relu.hpp),
           // the same function to float rounding.
-          "1.4.0",
+          // 1.4.1: convolution weights in channels-last memory (sdk/channels_last.hpp): the same values, to the bit.
+          "1.4.1",
           "few-shot ResNet-12 (RFS, LibFewShot): blocks of 64-160-320-640 channels, 640-d embedding",
           {integer_list("widths", {64, 160, 320, 640}, "channels of the four residual blocks").at_least(1)}};
 }

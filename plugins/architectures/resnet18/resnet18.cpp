@@ -98,6 +98,7 @@ class ResNet18 : public gcbench::Architecture {
 
   gcbench::Network build(const gcbench::ImageShape& input, std::int64_t num_classes) const override {
     auto embedding = std::make_shared<ResNet18Embedding>(input, width_);
+    gcbench::to_channels_last(*embedding);
     return {embedding, nn::Linear(embedding->dimension(), num_classes)};
   }
 
@@ -111,7 +112,8 @@ gcbench::PluginInfo resnet18_info() {
           "resnet18",
           // 1.4.0: batch norm and its ReLU (and the residual's sum) as one operation in training (sdk/batch_norm_relu.hpp),
           // the same function to float rounding.
-          "1.4.0",
+          // 1.4.1: convolution weights in channels-last memory (sdk/channels_last.hpp): the same values, to the bit.
+          "1.4.1",
           "CIFAR-style ResNet-18: 3x3 stem, no max-pool, stages of width x (1, 2, 4, 8); 8 x width embedding",
           {integer("width", 64, "channels of the first stage (64: the standard 512-d embedding)").at_least(1)}};
 }

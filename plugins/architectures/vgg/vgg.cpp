@@ -97,6 +97,7 @@ class Vgg : public gcbench::Architecture {
 
   gcbench::Network build(const gcbench::ImageShape& input, std::int64_t num_classes) const override {
     auto embedding = std::make_shared<VggEmbedding>(input, width_, embedding_dim_);
+    gcbench::to_channels_last(*embedding);
     return {embedding, torch::nn::Linear(embedding->dimension(), num_classes)};
   }
 
@@ -111,7 +112,8 @@ gcbench::PluginInfo vgg_info() {
           "vgg" + std::to_string(GCBENCH_VGG_DEPTH),
           // 1.4.0: batch norm and its ReLU as one operation in training (sdk/batch_norm_relu.hpp),
           // the same function to float rounding.
-          "1.4.0",
+          // 1.4.1: convolution weights in channels-last memory (sdk/channels_last.hpp): the same values, to the bit.
+          "1.4.1",
           "CIFAR-style VGG-" + std::to_string(GCBENCH_VGG_DEPTH) + " with batch norm; global average pool to a 512-d embedding",
           {real("width_multiplier", 1.0, "scales every layer's channels (1: 64 .. 512)").at_least(0.01),
            integer("embedding_dim", 0, "a linear map to this size after the pool (0: none, 512 x width)").at_least(0)}};

@@ -25,6 +25,12 @@
 // through this object or not): checked on each call by the tensors' version
 // counters and storage. A call in training mode drops them, so a training step
 // holds no second copy of the weights.
+//
+// Each convolution runs in its input's memory layout (contiguous or
+// channels-last): weights in the other layout (sdk/channels_last.hpp) are
+// copied for the call, in the graph, as LibTorch copies contiguous weights for
+// a channels-last input. So a network whose weights lie channels-last still
+// runs a GC penalty's contiguous step in contiguous memory.
 #pragma once
 
 #include <ATen/core/Tensor.h>

@@ -1,0 +1,31 @@
+// Convolution weights in channels-last memory, for architecture plugins whose
+// forward pass runs in channels-last memory: what Python's
+// `module.to(memory_format=torch.channels_last)` does to a module's weights.
+//
+//   auto embedding = std::make_shared<Conv4Embedding>(input, width);
+//   gcbench::to_channels_last(*embedding);   // in Architecture::build
+//
+// Why: LibTorch runs a convolution in channels-last memory when its input or
+// its weight is channels-last, and copies the other one into that layout first,
+// on every call: the weight in the forward pass, again in the backward pass, and
+// its gradient back into the weight's layout. For contiguous (OIHW) weights
+// beside channels-last activations, that is three copies of every weight a
+// training step (about 3% of resnet18's step on a 2-core Xeon, LibTorch 1.13
+// and 2.15 alike) and two a GC estimate's pass.
+//
+// The values do not change, only their order in memory: every 4-d parameter
+// and buffer of the module and its submodules gets channels-last strides (a
+// tensor already so, or of another rank, is left as it is). Call it once the
+// module is built, before an optimiser or anything else keeps its tensors'
+// memory; the tensors stay the same objects (their data is replaced).
+#pragma once
+
+namespace torch::nn {
+class Module;
+}
+
+namespace gcbench {
+
+void to_channels_last(torch::nn::Module& module);
+
+}  // namespace gcbench

@@ -1,0 +1,61 @@
+// gcbench::to_channels_last lays a module's convolution weights out as its
+// channels-last activations are, and the networks built so train and measure
+// as they did with contiguous weights.
+#include <ATen/ATen.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+#include <catch2/catch.hpp>
+
+#include "gcbench/sdk/channels_last.hpp"
+
+namespace {
+
+namespace nn = torch::nn;
+
+struct Layers : nn::Module {
+  Layers() {
+    conv = register_module("conv", nn::Conv2d(nn::Conv2dOptions(3, 8, 3)));
+    pointwise = register_module("pointwise", nn::Conv2d(nn::Conv2dOptions(8, 4, 1)));
+    norm = register_module("norm", nn::BatchNorm2d(4));
+    linear = register_module("linear", nn::Linear(4, 2));
+    mask = register_buffer("mask", at::rand({1, 4, 5, 5}));
+  }
+  nn::Conv2d conv{nullptr}, pointwise{nullptr};
+  nn::BatchNorm2d norm{nullptr};
+  nn::Linear linear{nullptr};
+  at::Tensor mask;
+};
+
+}  // namespace
+
+TEST_CASE("to_channels_last lays every 4-d parameter and buffer out channels-last, and keeps values and tensors",
+          "[channels_last]") {
+  torch::manual_seed(4);
+  Layers layers;
+  std::vector<at::Tensor> before, tensors;
+  for (const auto& t : layers.parameters()) before.push_back(t.detach().clone());
+  for (const auto& t : layers.parameters()) tensors.push_back(t);
+  const auto mask = layers.mask.clone();
+  gcbench::to_channels_last(layers);
+
+  for (const auto* weight : {&layers.conv->weight, &layers.pointwise->weight}) {
+    CHECK(weight->is_contiguous(at::MemoryFormat::ChannelsLast));
+    CHECK(weight->requires_grad());
+  }
+  CHECK_FALSE(layers.conv->weight.is_contiguous());                                           // moved, not only viewed so
+  CHECK(layers.pointwise->weight.suggest_memory_format() == at::MemoryFormat::ChannelsLast);  // 1x1: by its strides
+  CHECK(layers.mask.is_contiguous(at::MemoryFormat::ChannelsLast));
+  CHECK(at::equal(layers.mask, mask));
+  CHECK(layers.linear->weight.is_contiguous());  // other ranks as they were
+  CHECK(layers.norm->weight.is_contiguous());
+  const auto after = layers.parameters();
+  REQUIRE(after.size() == before.size());
+  for (std::size_t k = 0; k < after.size(); ++k) {
+    CHECK(at::equal(after[k], before[k]));
+    CHECK(after[k].unsafeGetTensorImpl() == tensors[k].unsafeGetTensorImpl());  // an optimiser's handles stay valid
+  }
+  gcbench::to_channels_last(layers);  // twice is once
+  CHECK(layers.conv->weight.is_contiguous(at::MemoryFormat::ChannelsLast));
+}
