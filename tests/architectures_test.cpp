@@ -284,6 +284,20 @@ TEST_CASE("The convolutional networks' weights lie channels-last, and train as c
   }
 }
 
+TEST_CASE("A one-channel network keeps contiguous weights, as LibTorch runs it contiguous", "[architectures][channels_last]") {
+  for (const std::string name : {"conv4", "resnet18"}) {
+    DYNAMIC_SECTION(name) {
+      const auto plugin = bundled_plugins().create_architecture(name, options_for(PluginKind::architecture, name));
+      auto network = plugin->build({1, 28, 28}, 5);
+      for (const auto& p : network.embedding->parameters()) {
+        if (p.dim() == 4) CHECK(p.suggest_memory_format() == at::MemoryFormat::Contiguous);
+      }
+      const auto y = network.embedding->forward(at::randn({2, 1, 28, 28}));
+      CHECK(y.size(0) == 2);
+    }
+  }
+}
+
 TEST_CASE("ResNet-18 evaluates in channels-last memory with contiguous memory's embeddings and Jacobian", "[architectures]") {
   // ResNet-18 converts its input to channels-last in evaluation, for GC and
   // embeddings; its stem and stages on the contiguous input are the reference.

@@ -18,6 +18,13 @@
 // tensor already so, or of another rank, is left as it is). Call it once the
 // module is built, before an optimiser or anything else keeps its tensors'
 // memory; the tensors stay the same objects (their data is replaced).
+//
+// One channel: `images.contiguous(at::MemoryFormat::ChannelsLast)` leaves a
+// one-channel batch's strides as they are (both layouts fit it), and LibTorch,
+// which reads a layout from strides, runs the first convolution contiguous with
+// contiguous weights, and the network after it so. The bundled networks keep
+// such a network's weights contiguous (`if (input.channels > 1)`), as it ran
+// before; with channels-last weights each call would copy them back.
 #pragma once
 
 namespace torch::nn {
