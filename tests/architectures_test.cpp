@@ -141,6 +141,15 @@ std::pair<gcbench::Network, gcbench::Network> twin_networks(const std::string& n
   return {first, plugin->build({3, 32, 32}, 5)};
 }
 
+// The convolutional networks, narrowed so that a test trains or differentiates them in seconds.
+std::vector<std::pair<std::string, gcbench::Options>> small_convolutional_networks() {
+  return {
+      {"conv4", options_for(PluginKind::architecture, "conv4", {{"width", std::int64_t{8}}})},
+      {"vgg13", options_for(PluginKind::architecture, "vgg13", {{"width_multiplier", 0.125}})},
+      {"resnet18", options_for(PluginKind::architecture, "resnet18", {{"width", std::int64_t{8}}})},
+      {"resnet12", options_for(PluginKind::architecture, "resnet12", {{"widths", std::vector<std::int64_t>{8, 16, 24, 32}}})}};
+}
+
 // sum over images of ||J(x)||_F^2, one backward pass per output coordinate.
 template <typename Forward>
 double squared_jacobian_norm(const at::Tensor& images, Forward forward) {
@@ -254,11 +263,7 @@ TEST_CASE("The convolutional networks' weights lie channels-last, and train as c
   // Only the weights' order in memory differs (sdk/channels_last.hpp): LibTorch copies
   // contiguous weights into channels-last memory for each convolution, so the kernels
   // see the same values either way.
-  const std::vector<std::pair<std::string, gcbench::Options>> networks = {
-      {"conv4", options_for(PluginKind::architecture, "conv4", {{"width", std::int64_t{8}}})},
-      {"vgg13", options_for(PluginKind::architecture, "vgg13", {{"width_multiplier", 0.125}})},
-      {"resnet18", options_for(PluginKind::architecture, "resnet18", {{"width", std::int64_t{8}}})},
-      {"resnet12", options_for(PluginKind::architecture, "resnet12", {{"widths", std::vector<std::int64_t>{8, 16, 24, 32}}})}};
+  const auto networks = small_convolutional_networks();
   for (const auto& [name, options] : networks) {
     DYNAMIC_SECTION(name) {
       auto twins = twin_networks(name, options, 5);
@@ -331,11 +336,7 @@ TEST_CASE("ResNet-18 evaluates in channels-last memory with contiguous memory's 
 
 TEST_CASE("With frozen parameters, the convolutional networks evaluate with batch norm folded, and the same embeddings and GC",
           "[architectures][conv_batch_norm]") {
-  const std::vector<std::pair<std::string, gcbench::Options>> networks = {
-      {"conv4", options_for(PluginKind::architecture, "conv4", {{"width", std::int64_t{8}}})},
-      {"vgg13", options_for(PluginKind::architecture, "vgg13", {{"width_multiplier", 0.125}})},
-      {"resnet18", options_for(PluginKind::architecture, "resnet18", {{"width", std::int64_t{8}}})},
-      {"resnet12", options_for(PluginKind::architecture, "resnet12", {{"widths", std::vector<std::int64_t>{8, 16, 24, 32}}})}};
+  const auto networks = small_convolutional_networks();
   for (const auto& [name, options] : networks) {
     DYNAMIC_SECTION(name) {
       torch::manual_seed(4);
