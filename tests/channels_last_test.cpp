@@ -9,10 +9,13 @@
 #include <catch2/catch.hpp>
 
 #include "gcbench/sdk/channels_last.hpp"
+#include "gcbench/sdk/dataset.hpp"  // ImageShape
 
 namespace {
 
 namespace nn = torch::nn;
+
+const gcbench::ImageShape kColourImages{3, 8, 8};
 
 struct Layers : nn::Module {
   Layers() {
@@ -38,7 +41,7 @@ TEST_CASE("to_channels_last lays every 4-d parameter and buffer out channels-las
   for (const auto& t : layers.parameters()) before.push_back(t.detach().clone());
   for (const auto& t : layers.parameters()) tensors.push_back(t);
   const auto mask = layers.mask.clone();
-  gcbench::to_channels_last(layers);
+  gcbench::to_channels_last(layers, kColourImages);
 
   for (const auto* weight : {&layers.conv->weight, &layers.pointwise->weight}) {
     CHECK(weight->is_contiguous(at::MemoryFormat::ChannelsLast));
@@ -56,6 +59,17 @@ TEST_CASE("to_channels_last lays every 4-d parameter and buffer out channels-las
     CHECK(at::equal(after[k], before[k]));
     CHECK(after[k].unsafeGetTensorImpl() == tensors[k].unsafeGetTensorImpl());  // an optimiser's handles stay valid
   }
-  gcbench::to_channels_last(layers);  // twice is once
+  gcbench::to_channels_last(layers, kColourImages);  // twice is once
   CHECK(layers.conv->weight.is_contiguous(at::MemoryFormat::ChannelsLast));
+}
+
+TEST_CASE("to_channels_last leaves the weights of a module for one-channel images contiguous", "[channels_last]") {
+  // LibTorch runs a one-channel batch contiguous (channels_last.hpp): channels-last weights would be copied back.
+  struct Gray : nn::Module {
+    nn::Conv2d conv = register_module("conv", nn::Conv2d(nn::Conv2dOptions(1, 8, 3)));
+  } gray;
+  const auto strides = gray.conv->weight.strides().vec();
+  gcbench::to_channels_last(gray, gcbench::ImageShape{1, 28, 28});
+  CHECK(gray.conv->weight.strides().vec() == strides);
+  CHECK(gray.conv->weight.suggest_memory_format() == at::MemoryFormat::Contiguous);
 }

@@ -11,6 +11,7 @@
 
 #include "gcbench/sdk/channels_last.hpp"
 #include "gcbench/sdk/conv_batch_norm.hpp"
+#include "gcbench/sdk/dataset.hpp"  // ImageShape
 #include "measure/frozen_parameters.hpp"
 
 namespace {
@@ -116,7 +117,7 @@ TEST_CASE("With channels-last weights each convolution runs in its input's layou
   // channels-last weights meet a contiguous input (a GC penalty's step) as a contiguous copy.
   auto layer = make_layer(nn::Conv2dOptions(4, 6, 3).padding(1), nn::BatchNorm2dOptions(6));
   auto twin = make_layer(nn::Conv2dOptions(4, 6, 3).padding(1), nn::BatchNorm2dOptions(6));
-  gcbench::to_channels_last(*layer.conv);
+  gcbench::to_channels_last(*layer.conv, gcbench::ImageShape{4, 8, 8});
   gcbench::ConvBatchNorm layers(layer.conv, layer.norm), twins(twin.conv, twin.norm);
   const auto layout = GENERATE(at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast);
   CAPTURE(layout);

@@ -4,6 +4,8 @@
 #include <torch/csrc/autograd/grad_mode.h>  // NoGradGuard
 #include <torch/nn/module.h>
 
+#include "gcbench/sdk/dataset.hpp"  // ImageShape
+
 namespace gcbench {
 namespace {
 
@@ -17,7 +19,8 @@ void relayout(at::Tensor& tensor) {
 
 }  // namespace
 
-void to_channels_last(torch::nn::Module& module) {
+void to_channels_last(torch::nn::Module& module, const ImageShape& input) {
+  if (input.channels == 1) return;
   torch::NoGradGuard no_grad;
   for (auto& parameter : module.parameters()) relayout(parameter);
   for (auto& buffer : module.buffers()) relayout(buffer);

@@ -36,6 +36,14 @@ bool pads_with_zeros(const torch::nn::detail::ConvNdOptions<2>& options) {
   return explicit_padding(options) != nullptr && holds_alternative<torch::enumtype::kZeros>(options.padding_mode());
 }
 
+// The module's convolution (options whose padding pads_with_zeros) with this
+// weight and bias: the trained ones, or the folded ones.
+at::Tensor convolve(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                    const torch::nn::detail::ConvNdOptions<2>& c) {
+  const auto w = x.dim() == 4 ? in_layout_of(weight, x) : weight;
+  return at::conv2d(x, w, bias, *c.stride(), **explicit_padding(c), *c.dilation(), c.groups());
+}
+
 }  // namespace
 
 ConvBatchNorm::ConvBatchNorm(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& norm)
@@ -83,10 +91,8 @@ at::Tensor ConvBatchNorm::convolution(const at::Tensor& x) {
   if (norm_->is_training()) {
     weight_ = bias_ = at::Tensor();  // a training step keeps no second copy of the weights
   }
-  const auto& c = conv_->options;
-  if (!pads_with_zeros(c) || x.dim() != 4) return conv_->forward(x);
-  return at::conv2d(x, in_layout_of(conv_->weight, x), conv_->bias, *c.stride(), **explicit_padding(c), *c.dilation(),
-                    c.groups());
+  if (!pads_with_zeros(conv_->options) || x.dim() != 4) return conv_->forward(x);
+  return convolve(x, conv_->weight, conv_->bias, conv_->options);
 }
 
 at::Tensor ConvBatchNorm::operator()(const at::Tensor& x) {
@@ -98,9 +104,7 @@ at::Tensor ConvBatchNorm::operator()(const at::Tensor& x) {
   }
   if (!current) refold();
   folded_last_call_ = true;
-  const auto& c = conv_->options;
-  const auto weight = x.dim() == 4 ? in_layout_of(weight_, x) : weight_;
-  return at::conv2d(x, weight, bias_, *c.stride(), **explicit_padding(c), *c.dilation(), c.groups());
+  return convolve(x, weight_, bias_, conv_->options);
 }
 
 }  // namespace gcbench

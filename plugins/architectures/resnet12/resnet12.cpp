@@ -93,7 +93,7 @@ class ResNet12 : public gcbench::Architecture {
 
   gcbench::Network build(const gcbench::ImageShape& input, std::int64_t num_classes) const override {
     auto embedding = std::make_shared<ResNet12Embedding>(input, widths_);
-    if (input.channels > 1) gcbench::to_channels_last(*embedding);  // one channel runs contiguous (sdk/channels_last.hpp)
+    gcbench::to_channels_last(*embedding, input);
     return {embedding, nn::Linear(embedding->dimension(), num_classes)};
   }
 

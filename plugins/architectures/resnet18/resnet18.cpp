@@ -98,7 +98,7 @@ class ResNet18 : public gcbench::Architecture {
 
   gcbench::Network build(const gcbench::ImageShape& input, std::int64_t num_classes) const override {
     auto embedding = std::make_shared<ResNet18Embedding>(input, width_);
-    if (input.channels > 1) gcbench::to_channels_last(*embedding);  // one channel runs contiguous (sdk/channels_last.hpp)
+    gcbench::to_channels_last(*embedding, input);
     return {embedding, nn::Linear(embedding->dimension(), num_classes)};
   }
 

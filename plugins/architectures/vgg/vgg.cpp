@@ -97,7 +97,7 @@ class Vgg : public gcbench::Architecture {
 
   gcbench::Network build(const gcbench::ImageShape& input, std::int64_t num_classes) const override {
     auto embedding = std::make_shared<VggEmbedding>(input, width_, embedding_dim_);
-    if (input.channels > 1) gcbench::to_channels_last(*embedding);  // one channel runs contiguous (sdk/channels_last.hpp)
+    gcbench::to_channels_last(*embedding, input);
     return {embedding, torch::nn::Linear(embedding->dimension(), num_classes)};
   }
 

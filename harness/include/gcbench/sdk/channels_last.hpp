@@ -3,7 +3,7 @@
 // `module.to(memory_format=torch.channels_last)` does to a module's weights.
 //
 //   auto embedding = std::make_shared<Conv4Embedding>(input, width);
-//   gcbench::to_channels_last(*embedding);   // in Architecture::build
+//   gcbench::to_channels_last(*embedding, input);   // in Architecture::build
 //
 // Why: LibTorch runs a convolution in channels-last memory when its input or
 // its weight is channels-last, and copies the other one into that layout first,
@@ -19,12 +19,12 @@
 // module is built, before an optimiser or anything else keeps its tensors'
 // memory; the tensors stay the same objects (their data is replaced).
 //
-// One channel: `images.contiguous(at::MemoryFormat::ChannelsLast)` leaves a
-// one-channel batch's strides as they are (both layouts fit it), and LibTorch,
-// which reads a layout from strides, runs the first convolution contiguous with
-// contiguous weights, and the network after it so. The bundled networks keep
-// such a network's weights contiguous (`if (input.channels > 1)`), as it ran
-// before; with channels-last weights each call would copy them back.
+// The input's shape decides once for every architecture: for one-channel
+// images (Fashion-MNIST) the weights stay as they are.
+// `images.contiguous(at::MemoryFormat::ChannelsLast)` leaves a one-channel
+// batch's strides as they are (both layouts fit it), and LibTorch, which reads
+// a layout from strides, runs the first convolution contiguous, and the
+// network after it so; channels-last weights would be copied back on each call.
 #pragma once
 
 namespace torch::nn {
@@ -33,6 +33,9 @@ class Module;
 
 namespace gcbench {
 
-void to_channels_last(torch::nn::Module& module);
+struct ImageShape;
+
+// `input`: the images the module's forward pass takes (Architecture::build's).
+void to_channels_last(torch::nn::Module& module, const ImageShape& input);
 
 }  // namespace gcbench
