@@ -1,6 +1,7 @@
 // compare --across-machines judges each metric over its seeds: records made by
 // hand, with the spreads the nightly suite measured between two builds (README,
-// "noise bands"): a seed's target NC1 can be twice another's on one machine.
+// 'What "the same result" means across machines, measured'): a seed's target
+// NC1 can be twice another's on one machine.
 #include <c10/util/Logging.h>
 #include <catch2/catch.hpp>
 
