@@ -73,3 +73,13 @@ TEST_CASE("to_channels_last leaves the weights of a module for one-channel image
   CHECK(gray.conv->weight.strides().vec() == strides);
   CHECK(gray.conv->weight.suggest_memory_format() == at::MemoryFormat::Contiguous);
 }
+
+TEST_CASE("channels_last_pays on maps larger than 8x8, and not on 8x8 or smaller ones", "[channels_last]") {
+  CHECK(gcbench::channels_last_pays(84, 84));
+  CHECK(gcbench::channels_last_pays(16, 16));
+  CHECK(gcbench::channels_last_pays(10, 10));  // mini-ImageNet's last resnet12 block (84 / 8)
+  CHECK(gcbench::channels_last_pays(9, 8));
+  CHECK_FALSE(gcbench::channels_last_pays(8, 8));
+  CHECK_FALSE(gcbench::channels_last_pays(4, 4));
+  CHECK_FALSE(gcbench::channels_last_pays(1, 1));
+}

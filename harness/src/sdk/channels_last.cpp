@@ -26,4 +26,6 @@ void to_channels_last(torch::nn::Module& module, const ImageShape& input) {
   for (auto& buffer : module.buffers()) relayout(buffer);
 }
 
+bool channels_last_pays(std::int64_t height, std::int64_t width) { return height * width > 64; }
+
 }  // namespace gcbench

@@ -62,26 +62,41 @@ TORCH_MODULE(ResidualBlock);
 class ResNet12Embedding : public gcbench::EmbeddingNet {
  public:
   ResNet12Embedding(const gcbench::ImageShape& input, const std::vector<std::int64_t>& widths) {
-    std::int64_t channels = input.channels, size = std::min(input.height, input.width);
-    for (const auto width : widths) {
-      const bool pool = size >= 2;
-      blocks_->push_back(ResidualBlock(channels, width, pool));
-      if (pool) size /= 2;
-      channels = width;
+    std::int64_t channels = input.channels, height = input.height, width = input.width;
+    for (const auto out : widths) {
+      const bool pool = std::min(height, width) >= 2;
+      blocks_->push_back(ResidualBlock(channels, out, pool));
+      channels_last_.push_back(gcbench::channels_last_pays(height, width));
+      if (pool) height /= 2, width /= 2;
+      channels = out;
     }
     register_module("blocks", blocks_);
     dimension_ = channels;
   }
 
+  // The weights of the blocks that run channels-last lie so; the others stay contiguous.
+  void lay_out_weights(const gcbench::ImageShape& input) {
+    for (std::size_t i = 0; i < blocks_->size(); ++i) {
+      if (channels_last_[i]) gcbench::to_channels_last(*blocks_->ptr(i), input);
+    }
+  }
+
   at::Tensor forward(at::Tensor images) override {
-    // A plain training step in channels-last memory, as conv4's (see there).
+    // A plain training step in channels-last memory, as conv4's (see there), up
+    // to the blocks on small maps, which run contiguous (sdk/channels_last.hpp).
     const bool channels_last = is_training() && !images.requires_grad();
-    return blocks_->forward(channels_last ? images.contiguous(at::MemoryFormat::ChannelsLast) : images).mean({2, 3});
+    auto x = channels_last ? images.contiguous(at::MemoryFormat::ChannelsLast) : images;
+    for (std::size_t i = 0; i < blocks_->size(); ++i) {
+      if (channels_last && !channels_last_[i]) x = x.contiguous();
+      x = blocks_->ptr<ResidualBlockImpl>(i)->forward(x);
+    }
+    return x.mean({2, 3});
   }
   std::int64_t dimension() const override { return dimension_; }
 
  private:
   nn::Sequential blocks_;
+  std::vector<bool> channels_last_;  // per block: whether its maps are large enough to pay for channels-last
   std::int64_t dimension_ = 0;
 };
 
@@ -93,7 +108,7 @@ class ResNet12 : public gcbench::Architecture {
 
   gcbench::Network build(const gcbench::ImageShape& input, std::int64_t num_classes) const override {
     auto embedding = std::make_shared<ResNet12Embedding>(input, widths_);
-    gcbench::to_channels_last(*embedding, input);
+    embedding->lay_out_weights(input);
     return {embedding, nn::Linear(embedding->dimension(), num_classes)};
   }
 
@@ -108,7 +123,9 @@ gcbench::PluginInfo resnet12_info() {
           // 1.4.0: batch norm and its ReLU (and the residual's sum) as one operation in training (sdk/batch_norm_relu.hpp),
           // the same function to float rounding.
           // 1.4.1: convolution weights in channels-last memory (sdk/channels_last.hpp): the same values, to the bit.
-          "1.4.1",
+          // 1.5.0: the blocks on maps of 8x8 or less run contiguous, in oneDNN's blocked layout, their weights so
+          // (sdk/channels_last.hpp): the same function to float rounding.
+          "1.5.0",
           "few-shot ResNet-12 (RFS, LibFewShot): blocks of 64-160-320-640 channels, 640-d embedding",
           {integer_list("widths", {64, 160, 320, 640}, "channels of the four residual blocks").at_least(1)}};
 }

@@ -25,7 +25,17 @@
 // batch's strides as they are (both layouts fit it), and LibTorch, which reads
 // a layout from strides, runs the first convolution contiguous, and the
 // network after it so; channels-last weights would be copied back on each call.
+//
+// Not every layer gains: on small maps a convolution runs faster contiguous,
+// where oneDNN takes its blocked layout (channels in blocks of 16). An
+// architecture asks channels_last_pays for each stage's maps, runs the stages
+// that do not pay contiguous (`x.contiguous()` before them) and lays out only
+// the others' weights:
+//
+//   if (gcbench::channels_last_pays(height, width)) gcbench::to_channels_last(*stage, input);
 #pragma once
+
+#include <cstdint>
 
 namespace torch::nn {
 class Module;
@@ -37,5 +47,15 @@ struct ImageShape;
 
 // `input`: the images the module's forward pass takes (Architecture::build's).
 void to_channels_last(torch::nn::Module& module, const ImageShape& input);
+
+// Whether convolutions whose output maps are height x width run faster in
+// channels-last memory than contiguous: more than 64 pixels. Measured layer by
+// layer in resnet12's training step (2-core Xeon with AVX-512, LibTorch 1.13
+// and 2.15; tests/benchmarks/speed-history.md): at 16x16 and 32x32 the three
+// passes together level (1.13) or channels-last ahead (2.15, by up to 1.2x in
+// the backward); at 8x8 and 4x4 the blocked layout 1.1-1.7x faster in the
+// forward and, on 2.15, in the backward. Channels-last also lets batch norm run
+// fused (sdk/batch_norm_relu.hpp), which counts most on large maps.
+bool channels_last_pays(std::int64_t height, std::int64_t width);
 
 }  // namespace gcbench
