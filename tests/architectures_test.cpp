@@ -333,7 +333,7 @@ TEST_CASE("A plain training step in channels-last memory gives the losses of one
 TEST_CASE("The convolutional networks' weights lie as their layers run, and train as contiguous weights did, to the bit",
           "[architectures][channels_last]") {
   // Channels-last where the maps are larger than 8x8, contiguous on smaller ones
-  // (sdk/channels_last.hpp); for 32x32 images, these parameters' layers run on 8x8 or 4x4.
+  // (sdk/channels_last.hpp); for 32x32 images, these parameters' layers put out 8x8 maps or smaller.
   const std::map<std::string, std::vector<std::string>> on_small_maps = {
       {"resnet18", {"stages.4.", "stages.5.", "stages.6.", "stages.7."}},
       {"resnet12", {"blocks.2.", "blocks.3."}},
