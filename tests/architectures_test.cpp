@@ -27,22 +27,30 @@ std::int64_t parameter_count(gcbench::Network& network) {
   for (const auto& p : network.head->parameters()) count += p.numel();
   return count;
 }
-// How many batch norms `work` runs (LibTorch's operator calls on this thread).
+// Runs `work` with `observe` called at each of LibTorch's operator calls on this thread.
+template <typename Work>
+void watch_operators(at::RecordFunctionCallback::StartCallback observe, Work work) {
+  const auto handle =
+      at::addThreadLocalCallback(at::RecordFunctionCallback(observe).needsInputs(true).scopes({at::RecordScope::FUNCTION}));
+  work();
+  at::removeCallback(handle);
+}
+// How many batch norms `work` runs.
 template <typename Work>
 int batch_norm_calls(Work work) {
   static thread_local int calls = 0;
   calls = 0;
-  const auto handle = at::addThreadLocalCallback(at::RecordFunctionCallback([](const at::RecordFunction& fn) {
-                                                   if (std::string(fn.name()) == "aten::batch_norm") ++calls;
-                                                   return std::unique_ptr<at::ObserverContext>();
-                                                 }).scopes({at::RecordScope::FUNCTION}));
-  work();
-  at::removeCallback(handle);
+  watch_operators(
+      [](const at::RecordFunction& fn) {
+        if (std::string(fn.name()) == "aten::batch_norm") ++calls;
+        return std::unique_ptr<at::ObserverContext>();
+      },
+      work);
   return calls;
 }
-// What `work` runs of LibTorch's operators on this thread: each aten::conv2d's input
-// size and input and weight layouts, and the copies (aten::clone) of weights, told
-// from activations by their first dimension, which is `batch` in an activation.
+// What `work` runs of LibTorch's operators: each aten::conv2d's input size and
+// input and weight layouts, and the copies (aten::clone) of weights, told from
+// activations by their first dimension, which is `batch` in an activation.
 struct ConvolutionCall {
   std::int64_t input_pixels;
   at::MemoryFormat input_layout, weight_layout;
@@ -57,22 +65,20 @@ ConvolutionCalls convolution_calls(std::int64_t batch, Work work) {
   static thread_local std::int64_t batch_size;
   calls = {};
   batch_size = batch;
-  const auto observe = [](const at::RecordFunction& fn) {
-    const std::string name = fn.name();
-    if (name == "aten::conv2d") {
-      const auto& x = fn.inputs()[0].toTensor();
-      calls.convolutions.push_back(
-          {x.size(2) * x.size(3), x.suggest_memory_format(), fn.inputs()[1].toTensor().suggest_memory_format()});
-    } else if (name == "aten::clone") {
-      const auto& t = fn.inputs()[0].toTensor();
-      if (t.dim() == 4 && t.size(0) != batch_size) ++calls.weight_copies;
-    }
-    return std::unique_ptr<at::ObserverContext>();
-  };
-  const auto handle =
-      at::addThreadLocalCallback(at::RecordFunctionCallback(observe).needsInputs(true).scopes({at::RecordScope::FUNCTION}));
-  work();
-  at::removeCallback(handle);
+  watch_operators(
+      [](const at::RecordFunction& fn) {
+        const std::string name = fn.name();
+        if (name == "aten::conv2d") {
+          const auto& x = fn.inputs()[0].toTensor();
+          calls.convolutions.push_back(
+              {x.size(2) * x.size(3), x.suggest_memory_format(), fn.inputs()[1].toTensor().suggest_memory_format()});
+        } else if (name == "aten::clone") {
+          const auto& t = fn.inputs()[0].toTensor();
+          if (t.dim() == 4 && t.size(0) != batch_size) ++calls.weight_copies;
+        }
+        return std::unique_ptr<at::ObserverContext>();
+      },
+      work);
   return calls;
 }
 }  // namespace
