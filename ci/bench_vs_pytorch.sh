@@ -96,8 +96,8 @@ for arm in compiled channels_last folded; do
   if [ "$arm" = compiled ]; then arm_env[$arm]="${glibc[*]}"; else arm_env[$arm]=${arm_env[tcmalloc]:-${glibc[*]}}; fi
 done
 
-# One side that dies (a Python arm killed for memory: vmap(jacrev) on resnet18
-# needs over 20 GiB) loses its own file, not the session: the table is made from
+# One side that dies (a Python arm killed for memory, as vmap(jacrev) on all four
+# of resnet18's images at once was) loses its own file, not the session: the table is made from
 # the rounds that finished, each arm's count of rounds beside it.
 run_side() {  # SIDE ROUND_FILE_STEM CASE_FILTER MIN_TIME
   local side=$1 stem=$2 cases=$3 seconds=$4 code=0
