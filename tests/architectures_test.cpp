@@ -30,10 +30,12 @@ std::int64_t parameter_count(gcbench::Network& network) {
 // Runs `work` with `observe` called at each of LibTorch's operator calls on this thread.
 template <typename Work>
 void watch_operators(at::RecordFunctionCallback::StartCallback observe, Work work) {
-  const auto handle =
-      at::addThreadLocalCallback(at::RecordFunctionCallback(observe).needsInputs(true).scopes({at::RecordScope::FUNCTION}));
+  // Removed on the way out, a failed check's exception included, so no later test on this thread is watched.
+  struct Watch {
+    at::CallbackHandle handle;
+    ~Watch() { at::removeCallback(handle); }
+  } watch{at::addThreadLocalCallback(at::RecordFunctionCallback(observe).needsInputs(true).scopes({at::RecordScope::FUNCTION}))};
   work();
-  at::removeCallback(handle);
 }
 // How many batch norms `work` runs.
 template <typename Work>
