@@ -34,7 +34,9 @@ bool reaches_a_convolution(const at::Tensor& output) {
 // batch is small. Measured on a 2-core Xeon (bench_measurement's
 // gc/*/exact/images=*,copies=* family, LibTorch 1.13), the fastest pass held
 // 16-32 images on conv4 and 16 or more on resnet18; 64 conv4 images ran 1.33x
-// slower as 4 copies than as one, and 4 images 1.16x faster. A network without
+// slower as 4 copies than as one, and 4 images 1.16x faster. Read again on
+// resnet18's 4 images on both builds (2026-12-07), 64 images a pass were 3-4%
+// faster than 16, within 1.13's spread, for 4x the activations. A network without
 // convolutions is matrix products, which want hundreds of rows: 64 mlp images
 // took 39.4 ms as 4 copies (256 images a pass) against 57.5 as one with
 // OpenBLAS's AVX-512 kernels, and Python's loop on pip torch 2.15 (MKL) 51 ms
