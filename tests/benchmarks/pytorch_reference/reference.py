@@ -249,11 +249,12 @@ def gc_exact_vmap(name, images, images_per_call):
 
     def one(xi):
         return embedding(xi.unsqueeze(0)).squeeze(0)
+    jacobians = vmap(jacrev(one))
 
     def iteration():
         total = torch.zeros((), dtype=torch.float64)
         for part in x0.split(images_per_call):
-            total += vmap(jacrev(one))(part).double().pow(2).sum()
+            total += jacobians(part).double().pow(2).sum()
         return (total / images).item()
     return iteration, images
 
